@@ -1,0 +1,110 @@
+"""``propwatch analyze``: the main job."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from propwatch.batch import Options, RunSummary, analyze
+from propwatch.cli._group import main
+from propwatch.errors import PropwatchError
+from propwatch.report.html import write_report
+from propwatch.store import SqliteStore, open_store
+
+DB_OPTION = click.option(
+    "--db", default="propwatch.db", show_default=True, type=click.Path(dir_okay=False),
+    help="SQLite database file; created if missing, added to if present.",
+)
+
+
+def parse_size(value: str) -> int:
+    units = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "k": 10**3, "m": 10**6, "g": 10**9}
+    text = value.strip().lower()
+    for unit, factor in units.items():
+        if text.endswith(unit) and text[: -len(unit)].strip().replace(".", "", 1).isdigit():
+            return int(float(text[: -len(unit)]) * factor)
+    if text.isdigit():
+        return int(text)
+    raise click.BadParameter(f"'{value}' is not a size; write e.g. 20MB, 500KB or 1048576")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write an HTML report here.")
+@click.option("--max-size", default="20MB", show_default=True,
+              help="Skip input files larger than this (e.g. 500KB, 50MB).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary.")
+def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_size: str,
+                    quiet: bool) -> None:
+    """Read articles, clean and analyse them, store them in the database.
+
+    PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
+    or - for standard input.  Accepted: .txt (scraped text), .html/.htm (saved pages)
+    and .jsonl (one JSON object per line with "text" or "html", and optional "title",
+    "url", "outlet", "published", "author").
+
+    \b
+    A page holding several articles becomes several articles; captcha pages,
+    error pages and stubs are reported, not analysed.  Unreadable inputs are
+    skipped with a reason and never stop the rest.  Running again on the same
+    inputs stores nothing twice, so an interrupted run is finished by re-running.
+
+    \b
+    Examples:
+      propwatch analyze scrapes/ --db corpus.db --report report.html
+      propwatch analyze 'dumps/*.jsonl' --db corpus.db
+      cat page.html | propwatch analyze - --db corpus.db
+
+    Exit status is 1 only when nothing at all could be analysed.
+    """
+    console = Console(stderr=True)
+    options = Options(max_bytes=parse_size(max_size))
+    try:
+        with open_store(db) as store:
+            summary = _run(paths, store, options, quiet, console)
+            if report:
+                written = write_report(store, report)
+                console.print(f"report: {written}")
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_summary(summary, db, console)
+    if summary.nothing_analysed:
+        sys.exit(1)
+
+
+analyze_command.name = "analyze"
+
+
+def _run(paths: tuple[str, ...], store: SqliteStore, options: Options, quiet: bool,
+         console: Console) -> RunSummary:
+    if quiet or not console.is_terminal:
+        return analyze(paths, store, options)
+    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("inputs", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return analyze(paths, store, options, progress)
+
+
+def _print_summary(s: RunSummary, db: str, console: Console) -> None:
+    console.print(
+        f"{s.inputs} inputs, {s.documents} documents: {s.articles_stored} articles stored, "
+        f"{s.already_stored} already stored, {len(s.rejected)} not articles, "
+        f"{len(s.skipped)} skipped. {s.articles_in_store} articles in {Path(db)}."
+    )
+    for where, kind, reason in s.rejected:
+        console.print(f"  not an article: {where} ({kind}): {reason}", markup=False,
+                      highlight=False)
+    for error in s.skipped:
+        console.print(f"  skipped: {error.where} ({error.kind}): {error.reason}", markup=False,
+                      highlight=False)
+    if s.nothing_analysed:
+        console.print("nothing could be analysed: check the paths and the reasons above.")

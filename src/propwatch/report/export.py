@@ -1,0 +1,115 @@
+"""Exports in the formats the field uses: JSON Lines (one article per line) and CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from propwatch.model import Article, Span
+from propwatch.store import SqliteStore
+
+FORMATS = ("jsonl", "csv")
+
+CSV_COLUMNS = [
+    "id", "source", "part", "title", "author", "outlet", "published", "url", "language",
+    "declared_source", "canonical_url", "words", "sentences", "technique_spans", "techniques",
+    "claims", "reuse_cluster", "text",
+]
+
+
+def _spans(spans: list[Span]) -> list[dict[str, Any]]:
+    return [{"start": s.start, "end": s.end} for s in spans]
+
+
+def _techniques(spans: list[Span]) -> list[dict[str, Any]]:
+    return [
+        {"start": s.start, "end": s.end, "technique": s.label, "score": s.score} for s in spans
+    ]
+
+
+def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
+    """Per-article fields computed over the whole corpus: field name -> {article id: value}.
+
+    Republication (``reuse``) and known-claim matches (``claims``) register here.
+    """
+    fields: dict[str, Mapping[str, Any]] = {}
+    return fields
+
+
+def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The JSON object one article exports as."""
+    record: dict[str, Any] = {
+        "id": article.id,
+        "source": article.source,
+        "part": article.part,
+        "title": article.title,
+        "author": article.author,
+        "outlet": article.outlet,
+        "published": article.published,
+        "url": article.url,
+        "declared_source": article.declared_source,
+        "canonical_url": article.canonical_url,
+        "language": article.language,
+        "text": article.text,
+        "sentences": _spans(article.layers.get("sentences", [])),
+        "techniques": _techniques(article.layers.get("techniques", [])),
+        "claims": [
+            {"start": s.start, "end": s.end, "text": s.text_of(article.text), "score": s.score,
+             "matches": []}
+            for s in article.layers.get("claims", [])
+        ],
+    }
+    for name, values in extra.items():
+        if article.id in values:
+            record[name] = values[article.id]
+    return record
+
+
+def records(store: SqliteStore) -> Iterator[dict[str, Any]]:
+    extra = corpus_fields(store)
+    for article in store.articles():
+        yield article_record(article, extra)
+
+
+def write_jsonl(store: SqliteStore, out: IO[str]) -> int:
+    count = 0
+    for record in records(store):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(store: SqliteStore, out: IO[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    count = 0
+    for record in records(store):
+        writer.writerow(_flat(record))
+        count += 1
+    return count
+
+
+def _flat(record: Mapping[str, Any]) -> dict[str, Any]:
+    techniques = Counter(t["technique"] for t in record["techniques"])
+    reuse = record.get("reuse") or {}
+    return {
+        **{k: record.get(k) for k in CSV_COLUMNS if k in record and not isinstance(record[k], list)},
+        "words": len(record["text"].split()),
+        "sentences": len(record["sentences"]),
+        "technique_spans": len(record["techniques"]),
+        "techniques": "; ".join(f"{name}:{n}" for name, n in techniques.most_common()),
+        "claims": len(record["claims"]),
+        "reuse_cluster": reuse.get("cluster") if isinstance(reuse, dict) else None,
+    }
+
+
+def export(store: SqliteStore, fmt: str, out: IO[str]) -> int:
+    """Write every stored article to ``out`` in ``fmt``; return how many."""
+    if fmt == "jsonl":
+        return write_jsonl(store, out)
+    if fmt == "csv":
+        return write_csv(store, out)
+    raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")

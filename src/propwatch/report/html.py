@@ -1,0 +1,93 @@
+"""The self-contained HTML report: corpus overview plus one readable page per article.
+
+One file, no network: styles and the small script are inline.  Jinja's autoescape is on
+for every template, so article text (untrusted) is always shown, never run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from propwatch.model import Article
+from propwatch.report.highlight import paragraphs
+from propwatch.store import SqliteStore
+
+PALETTE = [
+    "#f4a3a3", "#f7c88f", "#f2e68a", "#b9e39a", "#8fd9c4", "#93c9f0", "#b6a8f0", "#e5a8e0",
+    "#f0b3c8", "#cfd8a0", "#a8d8e8", "#d9c2a0", "#c8c8c8", "#e8b0b0",
+]
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("propwatch.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def explanations() -> dict[str, dict[str, str]]:
+    """Technique name -> {"name", "definition", "example"} when the tagger is installed."""
+    try:
+        from propwatch.techniques.explanations import EXPLANATIONS
+    except ImportError:
+        return {}
+    return {k: dict(v) for k, v in EXPLANATIONS.items()}
+
+
+def _article_view(article: Article, colours: dict[str, str]) -> dict[str, Any]:
+    techniques = sorted(article.layers.get("techniques", []), key=lambda s: -(s.score or 0))
+    for span in techniques:
+        colours.setdefault(span.label, PALETTE[len(colours) % len(PALETTE)])
+    return {
+        "article": article,
+        "paragraphs": paragraphs(article.text, techniques),
+        "techniques": techniques,
+        "technique_counts": Counter(s.label for s in techniques).most_common(),
+        "sentences": len(article.layers.get("sentences", [])),
+        "words": len(article.text.split()),
+    }
+
+
+def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[str, Any]:
+    """Everything the template shows, computed from the store."""
+    articles = list(store.articles())
+    colours: dict[str, str] = {}
+    views = [_article_view(a, colours) for a in articles]
+    by_outlet = Counter(a.outlet or "(unknown outlet)" for a in articles).most_common()
+    by_date = sorted(Counter(a.published or "(no date)" for a in articles).items())
+    techniques = Counter(s.label for a in articles for s in a.layers.get("techniques", []))
+    return {
+        "title": title,
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "database": store.path,
+        "views": views,
+        "by_outlet": by_outlet,
+        "by_date": by_date,
+        "max_outlet": max((n for _, n in by_outlet), default=1),
+        "max_date": max((n for _, n in by_date), default=1),
+        "technique_totals": techniques.most_common(),
+        "colours": colours,
+        "explanations": explanations(),
+        "rejected": store.rejected(),
+        "skips": store.skips(),
+        "extra": {},  # republication clusters and claim matches add theirs here
+    }
+
+
+def render(store: SqliteStore, title: str = "propwatch report") -> str:
+    return _environment().get_template("report.html").render(**report_context(store, title))
+
+
+def write_report(store: SqliteStore, path: str | Path, title: str = "propwatch report") -> Path:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(store, title), encoding="utf-8")
+    return target

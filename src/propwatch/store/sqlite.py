@@ -1,0 +1,189 @@
+"""SQLite backend: one file, WAL, migrations, one transaction per stored document.
+
+This package is the only place SQL lives.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from propwatch.errors import StoreError
+from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Span
+from propwatch.store.base import DocumentRecord, Skip
+from propwatch.store.migrate import migrate
+
+ARTICLE_COLUMNS = (
+    "id, source, part, text, offsets, title, author, published, outlet, url, "
+    "declared_source, canonical_url"
+)
+
+
+class SqliteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"cannot open database {self.path}: {exc}; "
+                "pass --db with a path to a propwatch database or to a new file"
+            ) from exc
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def has_document(self, content_hash: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return row is not None
+
+    def save_articles(self, doc: RawDocument, articles: list[Article]) -> None:
+        with self.transaction() as conn:
+            self._insert_document(conn, doc, "analysed", None, None)
+            seq = conn.execute("SELECT COALESCE(MAX(added_seq), 0) FROM articles").fetchone()[0]
+            for offset, article in enumerate(articles, start=1):
+                self._insert_article(conn, doc.content_hash, article, seq + offset)
+            conn.execute('DELETE FROM skips WHERE "where" = ?', (doc.where,))
+
+    def save_rejected(self, doc: RawDocument, rejected: Rejected) -> None:
+        with self.transaction() as conn:
+            self._insert_document(conn, doc, "rejected", rejected.kind, rejected.reason)
+
+    def replace_layer(self, article_id: str, layer: str, spans: list[Span]) -> None:
+        """Rewrite one annotation layer of a stored article (used when re-analysing)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "DELETE FROM annotations WHERE article_id = ? AND layer = ?", (article_id, layer)
+            )
+            self._insert_spans(conn, article_id, layer, spans)
+
+    def record_skip(self, skip: Skip) -> None:
+        self.conn.execute(
+            'INSERT INTO skips ("where", kind, reason) VALUES (?, ?, ?) '
+            'ON CONFLICT ("where", kind) DO UPDATE SET reason = excluded.reason, '
+            "seen_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            (skip.where, skip.kind, skip.reason),
+        )
+
+    def clear_skip(self, where: str) -> None:
+        self.conn.execute('DELETE FROM skips WHERE "where" = ?', (where,))
+
+    def _insert_document(
+        self, conn: sqlite3.Connection, doc: RawDocument, status: str, kind: str | None,
+        reason: str | None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO documents (content_hash, source, content_type, status, kind, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (doc.content_hash, doc.where, doc.content_type, status, kind, reason),
+        )
+
+    def _insert_article(
+        self, conn: sqlite3.Connection, document_hash: str, a: Article, seq: int
+    ) -> None:
+        conn.execute(
+            "INSERT INTO articles (id, document_hash, part, source, text, offsets, title, author,"
+            " published, outlet, url, declared_source, canonical_url, language, added_seq)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                a.id, document_hash, a.part, a.source, a.text, json.dumps(a.offsets.to_json()),
+                a.title, a.author, a.published, a.outlet, a.url, a.declared_source,
+                a.canonical_url, a.language, seq,
+            ),
+        )
+        for layer, spans in a.layers.items():
+            self._insert_spans(conn, a.id, layer, spans)
+
+    @staticmethod
+    def _insert_spans(
+        conn: sqlite3.Connection, article_id: str, layer: str, spans: list[Span]
+    ) -> None:
+        conn.executemany(
+            'INSERT INTO annotations (article_id, layer, start, "end", label, score, data) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, layer, s.start, s.end, s.label, s.score,
+                 json.dumps(dict(s.data)) if s.data else None)
+                for s in spans
+            ],
+        )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article, in the order first seen, with all its layers."""
+        rows = self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY added_seq")
+        for row in rows.fetchall():
+            yield self._article(row)
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return self._article(row) if row else None
+
+    def article_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def rejected(self) -> list[DocumentRecord]:
+        rows = self.conn.execute(
+            "SELECT content_hash, source, status, kind, reason FROM documents "
+            "WHERE status = 'rejected' ORDER BY source"
+        )
+        return [DocumentRecord(*row) for row in rows]
+
+    def skips(self) -> list[Skip]:
+        rows = self.conn.execute('SELECT "where", kind, reason FROM skips ORDER BY "where"')
+        return [Skip(*row) for row in rows]
+
+    def _article(self, row: tuple[Any, ...]) -> Article:
+        (aid, source, part, text, offsets, title, author, published, outlet, url, declared,
+         canonical) = row
+        article = Article(
+            id=aid, source=source, part=part, text=text,
+            offsets=OffsetMap.from_json(json.loads(offsets)), title=title, author=author,
+            published=published, outlet=outlet, url=url, declared_source=declared,
+            canonical_url=canonical,
+        )
+        spans = self.conn.execute(
+            'SELECT layer, start, "end", label, score, data FROM annotations '
+            "WHERE article_id = ? ORDER BY layer, start, \"end\", label",
+            (aid,),
+        )
+        for layer, start, end, label, score, data in spans:
+            span = Span(start, end, label, score, json.loads(data) if data else {})
+            article.layers.setdefault(layer, []).append(span)
+        return article
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_store(path: str | Path) -> SqliteStore:
+    """Open (creating and migrating as needed) the database at ``path``."""
+    return SqliteStore(path)

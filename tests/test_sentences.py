@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from propwatch.analyse.sentences import sentence_spans
+
+
+def test_sentences_split_with_exact_offsets() -> None:
+    text = "Dr. Smith went to Washington. He said: \"No!\" Then left.\n\nU.S. officials agreed."
+    assert [s.text_of(text) for s in sentence_spans(text)] == [
+        "Dr. Smith went to Washington.", 'He said: "No!"', "Then left.",
+        "U.S. officials agreed.",
+    ]
+
+
+def test_a_sentence_never_crosses_a_paragraph_break() -> None:
+    text = "A headline without a full stop\n\nThe body starts here. It goes on"
+    assert [s.text_of(text) for s in sentence_spans(text)] == [
+        "A headline without a full stop", "The body starts here.", "It goes on"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .!?\n\"'”‘ÉéU.S")), max_size=200))
+def test_sentence_spans_lie_inside_the_text_in_order_without_edge_space(text: str) -> None:
+    spans = sentence_spans(text)
+    previous_end = 0
+    for span in spans:
+        assert previous_end <= span.start < span.end <= len(text)
+        piece = span.text_of(text)
+        assert piece == piece.strip() and "\n" not in piece
+        previous_end = span.end

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from propwatch.errors import StoreError
+from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Segment, Span, article_id
+from propwatch.store import Skip, open_store
+
+
+def make_article(doc: RawDocument, part: int = 1) -> Article:
+    text = doc.text
+    article = Article(
+        id=article_id(doc.content_hash, part), source=doc.where, part=part, text=text,
+        offsets=OffsetMap((Segment(0, 0, len(text)),)), title="T", outlet="Daily",
+        published="2020-01-02",
+    )
+    article.add_layer("sentences", [Span(0, 5, "sentence")])
+    article.add_layer("techniques", [Span(0, 3, "Doubt", 0.7, {"why": "x"}),
+                                     Span(1, 4, "Loaded_Language", 0.9)])
+    return article
+
+
+def test_articles_round_trip_with_layers(tmp_path: Path) -> None:
+    doc = RawDocument("a.txt", "Hello world. Bye.", "text")
+    with open_store(tmp_path / "p.db") as store:
+        store.save_articles(doc, [make_article(doc)])
+        [back] = list(store.articles())
+    assert back.text == doc.text and back.title == "T" and back.published == "2020-01-02"
+    assert back.offsets.to_raw(4) == 4
+    assert back.layers["techniques"] == [Span(0, 3, "Doubt", 0.7), Span(1, 4, "Loaded_Language", 0.9)]
+    assert back.layers["techniques"][0].data == {"why": "x"}
+
+
+def test_a_document_is_stored_once(tmp_path: Path) -> None:
+    doc = RawDocument("a.txt", "Hello world.", "text")
+    with open_store(tmp_path / "p.db") as store:
+        store.save_articles(doc, [make_article(doc)])
+        assert store.has_document(doc.content_hash)
+        with pytest.raises(sqlite3.IntegrityError):
+            store.save_articles(doc, [make_article(doc)])
+        assert store.article_count() == 1
+
+
+def test_rejected_pages_and_skips_are_listed_once(tmp_path: Path) -> None:
+    with open_store(tmp_path / "p.db") as store:
+        store.save_rejected(RawDocument("c.html", "captcha", "html"), Rejected("captcha", "bot wall"))
+        store.record_skip(Skip("x.bin", "binary", "file is binary"))
+        store.record_skip(Skip("x.bin", "binary", "file is binary"))
+        assert [(d.source, d.kind) for d in store.rejected()] == [("c.html", "captcha")]
+        assert store.skips() == [Skip("x.bin", "binary", "file is binary")]
+
+
+def test_migrations_apply_once_and_reopen_works(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    open_store(path).close()
+    with open_store(path) as store:
+        names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations")]
+    assert names[0] == "001_foundation" and len(names) == len(set(names))
+    assert store.conn is not None
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_store(path)
