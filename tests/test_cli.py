@@ -1,0 +1,111 @@
+"""End-to-end: the CLI on small folders, the demo corpus and (when present) the seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from propwatch.cli import main
+
+BODY = (
+    "The council voted on Tuesday to close the old bridge for repairs. Engineers said the "
+    "steel frame had rusted far faster than expected after three wet winters. Residents "
+    "will have to drive twelve kilometres around the river until the work ends in spring. "
+    "The mayor said the city had no other choice and promised a shuttle bus."
+)
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def export_jsonl(db: Path) -> list[dict[str, object]]:
+    result = run("export", "--db", str(db), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def broken_folder(root: Path) -> Path:
+    folder = root / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(f"Bridge closed for repairs\n\n{BODY}\n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (folder / "empty.txt").write_text("")
+    records = [json.dumps({"text": BODY.replace("bridge", "tunnel"), "title": "Tunnel closed",
+                           "outlet": "River Post", "published": "2021-03-04"}),
+               "{broken json"]
+    (folder / "batch.jsonl").write_text("\n".join(records), encoding="utf-8")
+    return folder
+
+
+def test_broken_files_are_explained_and_the_good_ones_stored(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    result = run("analyze", str(broken_folder(tmp_path)), "--db", str(db), "-q")
+    assert result.exit_code == 0
+    assert "2 articles stored" in result.stderr
+    for reason in ("binary.txt (binary)", "empty.txt (empty)", "batch.jsonl:2 (bad-jsonl)"):
+        assert reason in result.stderr
+    titles = sorted(str(r["title"]) for r in export_jsonl(db))
+    assert titles == ["Bridge closed for repairs", "Tunnel closed"]
+
+
+def test_running_again_stores_nothing_twice(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    folder = broken_folder(tmp_path)
+    run("analyze", str(folder), "--db", str(db), "-q")
+    again = run("analyze", str(folder), "--db", str(db), "-q")
+    assert "0 articles stored, 2 already stored" in again.stderr
+    assert len(export_jsonl(db)) == 2
+
+
+def test_nothing_analysable_exits_non_zero_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_bytes(b"\x00\xff" * 50)
+    result = run("analyze", str(tmp_path / "x.txt"), str(tmp_path / "missing"),
+                 "--db", str(tmp_path / "p.db"), "-q")
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.stderr and "binary" in result.stderr
+
+
+def test_export_has_the_promised_fields_and_spans_inside_the_text(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    run("analyze", "-", "--db", str(db), "-q", input=f"Bridge closed\n\n{BODY}\n")
+    [record] = export_jsonl(db)
+    for key in ("id", "source", "title", "author", "outlet", "published", "language", "text",
+                "sentences", "techniques", "claims"):
+        assert key in record
+    text = str(record["text"])
+    assert record["language"] == "en" and record["source"] == "<stdin>"
+    sentences = record["sentences"]
+    assert isinstance(sentences, list) and len(sentences) >= 4
+    assert all(0 <= s["start"] < s["end"] <= len(text) for s in sentences)
+    csv_out = run("export", "--db", str(db), "--format", "csv").stdout
+    assert csv_out.splitlines()[0].startswith("id,source,part,title")
+
+
+def test_report_escapes_article_text(tmp_path: Path) -> None:
+    db, report = tmp_path / "p.db", tmp_path / "r.html"
+    evil = f"<script>alert('x')</script> Bridge news\n\n{BODY} <img src=x onerror=alert(1)>\n"
+    (tmp_path / "evil.txt").write_text(evil, encoding="utf-8")
+    run("analyze", str(tmp_path / "evil.txt"), "--db", str(db), "--report", str(report), "-q")
+    html = report.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_demo_corpus_runs_end_to_end(tmp_path: Path, demo_corpus: Path) -> None:
+    db, report = tmp_path / "demo.db", tmp_path / "report.html"
+    result = run("analyze", str(demo_corpus), "--db", str(db), "--report", str(report), "-q")
+    assert result.exit_code == 0, result.stderr
+    assert "captcha" in result.stderr
+    records = export_jsonl(db)
+    assert len(records) >= 6
+    assert all(r["title"] for r in records)
+    assert report.stat().st_size > 10_000
+
+
+def test_help_teaches_the_main_commands() -> None:
+    out = run("--help").output
+    assert "analyze" in out and "export" in out
+    assert "Examples" in run("analyze", "--help").output
