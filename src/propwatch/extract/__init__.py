@@ -1,0 +1,43 @@
+"""Extract: one raw page -> one or more clean articles, or a reason it is not an article.
+
+    recurring = RecurringLines.from_documents(docs)   # once per batch
+    for doc in docs:
+        result = extract(doc, recurring)              # list[Extracted] | Rejected
+
+HTML goes through trafilatura (``html``); plain-text scrapes through a line classifier
+(``classify``, ``text``) that also splits pages holding several articles (``split``).  Pages
+that are captchas, cookie or JavaScript walls, error pages or stubs are ``Rejected``
+(``pages``).  Every article's ``offsets`` map its copied characters back to ``doc.text``.
+"""
+
+from __future__ import annotations
+
+from propwatch.extract.html import extract_html, visible_text
+from propwatch.extract.pages import NOTICE_WORDS, body_words, judge_page
+from propwatch.extract.recurring import RecurringLines
+from propwatch.extract.text import extract_text
+from propwatch.model import Extracted, RawDocument, Rejected
+
+__all__ = ["RecurringLines", "extract"]
+
+
+def extract(
+    doc: RawDocument, recurring: RecurringLines | None = None
+) -> list[Extracted] | Rejected:
+    """The clean articles of one raw document, or why it is not an article.
+
+    ``doc.meta`` (title, url, outlet, published, author from JSONL) wins over what the page
+    says; ``recurring`` lets lines repeated on other pages of the same site count as chrome.
+    """
+    if not doc.text.strip():
+        return Rejected("empty", "the input holds no text")
+    if doc.content_type == "html":
+        articles = extract_html(doc)
+        long_enough = sum(body_words(a) for a in articles) >= NOTICE_WORDS
+        shown = doc.text if long_enough else visible_text(doc.text)
+    elif doc.content_type == "text":
+        articles = extract_text(doc, recurring)
+        shown = doc.text
+    else:
+        raise ValueError(f"content_type must be 'html' or 'text', got {doc.content_type!r}")
+    return judge_page(shown, articles) or articles

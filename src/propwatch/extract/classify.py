@@ -1,0 +1,108 @@
+"""Label each unit of a plain-text page: body, short line, chrome, byline, date, caption, ...
+
+Simple features decide (word count, final punctuation, capitals, chrome wordings, whether the
+line recurs on other pages of the site or repeats within the page); which of the body-like
+units really belong to an article is decided later from their position (see ``text``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import Enum
+
+from propwatch.extract import patterns as P
+from propwatch.extract.dates import find_date
+from propwatch.extract.provenance import declared_provenance
+from propwatch.extract.recurring import normalise
+from propwatch.extract.units import TERMINAL, Unit, count_words
+
+
+class Kind(Enum):
+    BODY = "body"  # a sentence-like line of text
+    SHORT = "short"  # a short line: heading, title, caption or a short sentence
+    CHROME = "chrome"
+    END = "end"  # a label such as "Related articles" after which other content follows
+    BYLINE = "byline"
+    DATE = "date"
+    PROVENANCE = "provenance"
+    CAPTION = "caption"
+
+
+def is_byline(text: str) -> str | None:
+    """The author's name when ``text`` is a byline ("By Jane Roe"), else None."""
+    m = P.BYLINE.match(text)
+    if not m or count_words(text) > 14:
+        return None
+    name = P.BYLINE.match(text.replace("<u>", "").replace("</u>", "").replace("**", ""))
+    words = (name or m)["name"].split()
+    capitals = sum(w[:1].isupper() for w in words)
+    if not words or len(words) > 8 or capitals * 2 < len(words):
+        return None
+    return " ".join(words)
+
+
+def is_date_line(text: str) -> bool:
+    words = count_words(text)
+    found = find_date(text)
+    if not found or words > 14:
+        return False
+    rest = count_words(text[: found[1]] + " " + text[found[2] :])
+    return bool(P.DATE_PREFIX.match(text)) or rest <= 5
+
+
+def _all_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and all(c.isupper() for c in letters)
+
+
+def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
+    text, words = unit.text, unit.words
+    if declared_provenance(text):
+        return Kind.PROVENANCE
+    if words <= 14 and is_byline(text):
+        return Kind.BYLINE
+    if recurring:
+        return Kind.CHROME
+    if words <= 6 and P.END_MARKER.match(text):
+        return Kind.END
+    if P.COUNTER.match(text) or P.LONG_CHROME.search(text) or P.ARTICLES_BY.match(text):
+        return Kind.CHROME
+    if is_date_line(text):
+        return Kind.DATE
+    if words <= 20 and P.BREADCRUMB.search(text):
+        return Kind.CHROME
+    if (words <= 15 and P.SHORT_CHROME.search(text)) or P.NAV_LINE.match(text):
+        return Kind.CHROME
+    if words <= 6 and not text.endswith(".") and P.TINY_CHROME.search(text):
+        return Kind.CHROME
+    if words <= 40 and P.CAPTION.search(text):
+        return Kind.CAPTION
+    if (_all_caps(text) and words >= 3) or (repeated and words <= 12):
+        return Kind.CHROME
+    if words >= 12 or (words >= 5 and text.endswith(TERMINAL)):
+        return Kind.BODY
+    return Kind.SHORT
+
+
+def classify(units: list[Unit], recurring: list[bool]) -> list[Kind]:
+    """Kinds of all units of one page; ``recurring[i]`` says unit i recurs on other pages."""
+    seen = Counter(normalise(u.text) for u in units)
+    body_words = sum(u.words for u in units if u.words >= 12)
+    pairs = list(zip(units, recurring, strict=True))
+    recurring_words = sum(u.words for u, r in pairs if r and u.words >= 12)
+    # Most of the long text recurring means a repeated article, not chrome: trust short lines only.
+    trust_long = recurring_words * 2 <= body_words
+    return [
+        classify_unit(u, r and (trust_long or u.words < 20), seen[normalise(u.text)] > 1)
+        for u, r in zip(units, recurring, strict=True)
+    ]
+
+
+def title_like(unit: Unit) -> bool:
+    text = unit.text
+    return (
+        1 <= unit.words <= 30
+        and len(text) <= 300
+        and (not text.endswith(".") or text.endswith("..."))
+        and not text[:1].islower()
+    )

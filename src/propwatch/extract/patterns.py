@@ -1,0 +1,97 @@
+"""Word patterns of page chrome, bylines and captions in scraped plain text.
+
+Patterns for *short* lines may be broad (a sentence of the article is rarely that short);
+patterns that also apply to long lines are narrow boilerplate wordings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# A standalone label after which the page turns to other content (related links, comments).
+END_MARKER = re.compile(
+    r"^(?:related(?: articles| posts| stories| news| content| reading)?|read (?:more|next|also)"
+    r"|more (?:from|stories|articles|news|on this)\b.*|you (?:may|might) (?:also )?like"
+    r"|recommended(?: for you)?|most (?:popular|read|viewed|shared)|popular (?:posts|articles)"
+    r"|trending(?: now)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:reply|comment)"
+    r"|share (?:this|on)\b.*|tags?|filed under\b.*|see also|further reading|latest(?: news)?"
+    r"|what to read next|also on \S.*|previous (?:article|post)|next (?:article|post)"
+    r"|join the (?:conversation|discussion)|about the author)\s*:?$",
+    _I,
+)
+
+# Short lines (up to about 15 words) containing these phrases are chrome.
+SHORT_CHROME = re.compile(
+    r"(?:^|\b)(?:share (?:this|on|via)|tweet this|sign up\b|newsletter|donate\b|donations?\b"
+    r"|support (?:us|our|independent|\w+ journalism)|become a (?:member|patron|subscriber)"
+    r"|follow us|click here|tap here|subscribe (?:to|now|for|today|here)|subscribe$"
+    r"|listen to (?:this|the) article|you can now listen|advertisement|sponsored content"
+    r"|cookies?\b|privacy policy|terms of (?:use|service)|all rights reserved|copyright|©"
+    r"|skip to\b|back to top|load more|show more|read more|view all|comments? on\b"
+    r"|min(?:ute)? read|reading time|patreon|paypal|in-depth report|articles by"
+    r"|watch(?: the)? video|download (?:the|our) app|get the .{0,30}app|continue reading"
+    r"|^region:|^theme:|^categor(?:y|ies):|^topics?:|^tags?:|^posted in\b|^filed under)",
+    _I,
+)
+
+# Lines of at most six words, without a final full stop, containing these are chrome.
+TINY_CHROME = re.compile(
+    r"\b(?:about us|contact us|log ?in|log ?out|sign in|register|join us|facebook|twitter|x\.com"
+    r"|telegram|whatsapp|linkedin|reddit|vk|gab|rumble|youtube|instagram|rss|e-?mail us|subscribe"
+    r"|donate|support)\b",
+    _I,
+)
+
+# Lines of at most four words made only of navigation words are chrome.
+NAV_LINE = re.compile(
+    r"^(?:(?:home|menu|search|print|share|reply|e-?mail|tweet|pin|save|next|previous|prev"
+    r"|more|top|news|world|politics|opinion|video|videos|podcasts?|sections?|close|open)"
+    r"\b[\s|/•·>»›:-]*){1,4}$",
+    _I,
+)
+
+# Long lines that are still chrome: disclaimers, copyright notices, newsletter pitches.
+LONG_CHROME = re.compile(
+    r"^disclaimer\b|^(?:the )?(?:statements|views|opinions)(?:,? views)?(?: and opinions)? "
+    r"expressed .{0,80}(?:solely|are those|do not necessarily)|do not necessarily (?:reflect|"
+    r"represent) (?:the|those)|contains copyrighted material|fair use|all rights reserved"
+    r"|^for media inquiries|grants permission to cross-post|sign up (?:for|to) (?:our|the)"
+    r" .{0,40}newsletter|^(?:please )?support (?:our|independent) .{0,60}(?:journalism|media)"
+    r"|^(?:if you (?:enjoyed|value|like)|help us) .{0,120}(?:donat|support|subscrib|patreon)"
+    r"|^we (?:use|value) cookies|^by (?:using|continuing)(?: to use)? this (?:site|website)"
+    r"|^this (?:article|post|story) (?:may contain|contains) affiliate links",
+    _I,
+)
+
+BYLINE = re.compile(
+    r"^(?:by|written by|words by|author:?|posted by|reported by)\s+"
+    r"(?P<name>[^\s\d,|][^\d|]{1,80}?)\s*(?:[,|•·-].*)?$",
+    _I,
+)
+ARTICLES_BY = re.compile(r"^articles by:\s*(?P<name>.{2,60})$", _I)
+DATE_PREFIX = re.compile(
+    r"^(?:published|posted|updated|last updated|first published|date)(?: on| at)?\s*:?", _I
+)
+COUNTER = re.compile(
+    r"^[\d.,]+\s*[km]?\s+(?:views?|reads?|shares?|comments?|likes?)\b|^(?:views?|shares?):?\s*\d",
+    _I,
+)
+
+CAPTION = re.compile(
+    r"\((?:c|l|r|l-r|r-l|left|right|centre|center|file(?: photo)?|pictured|above|below)\)"
+    r"|^(?:photo|image|picture|pictured|credit|file photo|illustration|screenshot|video)\b\s*:?"
+    r"|(?:photo|image|picture) (?:by|credit|courtesy)|getty images|(?:via|/|©)\s*(?:afp|reuters|"
+    r"ap|sputnik|tass|epa|wikimedia|shutterstock|getty)\b",
+    _I,
+)
+
+BIO = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+)\s+(?:is|was|lives|has|writes|teaches"
+    r"|works|holds|serves|covers)\b.{0,200}\b(?:author|writer|journalist|editor|contributor"
+    r"|researcher|analyst|activist|columnist|professor|correspondent|blogger|commentator|lives in"
+    r"|founder|director|reached at|available at|website|books?)\b",
+)
+PERSON = re.compile(r"^(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+$")
+BREADCRUMB = re.compile(r"(?:\S.*?(?:\s[|›»>/]\s|\s•\s)){2,}")

@@ -1,0 +1,86 @@
+"""Lines that recur across pages of one site: strong evidence of page chrome.
+
+Only hashes of normalised lines are kept (8 bytes each), counted once per page and per site
+group, so a batch of 10,000 pages costs a few megabytes.  Identical pages are counted once,
+so a file ingested twice does not make its own body look like chrome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import PurePath
+from urllib.parse import urlsplit
+
+from propwatch.model import RawDocument
+
+_SPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_SITE_NAME = re.compile(
+    r"<meta[^>]+(?:property|name)=[\"']og:site_name[\"'][^>]*content=[\"']([^\"']{1,80})", re.I
+)
+MIN_PAGES = 3
+
+
+def normalise(line: str) -> str:
+    """Lower case, collapsed spaces, every digit as 0 (view counters and dates still match)."""
+    return _DIGIT.sub("0", _SPACE.sub(" ", line.strip().lower()))
+
+
+def line_key(line: str) -> int:
+    digest = hashlib.blake2b(normalise(line).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def site_group(doc: RawDocument) -> str:
+    """The site a page belongs to: outlet, url domain, HTML site name, else its folder."""
+    outlet = doc.meta.get("outlet")
+    if outlet:
+        return "outlet:" + outlet.strip().lower()
+    url = doc.meta.get("url") or (doc.source if "://" in doc.source else "")
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return "host:" + host.removeprefix("www.")
+    if doc.content_type == "html":
+        m = _SITE_NAME.search(doc.text[:20000])
+        if m:
+            return "outlet:" + m.group(1).strip().lower()
+    return "dir:" + str(PurePath(doc.source).parent)
+
+
+class RecurringLines:
+    """Counts, per site group, on how many distinct pages each normalised line occurs."""
+
+    def __init__(self, min_pages: int = MIN_PAGES) -> None:
+        if min_pages < 2:
+            raise ValueError(f"min_pages must be at least 2, got {min_pages}")
+        self.min_pages = min_pages
+        self._counts: defaultdict[str, Counter[int]] = defaultdict(Counter)
+        self._seen: set[str] = set()
+
+    @classmethod
+    def from_documents(
+        cls, docs: Iterable[RawDocument], min_pages: int = MIN_PAGES
+    ) -> RecurringLines:
+        recurring = cls(min_pages)
+        for doc in docs:
+            recurring.add(doc)
+        return recurring
+
+    def add(self, doc: RawDocument) -> None:
+        """Count the lines of one page (HTML pages are left to the HTML extractor)."""
+        if doc.content_type != "text" or doc.content_hash in self._seen:
+            return
+        self._seen.add(doc.content_hash)
+        keys = {line_key(line) for line in doc.text.splitlines() if line.strip()}
+        self._counts[site_group(doc)].update(keys)
+
+    def pages_with(self, doc: RawDocument, line: str) -> int:
+        """On how many distinct pages of ``doc``'s site group ``line`` occurs."""
+        counts = self._counts.get(site_group(doc))
+        return counts[line_key(line)] if counts else 0
+
+    def is_recurring(self, doc: RawDocument, line: str) -> bool:
+        return self.pages_with(doc, line) >= self.min_pages

@@ -1,0 +1,248 @@
+"""Plain text scraped from pages -> clean articles (title + whole body paragraphs).
+
+Steps: raw lines -> units (``units``) -> kinds (``classify``) -> parts (``split``) -> for each
+part its title, its body region (from the first body line to the last, cut at labels such as
+"Related articles", without trailing author names and bio boxes) and its metadata.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from propwatch.extract import patterns as P
+from propwatch.extract.classify import Kind, classify, is_byline, title_like
+from propwatch.extract.dates import find_date, parse_date
+from propwatch.extract.provenance import clean_name, declared_provenance
+from propwatch.extract.recurring import RecurringLines, normalise
+from propwatch.extract.split import Part, split_parts
+from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit, make_units, split_lines
+from propwatch.model import Extracted, RawDocument
+
+_KEEP = (Kind.BODY, Kind.SHORT)
+_SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
+_OUTLET_IN_BIO = re.compile(
+    r"\b(?:at|for|of|with) (?:the )?(?P<name>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})"
+    r" (?:website|site|magazine|portal|blog|newspaper)\b"
+)
+_OUTLET_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*)?"
+    r"(?P<name>[A-Z][\w&.' -]{1,40}?)(?:[.,]|\s+all rights|$)",
+    re.I,
+)
+_OUTLET_DATE = re.compile(r"^(?P<name>[A-Z][\w&.' -]{1,40}),\s")
+
+
+@dataclass
+class _Tail:
+    author: str | None = None
+    bio: str | None = None
+
+
+def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> list[Extracted]:
+    """The articles of one plain-text page (an empty list when it holds no body text)."""
+    units = make_units(split_lines(doc.text))
+    if not units:
+        return []
+    rec = [
+        recurring is not None and all(recurring.is_recurring(doc, ln.text) for ln in u.lines)
+        for u in units
+    ]
+    kinds = classify(units, rec)
+    page_outlet = doc.meta.get("outlet") or _page_outlet(units, kinds)
+    out = []
+    for n, part in enumerate(split_parts(units, kinds)):
+        article = _article(doc, units, kinds, part, first=n == 0, outlet=page_outlet)
+        if article is not None:
+            out.append(article)
+    return out
+
+
+def _first_title(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> int | None:
+    for i in range(lo, hi):
+        if kinds[i] in _KEEP:
+            text = units[i].text.rstrip("\"'”’)")
+            ok = title_like(units[i]) and units[i].words <= 25 and not text.endswith(".")
+            return i if ok else None
+    return None
+
+
+def _title_index(
+    doc: RawDocument, units: list[Unit], kinds: list[Kind], part: Part, first: bool
+) -> int | None:
+    own = part.title if part.title is not None else _first_title(units, kinds, part.lo, part.hi)
+    meta_title = doc.meta.get("title") if first else None
+    if not meta_title:
+        return own
+    wanted = normalise(meta_title)
+    for i in range(part.lo, min(part.hi, part.lo + 12)):
+        if normalise(units[i].text).startswith(wanted):
+            return i
+    if own is not None:
+        found = normalise(units[own].text)
+        if found and (found in wanted or wanted in found):
+            return own
+    return None
+
+
+def _body(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> tuple[list[int], _Tail]:
+    first = next((i for i in range(lo, hi) if kinds[i] is Kind.BODY), None)
+    if first is None:
+        return [], _Tail()
+    kept: list[int] = []
+    zone = False
+    for i in range(first, hi):
+        kind = kinds[i]
+        if kind is Kind.END:
+            zone = True
+        elif zone and kind is Kind.BODY and units[i].words >= 20:
+            zone = not _body_follows(units, kinds, i, hi)
+        if not zone and kind in _KEEP:
+            kept.append(i)
+    return kept, _trim_tail(units, kinds, kept)
+
+
+def _body_follows(units: list[Unit], kinds: list[Kind], i: int, hi: int) -> bool:
+    for j in range(i + 1, hi):
+        if kinds[j] in (Kind.CHROME, Kind.CAPTION):
+            continue
+        return kinds[j] is Kind.BODY and units[j].words >= 20
+    return False
+
+
+def _trim_tail(units: list[Unit], kinds: list[Kind], kept: list[int]) -> _Tail:
+    """Drop the author name line and bio box that close many articles (in place)."""
+    tail = _Tail()
+    while kept:
+        unit, kind = units[kept[-1]], kinds[kept[-1]]
+        person = P.PERSON.match(unit.text.rstrip("."))
+        bio = P.BIO.match(unit.text) if kind is Kind.BODY and tail.bio is None else None
+        if kind is Kind.SHORT and (person or not unit.text.endswith(TERMINAL)):
+            tail.author = tail.author or (unit.text.rstrip(".") if person else None)
+        elif bio:
+            tail.bio = unit.text
+            tail.author = bio["name"]
+        else:
+            break
+        kept.pop()
+    return tail
+
+
+def _paragraphs(units: list[Unit], kept: list[int]) -> list[list[Line]]:
+    """Kept units as paragraphs; a sentence broken over two units is joined again."""
+    paras: list[list[Line]] = []
+    for i in kept:
+        unit = units[i]
+        prev = paras[-1][-1].text if paras else ""
+        broken = prev and not prev.endswith((*TERMINAL, ":", ";")) and unit.text[:1].islower()
+        if broken:
+            paras[-1].extend(unit.lines)
+        else:
+            paras.append(list(unit.lines))
+    return paras
+
+
+def _clean_title(text: str, outlet: str | None) -> str:
+    m = _SITE_SUFFIX.search(text)
+    if m and len(m.group().split()) <= 7:
+        return text[: m.start()]
+    for sep in (" - ", " – ", " — "):
+        head, _, suffix = text.rpartition(sep)
+        if head and outlet and suffix.strip().lower() == outlet.lower():
+            return head
+    return text
+
+
+def _article(
+    doc: RawDocument,
+    units: list[Unit],
+    kinds: list[Kind],
+    part: Part,
+    first: bool,
+    outlet: str | None,
+) -> Extracted | None:
+    title_idx = _title_index(doc, units, kinds, part, first)
+    body_lo = part.lo if title_idx is None else title_idx + 1
+    kept, tail = _body(units, kinds, body_lo, part.hi)
+    if not kept:
+        return None
+    builder = TextBuilder()
+    title = doc.meta.get("title") if first else None
+    if title_idx is not None:
+        line = units[title_idx].lines[0]
+        own = _clean_title(line.text, outlet)
+        title = title or clean_name(own)
+        builder.copy(own, line.start)
+    elif title:
+        builder.insert(title)
+    for para in _paragraphs(units, kept):
+        builder.paragraph(para)
+    text, offsets = builder.build()
+    meta = doc.meta if first else {}
+    region = range(part.lo, part.hi)
+    return Extracted(
+        text=text,
+        offsets=offsets,
+        title=title,
+        author=meta.get("author") or _author(units, kinds, region, kept[0]) or tail.author,
+        published=_iso(meta.get("published")) or _published(units, kinds, region, kept[0]),
+        outlet=outlet or (_bio_outlet(tail.bio) if tail.bio else None),
+        url=doc.meta.get("url"),
+        declared_source=_declared(units, kinds, region),
+    )
+
+
+def _iso(value: str | None) -> str | None:
+    if not value:
+        return None
+    return parse_date(value) or value
+
+
+def _author(units: list[Unit], kinds: list[Kind], region: range, body_start: int) -> str | None:
+    """A byline before the body, else "Articles by:" or "Authored by X via Y" anywhere."""
+    late: str | None = None
+    for i in region:
+        text = units[i].text
+        if kinds[i] is Kind.BYLINE and i < body_start:
+            return clean_name(is_byline(text) or "") or None
+        m = P.ARTICLES_BY.match(text)
+        prov = declared_provenance(text) if kinds[i] is Kind.PROVENANCE else None
+        late = late or (clean_name(m["name"]) if m else None) or (prov.author if prov else None)
+    return late
+
+
+def _published(units: list[Unit], kinds: list[Kind], region: range, body_start: int) -> str | None:
+    dates = [i for i in region if kinds[i] is Kind.DATE]
+    early = [i for i in dates if i < body_start]
+    for i in early or dates:
+        found = parse_date(units[i].text)
+        if found:
+            return found
+    return None
+
+
+def _declared(units: list[Unit], kinds: list[Kind], region: range) -> str | None:
+    for i in region:
+        if kinds[i] is Kind.PROVENANCE:
+            prov = declared_provenance(units[i].text)
+            if prov:
+                return prov.source
+    return None
+
+
+def _page_outlet(units: list[Unit], kinds: list[Kind]) -> str | None:
+    """A site name the page states: "Site, November 26, 2017" or a copyright line."""
+    for unit, kind in zip(units, kinds, strict=True):
+        if kind is Kind.DATE and (found := find_date(unit.text)):
+            m = _OUTLET_DATE.match(unit.text[: found[1]])
+            if m and not P.DATE_PREFIX.match(unit.text) and len(m["name"].split()) <= 5:
+                return m["name"].strip()
+    for unit, kind in zip(units, kinds, strict=True):
+        if kind is Kind.CHROME and unit.words <= 15 and (m := _OUTLET_COPYRIGHT.search(unit.text)):
+            return m["name"].strip()
+    return None
+
+
+def _bio_outlet(bio: str) -> str | None:
+    m = _OUTLET_IN_BIO.search(bio)
+    return m["name"] if m else None
