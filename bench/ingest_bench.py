@@ -52,11 +52,10 @@ def main() -> None:
     parser.add_argument("--components", default=",".join(DEFAULT_COMPONENTS))
     args = parser.parse_args()
     components = args.components.split(",")
-    with tempfile.TemporaryDirectory() as tmp:
-        with open_store(Path(tmp) / "bench.db") as store:
-            start = time.perf_counter()
-            summary = analyze([str(args.folder)], store, Options(components=tuple(components)))
-            elapsed = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "bench.db") as store:
+        start = time.perf_counter()
+        summary = analyze([str(args.folder)], store, Options(components=tuple(components)))
+        elapsed = time.perf_counter() - start
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in args.folder.glob("*.txt"))
     print(f"inputs: {summary.inputs}, articles stored: {summary.articles_stored}, "
           f"not articles: {len(summary.rejected)}, skipped: {len(summary.skipped)}")

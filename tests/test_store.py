@@ -30,7 +30,8 @@ def test_articles_round_trip_with_layers(tmp_path: Path) -> None:
         [back] = list(store.articles())
     assert back.text == doc.text and back.title == "T" and back.published == "2020-01-02"
     assert back.offsets.to_raw(4) == 4
-    assert back.layers["techniques"] == [Span(0, 3, "Doubt", 0.7), Span(1, 4, "Loaded_Language", 0.9)]
+    assert back.layers["techniques"] == [
+        Span(0, 3, "Doubt", 0.7), Span(1, 4, "Loaded_Language", 0.9)]
     assert back.layers["techniques"][0].data == {"why": "x"}
 
 
@@ -46,7 +47,8 @@ def test_a_document_is_stored_once(tmp_path: Path) -> None:
 
 def test_rejected_pages_and_skips_are_listed_once(tmp_path: Path) -> None:
     with open_store(tmp_path / "p.db") as store:
-        store.save_rejected(RawDocument("c.html", "captcha", "html"), Rejected("captcha", "bot wall"))
+        captcha = RawDocument("c.html", "captcha", "html")
+        store.save_rejected(captcha, Rejected("captcha", "bot wall"))
         store.record_skip(Skip("x.bin", "binary", "file is binary"))
         store.record_skip(Skip("x.bin", "binary", "file is binary"))
         assert [(d.source, d.kind) for d in store.rejected()] == [("c.html", "captcha")]

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+
 @dataclass(frozen=True)
 class Span:
     """A labelled character range ``[start, end)`` of an article's text."""
@@ -77,7 +78,8 @@ class RawDocument:
     text: str
     content_type: str  # "text" or "html"
     line: int | None = None  # 1-based line number inside a JSONL file
-    meta: Mapping[str, str] = field(default_factory=dict, compare=False)  # title, url, outlet, published, author
+    # JSONL metadata: title, url, outlet, published, author
+    meta: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def content_hash(self) -> str:
@@ -107,7 +109,8 @@ class Extracted:
 class Rejected:
     """A raw document that is not an article (captcha, error page, stub, ...)."""
 
-    kind: str  # short machine word: "captcha", "cookie-wall", "javascript", "error-page", "stub", "empty"
+    # a short machine word: captcha, cookie-wall, javascript, error-page, stub, empty
+    kind: str
     reason: str  # one line a person reads
 
 

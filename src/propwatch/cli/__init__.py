@@ -1,7 +1,7 @@
 """Command line: each module parses its options, calls one library function and prints."""
 
-from propwatch.cli._group import main
 from propwatch.cli import analyze as _analyze  # noqa: F401  (registers commands)
 from propwatch.cli import export as _export  # noqa: F401
+from propwatch.cli._group import main
 
 __all__ = ["main"]

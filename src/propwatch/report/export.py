@@ -96,7 +96,7 @@ def _flat(record: Mapping[str, Any]) -> dict[str, Any]:
     techniques = Counter(t["technique"] for t in record["techniques"])
     reuse = record.get("reuse") or {}
     return {
-        **{k: record.get(k) for k in CSV_COLUMNS if k in record and not isinstance(record[k], list)},
+        **{k: v for k, v in record.items() if k in CSV_COLUMNS and not isinstance(v, list)},
         "words": len(record["text"].split()),
         "sentences": len(record["sentences"]),
         "technique_spans": len(record["techniques"]),
