@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,12 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: these tests need the shared data beside the checkout")
     return path
+
+
+@pytest.fixture
+def shared() -> Callable[..., Path]:
+    """``shared("samples", "seeds")``: a path under ../shared, or skip saying it is absent."""
+    return shared_path
 
 
 @pytest.fixture

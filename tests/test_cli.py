@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -109,3 +110,25 @@ def test_help_teaches_the_main_commands() -> None:
     out = run("--help").output
     assert "analyze" in out and "export" in out
     assert "Examples" in run("analyze", "--help").output
+
+
+def test_seeds_come_out_clean_with_their_titles(
+    tmp_path: Path, shared: Callable[..., Path]
+) -> None:
+    seeds = shared("samples", "seeds")
+    db = tmp_path / "seeds.db"
+    assert run("analyze", str(seeds), "--db", str(db), "-q").exit_code == 0
+    by_title = {str(r["title"]): str(r["text"]) for r in export_jsonl(db)}
+    assert set(by_title) == {
+        "Da'esh defeated in Syria and Iraq, who should take the credit?",
+        "Here’s how and why the US has been helping ISIS take Deir El-Zour",
+        "ISIS Last Stand; End Times for the Caliphate",
+    }
+    everything = "\n".join(by_title.values())
+    for chrome in ("Related articles", "MOST popular", "Become a Member of Global Research",
+                   "Comment on Global Research Articles", "Disclaimer: The contents",
+                   "Qassem Soleimani (C)", "Theme: Intelligence"):
+        assert chrome not in everything
+    whitney = by_title["ISIS Last Stand; End Times for the Caliphate"]
+    assert "Russia and its allies have expelled ISIS" in whitney
+    assert whitney.rstrip().endswith("Which is it?")

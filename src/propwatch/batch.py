@@ -106,7 +106,7 @@ def _analyse_document(
 
 
 def _skip(store: Store, summary: RunSummary, error: InputError) -> None:
-    log.warning("skipped %s", error)
+    log.info("skipped %s", error)
     summary.skipped.append(error)
     store.record_skip(Skip(error.where, error.kind, error.reason))
 

@@ -15,8 +15,8 @@ def _identifier() -> LanguageIdentifier:
 
 
 def identify(text: str) -> tuple[str, float]:
-    """ISO 639-1 code and probability for ``text`` (its first 20,000 characters)."""
-    lang, prob = _identifier().classify(text[:20000])
+    """ISO 639-1 code and probability for ``text`` (its first 4,000 characters)."""
+    lang, prob = _identifier().classify(text[:4000])
     return str(lang), float(prob)
 
 

@@ -62,7 +62,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
 
     Exit status is 1 only when nothing at all could be analysed.
     """
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)
     options = Options(max_bytes=parse_size(max_size))
     try:
         with open_store(db) as store:

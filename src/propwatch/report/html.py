@@ -56,13 +56,23 @@ def _article_view(article: Article, colours: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _timeline(articles: list[Article], max_rows: int = 40) -> tuple[str, list[tuple[str, int]]]:
+    """Articles per day, or per month (then per year) when there are too many days to read."""
+    counts: Counter[str] = Counter()
+    for unit, width in (("date", 10), ("month", 7), ("year", 4)):
+        counts = Counter((a.published or "")[:width] or "(no date)" for a in articles)
+        if len(counts) <= max_rows:
+            return unit, sorted(counts.items())
+    return "year", sorted(counts.items())
+
+
 def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[str, Any]:
     """Everything the template shows, computed from the store."""
     articles = list(store.articles())
     colours: dict[str, str] = {}
     views = [_article_view(a, colours) for a in articles]
     by_outlet = Counter(a.outlet or "(unknown outlet)" for a in articles).most_common()
-    by_date = sorted(Counter(a.published or "(no date)" for a in articles).items())
+    date_unit, by_date = _timeline(articles)
     techniques = Counter(s.label for a in articles for s in a.layers.get("techniques", []))
     return {
         "title": title,
@@ -71,6 +81,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "views": views,
         "by_outlet": by_outlet,
         "by_date": by_date,
+        "date_unit": date_unit,
         "max_outlet": max((n for _, n in by_outlet), default=1),
         "max_date": max((n for _, n in by_date), default=1),
         "technique_totals": techniques.most_common(),
