@@ -46,9 +46,12 @@ def _article_view(article: Article, colours: dict[str, str]) -> dict[str, Any]:
     techniques = sorted(article.layers.get("techniques", []), key=lambda s: -(s.score or 0))
     for span in techniques:
         colours.setdefault(span.label, PALETTE[len(colours) % len(PALETTE)])
+    paras = paragraphs(article.text, techniques)
+    titled = bool(paras) and "".join(p.text for p in paras[0]).strip() == (article.title or "")
     return {
         "article": article,
-        "paragraphs": paragraphs(article.text, techniques),
+        "heading": paras[0] if titled else None,  # the title, highlighted, when the text has it
+        "paragraphs": paras[1:] if titled else paras,
         "techniques": techniques,
         "technique_counts": Counter(s.label for s in techniques).most_common(),
         "sentences": len(article.layers.get("sentences", [])),
