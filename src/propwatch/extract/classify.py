@@ -61,14 +61,14 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
         return Kind.PROVENANCE
     if words <= 14 and is_byline(text):
         return Kind.BYLINE
+    if is_date_line(text):
+        return Kind.DATE
     if recurring:
         return Kind.CHROME
     if words <= 6 and P.END_MARKER.match(text):
         return Kind.END
     if P.COUNTER.match(text) or P.LONG_CHROME.search(text) or P.ARTICLES_BY.match(text):
         return Kind.CHROME
-    if is_date_line(text):
-        return Kind.DATE
     if words <= 20 and P.BREADCRUMB.search(text):
         return Kind.CHROME
     if (words <= 15 and P.SHORT_CHROME.search(text)) or P.NAV_LINE.match(text):
@@ -86,14 +86,16 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
 
 def classify(units: list[Unit], recurring: list[bool]) -> list[Kind]:
     """Kinds of all units of one page; ``recurring[i]`` says unit i recurs on other pages."""
-    seen = Counter(normalise(u.text) for u in units)
+    seen = Counter(normalise(u.text, digits=False) for u in units)
     body_words = sum(u.words for u in units if u.words >= 12)
     pairs = list(zip(units, recurring, strict=True))
     recurring_words = sum(u.words for u, r in pairs if r and u.words >= 12)
     # Most of the long text recurring means a repeated article, not chrome: trust short lines only.
     trust_long = recurring_words * 2 <= body_words
     return [
-        classify_unit(u, r and (trust_long or u.words < 20), seen[normalise(u.text)] > 1)
+        classify_unit(
+            u, r and (trust_long or u.words < 20), seen[normalise(u.text, digits=False)] > 1
+        )
         for u, r in zip(units, recurring, strict=True)
     ]
 

@@ -46,14 +46,14 @@ def visible_text(html: str) -> str:
 
 def extract_html(doc: RawDocument) -> list[Extracted]:
     """The main article of an HTML page (an empty list when it has no main text)."""
-    result: Any = trafilatura.bare_extraction(
+    document: Any = trafilatura.bare_extraction(
         doc.text,
         url=doc.meta.get("url"),
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        as_dict=True,
     )
+    result = document.as_dict() if document is not None else None
     if not result or not (result.get("text") or "").strip():
         return []
     meta = doc.meta

@@ -16,7 +16,7 @@ END_MARKER = re.compile(
     r"|more (?:from|stories|articles|news|on this)\b.*|you (?:may|might) (?:also )?like"
     r"|recommended(?: for you)?|most (?:popular|read|viewed|shared)|popular (?:posts|articles)"
     r"|trending(?: now)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:reply|comment)"
-    r"|share (?:this|on)\b.*|tags?|filed under\b.*|see also|further reading|latest(?: news)?"
+    r"|tags?|filed under\b.*|see also|further reading|latest(?: news)?"
     r"|what to read next|also on \S.*|previous (?:article|post)|next (?:article|post)"
     r"|join the (?:conversation|discussion)|about the author)\s*:?$",
     _I,
@@ -32,7 +32,8 @@ SHORT_CHROME = re.compile(
     r"|skip to\b|back to top|load more|show more|read more|view all|comments? on\b"
     r"|min(?:ute)? read|reading time|patreon|paypal|in-depth report|articles by"
     r"|watch(?: the)? video|download (?:the|our) app|get the .{0,30}app|continue reading"
-    r"|^region:|^theme:|^categor(?:y|ies):|^topics?:|^tags?:|^posted in\b|^filed under)",
+    r"|^(?:posted|submitted|published) by\b|^region:|^theme:|^categor(?:y|ies):|^topics?:"
+    r"|^tags?:|^posted in\b|^filed under)",
     _I,
 )
 

@@ -24,9 +24,11 @@ _SITE_NAME = re.compile(
 MIN_PAGES = 3
 
 
-def normalise(line: str) -> str:
-    """Lower case, collapsed spaces, every digit as 0 (view counters and dates still match)."""
-    return _DIGIT.sub("0", _SPACE.sub(" ", line.strip().lower()))
+def normalise(line: str, digits: bool = True) -> str:
+    """Lower case, collapsed spaces and (with ``digits``) every digit as 0, so that view
+    counters and dates still match."""
+    text = _SPACE.sub(" ", line.strip().lower())
+    return _DIGIT.sub("0", text) if digits else text
 
 
 def line_key(line: str) -> int:

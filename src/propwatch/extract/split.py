@@ -65,28 +65,46 @@ def _body_words(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> int:
 
 
 def split_parts(units: list[Unit], kinds: list[Kind]) -> list[Part]:
-    """The articles of a page, in order; a page with one article gives one part."""
-    heads: list[tuple[int, list[int], bool]] = []
+    """The articles of a page, in order; a page with one article gives one part.
+
+    A part before the first header with enough body is kept as an untitled part (a capture
+    that starts in the middle of an article).
+    """
+    heads = _heads(units, kinds)
+    if not heads:
+        return [Part(0, len(units), None)]
+    parts: list[Part] = []
+    first = heads[0][0]
+    if _body_words(units, kinds, 0, first) >= MIN_BODY_WORDS:
+        parts.append(Part(0, first, None))
+    for k, (title, cluster) in enumerate(heads):
+        lo = title if parts else 0
+        hi = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        parts.append(Part(lo, hi, title, tuple(cluster)))
+    return parts
+
+
+def _heads(units: list[Unit], kinds: list[Kind]) -> list[tuple[int, list[int]]]:
+    """Headers (title index, byline/date cluster) that start an article with enough body."""
+    found: list[tuple[int, list[int], bool]] = []
     for cluster in _clusters(kinds):
         title = title_before(units, kinds, cluster[0])
         if title is not None:
-            heads.append((title, cluster, _strong(units, kinds, cluster)))
-    if not heads:
-        return [Part(0, len(units), None)]
-    first_strong = heads[0][2]
-    accepted = [heads[0]]
-    for head in heads[1:]:
-        title, cluster, strong = head
-        before = _body_words(units, kinds, accepted[-1][1][-1] + 1, title)
-        if (strong or not first_strong) and before >= MIN_BODY_WORDS:
-            accepted.append(head)
-    while len(accepted) > 1 and _body_words(units, kinds, accepted[-1][1][-1], len(units)) < (
-        MIN_BODY_WORDS
-    ):
-        accepted.pop()
-    parts: list[Part] = []
-    for k, (title, cluster, _) in enumerate(accepted):
-        lo = 0 if k == 0 else title
-        hi = accepted[k + 1][0] if k + 1 < len(accepted) else len(units)
-        parts.append(Part(lo, hi, title, tuple(cluster)))
-    return parts
+            found.append((title, cluster, _strong(units, kinds, cluster)))
+    if not found:
+        return []
+    first_strong = found[0][2]
+    heads = [(t, c) for t, c, strong in found if strong or not first_strong]
+
+    def after(k: int) -> int:
+        end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        return _body_words(units, kinds, heads[k][1][-1] + 1, end)
+
+    k = 0
+    while k < len(heads):
+        if after(k) < MIN_BODY_WORDS:
+            del heads[k]
+            k = max(k - 1, 0)
+        else:
+            k += 1
+    return heads

@@ -179,13 +179,14 @@ def _article(
         builder.paragraph(para)
     text, offsets = builder.build()
     meta = doc.meta if first else {}
+    head_end = kept[min(2, len(kept) - 1)]  # the header may follow a standfirst
     region = range(part.lo, part.hi)
     return Extracted(
         text=text,
         offsets=offsets,
         title=title,
-        author=meta.get("author") or _author(units, kinds, region, kept[0]) or tail.author,
-        published=_iso(meta.get("published")) or _published(units, kinds, region, kept[0]),
+        author=meta.get("author") or _author(units, kinds, region, head_end) or tail.author,
+        published=_iso(meta.get("published")) or _published(units, kinds, region, head_end),
         outlet=outlet or (_bio_outlet(tail.bio) if tail.bio else None),
         url=doc.meta.get("url"),
         declared_source=_declared(units, kinds, region),

@@ -1,0 +1,55 @@
+from extract_helpers import DEMO, assert_maps_back
+
+from propwatch.extract import extract
+from propwatch.extract.html import canonical_url
+from propwatch.model import RawDocument
+
+PARA = (
+    "The ministry said on Monday that the measures would last for six months and would be "
+    "reviewed by parliament before the summer, after weeks of pressure from opposition parties."
+)
+
+
+def test_demo_html_page() -> None:
+    path = DEMO / "valdoria-herald-energy-law.html"
+    raw = path.read_text()
+    result = extract(RawDocument(str(path), raw, "html"))
+    assert isinstance(result, list) and len(result) == 1
+    art = result[0]
+    assert art.title == "Parliament passes emergency energy law as protesters gather"
+    assert art.author == "Petra Salm"
+    assert art.published == "2026-03-10"
+    assert art.outlet == "The Valdoria Herald"
+    assert art.canonical_url == (
+        "https://valdoria-herald.example/politics/2026/03/10/emergency-energy-law"
+    )
+    assert art.text.startswith(art.title + "\n\nValdoria's parliament on Tuesday")
+    assert "All rights reserved" not in art.text and "Inquiry into Orlen" not in art.text
+    assert_maps_back(raw, art)
+    mapped = sum(art.offsets.to_raw(i) is not None for i in range(len(art.text)))
+    assert mapped > 0.9 * len(art.text)
+
+
+def test_inline_markup_and_entities_map_around() -> None:
+    html = (
+        "<html><body><article><h1>A headline here</h1>"
+        f"<p>{PARA} It was <b>bold</b> &amp; brave.</p><p>{PARA}</p>"
+        "<p>The original source of this article is Example Wire</p></article></body></html>"
+    )
+    art = extract(RawDocument("x.html", html, "html"))
+    assert isinstance(art, list)
+    assert "It was bold & brave." in art[0].text
+    assert art[0].declared_source == "Example Wire"
+    assert "original source" not in art[0].text
+    assert_maps_back(html, art[0])
+
+
+def test_canonical_url_forms() -> None:
+    assert (
+        canonical_url('<link href="https://a.example/x" rel="canonical">') == "https://a.example/x"
+    )
+    assert canonical_url("<link rel=canonical href='https://a.example/y'>") == "https://a.example/y"
+    assert canonical_url('<meta property="og:url" content="https://a.example/z">') == (
+        "https://a.example/z"
+    )
+    assert canonical_url("<p>nothing</p>") is None

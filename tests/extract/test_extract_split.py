@@ -1,0 +1,67 @@
+from extract_helpers import DEMO, assert_maps_back, text_doc
+
+from propwatch.extract import extract
+
+BODY = (
+    "Officials said on Monday that the new rules would apply to every shipment crossing the "
+    "border, and that inspectors would be trained over the next few weeks to apply them fairly. "
+    "Traders said they welcomed clarity but feared more delays at the busiest crossings."
+)
+
+
+def scroll_page(n: int) -> str:
+    blocks = []
+    for k in range(n):
+        blocks.append(
+            f"Headline number {k + 1} about the border\n\n"
+            f"A standfirst that sums up story {k + 1}.\n\n"
+            f"By Author {'ABC'[k]}. Writer\nPublished on March {k + 1}, 2026\n\n"
+            f"{BODY}\n\n{BODY}\n\n"
+            "Share on Telegram\nNext story\n"
+        )
+    return "SITE NAME IN CAPITALS\n\n" + "\n".join(blocks)
+
+
+def test_scroll_page_becomes_several_articles() -> None:
+    raw = scroll_page(3)
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list)
+    assert [p.title for p in parts] == [f"Headline number {k} about the border" for k in (1, 2, 3)]
+    assert [p.author for p in parts] == ["Author A. Writer", "Author B. Writer", "Author C. Writer"]
+    assert [p.published for p in parts] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    for part in parts:
+        assert "Share on Telegram" not in part.text and "Next story" not in part.text
+        assert part.text.count(BODY) == 2
+        assert_maps_back(raw, part)
+
+
+def test_single_article_with_several_date_lines_is_not_split() -> None:
+    raw = (
+        "One headline\n\nBy Jane Roe\nExample Site, November 26, 2017\n\n"
+        "Example Wire 24 November 2017"
+        f"\n\n{BODY}\n\n{BODY}\n\nUpdated: November 27, 2017\n"
+    )
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list) and len(parts) == 1
+    assert parts[0].published == "2017-11-26" and parts[0].outlet == "Example Site"
+
+
+def test_timeline_dates_inside_body_do_not_split() -> None:
+    raw = (
+        f"A timeline\n\nBy Jane Roe\n\n{BODY}\n\nMarch 3, 2026\n\n{BODY}\n\n"
+        f"March 4, 2026\n\n{BODY}\n"
+    )
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list) and len(parts) == 1
+
+
+def test_demo_scroll_page() -> None:
+    path = DEMO / "patriot-dispatch" / "front-page-scroll.txt"
+    parts = extract(text_doc(path.read_text(), source=str(path)))
+    assert isinstance(parts, list)
+    assert [p.title for p in parts] == [
+        "Farmers Betrayed Again by Compact Bureaucrats",
+        "Minister Halvek Must Resign Now",
+        "Secret Labs Near Dravo: What They Don't Want You to Know",
+    ]
+    assert [p.author for p in parts] == ["Viktor Drajan", "Lena Orsk", "Marek Tull"]

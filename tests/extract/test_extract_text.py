@@ -1,0 +1,129 @@
+from extract_helpers import assert_maps_back, text_doc
+
+from propwatch.extract import RecurringLines, extract
+from propwatch.extract.classify import Kind, classify_unit
+from propwatch.extract.units import Line, Unit
+from propwatch.model import Extracted
+
+BODY = (
+    "The council met on Tuesday to discuss the budget for the coming year, and members "
+    "argued for several hours about the cost of repairing the old bridge over the river."
+)
+BODY2 = (
+    "In the end the vote was close, with eleven members in favour and nine against, and "
+    "the mayor said that work would begin in the spring if the weather allowed it."
+)
+
+
+def unit(text: str) -> Unit:
+    return Unit((Line(0, len(text), text, True),))
+
+
+def kind(text: str) -> Kind:
+    return classify_unit(unit(text), recurring=False, repeated=False)
+
+
+def only(result: object) -> Extracted:
+    assert isinstance(result, list) and len(result) == 1, result
+    return result[0]
+
+
+def test_kinds_of_typical_lines() -> None:
+    assert kind("By Jane Roe") is Kind.BYLINE
+    assert kind("Published on March 2, 2026") is Kind.DATE
+    assert kind("Related articles") is Kind.END
+    assert kind("Share this article") is Kind.CHROME
+    assert kind("1,204 views") is Kind.CHROME
+    assert kind("Home | World | Politics | Opinion") is Kind.CHROME
+    assert kind("Protesters outside the parliament (File photo)") is Kind.CAPTION
+    assert kind("The original source of this article is Example Wire") is Kind.PROVENANCE
+    assert kind(BODY) is Kind.BODY
+    assert kind("Which is it?") is Kind.SHORT
+    assert (
+        kind("During the election the senator spoke about US policy towards the region in this way")
+        is Kind.BODY
+    )
+
+
+def test_chrome_removed_and_title_kept() -> None:
+    raw = "\n".join(
+        [
+            "Home | News | World",
+            "Council approves bridge repair",
+            "By Jane Roe",
+            "Published on March 2, 2026",
+            "The old bridge seen from the east bank (File photo)",
+            "",
+            BODY,
+            "",
+            "Background",
+            "",
+            BODY2,
+            "",
+            "Share this article",
+            "Related articles",
+            "Another story about bridges",
+            "© 2026 The Example Ledger. All rights reserved.",
+        ]
+    )
+    art = only(extract(text_doc(raw)))
+    assert art.title == "Council approves bridge repair"
+    assert art.text == f"Council approves bridge repair\n\n{BODY}\n\nBackground\n\n{BODY2}"
+    assert (art.author, art.published, art.outlet) == (
+        "Jane Roe",
+        "2026-03-02",
+        "The Example Ledger",
+    )
+    assert_maps_back(raw, art)
+
+
+def test_sentence_broken_over_blank_line_is_joined() -> None:
+    raw = f"A title\n\n{BODY} In the\n\ncurrent climate nobody knew. {BODY2}\n"
+    art = only(extract(text_doc(raw)))
+    assert "In the current climate nobody knew." in art.text
+    assert_maps_back(raw, art)
+
+
+def test_author_bio_box_and_name_line_dropped() -> None:
+    raw = (
+        f"A title\n\n{BODY}\n\n{BODY2}\n\nJane Roe\n\nJane Roe is a researcher and a regular "
+        "contributor at the Example website.\n\nRelated articles\n"
+    )
+    art = only(extract(text_doc(raw)))
+    assert art.text.endswith(BODY2)
+    assert art.author == "Jane Roe" and art.outlet == "Example"
+
+
+def test_declared_provenance_is_metadata_not_body() -> None:
+    raw = f"A title\n\n{BODY}\n\n{BODY2}\n\nAuthored by Jane Roe via Example Wire,\n"
+    art = only(extract(text_doc(raw)))
+    assert art.declared_source == "Example Wire" and art.author == "Jane Roe"
+    assert "Authored" not in art.text
+
+
+def test_meta_is_authoritative() -> None:
+    raw = f"Headline as scraped\n\n{BODY}\n\n{BODY2}\n"
+    art = only(
+        extract(text_doc(raw, title="Headline as scraped", outlet="Wire", published="2026-01-02"))
+    )
+    assert (art.title, art.outlet, art.published) == ("Headline as scraped", "Wire", "2026-01-02")
+    assert art.text.startswith("Headline as scraped\n\n")
+    art = only(extract(text_doc(f"{BODY}\n\n{BODY2}\n", title="Given title")))
+    assert art.text == f"Given title\n\n{BODY}\n\n{BODY2}"
+    assert art.offsets.to_raw(0) is None
+
+
+def test_recurring_lines_are_chrome() -> None:
+    tagline = "Truth without fear since 1998, for readers who think"
+    pages = [f"Story {x}\n\n{BODY} {x}.\n\n{tagline}\n\n{BODY2} {x}.\n" for x in "abc"]
+    docs = [text_doc(p, source=f"site/{i}.txt") for i, p in enumerate(pages)]
+    rec = RecurringLines.from_documents(docs)
+    art = only(extract(docs[0], rec))
+    assert tagline not in art.text
+    assert tagline in only(extract(docs[0])).text
+
+
+def test_site_suffix_removed_from_title() -> None:
+    art = only(extract(text_doc(f"Bridge repair approved | Example Ledger\n\n{BODY}\n\n{BODY2}\n")))
+    assert art.title == "Bridge repair approved"
+    assert art.text.startswith("Bridge repair approved\n\n")
