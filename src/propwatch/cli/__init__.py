@@ -2,6 +2,7 @@
 
 from propwatch.cli import analyze as _analyze  # noqa: F401  (registers commands)
 from propwatch.cli import export as _export  # noqa: F401
+from propwatch.cli import reuse as _reuse  # noqa: F401
 from propwatch.cli._group import main
 
 __all__ = ["main"]

@@ -1,0 +1,58 @@
+"""``propwatch reuse``: where else each story ran, and which copy came first."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from propwatch.cli._group import main
+from propwatch.reuse import refresh, to_json
+from propwatch.store import open_store
+
+
+@main.command("reuse")
+@click.option("--db", default="propwatch.db", show_default=True,
+              type=click.Path(dir_okay=False, exists=True), help="Database written by analyze.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people; json for programs.")
+def reuse_command(db: str, fmt: str) -> None:
+    """Find republished articles: duplicates, copies inside longer pages, rewrites.
+
+    Fingerprints any articles not yet indexed (only those: the index grows with the
+    database), then lists clusters of articles that carry the same story, biggest first,
+    with the earliest copy (by publication date when known, else first seen).
+
+    \b
+    JSON: {"clusters": [{"id", "articles", "earliest", "pairs": [{"a", "b", "relation",
+    "jaccard", "a_in_b", "b_in_a"}], "provenance"}]}; relation is duplicate, contained (a is
+    inside b; a_in_b is the share) or rewrite.  Ids are the ones export prints.
+
+    \b
+    Examples:
+      propwatch reuse --db corpus.db
+      propwatch reuse --db corpus.db --format json > reuse.json
+    """
+    with open_store(db) as store:
+        summary, found = refresh(store)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(found), ensure_ascii=False, indent=1))
+        return
+    click.echo(
+        f"{summary.fingerprinted_total} articles indexed ({summary.new_articles} new); "
+        f"{len(found)} clusters", err=True,
+    )
+    for c in found:
+        first = next(m for m in c.articles if m.id == c.earliest)
+        click.echo(f"\n{c.id}  {len(c.articles)} articles  earliest: {first.id} "
+                   f"({first.outlet or first.source}, {first.published or 'first seen'})")
+        for m in c.articles:
+            declared = f"  declares: {m.declared_source}" if m.declared_source else ""
+            click.echo(f"  {m.id}  {m.published or '----------'}  "
+                       f"{(m.outlet or m.source)[:40]}  {(m.title or '')[:50]}{declared}")
+        for r in c.pairs:
+            detail = (f"{r.a_in_b:.0%} of {r.a} inside {r.b}" if r.relation == "contained"
+                      else f"{r.a} ~ {r.b}")
+            click.echo(f"    {r.relation:9}  {detail}  (jaccard {r.jaccard:.2f})")
+        for d in c.provenance.disagreements:
+            click.echo(f"    ! {d.article}: {d.reason}")

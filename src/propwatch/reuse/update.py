@@ -1,0 +1,241 @@
+"""Incremental update: fingerprint new articles, find their candidates, confirm, store."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from propwatch.reuse import fingerprint as fp
+from propwatch.reuse.compare import Shingles, overlap, shingles_of
+from propwatch.reuse.declared import declared_source
+from propwatch.reuse.index import Limits, shared_keys
+from propwatch.reuse.relations import DEFAULT, Thresholds, classify
+from propwatch.store import SqliteStore
+from propwatch.store import reuse as sql
+
+log = logging.getLogger(__name__)
+
+I64 = npt.NDArray[np.int64]
+CHUNK = 1000
+PARALLEL_FROM = 4000  # fewer new articles than this are done in-process
+
+
+@dataclass(frozen=True)
+class Settings:
+    thresholds: Thresholds = DEFAULT
+    limits: Limits = field(default_factory=Limits)
+    min_sample_share: float = 0.2  # sampled-shingle share needed to become a candidate
+    min_band_jaccard: float = 0.2  # MinHash Jaccard estimate needed to become a candidate
+    workers: int | None = None  # processes; None = number of CPUs
+
+
+@dataclass(frozen=True)
+class UpdateSummary:
+    new_articles: int
+    fingerprinted_total: int
+    candidates: int
+    new_pairs: int
+    seconds: dict[str, float]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "new_articles": self.new_articles, "fingerprinted_total": self.fingerprinted_total,
+            "candidates": self.candidates, "new_pairs": self.new_pairs,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+@dataclass
+class _Batch:
+    ids: list[str]
+    declared: list[str | None]
+    prints: fp.Fingerprints
+
+
+def _fingerprint_chunk(rows: list[tuple[str, str]]) -> _Batch:
+    texts = [t for _, t in rows]
+    return _Batch([i for i, _ in rows], [declared_source(t) for t in texts], fp.fingerprint(texts))
+
+
+def _confirm_chunk(
+    args: tuple[str, list[tuple[str, str]], Thresholds],
+) -> list[sql.PairRow]:
+    path, pairs, thresholds = args
+    conn = sql.open_readonly(path)
+    try:
+        return _confirm(conn, pairs, thresholds)
+    finally:
+        conn.close()
+
+
+def _confirm(
+    conn: sqlite3.Connection, pairs: list[tuple[str, str]], thresholds: Thresholds
+) -> list[sql.PairRow]:
+    """Exact check of candidate pairs (a first seen before b); the pairs that are copies."""
+    out: list[sql.PairRow] = []
+    step = 2000
+    for i in range(0, len(pairs), step):
+        part = pairs[i : i + step]
+        ids = sorted({x for p in part for x in p})
+        texts = sql.texts_by_id(conn, ids)
+        made = shingles_of([texts[x] for x in ids])
+        sets: dict[str, Shingles] = dict(zip(ids, made, strict=True))
+        for a, b in part:
+            ov = overlap(sets[a], sets[b])
+            verdict = classify(ov, thresholds)
+            if verdict is None:
+                continue
+            if verdict.swap:
+                a, b, ov = b, a, ov.swapped()
+            out.append(sql.PairRow(a, b, verdict.relation, round(ov.jaccard, 4),
+                                   round(ov.a_in_b, 4), round(ov.b_in_a, 4)))
+    return out
+
+
+def _workers(settings: Settings) -> int:
+    return max(1, settings.workers or os.cpu_count() or 1)
+
+
+def _pool(n: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _fingerprint_all(store: SqliteStore, settings: Settings) -> Iterator[_Batch]:
+    chunks = sql.pending_articles(store.conn, CHUNK)
+    n = _workers(settings)
+    if n == 1 or sql.pending_count(store.conn) < PARALLEL_FROM:
+        yield from (_fingerprint_chunk(c) for c in chunks)
+        return
+    with _pool(n) as pool:
+        # keep a few chunks in flight, not the whole corpus in the pipe
+        pending: deque[Future[_Batch]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_fingerprint_chunk, chunk))
+            if len(pending) >= 2 * n:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def update(store: SqliteStore, settings: Settings | None = None) -> UpdateSummary:
+    """Fingerprint and index the articles stored since the last update, compare each with
+    every stored article through the two candidate indexes, confirm candidates exactly and
+    store the pairs.  Clusters follow from the pairs, so they are always current."""
+    settings = settings or Settings()
+    conn = store.conn
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    if sql.stale_version_count(conn, fp.VERSION):
+        log.warning("fingerprints were made by another version; rebuilding them")
+        with store.transaction() as c:
+            sql.clear(c)
+    first_new = sql.next_doc(conn)
+    batches = list(_fingerprint_all(store, settings))
+    seconds["fingerprint"] = time.perf_counter() - t
+    ids = [i for b in batches for i in b.ids]
+    n_new = len(ids)
+    if n_new == 0:
+        return UpdateSummary(0, sql.doc_count(conn), 0, 0, seconds)
+    t = time.perf_counter()
+    docs = np.arange(first_new, first_new + n_new, dtype=np.int64)
+    signatures = np.concatenate([b.prints.signatures for b in batches])
+    samples = [s for b in batches for s in b.prints.samples]
+    n_samples = np.array([len(s) for s in samples], dtype=np.int64)
+    band = fp.band_keys(signatures)
+    band_keys, band_docs = band.ravel(), np.repeat(docs, fp.BANDS)
+    sample_keys = (np.concatenate(samples) if samples else np.zeros(0, np.uint64)).view(np.int64)
+    sample_docs = np.repeat(docs, n_samples)
+    del samples
+    candidates = _candidates(
+        store, settings, first_new, signatures, n_samples,
+        (band_keys, band_docs), (sample_keys, sample_docs),
+    )
+    seconds["candidates"] = time.perf_counter() - t
+    t = time.perf_counter()
+    id_of = _id_lookup(store, ids, first_new, candidates)
+    pair_ids = [(id_of[int(a)], id_of[int(b)]) for a, b in candidates]
+    found = _confirm_all(store, pair_ids, settings)
+    seconds["confirm"] = time.perf_counter() - t
+    t = time.perf_counter()
+    words = np.concatenate([b.prints.words for b in batches])
+    distinct = np.concatenate([b.prints.shingles for b in batches])
+    declared = [d for b in batches for d in b.declared]
+    with store.transaction() as c:
+        sql.save_docs(c, (
+            sql.DocRow(int(docs[i]), ids[i], fp.VERSION, int(words[i]), int(distinct[i]),
+                       int(n_samples[i]), declared[i], signatures[i].astype("<u4").tobytes())
+            for i in range(n_new)
+        ))
+        sql.save_index(c, "reuse_bands", band_keys, band_docs)
+        sql.save_index(c, "reuse_postings", sample_keys, sample_docs)
+        sql.save_pairs(c, found)
+    seconds["store"] = time.perf_counter() - t
+    return UpdateSummary(n_new, sql.doc_count(conn), len(candidates), len(found), seconds)
+
+
+def _candidates(
+    store: SqliteStore, settings: Settings, first_new: int, signatures: npt.NDArray[np.uint32],
+    n_samples: I64, bands: tuple[I64, I64], sampled: tuple[I64, I64],
+) -> list[tuple[int, int]]:
+    conn = store.conn
+    found: set[tuple[int, int]] = set()
+    paths = (("reuse_bands", bands), ("reuse_postings", sampled))
+    results = {}
+    for table, (keys, docs) in paths:
+        if first_new > 0:
+            old_keys, old_docs = sql.lookup_index(conn, table, np.unique(keys))
+            keys, docs = np.concatenate((old_keys, keys)), np.concatenate((old_docs, docs))
+        results[table] = shared_keys(keys, docs, first_new, settings.limits)
+    everyone = np.concatenate([np.concatenate(r[:2]) for r in results.values()])
+    old_rows = sql.doc_rows(conn, np.unique(everyone[everyone < first_new]).tolist())
+
+    def signature(doc: int) -> npt.NDArray[np.uint32]:
+        if doc >= first_new:
+            return signatures[doc - first_new]
+        return np.frombuffer(old_rows[doc].signature, dtype="<u4")
+
+    def sample_count(doc: int) -> int:
+        return int(n_samples[doc - first_new]) if doc >= first_new else old_rows[doc].samples
+
+    a, b, _ = results["reuse_bands"]
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        if fp.jaccard_estimate(signature(x), signature(y)) >= settings.min_band_jaccard:
+            found.add((x, y))
+    a, b, counts = results["reuse_postings"]
+    for x, y, c in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True):
+        smaller = min(sample_count(x), sample_count(y))
+        if (c >= 2 or c == smaller) and c >= settings.min_sample_share * smaller:
+            found.add((x, y))
+    return sorted(found)
+
+
+def _id_lookup(
+    store: SqliteStore, ids: list[str], first_new: int, pairs: Iterable[tuple[int, int]]
+) -> dict[int, str]:
+    id_of = {first_new + i: aid for i, aid in enumerate(ids)}
+    olds = sorted({d for p in pairs for d in p if d < first_new})
+    id_of.update({d: r.article_id for d, r in sql.doc_rows(store.conn, olds).items()})
+    return id_of
+
+
+def _confirm_all(
+    store: SqliteStore, pairs: list[tuple[str, str]], settings: Settings
+) -> list[sql.PairRow]:
+    n = _workers(settings)
+    if n == 1 or len(pairs) < 5000 or store.path == ":memory:":
+        return _confirm(store.conn, pairs, settings.thresholds)
+    step = max(2000, len(pairs) // (4 * n) + 1)
+    jobs = [(store.path, pairs[i : i + step], settings.thresholds)
+            for i in range(0, len(pairs), step)]
+    with _pool(n) as pool:
+        return [p for part in pool.map(_confirm_chunk, jobs) for p in part]

@@ -1,0 +1,223 @@
+"""SQL for republication detection (propwatch.reuse): fingerprints, indexes, pairs.
+
+Tables come from migrations/002_reuse.sql.  Functions take the store's connection; writes
+happen inside the caller's transaction (``SqliteStore.transaction()``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+INDEX_TABLES = ("reuse_bands", "reuse_postings")
+
+
+@dataclass(frozen=True)
+class DocRow:
+    doc: int
+    article_id: str
+    version: int
+    words: int
+    shingles: int
+    samples: int
+    declared: str | None
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class PairRow:
+    a: str
+    b: str
+    relation: str
+    jaccard: float
+    a_in_b: float
+    b_in_a: float
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    canonical_url: str | None
+    declared_source: str | None  # from extraction, else what reuse found in the text
+    added_seq: int
+    source: str
+
+
+def open_readonly(path: str) -> sqlite3.Connection:
+    """A second, read-only connection to a store's file (for worker processes)."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
+def pending_count(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT COUNT(*) FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id "
+        "WHERE r.doc IS NULL"
+    ).fetchone()
+    return int(row[0])
+
+
+def texts_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in _chunks(list(ids), 900):
+        marks = ",".join("?" * len(part))
+        for aid, text in conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", part):
+            out[str(aid)] = str(text)
+    return out
+
+
+def pending_articles(
+    conn: sqlite3.Connection, chunk: int = 1000
+) -> Iterator[list[tuple[str, str]]]:
+    """(article id, text) of every article not fingerprinted yet, first seen first."""
+    cursor = conn.execute(
+        "SELECT a.id, a.text FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id "
+        "WHERE r.doc IS NULL ORDER BY a.added_seq"
+    )
+    while True:
+        rows = cursor.fetchmany(chunk)
+        if not rows:
+            return
+        yield [(str(r[0]), str(r[1])) for r in rows]
+
+
+def stale_version_count(conn: sqlite3.Connection, version: int) -> int:
+    row = conn.execute("SELECT COUNT(*) FROM reuse_docs WHERE version != ?", (version,)).fetchone()
+    return int(row[0])
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    """Forget every fingerprint, index entry and pair (used when the hashing changed)."""
+    for table in ("reuse_pairs", *INDEX_TABLES, "reuse_docs"):
+        conn.execute(f"DELETE FROM {table}")
+
+
+def next_doc(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COALESCE(MAX(doc), -1) + 1 FROM reuse_docs").fetchone()[0])
+
+
+def doc_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT COUNT(*) FROM reuse_docs").fetchone()[0])
+
+
+def save_docs(conn: sqlite3.Connection, rows: Iterable[DocRow]) -> None:
+    conn.executemany(
+        "INSERT INTO reuse_docs (doc, article_id, version, words, shingles, samples, declared,"
+        " signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        ((r.doc, r.article_id, r.version, r.words, r.shingles, r.samples, r.declared,
+          r.signature) for r in rows),
+    )
+
+
+def save_index(
+    conn: sqlite3.Connection, table: str, keys: npt.NDArray[np.int64],
+    docs: npt.NDArray[np.int64],
+) -> None:
+    """Add (key, doc) entries; sorted by key first so a bulk load appends to the B-tree."""
+    if table not in INDEX_TABLES:
+        raise ValueError(f"unknown index table {table!r}")
+    order = np.lexsort((docs, keys))
+    step = 1 << 20
+    for i in range(0, len(order), step):
+        part = order[i : i + step]
+        conn.executemany(
+            f"INSERT OR IGNORE INTO {table} (key, doc) VALUES (?, ?)",
+            zip(keys[part].tolist(), docs[part].tolist(), strict=True),
+        )
+
+
+def lookup_index(
+    conn: sqlite3.Connection, table: str, keys: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every stored (key, doc) entry whose key is one of ``keys``."""
+    if table not in INDEX_TABLES:
+        raise ValueError(f"unknown index table {table!r}")
+    if len(keys) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS reuse_lookup (key INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM reuse_lookup")
+    conn.executemany(
+        "INSERT OR IGNORE INTO reuse_lookup (key) VALUES (?)", ((k,) for k in keys.tolist())
+    )
+    rows = conn.execute(
+        f"SELECT i.key, i.doc FROM reuse_lookup l JOIN {table} i ON i.key = l.key"
+    ).fetchall()
+    conn.execute("DELETE FROM reuse_lookup")
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy()
+    arr = np.array(rows, dtype=np.int64)
+    return arr[:, 0].copy(), arr[:, 1].copy()
+
+
+def doc_rows(conn: sqlite3.Connection, docs: Sequence[int]) -> dict[int, DocRow]:
+    out: dict[int, DocRow] = {}
+    for part in _chunks(list(docs), 900):
+        marks = ",".join("?" * len(part))
+        for row in conn.execute(
+            "SELECT doc, article_id, version, words, shingles, samples, declared, signature "
+            f"FROM reuse_docs WHERE doc IN ({marks})",
+            part,
+        ):
+            out[int(row[0])] = DocRow(*row)
+    return out
+
+
+def doc_texts(conn: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for part in _chunks(list(docs), 900):
+        marks = ",".join("?" * len(part))
+        for doc, text in conn.execute(
+            "SELECT r.doc, a.text FROM reuse_docs r JOIN articles a ON a.id = r.article_id "
+            f"WHERE r.doc IN ({marks})",
+            part,
+        ):
+            out[int(doc)] = str(text)
+    return out
+
+
+def save_pairs(conn: sqlite3.Connection, pairs: Iterable[PairRow]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO reuse_pairs (a, b, relation, jaccard, a_in_b, b_in_a) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        ((p.a, p.b, p.relation, p.jaccard, p.a_in_b, p.b_in_a) for p in pairs),
+    )
+
+
+def pairs(conn: sqlite3.Connection) -> list[PairRow]:
+    rows = conn.execute(
+        "SELECT a, b, relation, jaccard, a_in_b, b_in_a FROM reuse_pairs ORDER BY a, b"
+    )
+    return [PairRow(*row) for row in rows]
+
+
+def article_meta(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
+    """Metadata of the given articles (all when ``ids`` is None), first seen first."""
+    select = (
+        "SELECT a.id, a.title, a.outlet, a.published, a.url, a.canonical_url,"
+        " COALESCE(a.declared_source, r.declared), a.added_seq, a.source"
+        " FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id"
+    )
+    if ids is None:
+        rows = conn.execute(select + " ORDER BY a.added_seq").fetchall()
+    else:
+        rows = []
+        for part in _chunks(list(ids), 900):
+            marks = ",".join("?" * len(part))
+            rows.extend(conn.execute(f"{select} WHERE a.id IN ({marks})", part).fetchall())
+        rows.sort(key=lambda r: r[7])
+    return [ArticleMeta(*row) for row in rows]
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import propwatch.reuse as reuse
+from propwatch.reuse.compare import compare_texts
+from propwatch.reuse.relations import Thresholds, classify
+from propwatch.store import SqliteStore
+
+Add = Callable[..., str]  # the ``add`` fixture
+Edit = Callable[[str, float, int], str]  # the ``edit`` fixture
+Story = Callable[..., str]  # the ``story`` fixture
+
+
+def _pairs(store: SqliteStore) -> dict[frozenset[str], tuple[str, str, str, float]]:
+    out = {}
+    for c in reuse.clusters(store):
+        for p in c.pairs:
+            out[frozenset((p.a, p.b))] = (p.a, p.b, p.relation, p.a_in_b)
+    return out
+
+
+def test_each_kind_of_copy(store: SqliteStore, add: Add, story: Story, edit: Edit) -> None:
+    original = story(10, paragraphs=10)
+    paras = original.split("\n\n")
+    orig = add(original, outlet="Alpha")
+    dup = add("Share this article\n\n" + original + "\n\nSubscribe to our newsletter",
+              outlet="Beta")
+    inside = add(story(11, paragraphs=8) + "\n\n" + "\n\n".join(paras[1:8]) + "\n\n"
+                 + story(12, paragraphs=8), outlet="Gamma")
+    cut = add("\n\n".join(paras[:7]), outlet="Delta")
+    rewrite = add("A new headline\n\n" + edit(original, 0.06, seed=3), outlet="Epsilon")
+    unrelated = add(story(13, paragraphs=10), outlet="Zeta")
+    summary = reuse.update(store)
+    assert summary.new_articles == 6
+    pairs = _pairs(store)
+    assert pairs[frozenset((orig, dup))][2] == "duplicate"
+    a, b, relation, share = pairs[frozenset((orig, inside))]
+    assert (a, b, relation) == (orig, inside, "contained")
+    assert 0.6 <= share <= 0.75
+    a, b, relation, share = pairs[frozenset((orig, cut))]
+    assert (a, b, relation) == (cut, orig, "contained") and share > 0.95
+    assert pairs[frozenset((orig, rewrite))][2] == "rewrite"
+    assert not any(unrelated in key for key in pairs)
+    found = reuse.clusters(store)
+    assert len(found) == 1 and len(found[0].articles) == 5
+
+
+def test_quotes_and_chrome_are_not_copies(story: Story) -> None:
+    shared = story(20, paragraphs=1, words=12)
+    a = story(21) + "\n\n" + shared
+    b = story(22) + "\n\n" + shared
+    ov = compare_texts(a, b)
+    assert ov.shared > 0
+    assert classify(ov) is None
+
+
+def test_threshold_validation() -> None:
+    with pytest.raises(ValueError, match="duplicate must be in"):
+        Thresholds(duplicate=1.5)
+
+
+def test_incremental_update_only_indexes_new(store: SqliteStore, add: Add, story: Story) -> None:
+    base = [story(30 + i) for i in range(5)]
+    ids = [add(t) for t in base]
+    assert reuse.update(store).new_articles == 5
+    assert reuse.update(store).new_articles == 0
+    assert reuse.clusters(store) == []
+    copy = add("Via Alpha\n\n" + base[2] + "\n\nRead more", outlet="Beta")
+    other = add(story(40))
+    summary = reuse.update(store)
+    assert summary.new_articles == 2 and summary.fingerprinted_total == 7
+    found = reuse.clusters(store)
+    assert [sorted(m.id for m in c.articles) for c in found] == [sorted([ids[2], copy])]
+    by_article = reuse.reuse_by_article(store)
+    assert by_article[other]["cluster"] is None
+    assert by_article[copy]["cluster"] == found[0].id
+    assert by_article[copy]["declared_source"] == "Alpha"
+    assert by_article[ids[2]]["relations"][0]["with"] == copy
