@@ -1,7 +1,9 @@
 """Command line: each module parses its options, calls one library function and prints."""
 
 from propwatch.cli import analyze as _analyze  # noqa: F401  (registers commands)
+from propwatch.cli import claims as _claims  # noqa: F401
 from propwatch.cli import export as _export  # noqa: F401
+from propwatch.cli import kb as _kb  # noqa: F401
 from propwatch.cli import reuse as _reuse  # noqa: F401
 from propwatch.cli._group import main
 

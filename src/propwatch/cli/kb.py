@@ -1,0 +1,86 @@
+"""``propwatch kb``: the knowledge base of known (debunked) claims."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from propwatch.cli._group import main
+from propwatch.errors import PropwatchError
+from propwatch.kb import add_alias, import_kb, list_aliases
+from propwatch.store import open_store
+
+DB = click.option("--db", default="propwatch.db", show_default=True,
+                  type=click.Path(dir_okay=False), help="SQLite database file.")
+
+
+@main.group("kb")
+def kb_group() -> None:
+    """Known claims that fact-checkers already debunked, to match article claims against.
+
+    \b
+    Examples:
+      propwatch kb import euvsdisinfo claims.csv --db corpus.db
+      propwatch kb import claimreview factchecks.json --db corpus.db
+      propwatch kb alias add --db corpus.db "ISIS" "Daesh" "Islamic State"
+    """
+
+
+@kb_group.command("import")
+@click.argument("kind", type=click.Choice(["euvsdisinfo", "claimreview"]))
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@DB
+def import_command(kind: str, path: Path, db: str) -> None:
+    """Import known claims from PATH; importing again updates them in place.
+
+    \b
+    euvsdisinfo: the EUvsDisinfo CSV export (date,id,title,countries,keywords,
+                 languages,outlets); the id URL is the key and the citation link.
+    claimreview: schema.org ClaimReview JSON-LD (object, list, @graph, HTML page
+                 with ld+json, or JSON Lines) or a Google Fact Check Tools API
+                 response ({"claims": [...]}).
+
+    Malformed rows are reported with their line and skipped.  Known claims are
+    embedded for matching the first time claims are matched.
+    """
+    try:
+        with open_store(db) as store:
+            s = import_kb(store, kind, path)
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for error in s.skipped:
+        click.echo(f"skipped {error.where}: {error.reason}", err=True)
+    click.echo(
+        f"{s.kind}: {s.added} added, {s.updated} updated, {s.unchanged} unchanged, "
+        f"{len(s.skipped)} skipped, {s.duplicate_ids} repeated ids in {s.seconds:.1f}s; "
+        f"{s.total} known claims in {s.groups} groups in {db}"
+    )
+
+
+@kb_group.group("alias")
+def alias_group() -> None:
+    """Names that mean the same thing (Daesh = ISIS), used when matching claims."""
+
+
+@alias_group.command("add")
+@click.argument("canonical")
+@click.argument("aliases", nargs=-1, required=True)
+@DB
+def alias_add(canonical: str, aliases: tuple[str, ...], db: str) -> None:
+    """Make ALIASES mean CANONICAL when matching (stored in the database)."""
+    try:
+        with open_store(db) as store:
+            added = add_alias(store, canonical, list(aliases))
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{added} alias(es) added to {canonical!r}")
+
+
+@alias_group.command("list")
+@DB
+def alias_list(db: str) -> None:
+    """Every alias group: the shipped list plus those added to this database."""
+    with open_store(db) as store:
+        for canonical, names in list_aliases(store):
+            click.echo(f"{canonical}\t" + "\t".join(names))

@@ -1,0 +1,356 @@
+"""SQL for the known-claims knowledge base, claim matches and analysts' verdicts.
+
+``KbTables`` wraps a ``sqlite3.Connection`` opened (and migrated) by ``SqliteStore``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from propwatch.errors import InputError
+
+EMBED_DTYPE = np.float16
+
+
+@dataclass(frozen=True)
+class KnownClaim:
+    """One known (debunked) claim as an importer produces it."""
+
+    id: str
+    dataset: str
+    source: str
+    text: str
+    date: str | None = None
+    rating: str | None = None
+    url: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    rowid: int
+    id: str
+    source: str
+    text: str
+    date: str | None
+    url: str | None
+    rating: str | None
+    group_key: str
+    search_text: str
+
+
+@dataclass(frozen=True)
+class ClaimSpan:
+    """A check-worthy sentence stored in an article's ``claims`` layer."""
+
+    article_id: str
+    start: int
+    end: int
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    match_id: int
+    article_id: str
+    start: int
+    end: int
+    kb_id: str
+    score: float
+    verdict: str | None
+    text: str
+    source: str
+    date: str | None
+    url: str | None
+    rating: str | None
+    group_key: str
+
+
+@dataclass
+class UpsertCounts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class KbTables:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- known claims --------------------------------------------------------------------
+
+    def upsert(self, rows: Iterable[tuple[KnownClaim, str, str]]) -> UpsertCounts:
+        """Insert or update (claim, group_key, search_text) rows in one transaction.
+
+        A changed text drops the stored embedding so the next match re-embeds it.
+        """
+        counts = UpsertCounts()
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for claim, group_key, search_text in rows:
+                meta = json.dumps(claim.meta, ensure_ascii=False, sort_keys=True)
+                old = conn.execute(
+                    "SELECT dataset, source, text, date, rating, url, group_key, search_text, meta"
+                    " FROM kb_claims WHERE id = ?",
+                    (claim.id,),
+                ).fetchone()
+                new = (claim.dataset, claim.source, claim.text, claim.date, claim.rating,
+                       claim.url, group_key, search_text, meta)
+                if old is None:
+                    conn.execute(
+                        "INSERT INTO kb_claims (dataset, source, text, date, rating, url,"
+                        " group_key, search_text, meta, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (*new, claim.id),
+                    )
+                    counts.added += 1
+                elif tuple(old) == new:
+                    counts.unchanged += 1
+                else:
+                    conn.execute(
+                        "UPDATE kb_claims SET dataset=?, source=?, text=?, date=?, rating=?,"
+                        " url=?, group_key=?, search_text=?, meta=?,"
+                        " embedding = CASE WHEN search_text = ? THEN embedding END,"
+                        " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+                        (*new, search_text, claim.id),
+                    )
+                    counts.updated += 1
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return counts
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM kb_claims").fetchone()[0])
+
+    def group_count(self) -> int:
+        row = self.conn.execute("SELECT COUNT(DISTINCT group_key) FROM kb_claims").fetchone()
+        return int(row[0])
+
+    def claims_by_rowid(self, rowids: Sequence[int]) -> dict[int, StoredClaim]:
+        out: dict[int, StoredClaim] = {}
+        ids = list(rowids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT rowid, id, source, text, date, url, rating, group_key, search_text"
+                f" FROM kb_claims WHERE rowid IN ({marks})",
+                chunk,
+            ):
+                out[int(row[0])] = StoredClaim(*row)
+        return out
+
+    def group_members(self, group_keys: Sequence[str]) -> dict[str, list[str]]:
+        """Every KB id of each group (identical claims filed under several ids)."""
+        out: dict[str, list[str]] = {}
+        keys = list(set(group_keys))
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, kb_id in self.conn.execute(
+                f"SELECT group_key, id FROM kb_claims WHERE group_key IN ({marks}) ORDER BY id",
+                chunk,
+            ):
+                out.setdefault(key, []).append(kb_id)
+        return out
+
+    def all_search_texts(self) -> Iterator[tuple[int, str]]:
+        yield from self.conn.execute("SELECT rowid, text FROM kb_claims ORDER BY rowid")
+
+    def set_search_texts(self, rows: Iterable[tuple[int, str]]) -> int:
+        """Re-canonicalised texts (after an alias change); returns how many changed."""
+        changed = 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for rowid, search_text in rows:
+                cur = self.conn.execute(
+                    "UPDATE kb_claims SET search_text = ?, embedding = NULL"
+                    " WHERE rowid = ? AND search_text != ?",
+                    (search_text, rowid, search_text),
+                )
+                changed += cur.rowcount
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return changed
+
+    def fts_search(self, query: str, limit: int) -> list[tuple[int, float]]:
+        """(rowid, bm25) best first; bm25 is negated so that larger is better."""
+        if not query:
+            return []
+        try:
+            rows = self.conn.execute(
+                "SELECT rowid, bm25(kb_fts) FROM kb_fts WHERE kb_fts MATCH ?"
+                " ORDER BY bm25(kb_fts) LIMIT ?",
+                (query, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise InputError("full-text query", f"{exc} in {query!r}") from exc
+        return [(int(r), -float(s)) for r, s in rows]
+
+    # -- embeddings ----------------------------------------------------------------------
+
+    def unembedded(self, limit: int) -> list[tuple[int, str]]:
+        return [
+            (int(r), str(t))
+            for r, t in self.conn.execute(
+                "SELECT rowid, search_text FROM kb_claims WHERE embedding IS NULL LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    def count_unembedded(self) -> int:
+        row = self.conn.execute("SELECT COUNT(*) FROM kb_claims WHERE embedding IS NULL")
+        return int(row.fetchone()[0])
+
+    def save_embeddings(self, rowids: Sequence[int], vectors: np.ndarray) -> None:
+        blobs = [v.astype(EMBED_DTYPE).tobytes() for v in vectors]
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany(
+                "UPDATE kb_claims SET embedding = ? WHERE rowid = ?",
+                list(zip(blobs, rowids, strict=True)),
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def embeddings(self, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rowids int64[n], vectors float32[n, dim]) of every embedded known claim."""
+        rows = self.conn.execute(
+            "SELECT rowid, embedding FROM kb_claims WHERE embedding IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+        rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if not rows:
+            return rowids, np.zeros((0, dim), dtype=np.float32)
+        raw = b"".join(r[1] for r in rows)
+        vectors = np.frombuffer(raw, dtype=EMBED_DTYPE).reshape(len(rows), dim)
+        return rowids, vectors.astype(np.float32)
+
+    def data_version(self) -> str:
+        """Changes whenever known claims are added, updated or (re-)embedded."""
+        row = self.conn.execute(
+            "SELECT COUNT(*), COALESCE(MAX(updated_at), ''), COUNT(embedding),"
+            " COALESCE(MAX(rowid), 0) FROM kb_claims"
+        ).fetchone()
+        return "/".join(str(x) for x in row)
+
+    # -- aliases and meta ----------------------------------------------------------------
+
+    def aliases(self) -> list[tuple[str, str]]:
+        return [(str(c), str(a)) for c, a in self.conn.execute(
+            "SELECT canonical, alias FROM kb_aliases ORDER BY canonical, alias")]
+
+    def add_aliases(self, canonical: str, aliases: Sequence[str]) -> int:
+        cur = self.conn.executemany(
+            "INSERT OR IGNORE INTO kb_aliases (canonical, alias) VALUES (?, ?)",
+            [(canonical, a) for a in aliases],
+        )
+        return cur.rowcount
+
+    def remove_alias(self, alias: str) -> int:
+        return self.conn.execute("DELETE FROM kb_aliases WHERE alias = ?", (alias,)).rowcount
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM kb_meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO kb_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- article claims and matches ------------------------------------------------------
+
+    def claim_spans(self, only_unmatched: bool = True) -> list[ClaimSpan]:
+        """Claims (``claims`` layer spans) with their text; optionally only those never matched."""
+        sql = (
+            'SELECT a.article_id, a.start, a."end", COALESCE(a.score, 0), '
+            'substr(t.text, a.start + 1, a."end" - a.start) '
+            "FROM annotations a JOIN articles t ON t.id = a.article_id "
+            "WHERE a.layer = 'claims'"
+        )
+        if only_unmatched:
+            sql += (
+                " AND NOT EXISTS (SELECT 1 FROM claim_match_runs r WHERE r.article_id ="
+                ' a.article_id AND r.start = a.start AND r."end" = a."end")'
+            )
+        sql += " ORDER BY t.added_seq, a.start"
+        return [ClaimSpan(str(r[0]), int(r[1]), int(r[2]), float(r[3]), str(r[4]))
+                for r in self.conn.execute(sql)]
+
+    def save_matches(
+        self, claim: ClaimSpan, matches: Sequence[tuple[str, float]], replace: bool = True
+    ) -> None:
+        """Store (kb_id, score) candidates for one claim; reviewed matches are never touched."""
+        key = (claim.article_id, claim.start, claim.end)
+        if replace:
+            self.conn.execute(
+                'DELETE FROM claim_matches WHERE article_id = ? AND start = ? AND "end" = ?'
+                " AND verdict IS NULL",
+                key,
+            )
+        self.conn.executemany(
+            'INSERT INTO claim_matches (article_id, start, "end", kb_id, score)'
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, \"end\", kb_id)"
+            " DO UPDATE SET score = excluded.score",
+            [(*key, kb_id, float(score)) for kb_id, score in matches],
+        )
+        self.conn.execute(
+            'INSERT INTO claim_match_runs (article_id, start, "end") VALUES (?, ?, ?)'
+            ' ON CONFLICT (article_id, start, "end") DO UPDATE SET'
+            " matched_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+            key,
+        )
+
+    def begin(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.conn.execute("ROLLBACK")
+
+    def set_verdict(self, match_id: int, verdict: str | None) -> bool:
+        cur = self.conn.execute(
+            "UPDATE claim_matches SET verdict = ?, reviewed_at = "
+            "CASE WHEN ? IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END "
+            "WHERE id = ?",
+            (verdict, verdict, match_id),
+        )
+        return cur.rowcount > 0
+
+    def match(self, match_id: int) -> MatchRow | None:
+        rows = self._matches("WHERE m.id = ?", (match_id,))
+        return rows[0] if rows else None
+
+    def matches(self, article_id: str | None = None) -> list[MatchRow]:
+        if article_id is None:
+            return self._matches("", ())
+        return self._matches("WHERE m.article_id = ?", (article_id,))
+
+    def _matches(self, where: str, params: tuple[Any, ...]) -> list[MatchRow]:
+        sql = (
+            'SELECT m.id, m.article_id, m.start, m."end", m.kb_id, m.score, m.verdict,'
+            " k.text, k.source, k.date, k.url, k.rating, k.group_key"
+            " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id "
+            f"{where} ORDER BY m.article_id, m.start, m.verdict IS NOT 'confirmed', m.score DESC"
+        )
+        return [MatchRow(*r) for r in self.conn.execute(sql, params)]
+
+    def claims_layer(self) -> list[ClaimSpan]:
+        return self.claim_spans(only_unmatched=False)

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propwatch.errors import ConfigError
+from propwatch.kb import claims_by_article, import_kb, list_claims, match_new_claims, set_verdict
+from propwatch.kb.match import content_words, fts_query
+from propwatch.store import SqliteStore
+from propwatch.store.kb import KbTables
+
+from .conftest import ARTICLE, add_article
+
+COALITION = "https://euvsdisinfo.eu/report/us-coalition-helps-isis-fighters-escape/"
+FIVE_G = "https://factcheck.example.org/2020/04/5g-covid/"
+
+
+@pytest.fixture
+def kb_store(store: SqliteStore, fixtures: Path) -> SqliteStore:
+    import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
+    import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
+    return store
+
+
+def test_fts_query_quotes_content_words() -> None:
+    assert fts_query('The "US" is helping ISIS in Syria') == '"helping" OR "isis" OR "syria"'
+    assert content_words("The fighters escaped") == {"fighter", "escap"}
+
+
+def test_matches_claims_to_known_claims(kb_store: SqliteStore) -> None:
+    aid = add_article(kb_store)
+    summary = match_new_claims(kb_store)
+    assert (summary.claims, summary.known_claims) == (3, 7)
+    claims = claims_by_article(kb_store)[aid]
+    assert [c["text"][:10] for c in claims] == ["Daesh figh", "The weathe", "Experts sa"]
+    isis, weather, five_g = claims
+    assert isis["matches"][0]["id"] == COALITION
+    assert isis["matches"][0]["source"] == "EUvsDisinfo"
+    assert isis["matches"][0]["date"] == "2017-11-20"
+    assert weather["matches"] == []
+    assert five_g["matches"][0]["id"] == FIVE_G
+    assert ARTICLE[isis["start"] : isis["end"]] == isis["text"]
+    # nothing left to match: a second run does no work
+    assert match_new_claims(kb_store).claims == 0
+
+
+def test_duplicate_titles_come_back_as_one_group(kb_store: SqliteStore) -> None:
+    text = "Officials insist that a civil war is going on in Ukraine."
+    aid = add_article(kb_store, text)
+    match_new_claims(kb_store)
+    matches = claims_by_article(kb_store)[aid][0]["matches"]
+    civil = [m for m in matches if "civil-war" in m["id"]]
+    assert len(civil) == 1 and len(civil[0]["also"]) == 1
+
+
+def test_verdicts_survive_reanalysis(kb_store: SqliteStore) -> None:
+    aid = add_article(kb_store)
+    match_new_claims(kb_store)
+    claims = claims_by_article(kb_store)[aid]
+    confirmed = claims[0]["matches"][0]
+    rejected = claims[2]["matches"][0]
+    set_verdict(kb_store, confirmed["match_id"], "confirm")
+    set_verdict(kb_store, rejected["match_id"], "reject")
+    # re-analysis rewrites the claims layer and matches everything again
+    spans = kb_store.article(aid).layers["claims"]  # type: ignore[union-attr]
+    kb_store.replace_layer(aid, "claims", spans)
+    KbTables(kb_store.conn).conn.execute("UPDATE claim_matches SET score = 0.1 WHERE verdict "
+                                         "= 'confirmed'")
+    match_new_claims(kb_store, rematch=True)
+    again = claims_by_article(kb_store)[aid]
+    assert again[0]["matches"][0]["match_id"] == confirmed["match_id"]
+    assert again[0]["matches"][0]["verdict"] == "confirmed"
+    assert rejected["id"] not in [m["id"] for m in again[2]["matches"]]
+    with_rejected = claims_by_article(kb_store, include_rejected=True)[aid]
+    assert rejected["id"] in [m["id"] for m in with_rejected[2]["matches"]]
+    listed = list_claims(kb_store)
+    assert listed[0]["matches"][0]["verdict"] == "confirmed"
+
+
+def test_unknown_match_id(kb_store: SqliteStore) -> None:
+    with pytest.raises(ConfigError, match="no match with id 999"):
+        set_verdict(kb_store, 999, "confirm")
+
+
+def test_no_knowledge_base_no_work(store: SqliteStore) -> None:
+    add_article(store)
+    assert match_new_claims(store).matches == 0
