@@ -63,10 +63,10 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
         return Kind.BYLINE
     if is_date_line(text):
         return Kind.DATE
-    if recurring:
-        return Kind.CHROME
     if words <= 6 and P.END_MARKER.match(text):
         return Kind.END
+    if recurring:
+        return Kind.CHROME
     if P.COUNTER.match(text) or P.LONG_CHROME.search(text) or P.ARTICLES_BY.match(text):
         return Kind.CHROME
     if words <= 20 and P.BREADCRUMB.search(text):
@@ -84,20 +84,33 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
     return Kind.SHORT
 
 
-def classify(units: list[Unit], recurring: list[bool]) -> list[Kind]:
-    """Kinds of all units of one page; ``recurring[i]`` says unit i recurs on other pages."""
+def classify(units: list[Unit], recurring: list[bool]) -> tuple[list[Kind], list[Kind]]:
+    """Kinds of all units of one page, with and without counting recurring lines as chrome.
+
+    ``recurring[i]`` says unit i recurs on other pages of the site.  The kinds without it
+    serve to find titles, which sites also repeat in "most read" boxes on other pages.
+    """
     seen = Counter(normalise(u.text, digits=False) for u in units)
-    body_words = sum(u.words for u in units if u.words >= 12)
-    pairs = list(zip(units, recurring, strict=True))
-    recurring_words = sum(u.words for u, r in pairs if r and u.words >= 12)
-    # Most of the long text recurring means a repeated article, not chrome: trust short lines only.
-    trust_long = recurring_words * 2 <= body_words
-    return [
-        classify_unit(
-            u, r and (trust_long or u.words < 20), seen[normalise(u.text, digits=False)] > 1
-        )
-        for u, r in zip(units, recurring, strict=True)
+    plain = [classify_unit(u, False, seen[normalise(u.text, digits=False)] > 1) for u in units]
+    trusted = trust_recurrence(units, recurring)
+    metadata = (Kind.PROVENANCE, Kind.BYLINE, Kind.DATE, Kind.END)
+    kinds = [
+        Kind.CHROME if r and k not in metadata else k for k, r in zip(plain, trusted, strict=True)
     ]
+    return kinds, plain
+
+
+def trust_recurrence(units: list[Unit], recurring: list[bool]) -> list[bool]:
+    """Recurrence flags, minus those inside a span of repeated long paragraphs.
+
+    Three or more long recurring paragraphs are an article that the site carries on several
+    pages (an infinite-scroll capture, a re-scrape), not chrome: the span from the first to
+    the last of them is left to the other features.
+    """
+    long = [i for i, (u, r) in enumerate(zip(units, recurring, strict=True)) if r and u.words >= 20]
+    if len(long) < 3:
+        return recurring
+    return [r and not long[0] <= i <= long[-1] for i, r in enumerate(recurring)]
 
 
 def title_like(unit: Unit) -> bool:

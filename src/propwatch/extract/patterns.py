@@ -32,6 +32,7 @@ SHORT_CHROME = re.compile(
     r"|skip to\b|back to top|load more|show more|read more|view all|comments? on\b"
     r"|min(?:ute)? read|reading time|patreon|paypal|in-depth report|articles by"
     r"|watch(?: the)? video|download (?:the|our) app|get the .{0,30}app|continue reading"
+    r"|^(?:related|read (?:more|also)|see also|watch|listen|more)\s*:|(?:to|in) your inbox"
     r"|^(?:posted|submitted|published) by\b|^region:|^theme:|^categor(?:y|ies):|^topics?:"
     r"|^tags?:|^posted in\b|^filed under)",
     _I,
@@ -83,7 +84,8 @@ COUNTER = re.compile(
 CAPTION = re.compile(
     r"\((?:c|l|r|l-r|r-l|left|right|centre|center|file(?: photo)?|pictured|above|below)\)"
     r"|^(?:photo|image|picture|pictured|credit|file photo|illustration|screenshot|video)\b\s*:?"
-    r"|(?:photo|image|picture) (?:by|credit|courtesy)|getty images|(?:via|/|©)\s*(?:afp|reuters|"
+    r"|(?:photo|image|picture) (?:by|credit|courtesy)|getty images|\.\s*file (?:photo|image)$"
+    r"|\((?:photo|image|picture|credit|source|file)\b[^)]*\)$|(?:via|/|©)\s*(?:afp|reuters|"
     r"ap|sputnik|tass|epa|wikimedia|shutterstock|getty)\b",
     _I,
 )

@@ -64,13 +64,17 @@ def _body_words(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> int:
     return sum(units[i].words for i in range(lo, hi) if kinds[i] is Kind.BODY)
 
 
-def split_parts(units: list[Unit], kinds: list[Kind]) -> list[Part]:
+def split_parts(
+    units: list[Unit], kinds: list[Kind], plain: list[Kind] | None = None
+) -> list[Part]:
     """The articles of a page, in order; a page with one article gives one part.
+
+    ``plain`` are the kinds without recurring lines as chrome, used to find titles.
 
     A part before the first header with enough body is kept as an untitled part (a capture
     that starts in the middle of an article).
     """
-    heads = _heads(units, kinds)
+    heads = _heads(units, kinds, plain or kinds)
     if not heads:
         return [Part(0, len(units), None)]
     parts: list[Part] = []
@@ -84,11 +88,11 @@ def split_parts(units: list[Unit], kinds: list[Kind]) -> list[Part]:
     return parts
 
 
-def _heads(units: list[Unit], kinds: list[Kind]) -> list[tuple[int, list[int]]]:
+def _heads(units: list[Unit], kinds: list[Kind], plain: list[Kind]) -> list[tuple[int, list[int]]]:
     """Headers (title index, byline/date cluster) that start an article with enough body."""
     found: list[tuple[int, list[int], bool]] = []
     for cluster in _clusters(kinds):
-        title = title_before(units, kinds, cluster[0])
+        title = title_before(units, plain, cluster[0])
         if title is not None:
             found.append((title, cluster, _strong(units, kinds, cluster)))
     if not found:

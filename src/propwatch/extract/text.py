@@ -48,10 +48,10 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
         recurring is not None and all(recurring.is_recurring(doc, ln.text) for ln in u.lines)
         for u in units
     ]
-    kinds = classify(units, rec)
+    kinds, plain = classify(units, rec)
     page_outlet = doc.meta.get("outlet") or _page_outlet(units, kinds)
     out = []
-    for n, part in enumerate(split_parts(units, kinds)):
+    for n, part in enumerate(split_parts(units, kinds, plain)):
         article = _article(doc, units, kinds, part, first=n == 0, outlet=page_outlet)
         if article is not None:
             out.append(article)
