@@ -33,6 +33,7 @@ SHORT_CHROME = re.compile(
     r"|min(?:ute)? read|reading time|patreon|paypal|in-depth report|articles by"
     r"|watch(?: the)? video|download (?:the|our) app|get the .{0,30}app|continue reading"
     r"|^(?:related|read (?:more|also)|see also|watch|listen|more)\s*:|(?:to|in) your inbox"
+    r"|^\S+(?: \S+)? (?:says|said|wrote|replied|commented):$"
     r"|^(?:posted|submitted|published) by\b|^region:|^theme:|^categor(?:y|ies):|^topics?:"
     r"|^tags?:|^posted in\b|^filed under)",
     _I,

@@ -49,7 +49,7 @@ def title_before(units: list[Unit], kinds: list[Kind], i: int, floor: int = 0) -
             continue
         if kind in (Kind.SHORT, Kind.BODY) and title_like(units[j]):
             return j
-        if kind is Kind.BODY and not standfirst and units[j].words <= 60:
+        if kind is Kind.BODY and not standfirst and units[j].words <= 150:
             standfirst = True
             continue
         return None

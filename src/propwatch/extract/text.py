@@ -104,7 +104,7 @@ def _body(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> tuple[list[
 
 def _body_follows(units: list[Unit], kinds: list[Kind], i: int, hi: int) -> bool:
     for j in range(i + 1, hi):
-        if kinds[j] in (Kind.CHROME, Kind.CAPTION):
+        if kinds[j] is Kind.CAPTION:
             continue
         return kinds[j] is Kind.BODY and units[j].words >= 20
     return False
