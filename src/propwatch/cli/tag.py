@@ -1,0 +1,46 @@
+"""``propwatch tag``: technique spans of text files, as they are (no cleaning)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from propwatch.cli._group import main
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["semeval", "jsonl"]),
+    default="semeval",
+    show_default=True,
+    help="semeval: ID<TAB>TECHNIQUE<TAB>START<TAB>END per span; jsonl: one object "
+    "per file with spans and scores.",
+)
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Model directory (default: the shipped model).",
+)
+def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None) -> None:
+    """Tag propaganda techniques in FILE_OR_DIR... (directories: their *.txt files).
+
+    Offsets index each file's text exactly as stored; ID is the digits of an
+    articleNNN.txt name, the file stem otherwise.
+    """
+    from propwatch.techniques.run import jsonl_record, semeval_lines, tag_files
+    from propwatch.techniques.tagger import Tagger
+
+    tagger = Tagger(model_dir) if model_dir else None
+    for tf in tag_files(list(paths), tagger):
+        if fmt == "semeval":
+            for line in semeval_lines(tf):
+                click.echo(line)
+        else:
+            click.echo(json.dumps(jsonl_record(tf), ensure_ascii=False))

@@ -1,0 +1,127 @@
+"""``propwatch train ...``: fine-tune and export models (needs the ``train`` extra)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from propwatch.cli._group import main
+
+
+@main.group()
+def train() -> None:
+    """Train models (needs: pip install 'propwatch[train]')."""
+
+
+@train.command("techniques")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="PTC directory (articles/, labels-tc/).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("runs/techniques"),
+    show_default=True,
+    help="Where checkpoints, split.json and metrics.jsonl go.",
+)
+@click.option("--epochs", type=int, default=6, show_default=True)
+@click.option("--lr", type=float, default=1e-4, show_default=True, help="Encoder learning rate.")
+@click.option("--batch-size", type=int, default=16, show_default=True)
+@click.option(
+    "--seed", type=int, default=13, show_default=True, help="Seeds training and the article split."
+)
+@click.option(
+    "--bf16/--no-bf16",
+    default=True,
+    show_default=True,
+    help="bfloat16 autocast (fast on CPUs with AVX512-BF16/AMX).",
+)
+@click.option("--threads", type=int, default=2, show_default=True)
+@click.option("--resume", is_flag=True, help="Continue from OUT/last.pt.")
+def train_techniques(
+    data: Path,
+    out_dir: Path,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    seed: int,
+    bf16: bool,
+    threads: int,
+    resume: bool,
+) -> None:
+    """Fine-tune the technique tagger on PTC; best checkpoint -> OUT/best.pt."""
+    from propwatch.train.techniques import TrainConfig
+    from propwatch.train.techniques import train as run
+
+    cfg = TrainConfig(
+        data=data,
+        out_dir=out_dir,
+        epochs=epochs,
+        lr=lr,
+        batch_size=batch_size,
+        seed=seed,
+        bf16=bf16,
+        threads=threads,
+        resume=resume,
+    )
+    best = run(cfg, report=lambda msg: click.echo(msg, err=True))
+    click.echo(str(best))
+
+
+@train.command("export-techniques")
+@click.option(
+    "--checkpoint",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("runs/techniques/best.pt"),
+    show_default=True,
+)
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="PTC directory: thresholds are tuned on its validation split.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("src/propwatch/techniques/model"),
+    show_default=True,
+)
+@click.option(
+    "--quantize/--no-quantize",
+    default=True,
+    show_default=True,
+    help="Dynamic int8 weights (smaller, faster).",
+)
+@click.option("--seed", type=int, default=13, show_default=True, help="Split seed.")
+@click.option(
+    "--figures",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write validation/test figures as JSON here.",
+)
+def export_techniques(
+    checkpoint: Path, data: Path, out_dir: Path, quantize: bool, seed: int, figures: Path | None
+) -> None:
+    """Export a checkpoint to ONNX, tune thresholds on validation, score the test split."""
+    import json
+
+    from propwatch.train.export import build_model_dir
+
+    res = build_model_dir(
+        checkpoint,
+        data,
+        out_dir,
+        quantize=quantize,
+        seed=seed,
+        report=lambda msg: click.echo(msg, err=True),
+    )
+    if figures:
+        figures.write_text(json.dumps(res, indent=1))
+    click.echo(str(out_dir))

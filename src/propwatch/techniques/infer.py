@@ -1,0 +1,245 @@
+"""Model-agnostic inference: windows over long articles, per-token probabilities, span
+decoding and span classification.  Used by the ONNX tagger at run time and by training
+(with a torch forward function) for validation, so both decode identically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from propwatch.model import Span
+from propwatch.techniques.align import (
+    ANY,
+    N_OUT,
+    N_TECH,
+    Encoding,
+    span_features,
+    token_range,
+    window_starts,
+)
+from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
+from propwatch.techniques.spans import decode, line_breaks
+
+#: (input_ids (b, L), attention_mask (b, L)) -> (logits (b, L, N_OUT), hidden (b, L, H))
+ForwardFn = Callable[
+    [NDArray[np.int64], NDArray[np.int64]], tuple[NDArray[np.float32], NDArray[np.float32]]
+]
+
+
+@dataclass
+class TokenOutput:
+    """Per-token outputs of one article, averaged over the windows covering each token."""
+
+    enc: Encoding
+    probs: NDArray[np.float32]  # (n, N_OUT) sigmoid probabilities
+    hidden: NDArray[np.float32]  # (n, H)
+    breaks: NDArray[np.bool_] | None = None  # newline before each token (filled on use)
+
+    def breaks_in(self, text: str) -> NDArray[np.bool_]:
+        if self.breaks is None:
+            self.breaks = line_breaks(text, self.enc.offsets)
+        return self.breaks
+
+
+def sigmoid(x: NDArray[np.floating]) -> NDArray[np.float32]:
+    return (1.0 / (1.0 + np.exp(-np.clip(x, -40, 40)))).astype(np.float32)
+
+
+def softmax(x: NDArray[np.floating]) -> NDArray[np.float32]:
+    z = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return (e / e.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def run_windows(
+    encs: Sequence[Encoding],
+    forward: ForwardFn,
+    *,
+    cls_id: int,
+    sep_id: int,
+    pad_id: int,
+    window: int = 254,
+    stride: int = 222,
+    batch_size: int = 8,
+) -> list[TokenOutput]:
+    """Run ``forward`` over overlapping windows of ``window`` word pieces (plus [CLS]/[SEP])
+    of every article and average each token's outputs over the windows that contain it."""
+    jobs: list[tuple[int, int, int]] = []  # (article, start, length)
+    for a, enc in enumerate(encs):
+        n = len(enc.ids)
+        if n == 0:
+            continue
+        for s in window_starts(n, window, stride):
+            jobs.append((a, s, min(window, n - s)))
+    # Similar lengths together keep padding small.
+    jobs.sort(key=lambda j: -j[2])
+    sums_p: list[NDArray[np.float32] | None] = [None] * len(encs)
+    sums_h: list[NDArray[np.float32] | None] = [None] * len(encs)
+    counts: list[NDArray[np.float32]] = [np.zeros(len(e.ids), np.float32) for e in encs]
+    for b in range(0, len(jobs), batch_size):
+        chunk = jobs[b : b + batch_size]
+        width = max(j[2] for j in chunk) + 2
+        ids = np.full((len(chunk), width), pad_id, dtype=np.int64)
+        mask = np.zeros((len(chunk), width), dtype=np.int64)
+        for r, (a, s, ln) in enumerate(chunk):
+            ids[r, 0] = cls_id
+            ids[r, 1 : ln + 1] = encs[a].ids[s : s + ln]
+            ids[r, ln + 1] = sep_id
+            mask[r, : ln + 2] = 1
+        logits, hidden = forward(ids, mask)
+        probs = sigmoid(logits)
+        for r, (a, s, ln) in enumerate(chunk):
+            sp, sh = sums_p[a], sums_h[a]
+            if sp is None or sh is None:
+                n = len(encs[a].ids)
+                sp = sums_p[a] = np.zeros((n, probs.shape[-1]), np.float32)
+                sh = sums_h[a] = np.zeros((n, hidden.shape[-1]), np.float32)
+            sp[s : s + ln] += probs[r, 1 : ln + 1]
+            sh[s : s + ln] += hidden[r, 1 : ln + 1]
+            counts[a][s : s + ln] += 1
+    out = []
+    for a, enc in enumerate(encs):
+        sp, sh = sums_p[a], sums_h[a]
+        if sp is None or sh is None:
+            out.append(
+                TokenOutput(enc, np.zeros((0, N_OUT), np.float32), np.zeros((0, 1), np.float32))
+            )
+            continue
+        c = counts[a][:, None]
+        out.append(TokenOutput(enc, sp / c, sh / c))
+    return out
+
+
+@dataclass
+class DecodeConfig:
+    """Everything after the encoder: thresholds, decoding mode and the span classifier."""
+
+    thresholds: list[float] = field(default_factory=lambda: [0.5] * N_TECH)
+    si_threshold: float = 0.5
+    flc_threshold: float = 0.5  # SI threshold used for technique spans in "si+tc" mode
+    mode: str = "token"  # "token": per-technique token runs; "si+tc": SI runs, then classify
+    max_gap: int = 1
+    tc_multi: float = 1.01  # in "si+tc" mode, extra labels with probability >= this
+    span_w: NDArray[np.float32] | None = None  # (N_TECH, D)
+    span_b: NDArray[np.float32] | None = None  # (N_TECH,)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "thresholds": dict(zip(TECHNIQUES, self.thresholds, strict=True)),
+            "si_threshold": self.si_threshold,
+            "flc_threshold": self.flc_threshold,
+            "mode": self.mode,
+            "max_gap": self.max_gap,
+            "tc_multi": self.tc_multi,
+            "span_w": None if self.span_w is None else self.span_w.round(6).tolist(),
+            "span_b": None if self.span_b is None else self.span_b.round(6).tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> DecodeConfig:
+        th = d["thresholds"]
+        return cls(
+            thresholds=[float(th[t]) for t in TECHNIQUES],
+            si_threshold=float(d["si_threshold"]),
+            flc_threshold=float(d.get("flc_threshold", d["si_threshold"])),
+            mode=str(d["mode"]),
+            max_gap=int(d["max_gap"]),
+            tc_multi=float(d.get("tc_multi", 1.01)),
+            span_w=None if d.get("span_w") is None else np.asarray(d["span_w"], np.float32),
+            span_b=None if d.get("span_b") is None else np.asarray(d["span_b"], np.float32),
+        )
+
+
+def span_inputs(
+    text: str, out: TokenOutput, ranges: Sequence[tuple[int, int]]
+) -> NDArray[np.float32]:
+    """Span classifier inputs: mean hidden state, mean token probabilities, features."""
+    rows = []
+    h_dim = out.hidden.shape[1]
+    for start, end in ranges:
+        i, j = token_range(out.enc.offsets, start, end)
+        if j <= i:
+            h = np.zeros(h_dim, np.float32)
+            p = np.zeros(N_OUT, np.float32)
+        else:
+            h = out.hidden[i:j].mean(axis=0)
+            p = out.probs[i:j].mean(axis=0)
+        f = np.asarray(span_features(text, start, end, max(j - i, 1)), np.float32)
+        rows.append(np.concatenate([h, p, f]))
+    if not rows:
+        return np.zeros((0, h_dim + N_OUT + 2), np.float32)
+    return np.stack(rows).astype(np.float32)
+
+
+def classify(
+    text: str, out: TokenOutput, ranges: Sequence[tuple[int, int]], cfg: DecodeConfig
+) -> NDArray[np.float32]:
+    """(len(ranges), N_TECH) technique probabilities for given character ranges."""
+    x = span_inputs(text, out, ranges)
+    if cfg.span_w is None or cfg.span_b is None:
+        # No span classifier: fall back to the mean token probabilities.
+        p = x[:, out.hidden.shape[1] : out.hidden.shape[1] + N_TECH] + 1e-6
+        return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+    return softmax(x @ cfg.span_w.T + cfg.span_b)
+
+
+def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
+    """Technique-agnostic propaganda spans (label ``propaganda``)."""
+    if len(out.enc.ids) == 0:
+        return []
+    return decode(
+        text,
+        out.enc.offsets,
+        out.probs[:, ANY],
+        cfg.si_threshold,
+        PROPAGANDA,
+        cfg.max_gap,
+        breaks=out.breaks_in(text),
+    )
+
+
+def technique_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
+    """Technique spans (overlaps allowed), sorted by position."""
+    if len(out.enc.ids) == 0:
+        return []
+    spans: list[Span] = []
+    if cfg.mode == "token":
+        for k, tech in enumerate(TECHNIQUES):
+            spans.extend(
+                decode(
+                    text,
+                    out.enc.offsets,
+                    out.probs[:, k],
+                    cfg.thresholds[k],
+                    tech,
+                    cfg.max_gap,
+                    breaks=out.breaks_in(text),
+                )
+            )
+    elif cfg.mode == "si+tc":
+        si = decode(
+            text,
+            out.enc.offsets,
+            out.probs[:, ANY],
+            cfg.flc_threshold,
+            PROPAGANDA,
+            cfg.max_gap,
+            breaks=out.breaks_in(text),
+        )
+        if si:
+            probs = classify(text, out, [(s.start, s.end) for s in si], cfg)
+            for span, p in zip(si, probs, strict=True):
+                best = int(np.argmax(p))
+                for k in range(N_TECH):
+                    if k == best or p[k] >= cfg.tc_multi:
+                        score = float((span.score or 0.0) * p[k])
+                        spans.append(Span(span.start, span.end, TECHNIQUES[k], score))
+    else:
+        raise ValueError(f"unknown decoding mode '{cfg.mode}'")
+    spans.sort(key=lambda s: (s.start, s.end, s.label))
+    return spans

@@ -1,0 +1,128 @@
+"""Run-time technique tagger: ONNX Runtime + ``tokenizers``, no torch.
+
+The model directory holds ``model.onnx`` (encoder + token head; outputs ``logits`` and
+``hidden``), ``tokenizer.json`` and ``config.json`` (window, thresholds, span classifier).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from propwatch.errors import ModelError
+from propwatch.model import Span
+from propwatch.techniques.align import WordPieces
+from propwatch.techniques.infer import (
+    DecodeConfig,
+    TokenOutput,
+    classify,
+    run_windows,
+    si_spans,
+    technique_spans,
+)
+from propwatch.techniques.labels import TECHNIQUES
+
+DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
+
+
+@dataclass
+class Analysis:
+    """Tagger output for one text."""
+
+    techniques: list[Span]  # label = technique, score = probability
+    propaganda: list[Span]  # technique-agnostic spans (SI), label "propaganda"
+    tokens: TokenOutput
+
+
+class Tagger:
+    def __init__(
+        self, model_dir: Path | str | None = None, threads: int | None = None, batch_size: int = 8
+    ) -> None:
+        self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        files = [self.model_dir / n for n in ("model.onnx", "tokenizer.json", "config.json")]
+        missing = [str(f) for f in files if not f.exists()]
+        if missing:
+            raise ModelError(
+                f"technique model incomplete, missing {', '.join(missing)}; reinstall propwatch "
+                "or train one with 'propwatch train techniques' then "
+                "'propwatch train export-techniques'"
+            )
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            self.session = ort.InferenceSession(
+                str(files[0]), sess_options=opts, providers=["CPUExecutionProvider"]
+            )
+            self.wp = WordPieces(files[1])
+            conf: dict[str, Any] = json.loads(files[2].read_text(encoding="utf-8"))
+            self.config = conf
+            self.decode_cfg = DecodeConfig.from_json(conf["decode"])
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
+        if list(conf.get("techniques", TECHNIQUES)) != list(TECHNIQUES):
+            raise ModelError(f"{files[2]}: technique list does not match this propwatch version")
+        self.window = int(conf.get("window", 254))
+        self.stride = int(conf.get("stride", 222))
+        self.batch_size = batch_size
+
+    def _forward(
+        self, ids: NDArray[np.int64], mask: NDArray[np.int64]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        logits, hidden = self.session.run(
+            ["logits", "hidden"], {"input_ids": ids, "attention_mask": mask}
+        )
+        return np.asarray(logits, np.float32), np.asarray(hidden, np.float32)
+
+    def token_outputs(self, texts: Sequence[str]) -> list[TokenOutput]:
+        encs = self.wp.encode_batch(texts)
+        return run_windows(
+            encs,
+            self._forward,
+            cls_id=self.wp.cls_id,
+            sep_id=self.wp.sep_id,
+            pad_id=self.wp.pad_id,
+            window=self.window,
+            stride=self.stride,
+            batch_size=self.batch_size,
+        )
+
+    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
+        res = []
+        for text, out in zip(texts, self.token_outputs(texts), strict=True):
+            techs = [
+                Span(s.start, s.end, s.label, s.score, {"explanation_key": s.label})
+                for s in technique_spans(text, out, self.decode_cfg)
+            ]
+            res.append(Analysis(techs, si_spans(text, out, self.decode_cfg), out))
+        return res
+
+    def tag(self, text: str) -> list[Span]:
+        return self.analyse([text])[0].techniques
+
+    def label_spans(
+        self, text: str, ranges: Sequence[tuple[int, int]], out: TokenOutput | None = None
+    ) -> NDArray[np.float32]:
+        """(len(ranges), 14) technique probabilities for given spans (TC)."""
+        if out is None:
+            out = self.token_outputs([text])[0]
+        return classify(text, out, ranges, self.decode_cfg)
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> Tagger:
+    """The shipped tagger, loaded once per process."""
+    return Tagger()
