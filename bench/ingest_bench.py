@@ -36,7 +36,9 @@ def stage_times(folder: Path, components: list[str]) -> dict[str, float]:
     times["extract"] = time.perf_counter() - t
     articles = [
         Article(id=article_id(d.content_hash, n), source=d.where, part=n, text=p.text)
-        for d, parts in extracted if isinstance(parts, list) for n, p in enumerate(parts, 1)
+        for d, parts in extracted
+        if isinstance(parts, list)
+        for n, p in enumerate(parts, 1)
     ]
     for component in Pipeline.from_names(components).components:
         t = time.perf_counter()
@@ -57,10 +59,14 @@ def main() -> None:
         summary = analyze([str(args.folder)], store, Options(components=tuple(components)))
         elapsed = time.perf_counter() - start
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in args.folder.glob("*.txt"))
-    print(f"inputs: {summary.inputs}, articles stored: {summary.articles_stored}, "
-          f"not articles: {len(summary.rejected)}, skipped: {len(summary.skipped)}")
-    print(f"whole job (ingest + extract + {'+'.join(components)} + store): {elapsed:.2f} s, "
-          f"{summary.articles_stored / elapsed:.1f} articles/s, {words / elapsed:,.0f} words/s")
+    print(
+        f"inputs: {summary.inputs}, articles stored: {summary.articles_stored}, "
+        f"not articles: {len(summary.rejected)}, skipped: {len(summary.skipped)}"
+    )
+    print(
+        f"whole job (ingest + extract + {'+'.join(components)} + store): {elapsed:.2f} s, "
+        f"{summary.articles_stored / elapsed:.1f} articles/s, {words / elapsed:,.0f} words/s"
+    )
     for stage, seconds in stage_times(args.folder, components).items():
         print(f"  {stage:<14} {seconds:6.2f} s")
 
