@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from propwatch.model import Article, Span
+from propwatch.reuse import reuse_by_article
 from propwatch.store import SqliteStore
 
 FORMATS = ("jsonl", "csv")
@@ -36,6 +37,7 @@ def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
     Republication (``reuse``) and known-claim matches (``claims``) register here.
     """
     fields: dict[str, Mapping[str, Any]] = {}
+    fields["reuse"] = reuse_by_article(store)
     return fields
 
 

@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from propwatch.model import Article
 from propwatch.report.highlight import paragraphs
+from propwatch.reuse.view import report_view as reuse_view
 from propwatch.store import SqliteStore
 
 PALETTE = [
@@ -92,6 +93,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "explanations": explanations(),
         "rejected": store.rejected(),
         "skips": store.skips(),
+        "reuse": reuse_view(store),
         "extra": {},  # republication clusters and claim matches add theirs here
     }
 

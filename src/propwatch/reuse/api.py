@@ -96,7 +96,9 @@ def to_json(found: list[Cluster]) -> dict[str, Any]:
 
 
 def reuse_by_article(store: SqliteStore) -> dict[str, dict[str, Any]]:
-    """For every stored article: its cluster (or None), its relations and declared source.
+    """For every fingerprinted article: its cluster (or None), relations, declared source.
+
+    Articles stored since the last :func:`update` are left out (nothing is known yet).
 
     A relation reads from the article's side: ``contained_in`` (this article is mostly
     inside the other; ``share`` is how much of it), ``contains`` (the other is inside this
@@ -104,6 +106,8 @@ def reuse_by_article(store: SqliteStore) -> dict[str, dict[str, Any]]:
     """
     out: dict[str, dict[str, Any]] = {}
     for m in sql.article_meta(store.conn):
+        if not m.indexed:
+            continue
         out[m.id] = {"cluster": None, "cluster_size": 1, "earliest": None,
                      "is_earliest": False, "declared_source": m.declared_source,
                      "relations": []}

@@ -19,8 +19,8 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Limits:
-    cap: int = 64
-    reps: int = 16
+    cap: int = 128
+    reps: int = 32
 
     def __post_init__(self) -> None:
         if self.cap < 2:

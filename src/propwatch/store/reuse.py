@@ -50,6 +50,7 @@ class ArticleMeta:
     declared_source: str | None  # from extraction, else what reuse found in the text
     added_seq: int
     source: str
+    indexed: bool = False  # fingerprinted by propwatch.reuse
 
 
 def open_readonly(path: str) -> sqlite3.Connection:
@@ -204,7 +205,7 @@ def article_meta(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> 
     """Metadata of the given articles (all when ``ids`` is None), first seen first."""
     select = (
         "SELECT a.id, a.title, a.outlet, a.published, a.url, a.canonical_url,"
-        " COALESCE(a.declared_source, r.declared), a.added_seq, a.source"
+        " COALESCE(a.declared_source, r.declared), a.added_seq, a.source, r.doc IS NOT NULL"
         " FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id"
     )
     if ids is None:
@@ -215,7 +216,12 @@ def article_meta(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> 
             marks = ",".join("?" * len(part))
             rows.extend(conn.execute(f"{select} WHERE a.id IN ({marks})", part).fetchall())
         rows.sort(key=lambda r: r[7])
-    return [ArticleMeta(*row) for row in rows]
+    return [
+        ArticleMeta(id=r[0], title=r[1], outlet=r[2], published=r[3], url=r[4],
+                    canonical_url=r[5], declared_source=r[6], added_seq=r[7], source=r[8],
+                    indexed=bool(r[9]))
+        for r in rows
+    ]
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

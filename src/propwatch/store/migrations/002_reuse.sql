@@ -1,3 +1,6 @@
+-- Republication detection reads articles in first-seen order (and so does saving one).
+CREATE INDEX IF NOT EXISTS articles_added_seq ON articles(added_seq);
+
 -- Republication detection (propwatch.reuse): fingerprints, candidate indexes, confirmed pairs.
 -- One row per fingerprinted article; ``doc`` is a small integer used by the indexes.
 CREATE TABLE reuse_docs (

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+
+import propwatch.reuse as reuse
+from propwatch.report.export import export
+from propwatch.report.html import render
+from propwatch.store import SqliteStore
+
+Add = Callable[..., str]  # the ``add`` fixture
+Story = Callable[..., str]  # the ``story`` fixture
+
+
+def test_export_carries_reuse(store: SqliteStore, add: Add, story: Story) -> None:
+    text = story(70)
+    a = add(text, outlet="One", published="2020-01-01")
+    b = add(text + "\n\nShare", outlet="Two", published="2020-01-02")
+    c = add(story(71))
+    d = add(story(72))
+    reuse.update(store)
+    add(story(73))  # stored after the update: no reuse field yet
+    out = io.StringIO()
+    export(store, "jsonl", out)
+    rows = {r["id"]: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert rows[a]["reuse"]["cluster"] == rows[b]["reuse"]["cluster"] is not None
+    assert rows[a]["reuse"]["is_earliest"] and not rows[b]["reuse"]["is_earliest"]
+    assert rows[b]["reuse"]["relations"] == [
+        {"with": a, "relation": "duplicate", "share": 1.0,
+         "jaccard": rows[b]["reuse"]["relations"][0]["jaccard"]}
+    ]
+    assert rows[c]["reuse"]["cluster"] is None and rows[d]["reuse"]["relations"] == []
+    assert sum("reuse" not in r for r in rows.values()) == 1
+
+
+def test_report_section_escapes(store: SqliteStore, add: Add, story: Story) -> None:
+    text = story(80)
+    add(text, outlet="<script>alert(1)</script>", published="2020-01-01")
+    add(text + "\n\nMore", outlet="Plain", published="2020-01-03")
+    reuse.update(store)
+    html = render(store)
+    assert 'id="republication"' in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "earliest" in html
