@@ -50,6 +50,14 @@ def is_date_line(text: str) -> bool:
     return bool(P.DATE_PREFIX.match(text)) or rest <= 5
 
 
+def is_notice(text: str, words: int) -> bool:
+    """A disclaimer, copyright notice or pitch, whatever its length."""
+    if P.LONG_CHROME.search(text):
+        return True
+    found = {m.group().lower() for m in P.NOTICE_PHRASES.finditer(text)}
+    return len(found) >= 2 or (len(found) == 1 and words <= 40)
+
+
 def _all_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 12 and all(c.isupper() for c in letters)
@@ -67,7 +75,7 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
         return Kind.END
     if recurring:
         return Kind.CHROME
-    if P.COUNTER.match(text) or P.LONG_CHROME.search(text) or P.ARTICLES_BY.match(text):
+    if P.COUNTER.match(text) or is_notice(text, words) or P.ARTICLES_BY.match(text):
         return Kind.CHROME
     if words <= 20 and P.BREADCRUMB.search(text):
         return Kind.CHROME
@@ -117,6 +125,7 @@ def title_like(unit: Unit) -> bool:
     text = unit.text
     return (
         1 <= unit.words <= 30
+        and any(c.isalpha() for c in text)
         and len(text) <= 300
         and (not text.endswith(".") or text.endswith("..."))
         and not text[:1].islower()

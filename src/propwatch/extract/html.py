@@ -14,7 +14,7 @@ from typing import Any
 import trafilatura
 
 from propwatch.extract import patterns as P
-from propwatch.extract.classify import is_byline
+from propwatch.extract.classify import is_byline, is_notice
 from propwatch.extract.dates import parse_date
 from propwatch.extract.provenance import clean_name, declared_provenance
 from propwatch.extract.recurring import normalise
@@ -113,7 +113,7 @@ def _screen(lines: list[str], title: str | None) -> tuple[list[str], dict[str, s
                 found.setdefault("author", prov.author)
         elif byline:
             found.setdefault("author", clean_name(byline))
-        elif not (P.LONG_CHROME.search(line) or P.COUNTER.match(line)):
+        elif not (is_notice(line, count_words(line)) or P.COUNTER.match(line)):
             paras.append(line)
     return paras, found
 

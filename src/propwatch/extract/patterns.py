@@ -55,16 +55,24 @@ NAV_LINE = re.compile(
     _I,
 )
 
-# Long lines that are still chrome: disclaimers, copyright notices, newsletter pitches.
+# Lines of any length that start like this are chrome: disclaimers, notices, pitches.
 LONG_CHROME = re.compile(
-    r"^disclaimer\b|^(?:the )?(?:statements|views|opinions)(?:,? views)?(?: and opinions)? "
-    r"expressed .{0,80}(?:solely|are those|do not necessarily)|do not necessarily (?:reflect|"
-    r"represent) (?:the|those)|contains copyrighted material|fair use|all rights reserved"
-    r"|^for media inquiries|grants permission to cross-post|sign up (?:for|to) (?:our|the)"
-    r" .{0,40}newsletter|^(?:please )?support (?:our|independent) .{0,60}(?:journalism|media)"
+    r"^disclaimer\b|^(?:the )?(?:statements|views|opinions)(?:,? ?views)?(?: and opinions)? "
+    r"expressed .{0,80}(?:solely|are those|do not necessarily)|^for media inquiries"
+    r"|^sign up (?:for|to) (?:our|the) .{0,40}newsletter"
+    r"|^(?:please )?support (?:our|independent) .{0,60}(?:journalism|media)"
     r"|^(?:if you (?:enjoyed|value|like)|help us) .{0,120}(?:donat|support|subscrib|patreon)"
     r"|^we (?:use|value) cookies|^by (?:using|continuing)(?: to use)? this (?:site|website)"
     r"|^this (?:article|post|story) (?:may contain|contains) affiliate links",
+    _I,
+)
+
+# Notice wordings that may also occur in an article about copyright or media: a line is
+# chrome when it has two different ones, or one and at most 40 words.
+NOTICE_PHRASES = re.compile(
+    r"do not necessarily (?:reflect|represent) (?:the|those)|contains copyrighted material"
+    r"|fair use|all rights reserved|grants permission to cross-post|sole responsibility of the"
+    r"|reproduc\w+ (?:without|in whole)|permission (?:of|from) the copyright",
     _I,
 )
 
@@ -92,10 +100,11 @@ CAPTION = re.compile(
 )
 
 BIO = re.compile(
-    r"^(?P<name>(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+)\s+(?:is|was|lives|has|writes|teaches"
-    r"|works|holds|serves|covers)\b.{0,200}\b(?:author|writer|journalist|editor|contributor"
-    r"|researcher|analyst|activist|columnist|professor|correspondent|blogger|commentator|lives in"
-    r"|founder|director|reached at|available at|website|books?)\b",
+    r"^(?P<name>(?!(?:The|A|An|This|In|On|At|But|And|When|After|Some)\s)(?:[A-Z][\w'’.-]+\s)"
+    r"{1,3}[A-Z][\w'’-]+),?\s+(?:is|was|has been|lives|writes|teaches|works|holds|serves|covers)"
+    r"\b.{0,120}?\b(?:author|writer|journalist|editor|contributor|researcher|analyst|activist"
+    r"|columnist|professor|correspondent|blogger|commentator|reporter|lives in|founder|producer"
+    r"|fellow|reached at|available at|website)\b",
 )
 PERSON = re.compile(r"^(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+$")
 BREADCRUMB = re.compile(r"(?:\S.*?(?:\s[|›»>/]\s|\s•\s)){2,}")

@@ -171,7 +171,7 @@ def _article(
     if title_idx is not None:
         line = units[title_idx].lines[0]
         own = _clean_title(line.text, outlet)
-        title = title or clean_name(own)
+        title = title or clean_name(own) or None
         builder.copy(own, line.start)
     elif title:
         builder.insert(title)
