@@ -65,3 +65,31 @@ def test_demo_scroll_page() -> None:
         "Secret Labs Near Dravo: What They Don't Want You to Know",
     ]
     assert [p.author for p in parts] == ["Viktor Drajan", "Lena Orsk", "Marek Tull"]
+
+
+COLUMN = (
+    "The statements, views and opinions expressed in this column are solely those of the "
+    "author and do not necessarily represent those of this site."
+)
+
+
+def test_page_split_at_a_line_each_article_repeats() -> None:
+    """No bylines or dates: each article is a title, the column disclaimer, then body."""
+    titles = ["How the convoy was stopped", "Who profits from the port deal", "The dam and the lie"]
+    raw = "\n\n".join(f"{t}\n\n{COLUMN}\n\n{BODY}\n\n{BODY}" for t in titles)
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list)
+    assert [p.title for p in parts] == titles
+    for part in parts:
+        assert COLUMN not in part.text and part.text.count(BODY) == 2
+        assert_maps_back(raw, part)
+
+
+def test_inline_ads_before_subheadings_do_not_split() -> None:
+    raw = (
+        f"One long report\n\n{BODY}\n\n{BODY}\n\nAdvertisement\n\nThe reaction\n\n{BODY}\n\n"
+        f"{BODY}\n\nAdvertisement\n\nWhat comes next\n\n{BODY}\n\n{BODY}\n"
+    )
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list) and len(parts) == 1
+    assert "The reaction" in parts[0].text and "Advertisement" not in parts[0].text

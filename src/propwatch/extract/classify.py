@@ -7,6 +7,7 @@ units really belong to an article is decided later from their position (see ``te
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from enum import Enum
 
@@ -15,6 +16,8 @@ from propwatch.extract.dates import find_date
 from propwatch.extract.provenance import declared_provenance
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import TERMINAL, Unit, count_words
+
+_SENTENCE_BREAK = re.compile(r"(?:[!?]|[a-z]{3}\.)\s+[A-Z]")  # a headline is one sentence
 
 
 class Kind(Enum):
@@ -126,6 +129,7 @@ def title_like(unit: Unit) -> bool:
     return (
         1 <= unit.words <= 30
         and any(c.isalpha() for c in text)
+        and not _SENTENCE_BREAK.search(text)
         and len(text) <= 300
         and (not text.endswith(".") or text.endswith("..."))
         and not text[:1].islower()

@@ -7,6 +7,8 @@ title before it and enough body on both sides starts a new part.
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from propwatch.extract import patterns as P
@@ -14,6 +16,9 @@ from propwatch.extract.classify import Kind, title_like
 from propwatch.extract.units import Unit
 
 MIN_BODY_WORDS = 40
+_INLINE_AD = re.compile(
+    r"^(?:advertisement|ad|sponsored.*|story continues.*|continue reading)$", re.I
+)
 _HEADER = (Kind.BYLINE, Kind.DATE)
 _SKIPPABLE = (Kind.CAPTION, Kind.CHROME)
 
@@ -75,6 +80,8 @@ def split_parts(
     that starts in the middle of an article).
     """
     heads = _heads(units, kinds, plain or kinds)
+    if len(heads) < 2:
+        heads = _marker_heads(units, kinds, plain or kinds) or heads
     if not heads:
         return [Part(0, len(units), None)]
     parts: list[Part] = []
@@ -112,3 +119,58 @@ def _heads(units: list[Unit], kinds: list[Kind], plain: list[Kind]) -> list[tupl
         else:
             k += 1
     return heads
+
+
+def _marker_heads(
+    units: list[Unit], kinds: list[Kind], plain: list[Kind]
+) -> list[tuple[int, list[int]]]:
+    """Article starts found from a line each article of the page repeats next to its title
+    (a share bar after each body, a column disclaimer under each title)."""
+    seen: defaultdict[str, list[int]] = defaultdict(list)
+    for i, unit in enumerate(units):
+        if kinds[i] is not Kind.BODY and unit.words <= 40 and not _INLINE_AD.match(unit.text):
+            seen[unit.text.casefold()].append(i)
+    best: list[tuple[int, list[int]]] = []
+    for marks in seen.values():
+        if len(marks) < 2:
+            continue
+        heads = []
+        for i in marks:
+            title = title_before(units, plain, i)
+            title = title if title is not None else _title_after(units, kinds, plain, i)
+            if title is not None and _after_article(units, kinds, title):
+                heads.append((title, [i]))
+        heads = sorted(dict(heads).items())
+        enough = len(heads) >= max(2, len(marks) - 1) and len(heads) > len(best)
+        if enough and _parts_hold_body(units, kinds, [t for t, _ in heads]):
+            best = heads
+    return best
+
+
+def _after_article(units: list[Unit], kinds: list[Kind], title: int) -> bool:
+    """Whether only chrome, a short kicker ("Analysis") or the end of a body precede a title."""
+    for j in range(title - 1, -1, -1):
+        kicker = kinds[j] is Kind.SHORT and units[j].words <= 3 and units[j].text[:1].isupper()
+        if kinds[j] in _SKIPPABLE + (Kind.END,) or kicker:
+            continue
+        return kinds[j] is Kind.BODY
+    return True
+
+
+def _title_after(units: list[Unit], kinds: list[Kind], plain: list[Kind], i: int) -> int | None:
+    """A title right after unit ``i`` (past chrome), followed by body or a standfirst."""
+    j = i + 1
+    while j < len(units) and kinds[j] in _SKIPPABLE + (Kind.END,):
+        j += 1
+    if j + 1 >= len(units) or plain[j] not in (Kind.SHORT, Kind.BODY) or not title_like(units[j]):
+        return None
+    return j if kinds[j + 1] in (Kind.BODY, Kind.BYLINE, Kind.DATE, Kind.CHROME) else None
+
+
+def _parts_hold_body(units: list[Unit], kinds: list[Kind], titles: list[int]) -> bool:
+    texts = {units[t].text.casefold() for t in titles}
+    bounds = [*titles, len(units)]
+    return len(texts) == len(titles) and all(
+        _body_words(units, kinds, a + 1, b) >= 2 * MIN_BODY_WORDS
+        for a, b in zip(bounds, bounds[1:], strict=False)
+    )
