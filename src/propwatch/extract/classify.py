@@ -58,7 +58,8 @@ def is_notice(text: str, words: int) -> bool:
     if P.LONG_CHROME.search(text):
         return True
     found = {m.group().lower() for m in P.NOTICE_PHRASES.finditer(text)}
-    return len(found) >= 2 or (len(found) == 1 and words <= 40)
+    appeals = {m.group().lower()[:6] for m in P.APPEAL.finditer(text)} if words <= 60 else set()
+    return len(found) >= 2 or (len(found) == 1 and words <= 40) or len(appeals) >= 2
 
 
 def _all_caps(text: str) -> bool:

@@ -1,24 +1,23 @@
-"""HTML pages -> one clean article with trafilatura, mapped back to the raw HTML.
+"""HTML pages -> clean articles with trafilatura, mapped back to the raw HTML.
 
-trafilatura finds the main text and metadata; its paragraphs are then screened like plain
-text lines (bylines, declared sources and disclaimers leave the body and become metadata),
-and each paragraph is located in the raw HTML run by run (text between inline tags and
-entities), so copied characters map back while decoded ones map to None.
+trafilatura finds the main text and metadata; its paragraphs then go through the plain-text
+extractor (bylines, captions, donation boxes, declared sources and disclaimers leave the body;
+a page of several articles is split), and each paragraph is located in the raw HTML run by
+run (text between inline tags and entities), so copied characters map back while decoded
+ones map to None.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import trafilatura
 
-from propwatch.extract import patterns as P
-from propwatch.extract.classify import is_byline, is_notice
 from propwatch.extract.dates import parse_date
-from propwatch.extract.provenance import clean_name, declared_provenance
-from propwatch.extract.recurring import normalise
-from propwatch.extract.units import TextBuilder, count_words
+from propwatch.extract.text import extract_text
+from propwatch.extract.units import TextBuilder
 from propwatch.model import Extracted, RawDocument
 
 MIN_RUN = 3  # shorter pieces are not searched for in the raw HTML
@@ -45,7 +44,25 @@ def visible_text(html: str) -> str:
 
 
 def extract_html(doc: RawDocument) -> list[Extracted]:
-    """The main article of an HTML page (an empty list when it has no main text)."""
+    """The articles of an HTML page (an empty list when it has no main text).
+
+    trafilatura's main text (or, when it finds none, all visible text) goes through the
+    plain-text extractor as one line per paragraph, with trafilatura's metadata as the
+    document's metadata where the input gave none.
+    """
+    found = _trafilatura(doc)
+    lines = (found.get("text") or "").split("\n") or []
+    if not any(line.strip() for line in lines):
+        lines = visible_text(doc.text).split("\n")
+    meta = {key: value for key, value in _meta(found).items() if value}
+    meta.update(doc.meta)
+    page = "\n\n".join(line.strip() for line in lines if line.strip())
+    parts = extract_text(RawDocument(doc.source, page, "text", meta=meta))
+    canonical = canonical_url(doc.text)
+    return [_mapped_to_html(part, doc.text, canonical) for part in parts]
+
+
+def _trafilatura(doc: RawDocument) -> dict[str, Any]:
     document: Any = trafilatura.bare_extraction(
         doc.text,
         url=doc.meta.get("url"),
@@ -53,37 +70,33 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
         include_comments=False,
         include_tables=False,
     )
-    result = document.as_dict() if document is not None else None
-    if not result or not (result.get("text") or "").strip():
-        return []
-    meta = doc.meta
-    title = meta.get("title") or _title(result.get("title"), result.get("sitename"))
-    paras, found = _screen(result["text"].split("\n"), title)
-    if not paras:
-        return []
+    return dict(document.as_dict()) if document is not None else {}
+
+
+def _meta(found: dict[str, Any]) -> dict[str, str | None]:
+    date = found.get("date")
+    return {
+        "title": _title(found.get("title"), found.get("sitename")),
+        "author": found.get("author"),
+        "published": (parse_date(date) or date) if date else None,
+        "outlet": found.get("sitename"),
+        "url": found.get("url"),
+    }
+
+
+def _mapped_to_html(part: Extracted, html: str, canonical: str | None) -> Extracted:
+    """The same article with its paragraphs located in the raw HTML."""
     builder = TextBuilder()
-    cursor = max(doc.text.lower().find("<body"), 0)
-    if title:
-        _aligned(builder, title, doc.text, 0)
-    for para in paras:
-        if len(builder):
+    cursor = max(html.lower().find("<body"), 0)
+    for k, para in enumerate(part.text.split("\n\n")):
+        if k:
             builder.insert("\n\n")
-        cursor = _aligned(builder, para, doc.text, cursor)
+        if k == 0 and part.title is not None:
+            _aligned(builder, para, html, 0)
+        else:
+            cursor = _aligned(builder, para, html, cursor)
     text, offsets = builder.build()
-    date = meta.get("published") or result.get("date")
-    return [
-        Extracted(
-            text=text,
-            offsets=offsets,
-            title=title,
-            author=meta.get("author") or found.get("author") or result.get("author"),
-            published=(parse_date(date) or date) if date else None,
-            outlet=meta.get("outlet") or result.get("sitename"),
-            url=meta.get("url") or result.get("url"),
-            declared_source=found.get("source"),
-            canonical_url=canonical_url(doc.text),
-        )
-    ]
+    return replace(part, text=text, offsets=offsets, canonical_url=canonical)
 
 
 def _title(title: str | None, site: str | None) -> str | None:
@@ -94,28 +107,6 @@ def _title(title: str | None, site: str | None) -> str | None:
         if head and (sep == " | " or (site and suffix.strip().lower() == site.lower())):
             return head.strip()
     return title.strip()
-
-
-def _screen(lines: list[str], title: str | None) -> tuple[list[str], dict[str, str]]:
-    """Body paragraphs, and the author / declared source found among the lines."""
-    found: dict[str, str] = {}
-    paras: list[str] = []
-    wanted = normalise(title) if title else None
-    for raw_line in lines:
-        line = raw_line.strip()
-        if not line or (not paras and wanted and normalise(line) == wanted):
-            continue
-        prov = declared_provenance(line)
-        byline = is_byline(line) if count_words(line) <= 14 else None
-        if prov:
-            found.setdefault("source", prov.source)
-            if prov.author:
-                found.setdefault("author", prov.author)
-        elif byline:
-            found.setdefault("author", clean_name(byline))
-        elif not (is_notice(line, count_words(line)) or P.COUNTER.match(line)):
-            paras.append(line)
-    return paras, found
 
 
 def _aligned(builder: TextBuilder, para: str, raw: str, cursor: int) -> int:

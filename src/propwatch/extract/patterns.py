@@ -76,6 +76,14 @@ NOTICE_PHRASES = re.compile(
     _I,
 )
 
+# Fund-raising wordings: two different ones in a line of up to 60 words make it chrome.
+APPEAL = re.compile(
+    r"\bdonat\w*|paypal|bitcoin|patreon|subscribestar|buy (?:us|me) a coffee|crowdfund\w*"
+    r"|support (?:us|our work|independent|[A-Z][\w-]*(?: [A-Z][\w-]*)*!)|become a (?:patron|member)"
+    r"|(?:we|i) (?:rely|depend) on (?:readers|you|donations)|take no money from",
+    _I,
+)
+
 BYLINE = re.compile(
     r"^(?:by|written by|words by|author:?|posted by|reported by)\s+"
     r"(?P<name>[^\s\d,|][^\d|]{1,80}?)\s*(?:[,|•·-].*)?$",
