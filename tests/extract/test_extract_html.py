@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from extract_helpers import DEMO, assert_maps_back
 
 from propwatch.extract import extract
@@ -55,25 +57,7 @@ def test_canonical_url_forms() -> None:
     assert canonical_url("<p>nothing</p>") is None
 
 
-PARTISAN = """<html><head><title>Secret Plan Exposed | Free Truth Wire</title>
-<meta property="og:site_name" content="Free Truth Wire"></head><body>
-<div class="header"><a href="/">Free Truth Wire</a> <a href="/world">World</a></div>
-<div class="post">
-<h1 class="entry-title">Secret Plan Exposed</h1>
-<div class="meta">Posted on <span>March 3, 2026</span> by <a href="/author/x">Karl Brenner</a> | 1,204 views</div>
-<p><img src="x.jpg"><em>The ministry building in Dravo (Photo: Reuters)</em></p>
-<p>Every honest citizen now knows what the government refuses to admit about the so-called inspection, which was nothing more than a staged show for foreign cameras.</p>
-<p>Sources inside the ministry told us that the report was written before the inspectors even arrived at the site, and that the conclusions were dictated by foreign advisers.</p>
-<div class="donate"><p>Support Free Truth Wire! We take no money from governments. Donate today via PayPal or Bitcoin.</p></div>
-<p>This is how they operate: first the lie, then the cover-up, then the attack on anyone who asks questions. We will keep asking.</p>
-<p>Authored by Karl Brenner via Sovereign Horizon,</p>
-<div class="share">Share this: <a>Facebook</a> <a>Telegram</a></div>
-<h3>Related Posts</h3>
-<ul><li><a href="/a">The dam lie grows</a></li><li><a href="/b">Ten traitors named</a></li></ul>
-</div>
-<div class="comments"><h3>12 Comments</h3><p>mark77 says: This is the truth they hide from us, share it everywhere before it is deleted by the censors!</p></div>
-<footer>Copyright © 2026 Free Truth Wire</footer>
-</body></html>"""
+PARTISAN = (Path(__file__).parent / "fixtures" / "partisan-post.html").read_text(encoding="utf-8")
 
 
 def test_html_chrome_inside_the_article_is_removed() -> None:
