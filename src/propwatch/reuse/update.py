@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.reuse import fingerprint as fp
+from propwatch.reuse.clusters import UnionFind
 from propwatch.reuse.compare import Shingles, overlap, shingles_of
 from propwatch.reuse.declared import declared_source
 from propwatch.reuse.index import Limits, shared_keys
@@ -83,22 +84,22 @@ def _confirm(
 ) -> list[sql.PairRow]:
     """Exact check of candidate pairs (a first seen before b); the pairs that are copies."""
     out: list[sql.PairRow] = []
-    step = 2000
-    for i in range(0, len(pairs), step):
-        part = pairs[i : i + step]
-        ids = sorted({x for p in part for x in p})
-        texts = sql.texts_by_id(conn, ids)
-        made = shingles_of([texts[x] for x in ids])
-        sets: dict[str, Shingles] = dict(zip(ids, made, strict=True))
-        for a, b in part:
-            ov = overlap(sets[a], sets[b])
-            verdict = classify(ov, thresholds)
-            if verdict is None:
-                continue
-            if verdict.swap:
-                a, b, ov = b, a, ov.swapped()
-            out.append(sql.PairRow(a, b, verdict.relation, round(ov.jaccard, 4),
-                                   round(ov.a_in_b, 4), round(ov.b_in_a, 4)))
+    ids = sorted({x for p in pairs for x in p})
+    sets: dict[str, Shingles] = {}
+    step = 1000
+    for i in range(0, len(ids), step):  # each text is shingled once
+        part = ids[i : i + step]
+        texts = sql.texts_by_id(conn, part)
+        sets.update(zip(part, shingles_of([texts[x] for x in part]), strict=True))
+    for a, b in pairs:
+        ov = overlap(sets[a], sets[b])
+        verdict = classify(ov, thresholds)
+        if verdict is None:
+            continue
+        if verdict.swap:
+            a, b, ov = b, a, ov.swapped()
+        out.append(sql.PairRow(a, b, verdict.relation, round(ov.jaccard, 4),
+                               round(ov.a_in_b, 4), round(ov.b_in_a, 4)))
     return out
 
 
@@ -234,8 +235,16 @@ def _confirm_all(
     n = _workers(settings)
     if n == 1 or len(pairs) < 5000 or store.path == ":memory:":
         return _confirm(store.conn, pairs, settings.thresholds)
-    step = max(2000, len(pairs) // (4 * n) + 1)
-    jobs = [(store.path, pairs[i : i + step], settings.thresholds)
-            for i in range(0, len(pairs), step)]
+    # split by connected groups of candidates, so each text is shingled by one worker only
+    buckets: list[list[tuple[str, str]]] = [[] for _ in range(2 * n)]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    uf = UnionFind()
+    for a, b in pairs:
+        uf.union(a, b)
+    for p in pairs:
+        groups.setdefault(uf.find(p[0]), []).append(p)
+    for group in sorted(groups.values(), key=len, reverse=True):
+        min(buckets, key=len).extend(group)
+    jobs = [(store.path, bucket, settings.thresholds) for bucket in buckets if bucket]
     with _pool(n) as pool:
         return [p for part in pool.map(_confirm_chunk, jobs) for p in part]

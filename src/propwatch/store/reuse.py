@@ -6,6 +6,7 @@ happen inside the caller's transaction (``SqliteStore.transaction()``).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -144,15 +145,14 @@ def lookup_index(
     if len(keys) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.copy()
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS reuse_lookup (key INTEGER PRIMARY KEY)")
-    conn.execute("DELETE FROM reuse_lookup")
-    conn.executemany(
-        "INSERT OR IGNORE INTO reuse_lookup (key) VALUES (?)", ((k,) for k in keys.tolist())
-    )
-    rows = conn.execute(
-        f"SELECT i.key, i.doc FROM reuse_lookup l JOIN {table} i ON i.key = l.key"
-    ).fetchall()
-    conn.execute("DELETE FROM reuse_lookup")
+    rows: list[tuple[int, int]] = []
+    step = 50_000
+    for i in range(0, len(keys), step):
+        part = json.dumps(keys[i : i + step].tolist())
+        rows.extend(conn.execute(
+            f"SELECT i.key, i.doc FROM {table} i WHERE i.key IN (SELECT value FROM json_each(?))",
+            (part,),
+        ).fetchall())
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.copy()
