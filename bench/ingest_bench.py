@@ -13,8 +13,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from propwatch.analyse import DEFAULT_COMPONENTS, Pipeline
+from propwatch.analyse import Pipeline
 from propwatch.batch import Options, analyze
+from propwatch.components import DEFAULT_COMPONENTS
 from propwatch.extract import RecurringLines, extract
 from propwatch.ingest import find_inputs, read_input
 from propwatch.model import Article, RawDocument, article_id

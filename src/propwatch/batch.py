@@ -12,12 +12,14 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from propwatch.analyse import DEFAULT_COMPONENTS, Pipeline
+from propwatch import kb, reuse
+from propwatch.analyse import Pipeline
+from propwatch.components import DEFAULT_COMPONENTS
 from propwatch.errors import InputError
 from propwatch.extract import RecurringLines, extract
 from propwatch.ingest import DEFAULT_MAX_BYTES, Input, find_inputs, read_input
 from propwatch.model import Article, Extracted, RawDocument, Rejected, article_id
-from propwatch.store import Skip, Store
+from propwatch.store import Skip, SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ class RunSummary:
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (where, kind, reason)
     skipped: list[InputError] = field(default_factory=list)
     articles_in_store: int = 0
+    reuse: reuse.UpdateSummary | None = None
+    claim_matches: kb.MatchSummary | None = None
 
     @property
     def nothing_analysed(self) -> bool:
@@ -44,14 +48,15 @@ class RunSummary:
 @dataclass(frozen=True)
 class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
-    components: tuple[str, ...] = tuple(DEFAULT_COMPONENTS)
+    components: tuple[str, ...] = DEFAULT_COMPONENTS
 
 
 def analyze(
-    names: Iterable[str], store: Store, options: Options = Options(),
+    names: Iterable[str], store: SqliteStore, options: Options = Options(),
     progress: Progress | None = None,
 ) -> RunSummary:
-    """Ingest, extract, analyse and store everything ``names`` points at."""
+    """Ingest, extract, analyse and store everything ``names`` points at, then bring the
+    corpus-level results up to date: republication pairs and known-claim matches."""
     summary = RunSummary()
     inputs, missing = find_inputs(names)
     summary.inputs = len(inputs)
@@ -68,6 +73,9 @@ def analyze(
         if progress:
             progress(done, len(inputs))
     summary.articles_in_store = store.article_count()
+    summary.reuse = reuse.update(store)
+    if "claims" in options.components:
+        summary.claim_matches = kb.match_new_claims(store)
     return summary
 
 
@@ -86,7 +94,7 @@ def build_articles(doc: RawDocument, parts: list[Extracted], pipeline: Pipeline)
 
 
 def _analyse_document(
-    doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, store: Store,
+    doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, store: SqliteStore,
     summary: RunSummary,
 ) -> None:
     summary.documents += 1
@@ -105,7 +113,7 @@ def _analyse_document(
     summary.articles_stored += len(articles)
 
 
-def _skip(store: Store, summary: RunSummary, error: InputError) -> None:
+def _skip(store: SqliteStore, summary: RunSummary, error: InputError) -> None:
     log.info("skipped %s", error)
     summary.skipped.append(error)
     store.record_skip(Skip(error.where, error.kind, error.reason))

@@ -7,6 +7,4 @@ from propwatch.analyse.sentences import Sentences
 register("sentences", Sentences)
 register("language", Language)
 
-DEFAULT_COMPONENTS = ["sentences", "language"]
-
-__all__ = ["DEFAULT_COMPONENTS", "Component", "Pipeline", "register", "registered"]
+__all__ = ["Component", "Pipeline", "register", "registered"]

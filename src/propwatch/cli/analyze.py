@@ -100,6 +100,13 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
         f"{s.already_stored} already stored, {len(s.rejected)} not articles, "
         f"{len(s.skipped)} skipped. {s.articles_in_store} articles in {Path(db)}."
     )
+    if s.reuse is not None and s.reuse.new_pairs:
+        console.print(f"republication: {s.reuse.new_pairs} new pairs of copied articles "
+                      "(see `propwatch reuse`)")
+    if s.claim_matches is not None and s.claim_matches.claims:
+        m = s.claim_matches
+        console.print(f"claims: {m.claims} check-worthy claims, {m.matched} match one of "
+                      f"{m.known_claims} known claims (see `propwatch claims`)")
     for where, kind, reason in s.rejected:
         console.print(f"  not an article: {where} ({kind}): {reason}", markup=False,
                       highlight=False)
