@@ -10,7 +10,7 @@ pages or stubs, some are bare bodies.
 Printed: line-level precision / recall / F1 of kept body lines, title accuracy, split
 accuracy (articles found per page) and rejection accuracy, without and with RecurringLines.
 
-    .venv/bin/python bench/extract_eval.py [--seed 1] [--pages 400]
+    .venv/bin/python bench/extract_eval.py [--seed 1] [--pages 400] [--chrome unfamiliar]
 """
 
 from __future__ import annotations
@@ -111,20 +111,68 @@ def date_text(rng: random.Random, site: str) -> str:
     )
 
 
-def header(page: Page, rng: random.Random, site: str, style: int) -> None:
+# Chrome wordings: "familiar" ones are what the extractor's patterns know; "unfamiliar" ones
+# avoid that vocabulary, so that only position and recurrence across pages can catch them.
+FAMILIAR = {
+    "tagline": "Independent news and analysis",
+    "nav": "Home | World | Politics | Economy | Opinion",
+    "views": "{n:,} views",
+    "read": "{n} min read",
+    "caption": "{who} (Photo: Reuters)",
+    "ad": "Advertisement",
+    "inline": "Read more: {title}",
+    "inline_box": "Subscribe to our newsletter to get the top stories every morning.",
+    "share": "Share this:|Facebook|Twitter|Telegram|Email",
+    "appeal": "Support {site}! We rely on readers like you. Donate today.",
+    "tags": "Tags: politics, economy, world",
+    "related": "Related articles",
+    "comments": "{n} comments",
+    "says": "{who} says:",
+    "reply": "Reply",
+    "newsletter": "Sign up for the {site} newsletter|Get our best stories delivered to your inbox "
+    "every morning.",
+    "disclaimer": "Disclaimer: The views expressed in this article are solely those of the author "
+    "and do not necessarily reflect the views of {site}.",
+    "footer": "© {year} {site}. All rights reserved.|Privacy Policy | Terms of Use | Contact us",
+}
+UNFAMILIAR = {
+    "tagline": "Straight talk for thinking people",
+    "nav": "Front page · Nation · Abroad · Money",
+    "views": "Seen by {n:,} readers",
+    "read": "A {n}-minute piece",
+    "caption": "{who}, seen earlier this year",
+    "ad": "From our partners",
+    "inline": "Also worth your time — {title}",
+    "inline_box": "Our morning briefing lands before breakfast, free of charge, every weekday.",
+    "share": "Pass this along|FB · TG · Mail",
+    "appeal": "Keep {site} going: every little bit helps us stay on air and out of debt.",
+    "tags": "Filed in politics and economy",
+    "related": "Our picks for you",
+    "comments": "What {n} readers think",
+    "says": "{who} wrote",
+    "reply": "Answer",
+    "newsletter": "The {site} briefing|One letter every weekday, nothing else, and you can leave "
+    "whenever you like.",
+    "disclaimer": "Opinions in this piece belong to the writer alone and not to the editors of "
+    "{site} or its owners.",
+    "footer": "{year} {site}|Imprint · Data protection · Write to us",
+}
+
+
+def header(page: Page, site: str, style: int, w: dict[str, str]) -> None:
     """Site header chrome: fixed per site so that it recurs across the site's pages."""
     if style % 2 == 0:
         page.add(site.upper())
     else:
-        page.add(f"{site} | Independent news and analysis")
-    page.add(
-        ["Home | World | Politics | Economy | Opinion", "Menu", "Home › News › World"][style % 3]
-    )
+        page.add(f"{site} | {w['tagline']}")
+    page.add([w["nav"], "Menu", "Home › News › World"][style % 3])
     if style % 3 == 1:
         page.add("Search")
 
 
-def article_head(page: Page, rng: random.Random, site: str, src: Source, standfirst: bool) -> None:
+def article_head(
+    page: Page, rng: random.Random, site: str, src: Source, standfirst: bool, w: dict[str, str]
+) -> None:
     if rng.random() < 0.3:
         page.add(rng.choice(["Opinion", "Analysis", "World", "Breaking"]))
     page.add(src.title, "title")
@@ -133,47 +181,40 @@ def article_head(page: Page, rng: random.Random, site: str, src: Source, standfi
         page.add(src.body[0], "body")
     meta = [f"By {rng.choice(NAMES)}", date_text(rng, site)]
     if rng.random() < 0.5:
-        meta.append(f"{rng.randint(100, 99999):,} views")
+        meta.append(w["views"].format(n=rng.randint(100, 99999)))
     if rng.random() < 0.3:
-        meta.append(f"{rng.randint(2, 12)} min read")
+        meta.append(w["read"].format(n=rng.randint(2, 12)))
     for text in meta:
         page.add(text)
     if rng.random() < 0.5:
         who = rng.choice(["Protesters gather outside the ministry", "A view of the harbour"])
-        page.add(rng.choice([f"{who} (Photo: Reuters)", f"{who}. File photo", f"Image: {who}"]))
+        page.add(w["caption"].format(who=who))
 
 
 def article_body(
-    page: Page, rng: random.Random, src: Source, others: list[Source], skip_first: bool
+    page: Page,
+    rng: random.Random,
+    src: Source,
+    others: list[Source],
+    skip_first: bool,
+    w: dict[str, str],
 ) -> None:
     body = src.body[1:] if skip_first else src.body
     for i, line in enumerate(body):
         page.add(line, "body")
         if i == 1 and rng.random() < 0.3:
-            page.add(
-                rng.choice(
-                    [
-                        "Advertisement",
-                        f"Read more: {rng.choice(others).title}",
-                        f"RELATED: {rng.choice(others).title}",
-                    ]
-                )
-            )
+            page.add(rng.choice([w["ad"], w["inline"].format(title=rng.choice(others).title)]))
         if i == 3 and rng.random() < 0.2:
-            page.add("Subscribe to our newsletter to get the top stories every morning.")
+            page.add(w["inline_box"])
 
 
 def article_tail(
-    page: Page, rng: random.Random, site: str, others: list[Source], style: int
+    page: Page, rng: random.Random, site: str, others: list[Source], style: int, w: dict[str, str]
 ) -> None:
     """Chrome after the body; the order and the parts vary by site and page."""
-    blocks: list[list[str]] = []
-    if style % 2 == 0:
-        blocks.append(["Share this:", "Facebook", "Twitter", "Telegram", "Email"])
-    else:
-        blocks.append(["Share this article"])
+    blocks: list[list[str]] = [w["share"].split("|") if style % 2 == 0 else ["Share this article"]]
     if style % 3 != 2:
-        blocks.append([f"Support {site}! We rely on readers like you. Donate today."])
+        blocks.append([w["appeal"].format(site=site)])
     if rng.random() < 0.4:
         name = rng.choice(NAMES)
         blocks.append(
@@ -184,29 +225,14 @@ def article_tail(
             ]
         )
     if rng.random() < 0.5:
-        blocks.append(["Tags: politics, economy, world"])
-    blocks.append(["Related articles"] + [o.title for o in rng.sample(others, 3)])
+        blocks.append([w["tags"]])
+    blocks.append([w["related"]] + [o.title for o in rng.sample(others, 3)])
     if rng.random() < 0.4:
-        blocks.append(_comments(rng, others))
-    blocks.append(
-        [
-            f"Sign up for the {site} newsletter",
-            "Get our best stories delivered to your inbox every morning.",
-        ]
-    )
+        blocks.append(_comments(rng, others, w))
+    blocks.append(w["newsletter"].format(site=site).split("|"))
     if style % 4 == 3:
-        blocks.append(
-            [
-                f"Disclaimer: The views expressed in this article are solely those of the "
-                f"author and do not necessarily reflect the views of {site}."
-            ]
-        )
-    blocks.append(
-        [
-            f"© {rng.randint(2018, 2026)} {site}. All rights reserved.",
-            "Privacy Policy | Terms of Use | Contact us",
-        ]
-    )
+        blocks.append([w["disclaimer"].format(site=site)])
+    blocks.append(w["footer"].format(site=site, year=rng.randint(2018, 2026)).split("|"))
     middle = blocks[1:-1]
     rng.shuffle(middle)
     for block in [blocks[0], *middle, blocks[-1]]:
@@ -214,12 +240,12 @@ def article_tail(
             page.add(text)
 
 
-def _comments(rng: random.Random, others: list[Source]) -> list[str]:
-    lines = [f"{rng.randint(2, 300)} comments"]
+def _comments(rng: random.Random, others: list[Source], w: dict[str, str]) -> list[str]:
+    lines = [w["comments"].format(n=rng.randint(2, 300))]
     for _ in range(rng.randint(1, 3)):
-        lines.append(f"{rng.choice(['mark77', 'truthseeker', 'Anna K', 'jd_1990'])} says:")
+        lines.append(w["says"].format(who=rng.choice(["mark77", "truthseeker", "Anna K"])))
         lines.append(rng.choice(rng.choice(others).body))
-        lines.append("Reply")
+        lines.append(w["reply"])
     return lines
 
 
@@ -274,18 +300,20 @@ def notice_page(rng: random.Random, kind: str) -> Page:
     return page
 
 
-def article_page(rng: random.Random, srcs: list[Source], others: list[Source], site: int) -> Page:
+def article_page(
+    rng: random.Random, srcs: list[Source], others: list[Source], site: int, w: dict[str, str]
+) -> Page:
     """One site page holding ``len(srcs)`` articles (2-3 makes an infinite-scroll capture)."""
     name = SITES[site]
     page = Page(gap="\n" if site % 4 == 1 else "\n\n")
-    header(page, rng, name, site)
+    header(page, name, site, w)
     for k, src in enumerate(srcs):
         standfirst = rng.random() < 0.3
-        article_head(page, rng, name, src, standfirst)
-        article_body(page, rng, src, others, skip_first=standfirst)
+        article_head(page, rng, name, src, standfirst, w)
+        article_body(page, rng, src, others, standfirst, w)
         if k + 1 < len(srcs):
             page.add(rng.choice(["Share on Telegram", "Next story", "Continue reading"]))
-    article_tail(page, rng, name, others, site)
+    article_tail(page, rng, name, others, site, w)
     return page
 
 
@@ -299,7 +327,9 @@ def bare_page(src: Source) -> Page:
     return page
 
 
-def build(sources: list[Source], n_pages: int, seed: int) -> list[tuple[RawDocument, Page]]:
+def build(
+    sources: list[Source], n_pages: int, seed: int, w: dict[str, str] = FAMILIAR
+) -> list[tuple[RawDocument, Page]]:
     rng = random.Random(seed)
     out = []
     for i in range(n_pages):
@@ -311,7 +341,7 @@ def build(sources: list[Source], n_pages: int, seed: int) -> list[tuple[RawDocum
             page = bare_page(rng.choice(sources))
         else:
             count = rng.choice([2, 3]) if roll < 0.35 else 1
-            page = article_page(rng, rng.sample(sources, count), sources, site)
+            page = article_page(rng, rng.sample(sources, count), sources, site, w)
         raw, _ = page.render()
         out.append((RawDocument(f"synthetic/site{site}/page{i}.txt", raw, "text"), page))
     return out
@@ -413,13 +443,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--data", type=Path, default=SHARED)
+    parser.add_argument(
+        "--chrome",
+        choices=["familiar", "unfamiliar"],
+        default="familiar",
+        help="chrome wordings the extractor's patterns know, or wordings they do not",
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"news-unlabeled not found at {args.data} (pass --data)", file=sys.stderr)
         return 2
     sources = load_sources(args.data)
-    pages = build(sources, args.pages, args.seed)
-    print(f"{len(pages)} synthetic pages from {len(sources)} source articles, seed {args.seed}")
+    wording = FAMILIAR if args.chrome == "familiar" else UNFAMILIAR
+    pages = build(sources, args.pages, args.seed, wording)
+    print(
+        f"{len(pages)} synthetic pages from {len(sources)} source articles, seed {args.seed}, "
+        f"{args.chrome} chrome"
+    )
     no_clean = Score(tp=sum(sum(r == "body" for _, r in p.lines) for _, p in pages if not p.kind))
     no_clean.fp = sum(sum(r != "body" for _, r in p.lines) for _, p in pages if not p.kind)
     print(f"keep every line (no cleaning): body-line F1 {no_clean.f1()[2]:.3f}")

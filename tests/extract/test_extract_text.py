@@ -115,12 +115,29 @@ def test_meta_is_authoritative() -> None:
 
 def test_recurring_lines_are_chrome() -> None:
     tagline = "Truth without fear since 1998, for readers who think"
-    pages = [f"Story {x}\n\n{BODY} {x}.\n\n{tagline}\n\n{BODY2} {x}.\n" for x in "abc"]
+    pages = [
+        f"Story {x}\n\n{BODY} {x}.\n\n{tagline}\n\n{BODY2} {x}.\n\n{BODY} ({x})\n" for x in "abc"
+    ]
     docs = [text_doc(p, source=f"site/{i}.txt") for i, p in enumerate(pages)]
     rec = RecurringLines.from_documents(docs)
     art = only(extract(docs[0], rec))
     assert tagline not in art.text
+    assert art.text.endswith(f"{BODY2} a.\n\n{BODY} (a)")
     assert tagline in only(extract(docs[0])).text
+
+
+def test_recurring_box_after_the_body_ends_it() -> None:
+    """A site box with a wording no pattern knows ("Our picks for you") recurs on the site's
+    pages; what follows it (teasers, reader comments) is not the article."""
+    comment = "I have said this for years and nobody listens to people like us, shame on them all."
+    pages = [
+        f"Story {x}\n\n{BODY} {x}.\n\n{BODY2} {x}.\n\nOur picks for you\n\nTeaser {x} here\n\n"
+        f"{comment} {x}\n\nKeep the lights on, friends\n"
+        for x in "abc"
+    ]
+    docs = [text_doc(p, source=f"site/{i}.txt") for i, p in enumerate(pages)]
+    art = only(extract(docs[0], RecurringLines.from_documents(docs)))
+    assert art.text.endswith(f"{BODY2} a.")
 
 
 def test_site_suffix_removed_from_title() -> None:

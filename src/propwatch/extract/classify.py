@@ -105,11 +105,18 @@ def classify(units: list[Unit], recurring: list[bool]) -> tuple[list[Kind], list
     seen = Counter(normalise(u.text, digits=False) for u in units)
     plain = [classify_unit(u, False, seen[normalise(u.text, digits=False)] > 1) for u in units]
     trusted = trust_recurrence(units, recurring)
-    metadata = (Kind.PROVENANCE, Kind.BYLINE, Kind.DATE, Kind.END)
     kinds = [
-        Kind.CHROME if r and k not in metadata else k for k, r in zip(plain, trusted, strict=True)
+        _recurring_kind(u, k) if r else k for u, k, r in zip(units, plain, trusted, strict=True)
     ]
     return kinds, plain
+
+
+def _recurring_kind(unit: Unit, kind: Kind) -> Kind:
+    """A line the site repeats on other pages: chrome; when short and not an ad label, a
+    boundary like "Related articles" (site boxes after the body hold teasers, comments)."""
+    if kind in (Kind.PROVENANCE, Kind.BYLINE, Kind.DATE, Kind.END):
+        return kind
+    return Kind.END if unit.words <= 12 and not P.INLINE_AD.match(unit.text) else Kind.CHROME
 
 
 def trust_recurrence(units: list[Unit], recurring: list[bool]) -> list[bool]:

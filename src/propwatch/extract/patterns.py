@@ -84,6 +84,11 @@ APPEAL = re.compile(
     _I,
 )
 
+INLINE_AD = re.compile(
+    r"^(?:advertisement|ad|sponsored.*|story continues.*|continue reading|from our partners)$",
+    _I,
+)
+
 BYLINE = re.compile(
     r"^(?:by|written by|words by|author:?|posted by|reported by)\s+"
     r"(?P<name>[^\s\d,|][^\d|]{1,80}?)\s*(?:[,|•·-].*)?$",

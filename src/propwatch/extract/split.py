@@ -7,7 +7,6 @@ title before it and enough body on both sides starts a new part.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,9 +15,6 @@ from propwatch.extract.classify import Kind, title_like
 from propwatch.extract.units import Unit
 
 MIN_BODY_WORDS = 40
-_INLINE_AD = re.compile(
-    r"^(?:advertisement|ad|sponsored.*|story continues.*|continue reading)$", re.I
-)
 _HEADER = (Kind.BYLINE, Kind.DATE)
 _SKIPPABLE = (Kind.CAPTION, Kind.CHROME)
 
@@ -128,7 +124,7 @@ def _marker_heads(
     (a share bar after each body, a column disclaimer under each title)."""
     seen: defaultdict[str, list[int]] = defaultdict(list)
     for i, unit in enumerate(units):
-        if kinds[i] is not Kind.BODY and unit.words <= 40 and not _INLINE_AD.match(unit.text):
+        if kinds[i] is not Kind.BODY and unit.words <= 40 and not P.INLINE_AD.match(unit.text):
             seen[unit.text.casefold()].append(i)
     best: list[tuple[int, list[int]]] = []
     for marks in seen.values():

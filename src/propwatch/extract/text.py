@@ -95,7 +95,7 @@ def _body(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> tuple[list[
         kind = kinds[i]
         if kind is Kind.END:
             zone = True
-        elif zone and kind is Kind.BODY and units[i].words >= 20:
+        elif zone and kind is Kind.BODY:
             zone = not _body_follows(units, kinds, i, hi)
         if not zone and kind in _KEEP:
             kept.append(i)
@@ -103,10 +103,12 @@ def _body(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> tuple[list[
 
 
 def _body_follows(units: list[Unit], kinds: list[Kind], i: int, hi: int) -> bool:
+    """Whether the article resumes at unit ``i``: two body paragraphs in a row, 40+ words
+    (teasers, comments and boxes after a "Related" label alternate with short lines)."""
     for j in range(i + 1, hi):
         if kinds[j] is Kind.CAPTION:
             continue
-        return kinds[j] is Kind.BODY and units[j].words >= 20
+        return kinds[j] is Kind.BODY and units[i].words + units[j].words >= 40
     return False
 
 
@@ -239,7 +241,8 @@ def _page_outlet(units: list[Unit], kinds: list[Kind]) -> str | None:
             if m and not P.DATE_PREFIX.match(unit.text) and len(m["name"].split()) <= 5:
                 return m["name"].strip()
     for unit, kind in zip(units, kinds, strict=True):
-        if kind is Kind.CHROME and unit.words <= 15 and (m := _OUTLET_COPYRIGHT.search(unit.text)):
+        chrome = kind in (Kind.CHROME, Kind.END)
+        if chrome and unit.words <= 15 and (m := _OUTLET_COPYRIGHT.search(unit.text)):
             return m["name"].strip()
     return None
 
