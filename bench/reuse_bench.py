@@ -69,6 +69,13 @@ def peak_mb() -> tuple[float, float]:
     return own, children
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished workers (user + system)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def c2(n: int) -> int:
     return n * (n - 1) // 2
 
@@ -221,18 +228,18 @@ def main() -> None:
         t_load = time.perf_counter() - t
         del records, head  # the texts are in the database now; keep memory for the update
 
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         first = reuse.update(store, settings)
-        t_first = time.perf_counter() - t
+        t_first, cpu_first = time.perf_counter() - t, cpu_seconds() - cpu
         print(f"update of {first.new_articles}: {t_first:.1f}s {first.as_dict()}",
               file=sys.stderr, flush=True)
         t = time.perf_counter()
         ids.update(load(store, tail))
         del tail
         t_load_tail = time.perf_counter() - t
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         second = reuse.update(store, settings)
-        t_second = time.perf_counter() - t
+        t_second, cpu_second = time.perf_counter() - t, cpu_seconds() - cpu
         t = time.perf_counter()
         found = reuse.clusters(store)
         t_clusters = time.perf_counter() - t
@@ -243,6 +250,7 @@ def main() -> None:
         "update_all_but_last": {
             "articles": first.new_articles,
             "seconds": round(t_first, 1),
+            "cpu_seconds": round(cpu_first, 1),
             "candidates": first.candidates,
             "pairs": first.new_pairs,
             "phases": first.as_dict()["seconds"],
@@ -251,6 +259,7 @@ def main() -> None:
         "incremental": {
             "articles": second.new_articles,
             "seconds": round(t_second, 2),
+            "cpu_seconds": round(cpu_second, 2),
             "candidates": second.candidates,
             "pairs": second.new_pairs,
             "phases": second.as_dict()["seconds"],

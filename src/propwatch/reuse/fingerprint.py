@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -152,10 +153,10 @@ def shingles(w: Words, k: int) -> tuple[U64, npt.NDArray[np.int64]]:
 def shingle_set(text: str, k: int = SHINGLE) -> U64:
     """The sorted distinct ``k``-word shingle hashes (44-bit) of one text."""
     sh, _ = shingles(words([text]), k)
-    return _sorted_unique(sh >> np.uint64(64 - HASH_BITS))
+    return sorted_unique(sh >> np.uint64(64 - HASH_BITS))
 
 
-def _sorted_unique(x: U64) -> U64:
+def sorted_unique(x: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """Sorted distinct values (np.unique hashes in numpy 2.x, which is much slower here)."""
     x = np.sort(x)
     if len(x) < 2:
@@ -183,7 +184,7 @@ def fingerprint(texts: Sequence[str]) -> Fingerprints:
     sh, doc = shingles(w, SHINGLE)
     # distinct shingles per text: one sort of (text index << 44 | 44-bit hash)
     key = (doc.astype(np.uint64) << np.uint64(HASH_BITS)) | (sh >> np.uint64(64 - HASH_BITS))
-    key = _sorted_unique(key)
+    key = sorted_unique(key)
     doc = (key >> np.uint64(HASH_BITS)).astype(np.int64)
     sh = key & np.uint64((1 << HASH_BITS) - 1)
     distinct = np.bincount(doc, minlength=n).astype(np.int64)
@@ -239,7 +240,7 @@ def shingle_sets(texts: Sequence[str], k: int) -> list[U64]:
     n = len(texts)
     sh, doc = shingles(words(texts), k)
     key = (doc.astype(np.uint64) << np.uint64(HASH_BITS)) | (sh >> np.uint64(64 - HASH_BITS))
-    key = _sorted_unique(key)
+    key = sorted_unique(key)
     doc = (key >> np.uint64(HASH_BITS)).astype(np.int64)
     values = key & np.uint64((1 << HASH_BITS) - 1)
     bounds = np.searchsorted(doc, np.arange(n + 1))

@@ -19,8 +19,8 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Limits:
-    cap: int = 128
-    reps: int = 32
+    cap: int = 32
+    reps: int = 16
 
     def __post_init__(self) -> None:
         if self.cap < 2:
@@ -54,7 +54,7 @@ def shared_keys(
     starts, sizes = starts[useful], sizes[useful]
     a_parts: list[I64] = []
     b_parts: list[I64] = []
-    for size in np.unique(sizes).tolist():
+    for size in sorted(set(sizes.tolist())):
         group = starts[sizes == size]
         if size <= limits.cap:
             ii, jj = np.triu_indices(size, 1)

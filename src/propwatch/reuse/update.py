@@ -189,35 +189,46 @@ def _candidates(
     n_samples: I64, bands: tuple[I64, I64], sampled: tuple[I64, I64],
 ) -> list[tuple[int, int]]:
     conn = store.conn
-    found: set[tuple[int, int]] = set()
     paths = (("reuse_bands", bands), ("reuse_postings", sampled))
     results = {}
     for table, (keys, docs) in paths:
         if first_new > 0:
-            old_keys, old_docs = sql.lookup_index(conn, table, np.unique(keys))
+            old_keys, old_docs = sql.lookup_index(conn, table, fp.sorted_unique(keys))
             keys, docs = np.concatenate((old_keys, keys)), np.concatenate((old_docs, docs))
         results[table] = shared_keys(keys, docs, first_new, settings.limits)
     everyone = np.concatenate([np.concatenate(r[:2]) for r in results.values()])
-    old_rows = sql.doc_rows(conn, np.unique(everyone[everyone < first_new]).tolist())
-
-    def signature(doc: int) -> npt.NDArray[np.uint32]:
-        if doc >= first_new:
-            return signatures[doc - first_new]
-        return np.frombuffer(old_rows[doc].signature, dtype="<u4")
-
-    def sample_count(doc: int) -> int:
-        return int(n_samples[doc - first_new]) if doc >= first_new else old_rows[doc].samples
-
+    involved = fp.sorted_unique(everyone)
+    old = involved[involved < first_new]
+    old_rows = sql.doc_rows(conn, old.tolist())
+    sig = np.empty((len(involved), fp.NUM_PERM), dtype=np.uint32)
+    count = np.empty(len(involved), dtype=np.int64)
+    is_new = involved >= first_new
+    sig[is_new] = signatures[involved[is_new] - first_new]
+    count[is_new] = n_samples[involved[is_new] - first_new]
+    for i in np.flatnonzero(~is_new).tolist():
+        row = old_rows[int(involved[i])]
+        sig[i] = np.frombuffer(row.signature, dtype="<u4")
+        count[i] = row.samples
+    keep: list[npt.NDArray[np.uint64]] = []
     a, b, _ = results["reuse_bands"]
-    for x, y in zip(a.tolist(), b.tolist(), strict=True):
-        if fp.jaccard_estimate(signature(x), signature(y)) >= settings.min_band_jaccard:
-            found.add((x, y))
-    a, b, counts = results["reuse_postings"]
-    for x, y, c in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True):
-        smaller = min(sample_count(x), sample_count(y))
-        if (c >= 2 or c == smaller) and c >= settings.min_sample_share * smaller:
-            found.add((x, y))
-    return sorted(found)
+    ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
+    step = 200_000
+    for i in range(0, len(a), step):
+        same = (sig[ia[i : i + step]] == sig[ib[i : i + step]]).mean(axis=1)
+        ok = same >= settings.min_band_jaccard
+        keep.append(_code(a[i : i + step][ok], b[i : i + step][ok]))
+    a, b, shared = results["reuse_postings"]
+    smaller = np.minimum(count[np.searchsorted(involved, a)], count[np.searchsorted(involved, b)])
+    ok = ((shared >= 2) | (shared == smaller)) & (shared >= settings.min_sample_share * smaller)
+    keep.append(_code(a[ok], b[ok]))
+    codes = fp.sorted_unique(np.concatenate(keep)) if keep else np.zeros(0, dtype=np.uint64)
+    pa = (codes >> np.uint64(32)).astype(np.int64).tolist()
+    pb = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64).tolist()
+    return list(zip(pa, pb, strict=True))
+
+
+def _code(a: I64, b: I64) -> npt.NDArray[np.uint64]:
+    return (a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64)
 
 
 def _id_lookup(
