@@ -44,10 +44,11 @@ def is_byline(text: str) -> str | None:
     return " ".join(words)
 
 
-def is_date_line(text: str) -> bool:
-    words = count_words(text)
+def is_date_line(text: str, words: int | None = None) -> bool:
+    if (count_words(text) if words is None else words) > 14:
+        return False
     found = find_date(text)
-    if not found or words > 14:
+    if not found:
         return False
     rest = count_words(text[: found[1]] + " " + text[found[2] :])
     return bool(P.DATE_PREFIX.match(text)) or rest <= 5
@@ -58,13 +59,14 @@ def is_notice(text: str, words: int) -> bool:
     if P.LONG_CHROME.search(text):
         return True
     found = {m.group().lower() for m in P.NOTICE_PHRASES.finditer(text)}
-    appeals = {m.group().lower()[:6] for m in P.APPEAL.finditer(text)} if words <= 60 else set()
+    appeals: set[str] = set()
+    if words <= 60 and P.APPEAL.search(text):
+        appeals = {m.group().lower()[:6] for m in P.APPEAL.finditer(text)}
     return len(found) >= 2 or (len(found) == 1 and words <= 40) or len(appeals) >= 2
 
 
 def _all_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 12 and all(c.isupper() for c in letters)
+    return len(text) >= 12 and text.isupper() and sum(c.isalpha() for c in text) >= 12
 
 
 def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
@@ -73,7 +75,7 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
         return Kind.PROVENANCE
     if words <= 14 and is_byline(text):
         return Kind.BYLINE
-    if is_date_line(text):
+    if is_date_line(text, words):
         return Kind.DATE
     if words <= 6 and P.END_MARKER.match(text):
         return Kind.END
@@ -89,7 +91,7 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
         return Kind.CHROME
     if words <= 40 and P.CAPTION.search(text):
         return Kind.CAPTION
-    if (_all_caps(text) and words >= 3) or (repeated and words <= 12):
+    if (3 <= words <= 40 and _all_caps(text)) or (repeated and words <= 12):
         return Kind.CHROME
     if words >= 12 or (words >= 5 and text.endswith(TERMINAL)):
         return Kind.BODY

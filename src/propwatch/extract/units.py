@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from propwatch.model import OffsetMap, Segment
 
@@ -28,7 +29,7 @@ class Line:
 class Unit:
     lines: tuple[Line, ...]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(line.text for line in self.lines)
 
@@ -36,7 +37,7 @@ class Unit:
     def start(self) -> int:
         return self.lines[0].start
 
-    @property
+    @cached_property
     def words(self) -> int:
         return count_words(self.text)
 
