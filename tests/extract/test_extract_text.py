@@ -144,3 +144,25 @@ def test_site_suffix_removed_from_title() -> None:
     art = only(extract(text_doc(f"Bridge repair approved | Example Ledger\n\n{BODY}\n\n{BODY2}\n")))
     assert art.title == "Bridge repair approved"
     assert art.text.startswith("Bridge repair approved\n\n")
+
+
+def test_headline_repeated_on_the_page_is_still_the_title() -> None:
+    raw = f"Bridge repair approved\n\nBridge repair approved\n\nBy Jane Roe\n\n{BODY}\n\n{BODY2}\n"
+    art = only(extract(text_doc(raw)))
+    assert art.title == "Bridge repair approved"
+    assert art.text == f"Bridge repair approved\n\n{BODY}\n\n{BODY2}"
+
+
+def test_quoted_headline_keeps_its_quotes() -> None:
+    raw = f"\u201cWe will fight,\u201d minister says\n\n{BODY}\n\n{BODY2}\n"
+    assert only(extract(text_doc(raw))).title == "\u201cWe will fight,\u201d minister says"
+
+
+def test_hard_wrapped_paragraphs_are_joined_with_spaces() -> None:
+    wrapped = "\n".join(BODY[i : i + 70] for i in range(0, len(BODY), 70))
+    raw = f"A title\n\n{wrapped}\n\n{BODY2}\n"
+    art = only(extract(text_doc(raw)))
+    first = art.text.split("\n\n")[1]
+    assert first.replace(" ", "") == BODY.replace(" ", "")
+    assert "\n" not in first
+    assert_maps_back(raw, art)

@@ -104,8 +104,8 @@ def classify(units: list[Unit], recurring: list[bool]) -> tuple[list[Kind], list
     ``recurring[i]`` says unit i recurs on other pages of the site.  The kinds without it
     serve to find titles, which sites also repeat in "most read" boxes on other pages.
     """
-    seen = Counter(normalise(u.text, digits=False) for u in units)
-    plain = [classify_unit(u, False, seen[normalise(u.text, digits=False)] > 1) for u in units]
+    repeated = repeated_in_page(units)
+    plain = [classify_unit(u, False, r) for u, r in zip(units, repeated, strict=True)]
     trusted = trust_recurrence(units, recurring)
     kinds = [
         _recurring_kind(u, k) if r else k for u, k, r in zip(units, plain, trusted, strict=True)
@@ -119,6 +119,18 @@ def _recurring_kind(unit: Unit, kind: Kind) -> Kind:
     if kind in (Kind.PROVENANCE, Kind.BYLINE, Kind.DATE, Kind.END):
         return kind
     return Kind.END if unit.words <= 12 and not P.INLINE_AD.match(unit.text) else Kind.CHROME
+
+
+def repeated_in_page(units: list[Unit]) -> list[bool]:
+    """Units whose text occurs more than once in the page, except the first occurrence of
+    a line above the body (a headline that the page repeats in a box lower down)."""
+    keys = [normalise(u.text, digits=False) for u in units]
+    seen = Counter(keys)
+    first_body = next((i for i, u in enumerate(units) if u.words >= 12), len(units))
+    firsts: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        firsts.setdefault(key, i)
+    return [seen[k] > 1 and not (firsts[k] == i < first_body) for i, k in enumerate(keys)]
 
 
 def trust_recurrence(units: list[Unit], recurring: list[bool]) -> list[bool]:

@@ -42,6 +42,11 @@ def clean_name(text: str) -> str:
     return text.strip().strip("\"'“”‘’").rstrip(".,;:").strip()
 
 
+def clean_title(text: str) -> str:
+    """A headline without markup (quotes stay: they are part of many headlines)."""
+    return _MARKUP.sub("", text).strip()
+
+
 def declared_provenance(line: str) -> Provenance | None:
     """The declared source (and author) of a short line, or None if it declares none.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from propwatch.extract import patterns as P
 from propwatch.extract.classify import Kind, classify, is_byline, title_like
 from propwatch.extract.dates import find_date, parse_date
-from propwatch.extract.provenance import clean_name, declared_provenance
+from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
 from propwatch.extract.recurring import RecurringLines, normalise
 from propwatch.extract.split import Part, split_parts
 from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit, make_units, split_lines
@@ -173,7 +173,7 @@ def _article(
     if title_idx is not None:
         line = units[title_idx].lines[0]
         own = _clean_title(line.text, outlet)
-        title = title or clean_name(own) or None
+        title = title or clean_title(own) or None
         builder.copy(own, line.start)
     elif title:
         builder.insert(title)
