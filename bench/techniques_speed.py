@@ -8,6 +8,7 @@ Articles are the first N PTC articles cut or repeated to exactly 800 words when
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import time
 from pathlib import Path
@@ -42,14 +43,20 @@ def main() -> None:
     tagger = Tagger(args.model, threads=args.threads)
     tagger.analyse(texts[:2])  # warm-up
     t0 = time.perf_counter()
+    c0 = time.process_time()
     n_spans = 0
     for b in range(0, len(texts), args.batch):
         n_spans += sum(len(r.techniques) for r in tagger.analyse(texts[b : b + args.batch]))
     dt = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     words = sum(len(t.split()) for t in texts)
     print(f"articles: {len(texts)} ({words / len(texts):.0f} words each), threads: {args.threads}")
     print(f"articles/s: {len(texts) / dt:.2f}  ({dt:.2f} s, {n_spans} spans)")
+    print(
+        f"CPU time: {cpu:.2f} s -> {len(texts) / cpu * args.threads:.2f} articles/s if "
+        f"{args.threads} cores were free (load average now {os.getloadavg()[0]:.1f})"
+    )
     print(f"peak RSS: {peak_mb:.0f} MB")
 
 
