@@ -79,3 +79,25 @@ def test_incremental_update_only_indexes_new(store: SqliteStore, add: Add, story
     assert by_article[copy]["cluster"] == found[0].id
     assert by_article[copy]["declared_source"] == "Alpha"
     assert by_article[ids[2]]["relations"][0]["with"] == copy
+
+
+def test_new_headline_is_still_a_duplicate(store: SqliteStore, add: Add, story: Story) -> None:
+    body = story(90, paragraphs=1, words=40)
+    old_title = "Minister denies the border deal that rebels say was signed in the capital"
+    new_title = "Shocking truth about the talks that the media will never tell you today"
+    a = add(f"{old_title}\n\n{body}", title=old_title)
+    b = add(f"Share this\n{new_title}\n\n{body}", title=new_title)
+    reuse.update(store)
+    assert _pairs(store)[frozenset((a, b))][2] == "duplicate"
+
+
+def test_fingerprints_of_another_version_are_rebuilt(store: SqliteStore, add: Add,
+                                                      story: Story) -> None:
+    text = story(91)
+    add(text)
+    add(text + "\n\nMore")
+    reuse.update(store)
+    store.conn.execute("UPDATE reuse_docs SET version = 0")
+    summary = reuse.update(store)
+    assert summary.new_articles == 2 and summary.new_pairs == 1
+    assert len(reuse.clusters(store)) == 1

@@ -1,10 +1,11 @@
 """Word shingles and MinHash fingerprints, vectorised with numpy over whole batches.
 
-Text is normalised (lower case, typographic quotes and dashes folded), split into words
-(runs of ASCII letters and digits or any non-ASCII character), each word hashed with a
-polynomial hash mod 2**64, and every run of ``k`` consecutive words combined into one 64-bit
-shingle hash.  The hashes depend only on the text, so stored fingerprints stay valid
-across runs and machines (``VERSION`` changes whenever the hashing does).
+The headline line is left out when it matches the title (see ``body``).  Text is
+normalised (lower case, typographic quotes and dashes folded), split into words (runs of
+ASCII letters and digits or any non-ASCII character), each word hashed with a polynomial
+hash mod 2**64, and every run of ``k`` consecutive words combined into one 64-bit shingle
+hash.  The hashes depend only on the text, so stored fingerprints stay valid across runs
+and machines (``VERSION`` changes whenever the hashing does; older ones are rebuilt).
 
 From the 5-word shingles of an article come:
 
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-VERSION = 1
+VERSION = 2
 SHINGLE = 5
 NUM_PERM = 128
 BANDS = 32
@@ -73,6 +74,17 @@ def _splitmix(x: U64) -> U64:
         x = x ^ (x >> np.uint64(27))
         x = x * np.uint64(0x94D049BB133111EB)
         return x ^ (x >> np.uint64(31))
+
+
+def body(text: str, title: str | None) -> str:
+    """The text without its headline line (when it holds the title near the top): a copy
+    under a new headline is still the same article."""
+    if title and title.strip():
+        t = title.strip()
+        at = text.find(t, 0, len(t) + 300)
+        if at >= 0 and (at == 0 or text[at - 1] == "\n"):
+            return text[:at] + text[at + len(t) :]
+    return text
 
 
 def normalise(text: str) -> str:

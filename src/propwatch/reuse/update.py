@@ -63,9 +63,10 @@ class _Batch:
     prints: fp.Fingerprints
 
 
-def _fingerprint_chunk(rows: list[tuple[str, str]]) -> _Batch:
-    texts = [t for _, t in rows]
-    return _Batch([i for i, _ in rows], [declared_source(t) for t in texts], fp.fingerprint(texts))
+def _fingerprint_chunk(rows: list[tuple[str, str, str | None]]) -> _Batch:
+    bodies = [fp.body(text, title) for _, text, title in rows]
+    return _Batch([r[0] for r in rows], [declared_source(r[1]) for r in rows],
+                  fp.fingerprint(bodies))
 
 
 def _confirm_chunk(
@@ -90,7 +91,8 @@ def _confirm(
     for i in range(0, len(ids), step):  # each text is shingled once
         part = ids[i : i + step]
         texts = sql.texts_by_id(conn, part)
-        sets.update(zip(part, shingles_of([texts[x] for x in part]), strict=True))
+        bodies = [fp.body(*texts[x]) for x in part]
+        sets.update(zip(part, shingles_of(bodies), strict=True))
     for a, b in pairs:
         ov = overlap(sets[a], sets[b])
         verdict = classify(ov, thresholds)

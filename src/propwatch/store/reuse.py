@@ -67,28 +67,33 @@ def pending_count(conn: sqlite3.Connection) -> int:
     return int(row[0])
 
 
-def texts_by_id(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def texts_by_id(
+    conn: sqlite3.Connection, ids: Sequence[str]
+) -> dict[str, tuple[str, str | None]]:
+    """Article id -> (text, title)."""
+    out: dict[str, tuple[str, str | None]] = {}
     for part in _chunks(list(ids), 900):
         marks = ",".join("?" * len(part))
-        for aid, text in conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", part):
-            out[str(aid)] = str(text)
+        query = f"SELECT id, text, title FROM articles WHERE id IN ({marks})"
+        for aid, text, title in conn.execute(query, part):
+            out[str(aid)] = (str(text), title)
     return out
 
 
 def pending_articles(
     conn: sqlite3.Connection, chunk: int = 1000
-) -> Iterator[list[tuple[str, str]]]:
-    """(article id, text) of every article not fingerprinted yet, first seen first."""
+) -> Iterator[list[tuple[str, str, str | None]]]:
+    """(article id, text, title) of every article not fingerprinted yet, first seen first."""
     cursor = conn.execute(
-        "SELECT a.id, a.text FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id "
-        "WHERE r.doc IS NULL ORDER BY a.added_seq"
+        "SELECT a.id, a.text, a.title FROM articles a"
+        " LEFT JOIN reuse_docs r ON r.article_id = a.id"
+        " WHERE r.doc IS NULL ORDER BY a.added_seq"
     )
     while True:
         rows = cursor.fetchmany(chunk)
         if not rows:
             return
-        yield [(str(r[0]), str(r[1])) for r in rows]
+        yield [(str(r[0]), str(r[1]), r[2]) for r in rows]
 
 
 def stale_version_count(conn: sqlite3.Connection, version: int) -> int:
