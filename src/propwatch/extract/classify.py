@@ -25,6 +25,7 @@ class Kind(Enum):
     SHORT = "short"  # a short line: heading, title, caption or a short sentence
     CHROME = "chrome"
     END = "end"  # a label such as "Related articles" after which other content follows
+    SITE = "site"  # a short line the site repeats on other pages: chrome, maybe a box label
     BYLINE = "byline"
     DATE = "date"
     PROVENANCE = "provenance"
@@ -116,9 +117,9 @@ def classify(units: list[Unit], recurring: list[bool]) -> tuple[list[Kind], list
 def _recurring_kind(unit: Unit, kind: Kind) -> Kind:
     """A line the site repeats on other pages: chrome; when short and not an ad label, a
     boundary like "Related articles" (site boxes after the body hold teasers, comments)."""
-    if kind in (Kind.PROVENANCE, Kind.BYLINE, Kind.DATE, Kind.END):
+    if kind not in (Kind.BODY, Kind.SHORT):
         return kind
-    return Kind.END if unit.words <= 12 and not P.INLINE_AD.match(unit.text) else Kind.CHROME
+    return Kind.SITE if unit.words <= 12 and not P.INLINE_AD.match(unit.text) else Kind.CHROME
 
 
 def repeated_in_page(units: list[Unit]) -> list[bool]:

@@ -147,7 +147,7 @@ def _after_article(units: list[Unit], kinds: list[Kind], title: int) -> bool:
     """Whether only chrome, a short kicker ("Analysis") or the end of a body precede a title."""
     for j in range(title - 1, -1, -1):
         kicker = kinds[j] is Kind.SHORT and units[j].words <= 3 and units[j].text[:1].isupper()
-        if kinds[j] in _SKIPPABLE + (Kind.END,) or kicker:
+        if kinds[j] in _SKIPPABLE + (Kind.END, Kind.SITE) or kicker:
             continue
         return kinds[j] is Kind.BODY
     return True
@@ -156,7 +156,7 @@ def _after_article(units: list[Unit], kinds: list[Kind], title: int) -> bool:
 def _title_after(units: list[Unit], kinds: list[Kind], plain: list[Kind], i: int) -> int | None:
     """A title right after unit ``i`` (past chrome), followed by body or a standfirst."""
     j = i + 1
-    while j < len(units) and kinds[j] in _SKIPPABLE + (Kind.END,):
+    while j < len(units) and kinds[j] in _SKIPPABLE + (Kind.END, Kind.SITE):
         j += 1
     if j + 1 >= len(units) or plain[j] not in (Kind.SHORT, Kind.BODY) or not title_like(units[j]):
         return None

@@ -90,26 +90,43 @@ def _body(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> tuple[list[
     if first is None:
         return [], _Tail()
     kept: list[int] = []
-    zone = False
+    zone: Kind | None = None  # END or SITE while inside a box that interrupts the body
+    last = Kind.BODY  # the last kind seen that is not chrome
     for i in range(first, hi):
         kind = kinds[i]
-        if kind is Kind.END:
-            zone = True
-        elif zone and kind is Kind.BODY:
-            zone = not _body_follows(units, kinds, i, hi)
-        if not zone and kind in _KEEP:
+        if kind is Kind.SITE and last in (Kind.BYLINE, Kind.DATE):
+            continue  # site lines of a header (after a standfirst): not a box label
+        if kind not in (Kind.CHROME, Kind.CAPTION, Kind.SITE):
+            last = kind
+        if kind in (Kind.END, Kind.SITE):
+            zone = kind if zone is not Kind.END else zone
+        elif zone is Kind.END and kind is Kind.BODY:
+            zone = None if _body_follows(units, kinds, i, hi) else zone
+        elif zone is Kind.SITE and kind in _KEEP:
+            zone = None if _text_follows(units, kinds, i, hi) else zone
+        if zone is None and kind in _KEEP:
             kept.append(i)
     return kept, _trim_tail(units, kinds, kept)
 
 
 def _body_follows(units: list[Unit], kinds: list[Kind], i: int, hi: int) -> bool:
-    """Whether the article resumes at unit ``i``: two body paragraphs in a row, 40+ words
-    (teasers, comments and boxes after a "Related" label alternate with short lines)."""
+    """Whether the article resumes at unit ``i`` after a "Related" label: two body paragraphs
+    in a row, 40+ words (teasers, comments and boxes alternate with short lines)."""
     for j in range(i + 1, hi):
         if kinds[j] is Kind.CAPTION:
             continue
         return kinds[j] is Kind.BODY and units[i].words + units[j].words >= 40
     return False
+
+
+def _text_follows(units: list[Unit], kinds: list[Kind], i: int, hi: int) -> bool:
+    """Whether the article resumes at unit ``i`` after a line the site repeats (an inline
+    box or a box label): the next four units are text, two or more of them body, 40+ words."""
+    window = [j for j in range(i, min(i + 4, hi)) if kinds[j] is not Kind.CAPTION]
+    if any(kinds[j] not in _KEEP for j in window):
+        return False
+    body = [j for j in window if kinds[j] is Kind.BODY]
+    return len(body) >= 2 and sum(units[j].words for j in body) >= 40
 
 
 def _trim_tail(units: list[Unit], kinds: list[Kind], kept: list[int]) -> _Tail:
@@ -241,7 +258,7 @@ def _page_outlet(units: list[Unit], kinds: list[Kind]) -> str | None:
             if m and not P.DATE_PREFIX.match(unit.text) and len(m["name"].split()) <= 5:
                 return m["name"].strip()
     for unit, kind in zip(units, kinds, strict=True):
-        chrome = kind in (Kind.CHROME, Kind.END)
+        chrome = kind in (Kind.CHROME, Kind.END, Kind.SITE)
         if chrome and unit.words <= 15 and (m := _OUTLET_COPYRIGHT.search(unit.text)):
             return m["name"].strip()
     return None
