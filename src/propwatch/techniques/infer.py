@@ -123,6 +123,7 @@ class DecodeConfig:
     si_threshold: float = 0.5
     flc_threshold: float = 0.5  # SI threshold used for technique spans in "si+tc" mode
     mode: str = "token"  # "token": per-technique token runs; "si+tc": SI runs, then classify
+    sources: list[str] | None = None  # "hybrid" mode: "token" or "si+tc" per technique
     max_gap: int = 1
     tc_multi: float = 1.01  # in "si+tc" mode, extra labels with probability >= this
     span_w: NDArray[np.float32] | None = None  # (N_TECH, D)
@@ -134,6 +135,7 @@ class DecodeConfig:
             "si_threshold": self.si_threshold,
             "flc_threshold": self.flc_threshold,
             "mode": self.mode,
+            "sources": self.sources,
             "max_gap": self.max_gap,
             "tc_multi": self.tc_multi,
             "span_w": None if self.span_w is None else self.span_w.round(6).tolist(),
@@ -148,6 +150,7 @@ class DecodeConfig:
             si_threshold=float(d["si_threshold"]),
             flc_threshold=float(d.get("flc_threshold", d["si_threshold"])),
             mode=str(d["mode"]),
+            sources=None if d.get("sources") is None else [str(x) for x in d["sources"]],
             max_gap=int(d["max_gap"]),
             tc_multi=float(d.get("tc_multi", 1.01)),
             span_w=None if d.get("span_w") is None else np.asarray(d["span_w"], np.float32),
@@ -203,43 +206,63 @@ def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
     )
 
 
+def _token_mode_spans(text: str, out: TokenOutput, cfg: DecodeConfig, k: int) -> list[Span]:
+    return decode(
+        text,
+        out.enc.offsets,
+        out.probs[:, k],
+        cfg.thresholds[k],
+        TECHNIQUES[k],
+        cfg.max_gap,
+        breaks=out.breaks_in(text),
+    )
+
+
+def _si_tc_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
+    si = decode(
+        text,
+        out.enc.offsets,
+        out.probs[:, ANY],
+        cfg.flc_threshold,
+        PROPAGANDA,
+        cfg.max_gap,
+        breaks=out.breaks_in(text),
+    )
+    spans: list[Span] = []
+    if si:
+        probs = classify(text, out, [(s.start, s.end) for s in si], cfg)
+        for span, p in zip(si, probs, strict=True):
+            best = int(np.argmax(p))
+            for k in range(N_TECH):
+                if k == best or p[k] >= cfg.tc_multi:
+                    score = float((span.score or 0.0) * p[k])
+                    spans.append(Span(span.start, span.end, TECHNIQUES[k], score))
+    return spans
+
+
 def technique_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
-    """Technique spans (overlaps allowed), sorted by position."""
+    """Technique spans (overlaps allowed), sorted by position.
+
+    Modes: ``token`` decodes each technique's own token column; ``si+tc`` finds
+    technique-agnostic spans and labels each with the span classifier; ``hybrid`` takes each
+    technique from the source that scored better for it on validation (``cfg.sources``).
+    """
     if len(out.enc.ids) == 0:
         return []
-    spans: list[Span] = []
     if cfg.mode == "token":
-        for k, tech in enumerate(TECHNIQUES):
-            spans.extend(
-                decode(
-                    text,
-                    out.enc.offsets,
-                    out.probs[:, k],
-                    cfg.thresholds[k],
-                    tech,
-                    cfg.max_gap,
-                    breaks=out.breaks_in(text),
-                )
-            )
+        sources = ["token"] * N_TECH
     elif cfg.mode == "si+tc":
-        si = decode(
-            text,
-            out.enc.offsets,
-            out.probs[:, ANY],
-            cfg.flc_threshold,
-            PROPAGANDA,
-            cfg.max_gap,
-            breaks=out.breaks_in(text),
-        )
-        if si:
-            probs = classify(text, out, [(s.start, s.end) for s in si], cfg)
-            for span, p in zip(si, probs, strict=True):
-                best = int(np.argmax(p))
-                for k in range(N_TECH):
-                    if k == best or p[k] >= cfg.tc_multi:
-                        score = float((span.score or 0.0) * p[k])
-                        spans.append(Span(span.start, span.end, TECHNIQUES[k], score))
+        sources = ["si+tc"] * N_TECH
+    elif cfg.mode == "hybrid" and cfg.sources is not None:
+        sources = list(cfg.sources)
     else:
         raise ValueError(f"unknown decoding mode '{cfg.mode}'")
+    spans: list[Span] = []
+    for k in range(N_TECH):
+        if sources[k] == "token":
+            spans.extend(_token_mode_spans(text, out, cfg, k))
+    if "si+tc" in sources:
+        keep = {TECHNIQUES[k] for k in range(N_TECH) if sources[k] == "si+tc"}
+        spans.extend(s for s in _si_tc_spans(text, out, cfg) if s.label in keep)
     spans.sort(key=lambda s: (s.start, s.end, s.label))
     return spans

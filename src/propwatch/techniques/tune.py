@@ -99,6 +99,7 @@ def tune(
                 best = (f, thr, gap)
     _, si_thr, gap = best
     thresholds = []
+    token_f1: list[float] = []
     for k, tech in enumerate(TECHNIQUES):
         gk = {a: [t for t in g[a] if t[2] == tech] for a in ids}
         best_k = (-1.0, 0.5)
@@ -122,15 +123,29 @@ def tune(
             if f > best_k[0]:
                 best_k = (f, thr)
         thresholds.append(best_k[1])
+        token_f1.append(best_k[0])
     token_cfg = replace(base, thresholds=thresholds, si_threshold=si_thr, max_gap=gap, mode="token")
     token_flc = evaluate(texts, outs, gold, token_cfg)["flc"].f1
     cands: list[tuple[float, DecodeConfig]] = [(token_flc, token_cfg)]
     if base.span_w is not None:
+        best_sitc: tuple[float, DecodeConfig, dict[str, Any]] | None = None
         for multi in (1.01, 0.5, 0.35):
             for thr in GRID:
                 c = replace(token_cfg, mode="si+tc", flc_threshold=thr, tc_multi=multi)
                 flc = {a: _triples(technique_spans(texts[a], outs[a], c)) for a in ids}
-                cands.append((span_scores(flc, g, TECHNIQUES)[0].f1, c))
+                overall, per = span_scores(flc, g, TECHNIQUES)
+                cands.append((overall.f1, c))
+                if best_sitc is None or overall.f1 > best_sitc[0]:
+                    best_sitc = (overall.f1, c, per)
+        if best_sitc is not None:
+            _, c, per = best_sitc
+            sources = [
+                "token" if token_f1[k] > per[tech].f1 else "si+tc"
+                for k, tech in enumerate(TECHNIQUES)
+            ]
+            hyb = replace(c, mode="hybrid", sources=sources)
+            flc = {a: _triples(technique_spans(texts[a], outs[a], hyb)) for a in ids}
+            cands.append((span_scores(flc, g, TECHNIQUES)[0].f1, hyb))
     cands.sort(key=lambda x: -x[0])
     chosen = cands[0][1]
     info = {"token_flc_f1": token_flc, "chosen_flc_f1": cands[0][0], "mode": chosen.mode}
