@@ -146,3 +146,22 @@ def test_shipped_model_finds_obvious_loaded_language() -> None:
     assert labels & {"Loaded_Language", "Name_Calling,Labeling", "Flag-Waving"}
     size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir())
     assert size < 40 * 1024 * 1024
+
+
+def test_tuning_picks_thresholds_that_do_not_lower_validation_f1(
+    tiny_model: Path, fixture_ptc: Path
+) -> None:
+    from propwatch.techniques.tune import GRID, evaluate, tune
+
+    tagger = Tagger(tiny_model)
+    arts = load_ptc(fixture_ptc)
+    texts = {a.id: a.text for a in arts}
+    gold = {a.id: a.spans for a in arts}
+    outs = dict(zip(texts, tagger.token_outputs(list(texts.values())), strict=True))
+    before = evaluate(texts, outs, gold, tagger.decode_cfg)
+    cfg, info = tune(texts, outs, gold, tagger.decode_cfg, min_support=1)
+    after = evaluate(texts, outs, gold, cfg)
+    assert cfg.mode in {"token", "si+tc", "hybrid"} and info["mode"] == cfg.mode
+    assert all(t in GRID for t in cfg.thresholds) and cfg.si_threshold in GRID
+    assert after["si"].f1 >= before["si"].f1 - 1e-9
+    assert after["flc"].f1 >= before["flc"].f1 - 1e-9

@@ -67,6 +67,7 @@ def tune(
     outs: Mapping[str, TokenOutput],
     gold: Mapping[str, Sequence[Span]],
     base: DecodeConfig,
+    min_support: int = 8,
 ) -> tuple[DecodeConfig, dict[str, Any]]:
     """Pick max_gap, the SI threshold, per-technique thresholds and the decoding mode that
     maximise F1 on the given (validation) articles."""
@@ -124,6 +125,17 @@ def tune(
                 best_k = (f, thr)
         thresholds.append(best_k[1])
         token_f1.append(best_k[0])
+    # Techniques with too few validation spans get the median threshold of the others and
+    # the span classifier as their source: a threshold tuned on 1-5 spans is noise.
+    support = [sum(1 for a in ids for t in g[a] if t[2] == tech) for tech in TECHNIQUES]
+    solid = [thr for thr, n in zip(thresholds, support, strict=True) if n >= min_support]
+    if solid:
+        fallback = float(np.median(solid))
+        thresholds = [
+            thr if n >= min_support else fallback
+            for thr, n in zip(thresholds, support, strict=True)
+        ]
+        token_f1 = [f if n >= min_support else -1.0 for f, n in zip(token_f1, support, strict=True)]
     token_cfg = replace(base, thresholds=thresholds, si_threshold=si_thr, max_gap=gap, mode="token")
     token_flc = evaluate(texts, outs, gold, token_cfg)["flc"].f1
     cands: list[tuple[float, DecodeConfig]] = [(token_flc, token_cfg)]
