@@ -78,7 +78,7 @@ def _meta(found: dict[str, Any]) -> dict[str, str | None]:
     return {
         "title": _title(found.get("title"), found.get("sitename")),
         "author": found.get("author"),
-        "published": (parse_date(date) or date) if date else None,
+        "published": parse_date(date) if date else None,
         "outlet": found.get("sitename"),
         "url": found.get("url"),
     }

@@ -11,9 +11,16 @@ import re
 from dataclasses import dataclass
 
 from propwatch.extract import patterns as P
-from propwatch.extract.classify import Kind, classify, is_byline, title_like
-from propwatch.extract.dates import find_date, parse_date
-from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
+from propwatch.extract.classify import Kind, classify, title_like
+from propwatch.extract.meta import (
+    author_of,
+    bio_outlet,
+    declared_source_of,
+    iso_date,
+    page_outlet,
+    published_of,
+)
+from propwatch.extract.provenance import clean_title
 from propwatch.extract.recurring import RecurringLines, normalise
 from propwatch.extract.split import Part, split_parts
 from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit, make_units, split_lines
@@ -21,16 +28,6 @@ from propwatch.model import Extracted, RawDocument
 
 _KEEP = (Kind.BODY, Kind.SHORT)
 _SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
-_OUTLET_IN_BIO = re.compile(
-    r"\b(?:at|for|of|with) (?:the )?(?P<name>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})"
-    r" (?:website|site|magazine|portal|blog|newspaper)\b"
-)
-_OUTLET_COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*)?"
-    r"(?P<name>[A-Z][\w&.' -]{1,40}?)(?:[.,]|\s+all rights|$)",
-    re.I,
-)
-_OUTLET_DATE = re.compile(r"^(?P<name>[A-Z][\w&.' -]{1,40}),\s")
 
 
 @dataclass
@@ -49,10 +46,10 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
         for u in units
     ]
     kinds, plain = classify(units, rec)
-    page_outlet = doc.meta.get("outlet") or _page_outlet(units, kinds)
+    outlet = doc.meta.get("outlet") or page_outlet(units, kinds)
     out = []
     for n, part in enumerate(split_parts(units, kinds, plain)):
-        article = _article(doc, units, kinds, part, first=n == 0, outlet=page_outlet)
+        article = _article(doc, units, kinds, part, first=n == 0, outlet=outlet)
         if article is not None:
             out.append(article)
     return out
@@ -204,66 +201,9 @@ def _article(
         text=text,
         offsets=offsets,
         title=title,
-        author=meta.get("author") or _author(units, kinds, region, head_end) or tail.author,
-        published=_iso(meta.get("published")) or _published(units, kinds, region, head_end),
-        outlet=outlet or (_bio_outlet(tail.bio) if tail.bio else None),
+        author=meta.get("author") or author_of(units, kinds, region, head_end) or tail.author,
+        published=iso_date(meta.get("published")) or published_of(units, kinds, region, head_end),
+        outlet=outlet or bio_outlet(tail.bio),
         url=doc.meta.get("url"),
-        declared_source=_declared(units, kinds, region),
+        declared_source=declared_source_of(units, kinds, region),
     )
-
-
-def _iso(value: str | None) -> str | None:
-    if not value:
-        return None
-    return parse_date(value) or value
-
-
-def _author(units: list[Unit], kinds: list[Kind], region: range, body_start: int) -> str | None:
-    """A byline before the body, else "Articles by:" or "Authored by X via Y" anywhere."""
-    late: str | None = None
-    for i in region:
-        text = units[i].text
-        if kinds[i] is Kind.BYLINE and i < body_start:
-            return clean_name(is_byline(text) or "") or None
-        m = P.ARTICLES_BY.match(text)
-        prov = declared_provenance(text) if kinds[i] is Kind.PROVENANCE else None
-        late = late or (clean_name(m["name"]) if m else None) or (prov.author if prov else None)
-    return late
-
-
-def _published(units: list[Unit], kinds: list[Kind], region: range, body_start: int) -> str | None:
-    dates = [i for i in region if kinds[i] is Kind.DATE]
-    early = [i for i in dates if i < body_start]
-    for i in early or dates:
-        found = parse_date(units[i].text)
-        if found:
-            return found
-    return None
-
-
-def _declared(units: list[Unit], kinds: list[Kind], region: range) -> str | None:
-    for i in region:
-        if kinds[i] is Kind.PROVENANCE:
-            prov = declared_provenance(units[i].text)
-            if prov:
-                return prov.source
-    return None
-
-
-def _page_outlet(units: list[Unit], kinds: list[Kind]) -> str | None:
-    """A site name the page states: "Site, November 26, 2017" or a copyright line."""
-    for unit, kind in zip(units, kinds, strict=True):
-        if kind is Kind.DATE and (found := find_date(unit.text)):
-            m = _OUTLET_DATE.match(unit.text[: found[1]])
-            if m and not P.DATE_PREFIX.match(unit.text) and len(m["name"].split()) <= 5:
-                return m["name"].strip()
-    for unit, kind in zip(units, kinds, strict=True):
-        chrome = kind in (Kind.CHROME, Kind.END, Kind.SITE)
-        if chrome and unit.words <= 15 and (m := _OUTLET_COPYRIGHT.search(unit.text)):
-            return m["name"].strip()
-    return None
-
-
-def _bio_outlet(bio: str) -> str | None:
-    m = _OUTLET_IN_BIO.search(bio)
-    return m["name"] if m else None

@@ -1,0 +1,52 @@
+from extract_helpers import text_doc
+
+from propwatch.extract import extract
+from propwatch.extract.meta import bio_outlet, iso_date
+from propwatch.model import Extracted
+
+BODY = (
+    "The council met on Tuesday to discuss the budget for the coming year, and members "
+    "argued for several hours about the cost of repairing the old bridge over the river."
+)
+
+
+def only(result: object) -> Extracted:
+    assert isinstance(result, list) and len(result) == 1, result
+    return result[0]
+
+
+def test_author_on_a_date_line() -> None:
+    raw = f"A title\n\nPosted on March 3, 2026 by Jane Roe\n\n{BODY}\n\n{BODY}\n"
+    art = only(extract(text_doc(raw)))
+    assert (art.author, art.published) == ("Jane Roe", "2026-03-03")
+
+
+def test_outlet_from_a_header_name_the_chrome_repeats() -> None:
+    raw = (
+        f"Sovereign Horizon | Voices for a multipolar world\n\nA title\n\n{BODY}\n\n{BODY}\n\n"
+        "Become a patron of Sovereign Horizon\n\nFollow Sovereign Horizon on Telegram\n"
+    )
+    assert only(extract(text_doc(raw))).outlet == "Sovereign Horizon"
+
+
+def test_outlet_from_date_line_and_copyright() -> None:
+    raw = f"A title\n\nExample Wire, 2 March 2026\n\n{BODY}\n\n{BODY}\n"
+    assert only(extract(text_doc(raw))).outlet == "Example Wire"
+    raw = f"A title\n\n{BODY}\n\n{BODY}\n\n© 2026 The Example Ledger. All rights reserved.\n"
+    assert only(extract(text_doc(raw))).outlet == "The Example Ledger"
+
+
+def test_iso_date_is_strict() -> None:
+    assert iso_date("2019-03-04T10:00:00Z") == "2019-03-04"
+    assert iso_date("sometime last spring") is None
+    assert iso_date(None) is None
+
+
+def test_meta_published_not_a_date_is_dropped() -> None:
+    art = only(extract(text_doc(f"A title\n\n{BODY}\n\n{BODY}\n", published="yesterday")))
+    assert art.published is None
+
+
+def test_bio_outlet() -> None:
+    assert bio_outlet("He is a contributor at the GlobalCIR website.") == "GlobalCIR"
+    assert bio_outlet(None) is None
