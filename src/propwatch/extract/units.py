@@ -66,8 +66,8 @@ def split_lines(raw: str) -> list[Line]:
 
 def _is_wrapped(block: list[Line]) -> bool:
     """Whether a block of adjacent lines is one paragraph hard-wrapped at a fixed width."""
-    if len(block) < 2:
-        return False
+    if len(block) < 2 or (len(block) == 2 and not block[1].text[:1].islower()):
+        return False  # two lines are one wrapped paragraph only if the second continues it
     heads = [len(line.text) for line in block[:-1]]
     if min(heads) < 35 or max(heads) > 110 or max(heads) - min(heads) > 30:
         return False
