@@ -77,3 +77,28 @@ def test_html_chrome_inside_the_article_is_removed() -> None:
     )
     assert art.outlet == "Free Truth Wire"
     assert_maps_back(PARTISAN, art)
+
+
+def test_html_page_of_several_articles_is_split() -> None:
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(3))
+    articles = "".join(
+        f"<article><h2>Headline number {k} about the bridge</h2><p>By Author {name}</p>"
+        f"<p>Published on March {k}, 2026</p>{body}<div>Share on Telegram</div></article>"
+        for k, name in ((1, "Abel"), (2, "Bruno"), (3, "Cora"))
+    )
+    html = (
+        "<html><head><title>Front page | Example Wire</title></head><body><header>EXAMPLE "
+        f"WIRE</header><main>{articles}</main><footer>© 2026 Example Wire</footer></body></html>"
+    )
+    result = extract(RawDocument("front.html", html, "html"))
+    assert isinstance(result, list)
+    assert [a.title for a in result] == [f"Headline number {k} about the bridge" for k in (1, 2, 3)]
+    assert [a.author for a in result] == ["Author Abel", "Author Bruno", "Author Cora"]
+    for art in result:
+        assert art.text.count(PARA) == 3 and "Share" not in art.text
+        assert_maps_back(html, art)
+    # Each article's paragraphs map into its own <article>, not the first one's.
+    starts = [html.find(f"Headline number {k}") for k in (1, 2, 3)] + [len(html)]
+    for k, art in enumerate(result):
+        body_at = art.offsets.to_raw(art.text.index(PARA))
+        assert body_at is not None and starts[k] < body_at < starts[k + 1]

@@ -13,6 +13,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import lxml.etree
+import lxml.html
 import trafilatura
 
 from propwatch.extract.dates import parse_date
@@ -38,28 +40,69 @@ def canonical_url(html: str) -> str | None:
     return None
 
 
+_BLOCK_TAGS = (
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "article", "section",
+    "header", "footer", "nav", "aside", "main", "blockquote", "figure", "figcaption", "table",
+    "tr", "td", "th", "br", "hr", "dd", "dt", "pre", "form", "address", "title",
+)  # fmt: skip
+_HIDDEN_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "select", "head")
+MIN_ARTICLE_WORDS = 80
+
+
 def visible_text(html: str) -> str:
     """All text of the page (for recognising notice pages)."""
     return trafilatura.html2txt(html) or ""
 
 
+def page_blocks(html: str) -> tuple[list[str], int]:
+    """The visible text of a page one block (paragraph, heading, list item) per line, and
+    how many ``<article>`` elements with a heading and 80+ words it holds."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except lxml.etree.ParserError:  # no element at all (only comments or a doctype)
+        return [], 0
+    for element in list(root.iter(*_HIDDEN_TAGS)):
+        element.drop_tree()
+    articles = sum(
+        1
+        for a in root.iter("article")
+        if next(a.iter("h1", "h2", "h3"), None) is not None
+        and len(a.text_content().split()) >= MIN_ARTICLE_WORDS
+    )
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag != "br":
+            element.text = "\n" + (element.text or "")
+    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
+    return [line for line in lines if line], articles
+
+
 def extract_html(doc: RawDocument) -> list[Extracted]:
     """The articles of an HTML page (an empty list when it has no main text).
 
-    trafilatura's main text (or, when it finds none, all visible text) goes through the
-    plain-text extractor as one line per paragraph, with trafilatura's metadata as the
-    document's metadata where the input gave none.
+    trafilatura's main text goes through the plain-text extractor as one line per paragraph,
+    with trafilatura's metadata as the document's metadata where the input gave none.  A page
+    of several ``<article>`` elements (or one where trafilatura finds no main text) gives
+    all its visible blocks instead: the text rules remove the chrome and split the articles.
     """
     found = _trafilatura(doc)
-    lines = (found.get("text") or "").split("\n") or []
-    if not any(line.strip() for line in lines):
-        lines = visible_text(doc.text).split("\n")
+    lines = (found.get("text") or "").split("\n")
+    blocks, articles = page_blocks(doc.text)
+    if articles >= 2 or not any(line.strip() for line in lines):
+        lines = blocks  # several articles (trafilatura keeps one), or no main text found
     meta = {key: value for key, value in _meta(found).items() if value}
+    if articles >= 2:
+        meta.pop("title", None)  # the page's title is no article's title
     meta.update(doc.meta)
     page = "\n\n".join(line.strip() for line in lines if line.strip())
     parts = extract_text(RawDocument(doc.source, page, "text", meta=meta))
     canonical = canonical_url(doc.text)
-    return [_mapped_to_html(part, doc.text, canonical) for part in parts]
+    cursor = max(doc.text.lower().find("<body"), 0)
+    mapped = []
+    for n, part in enumerate(parts):
+        article, cursor = _mapped_to_html(part, doc.text, cursor, title_anywhere=n == 0)
+        mapped.append(replace(article, canonical_url=canonical))
+    return mapped
 
 
 def _trafilatura(doc: RawDocument) -> dict[str, Any]:
@@ -84,19 +127,21 @@ def _meta(found: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-def _mapped_to_html(part: Extracted, html: str, canonical: str | None) -> Extracted:
-    """The same article with its paragraphs located in the raw HTML."""
+def _mapped_to_html(
+    part: Extracted, html: str, cursor: int, title_anywhere: bool
+) -> tuple[Extracted, int]:
+    """The same article with its paragraphs located in the raw HTML after ``cursor`` (the
+    first article's title may also be the page's <title>), and where the search ended."""
     builder = TextBuilder()
-    cursor = max(html.lower().find("<body"), 0)
     for k, para in enumerate(part.text.split("\n\n")):
         if k:
             builder.insert("\n\n")
-        if k == 0 and part.title is not None:
+        if k == 0 and part.title is not None and title_anywhere:
             _aligned(builder, para, html, 0)
         else:
             cursor = _aligned(builder, para, html, cursor)
     text, offsets = builder.build()
-    return replace(part, text=text, offsets=offsets, canonical_url=canonical)
+    return replace(part, text=text, offsets=offsets), cursor
 
 
 def _title(title: str | None, site: str | None) -> str | None:
