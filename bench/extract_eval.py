@@ -10,19 +10,23 @@ pages or stubs, some are bare bodies.
 Printed: line-level precision / recall / F1 of kept body lines, title accuracy, split
 accuracy (articles found per page) and rejection accuracy, without and with RecurringLines.
 
-    .venv/bin/python bench/extract_eval.py [--seed 1] [--pages 400] [--chrome unfamiliar]
+    .venv/bin/python bench/extract_eval.py [--seed 1] [--pages 400] [--chrome unfamiliar] [--html]
 """
 
 from __future__ import annotations
 
 import argparse
 import bisect
+import html
 import random
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import trafilatura
 
 from propwatch.extract import RecurringLines, extract
 from propwatch.model import Extracted, RawDocument, Rejected
@@ -402,6 +406,10 @@ def score_page(score: Score, page: Page, result: list[Extracted] | Rejected) -> 
     score.tp += len(gold & kept)
     score.fp += len(kept - gold)
     score.fn += len(gold - kept)
+    score_split(score, page, result)
+
+
+def score_split(score: Score, page: Page, result: list[Extracted]) -> None:
     if len(page.titles) > 1:
         score.multi += 1
         score.multi_ok += len(result) == len(page.titles)
@@ -420,6 +428,58 @@ def evaluate(pages: list[tuple[RawDocument, Page]], recurring: RecurringLines | 
     for (_, page), result in zip(pages, results, strict=True):
         score_page(score, page, result)
     return score
+
+
+def render_html(page: Page) -> str:
+    """The page as HTML: site chrome in <header>/<footer>, each article in an <article> with
+    its headline in <h1>, body lines in <p>, and the chrome around its body in <div>s."""
+    roles = [role for _, role in page.lines]
+    first = roles.index("title") if "title" in roles else len(roles)
+    last = max((i for i, r in enumerate(roles) if r == "body"), default=len(roles) - 1)
+    out = ["<!DOCTYPE html><html><head><title>Page</title></head><body><header>"]
+    for i, (text, role) in enumerate(page.lines):
+        line = html.escape(text)
+        if i == first or (role == "title" and i > first):
+            out.append(("</article>" if i > first else "</header><main>") + "<article>")
+        if i == last + 1:
+            out.append("</article></main><footer>")
+        tag = {"title": "h1", "body": "p"}.get(role, "div")
+        out.append(f"<{tag}>{line}</{tag}>")
+    out.append("</footer>" if last + 1 < len(roles) else "</article></main>")
+    return "".join(out) + "</body></html>"
+
+
+def paragraph_score(gold: list[str], found: list[str]) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives over paragraph strings."""
+    common = sum((Counter(gold) & Counter(found)).values())
+    return common, len(found) - common, len(gold) - common
+
+
+def evaluate_html(pages: list[tuple[RawDocument, Page]]) -> tuple[Score, Score]:
+    """extract() on the HTML rendering of each article page, and trafilatura alone."""
+    ours, alone = Score(), Score()
+    for doc, page in pages:
+        if page.kind is not None:
+            continue
+        raw = render_html(page)
+        gold = [text for text, role in page.lines if role == "body"]
+        titles = set(page.titles)
+        start = time.perf_counter()
+        result = extract(RawDocument(doc.source + ".html", raw, "html"))
+        ours.seconds += time.perf_counter() - start
+        articles = result if isinstance(result, list) else []
+        found = [p for a in articles for p in a.text.split("\n\n") if p not in titles]
+        _add(ours, paragraph_score(gold, found))
+        plain = trafilatura.extract(raw, include_comments=False, include_tables=False) or ""
+        _add(alone, paragraph_score(gold, [p for p in plain.split("\n") if p not in titles]))
+        score_split(ours, page, articles)
+    return ours, alone
+
+
+def _add(score: Score, counts: tuple[int, int, int]) -> None:
+    score.tp += counts[0]
+    score.fp += counts[1]
+    score.fn += counts[2]
 
 
 def report(label: str, s: Score, n_pages: int) -> None:
@@ -449,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         default="familiar",
         help="chrome wordings the extractor's patterns know, or wordings they do not",
     )
+    parser.add_argument("--html", action="store_true", help="also score HTML renderings")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"news-unlabeled not found at {args.data} (pass --data)", file=sys.stderr)
@@ -466,6 +527,15 @@ def main(argv: list[str] | None = None) -> int:
     report("extract() without RecurringLines", evaluate(pages, None), len(pages))
     recurring = RecurringLines.from_documents(doc for doc, _ in pages)
     report("extract() with RecurringLines over the batch", evaluate(pages, recurring), len(pages))
+    if args.html:
+        ours, alone = evaluate_html(pages)
+        print("HTML renderings of the article pages (paragraph-level, no recurrence)")
+        for label, s in (("trafilatura.extract alone", alone), ("extract()", ours)):
+            p, r, f = s.f1()
+            print(f"  {label:26} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
+        print(
+            f"  extract() split {ours.multi_ok}/{ours.multi}, titles {ours.titles_ok}/{ours.titles}"
+        )
     return 0
 
 
