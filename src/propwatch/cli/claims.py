@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -16,7 +17,8 @@ DB = click.option("--db", default="propwatch.db", show_default=True,
 
 
 @main.group("claims", invoke_without_command=True)
-@DB
+@click.option("--db", default="propwatch.db", show_default=True,
+              type=click.Path(dir_okay=False), help="Database written by analyze.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--matched", is_flag=True, help="Only claims with a match to a known claim.")
@@ -32,6 +34,8 @@ def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    if not Path(db).exists():
+        raise click.ClickException(f"no database at {db}; pass --db with the file analyze wrote")
     with open_store(db) as store:
         rows = list_claims(store, matched_only=matched)
     if fmt == "json":

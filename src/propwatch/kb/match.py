@@ -16,8 +16,10 @@ bench/claims_eval.py to keep false matches on unrelated sentences under 5%).
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +38,7 @@ N_DENSE = 30
 N_KEYWORD = 30
 W_COSINE = 0.7
 W_LEXICAL = 0.3
+USE_IDF = True
 
 _STOPWORDS = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -99,6 +102,7 @@ class KbIndex:
         embed_missing(tables, self.encoder)
         self.rowids, self.vectors = tables.embeddings(DIM)
         self.position = {int(r): i for i, r in enumerate(self.rowids)}
+        self.idf = _idf(tables)
 
     def __len__(self) -> int:
         return len(self.rowids)
@@ -138,8 +142,7 @@ class KbIndex:
         for rowid, claim in stored.items():
             j = self.position.get(rowid)
             cosine = float(sims[j]) if j is not None else 0.0
-            kb_words = content_words(claim.search_text)
-            lexical = len(words & kb_words) / len(kb_words) if kb_words else 0.0
+            lexical = self.coverage(words, content_words(claim.search_text))
             score = rerank_score(cosine, lexical)
             scored.append(Candidate(claim, score, cosine, lexical, pool[rowid]))
         scored.sort(key=lambda c: (-c.score, c.claim.id))
@@ -154,6 +157,29 @@ class KbIndex:
             if len(best) == top_k:
                 break
         return best
+
+
+    def coverage(self, words: set[str], kb_words: set[str]) -> float:
+        """The IDF-weighted share of the known claim's content words the sentence contains."""
+        if not kb_words:
+            return 0.0
+        if not USE_IDF:
+            return len(words & kb_words) / len(kb_words)
+        default = self.idf.get("", 1.0)
+        total = sum(self.idf.get(w, default) for w in kb_words)
+        return sum(self.idf.get(w, default) for w in kb_words & words) / total
+
+
+def _idf(tables: KbTables) -> dict[str, float]:
+    """log(N / df) of every content word of the known claims ("" holds the rarest weight)."""
+    df: Counter[str] = Counter()
+    n = 0
+    for _, text in tables.search_texts():
+        df.update(content_words(text))
+        n += 1
+    idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    idf[""] = math.log((n + 1) / 0.5)
+    return idf
 
 
 def embed_missing(tables: KbTables, encoder: SentenceEncoder, batch: int = 1024) -> int:

@@ -166,6 +166,9 @@ class KbTables:
     def all_search_texts(self) -> Iterator[tuple[int, str]]:
         yield from self.conn.execute("SELECT rowid, text FROM kb_claims ORDER BY rowid")
 
+    def search_texts(self) -> Iterator[tuple[int, str]]:
+        yield from self.conn.execute("SELECT rowid, search_text FROM kb_claims")
+
     def set_search_texts(self, rows: Iterable[tuple[int, str]]) -> int:
         """Re-canonicalised texts (after an alias change); returns how many changed."""
         changed = 0
