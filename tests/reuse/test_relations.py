@@ -101,3 +101,16 @@ def test_fingerprints_of_another_version_are_rebuilt(store: SqliteStore, add: Ad
     summary = reuse.update(store)
     assert summary.new_articles == 2 and summary.new_pairs == 1
     assert len(reuse.clusters(store)) == 1
+
+
+def test_deleted_articles_drop_out(store: SqliteStore, add: Add, story: Story) -> None:
+    text = story(92)
+    a = add(text)
+    b = add(text + "\n\nMore")
+    reuse.update(store)
+    store.conn.execute("DELETE FROM articles WHERE id = ?", (a,))
+    assert reuse.clusters(store) == []
+    c = add(text + "\n\nAgain")
+    assert reuse.update(store).new_pairs == 1
+    (cluster,) = reuse.clusters(store)
+    assert {m.id for m in cluster.articles} == {b, c}

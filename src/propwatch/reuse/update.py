@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.errors import StoreError
 from propwatch.reuse import fingerprint as fp
 from propwatch.reuse.clusters import UnionFind
 from propwatch.reuse.compare import Shingles, overlap, shingles_of
@@ -174,6 +175,11 @@ def update(store: SqliteStore, settings: Settings | None = None) -> UpdateSummar
     distinct = np.concatenate([b.prints.shingles for b in batches])
     declared = [d for b in batches for d in b.declared]
     with store.transaction() as c:
+        if sql.next_doc(c) != first_new:
+            raise StoreError(
+                "another propwatch process updated the republication index meanwhile; "
+                "run the command again (only articles not yet indexed are processed)"
+            )
         sql.save_docs(c, (
             sql.DocRow(int(docs[i]), ids[i], fp.VERSION, int(words[i]), int(distinct[i]),
                        int(n_samples[i]), declared[i], signatures[i].astype("<u4").tobytes())
@@ -207,8 +213,12 @@ def _candidates(
     is_new = involved >= first_new
     sig[is_new] = signatures[involved[is_new] - first_new]
     count[is_new] = n_samples[involved[is_new] - first_new]
+    alive = np.ones(len(involved), dtype=bool)
     for i in np.flatnonzero(~is_new).tolist():
-        row = old_rows[int(involved[i])]
+        row = old_rows.get(int(involved[i]))
+        if row is None:  # its article was deleted; the index still names it
+            alive[i], sig[i], count[i] = False, 0, 0
+            continue
         sig[i] = np.frombuffer(row.signature, dtype="<u4")
         count[i] = row.samples
     keep: list[npt.NDArray[np.uint64]] = []
@@ -217,11 +227,13 @@ def _candidates(
     step = 200_000
     for i in range(0, len(a), step):
         same = (sig[ia[i : i + step]] == sig[ib[i : i + step]]).mean(axis=1)
-        ok = same >= settings.min_band_jaccard
+        ok = (same >= settings.min_band_jaccard) & alive[ia[i : i + step]] & alive[ib[i : i + step]]
         keep.append(_code(a[i : i + step][ok], b[i : i + step][ok]))
     a, b, shared = results["reuse_postings"]
-    smaller = np.minimum(count[np.searchsorted(involved, a)], count[np.searchsorted(involved, b)])
+    ia, ib = np.searchsorted(involved, a), np.searchsorted(involved, b)
+    smaller = np.minimum(count[ia], count[ib])
     ok = ((shared >= 2) | (shared == smaller)) & (shared >= settings.min_sample_share * smaller)
+    ok &= alive[ia] & alive[ib]
     keep.append(_code(a[ok], b[ok]))
     codes = fp.sorted_unique(np.concatenate(keep)) if keep else np.zeros(0, dtype=np.uint64)
     pa = (codes >> np.uint64(32)).astype(np.int64).tolist()
