@@ -44,3 +44,4 @@ def test_report_section_escapes(store: SqliteStore, add: Add, story: Story) -> N
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "earliest" in html
+    assert html.count("Also published") == 2  # on both copies' article cards

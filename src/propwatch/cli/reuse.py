@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 
 import click
 
 from propwatch.cli._group import main
 from propwatch.reuse import refresh, to_json
 from propwatch.store import open_store
+from propwatch.store.reuse import ArticleMeta
 
 
 @main.command("reuse")
@@ -45,14 +47,18 @@ def reuse_command(db: str, fmt: str) -> None:
     for c in found:
         first = next(m for m in c.articles if m.id == c.earliest)
         click.echo(f"\n{c.id}  {len(c.articles)} articles  earliest: {first.id} "
-                   f"({first.outlet or first.source}, {first.published or 'first seen'})")
+                   f"({_where(first)}, {first.published or 'first seen'})")
         for m in c.articles:
             declared = f"  declares: {m.declared_source}" if m.declared_source else ""
             click.echo(f"  {m.id}  {m.published or '----------'}  "
-                       f"{(m.outlet or m.source)[:40]}  {(m.title or '')[:50]}{declared}")
+                       f"{_where(m)[:40]:40}  {(m.title or '')[:50]}{declared}")
         for r in c.pairs:
             detail = (f"{r.a_in_b:.0%} of {r.a} inside {r.b}" if r.relation == "contained"
                       else f"{r.a} ~ {r.b}")
             click.echo(f"    {r.relation:9}  {detail}  (jaccard {r.jaccard:.2f})")
         for d in c.provenance.disagreements:
             click.echo(f"    ! {d.article}: {d.reason}")
+
+
+def _where(m: ArticleMeta) -> str:
+    return m.outlet or PurePath(m.source).name

@@ -8,6 +8,7 @@ from typing import Any
 from propwatch.reuse.api import clusters
 from propwatch.store import SqliteStore
 
+MAX_OTHERS = 12
 RELATION_TEXT = {
     "duplicate": "same article",
     "rewrite": "rewritten copy",
@@ -19,6 +20,29 @@ def report_view(store: SqliteStore, limit: int = 50) -> dict[str, Any]:
     """The report's republication section: the ``limit`` biggest clusters and totals."""
     found = clusters(store)
     shown = []
+    by_article: dict[str, dict[str, Any]] = {}
+    listed = {c.id for c in found[:limit]}
+    for c in found:
+        direct: dict[str, dict[str, str]] = {}
+        for r in c.pairs:
+            for me, other in ((r.a, r.b), (r.b, r.a)):
+                if r.relation != "contained":
+                    text = RELATION_TEXT[r.relation]
+                elif me == r.a:
+                    text = f"{r.a_in_b:.0%} of this article is inside it"
+                else:
+                    text = f"{r.a_in_b:.0%} of it is inside this article"
+                direct.setdefault(me, {})[other] = text
+        for m in c.articles:
+            others = [
+                {"id": o.id, "outlet": o.outlet or o.title or o.id, "published": o.published,
+                 "relation": direct.get(m.id, {}).get(o.id), "earliest": o.id == c.earliest}
+                for o in c.articles if o.id != m.id
+            ]
+            by_article[m.id] = {
+                "cluster": c.id, "listed": c.id in listed, "earliest": m.id == c.earliest,
+                "others": others[:MAX_OTHERS], "more": max(0, len(others) - MAX_OTHERS),
+            }
     for c in found[:limit]:
         label = {m.id: (m.outlet or m.title or m.id) for m in c.articles}
         relations = []
@@ -47,6 +71,7 @@ def report_view(store: SqliteStore, limit: int = 50) -> dict[str, Any]:
         })
     return {
         "clusters": shown,
+        "by_article": by_article,
         "total_clusters": len(found),
         "articles_in_clusters": sum(len(c.articles) for c in found),
     }
