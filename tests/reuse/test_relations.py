@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 
 import propwatch.reuse as reuse
-from propwatch.reuse.compare import compare_texts
+from propwatch.reuse.compare import Overlap, compare_texts
 from propwatch.reuse.relations import Thresholds, classify
 from propwatch.store import SqliteStore
 
@@ -114,3 +114,25 @@ def test_deleted_articles_drop_out(store: SqliteStore, add: Add, story: Story) -
     assert reuse.update(store).new_pairs == 1
     (cluster,) = reuse.clusters(store)
     assert {m.id for m in cluster.articles} == {b, c}
+
+
+@pytest.mark.parametrize(
+    ("a5", "b5", "a3", "b3", "expected"),
+    [
+        (0.97, 0.95, 0.98, 0.97, ("duplicate", False)),  # same article, other chrome
+        (1.0, 0.7, 1.0, 0.72, ("contained", False)),  # A is a cut-down B
+        (0.7, 1.0, 0.72, 1.0, ("contained", True)),  # B is a cut-down A
+        (0.62, 0.2, 0.63, 0.21, ("contained", False)),  # 62% of A inside a longer B
+        (0.78, 0.75, 0.86, 0.84, ("rewrite", False)),  # words changed throughout
+        (0.6, 0.55, 0.61, 0.56, ("contained", False)),  # verbatim overlap, no edits
+        (0.3, 0.1, 0.35, 0.12, None),  # a shared passage, not a copy
+    ],
+)
+def test_classify_rules(a5: float, b5: float, a3: float, b3: float,
+                        expected: tuple[str, bool] | None) -> None:
+    jaccard = 1 / (1 / a5 + 1 / b5 - 1)
+    ov = Overlap(shared=100, jaccard=jaccard, a_in_b=a5, b_in_a=b5, a_in_b_short=a3,
+                 b_in_a_short=b3)
+    verdict = classify(ov)
+    assert (None if verdict is None else (verdict.relation, verdict.swap)) == expected
+    assert classify(Overlap(5, jaccard, a5, b5, a3, b3)) is None  # too little shared
