@@ -136,3 +136,6 @@ def test_classify_rules(a5: float, b5: float, a3: float, b3: float,
     verdict = classify(ov)
     assert (None if verdict is None else (verdict.relation, verdict.swap)) == expected
     assert classify(Overlap(5, jaccard, a5, b5, a3, b3)) is None  # too little shared
+    whole = max(a5, b5) >= 0.9
+    assert (classify(Overlap(20, jaccard, a5, b5, a3, b3)) is not None) == (  # a short one
+        expected is not None and whole)

@@ -16,6 +16,7 @@ class Thresholds:
     """When two texts count as copies.  Shares are of distinct word shingles."""
 
     min_shared: int = 10  # fewer shared 5-word shingles than this is a quote, not a copy
+    min_partial: int = 25  # ... and fewer than this, unless one text is wholly in the other
     duplicate: float = 0.9  # share of each inside the other (5-word): the same article
     whole: float = 0.9  # share of the smaller text inside the larger: contained outright
     rewrite: float = 0.5  # 3-word share both ways: the same article edited ...
@@ -27,8 +28,10 @@ class Thresholds:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be in [0.0, 1.0], got {value}")
-        if self.min_shared < 1:
-            raise ValueError(f"min_shared must be at least 1, got {self.min_shared}")
+        if not 1 <= self.min_shared <= self.min_partial:
+            raise ValueError(
+                f"need 1 <= min_shared <= min_partial, got {self.min_shared}, {self.min_partial}"
+            )
 
 
 DEFAULT = Thresholds()
@@ -49,6 +52,8 @@ def classify(ov: Overlap, th: Thresholds = DEFAULT) -> Verdict | None:
     b_smaller = ov.b_in_a > ov.a_in_b
     if max(ov.a_in_b, ov.b_in_a) >= th.whole:
         return Verdict("contained", b_smaller)
+    if ov.shared < th.min_partial:
+        return None
     edited = max(ov.a_in_b_short - ov.a_in_b, ov.b_in_a_short - ov.b_in_a) >= th.edited
     if edited and min(ov.a_in_b_short, ov.b_in_a_short) >= th.rewrite:
         return Verdict("rewrite", False)
