@@ -165,3 +165,8 @@ def test_tuning_picks_thresholds_that_do_not_lower_validation_f1(
     assert all(t in GRID for t in cfg.thresholds) and cfg.si_threshold in GRID
     assert after["si"].f1 >= before["si"].f1 - 1e-9
     assert after["flc"].f1 >= before["flc"].f1 - 1e-9
+
+
+def test_label_spans_on_text_without_tokens(tiny_model: Path) -> None:
+    probs = Tagger(tiny_model).label_spans("   ", [(0, 2)])
+    np.testing.assert_allclose(probs, 1.0 / len(TECHNIQUES))

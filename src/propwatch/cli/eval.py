@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.errors import PropwatchError
 
 
 @main.group("eval")
@@ -39,6 +40,9 @@ def eval_ptc(directory: Path, split: str, model_dir: Path | None, as_json: bool)
     from propwatch.techniques.run import evaluate_ptc, format_eval, split_of
     from propwatch.techniques.tagger import Tagger
 
-    tagger = Tagger(model_dir) if model_dir else None
-    res = evaluate_ptc(directory, tagger, split_of(directory, split))
+    try:
+        tagger = Tagger(model_dir) if model_dir else None
+        res = evaluate_ptc(directory, tagger, split_of(directory, split))
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(json.dumps(asdict(res), indent=1) if as_json else format_eval(res))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.errors import PropwatchError
 
 
 @main.command()
@@ -37,10 +38,13 @@ def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None) -> None:
     from propwatch.techniques.run import jsonl_record, semeval_lines, tag_files
     from propwatch.techniques.tagger import Tagger
 
-    tagger = Tagger(model_dir) if model_dir else None
-    for tf in tag_files(list(paths), tagger):
-        if fmt == "semeval":
-            for line in semeval_lines(tf):
-                click.echo(line)
-        else:
-            click.echo(json.dumps(jsonl_record(tf), ensure_ascii=False))
+    try:
+        tagger = Tagger(model_dir) if model_dir else None
+        for tf in tag_files(list(paths), tagger):
+            if fmt == "semeval":
+                for line in semeval_lines(tf):
+                    click.echo(line)
+            else:
+                click.echo(json.dumps(jsonl_record(tf), ensure_ascii=False))
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc

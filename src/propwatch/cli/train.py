@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.errors import PropwatchError
 
 
 @main.group()
@@ -69,7 +70,10 @@ def train_techniques(
         threads=threads,
         resume=resume,
     )
-    best = run(cfg, report=lambda msg: click.echo(msg, err=True))
+    try:
+        best = run(cfg, report=lambda msg: click.echo(msg, err=True))
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(str(best))
 
 
@@ -114,14 +118,17 @@ def export_techniques(
 
     from propwatch.train.export import build_model_dir
 
-    res = build_model_dir(
-        checkpoint,
-        data,
-        out_dir,
-        quantize=quantize,
-        seed=seed,
-        report=lambda msg: click.echo(msg, err=True),
-    )
+    try:
+        res = build_model_dir(
+            checkpoint,
+            data,
+            out_dir,
+            quantize=quantize,
+            seed=seed,
+            report=lambda msg: click.echo(msg, err=True),
+        )
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
     if figures:
         figures.write_text(json.dumps(res, indent=1))
     click.echo(str(out_dir))

@@ -183,6 +183,8 @@ def classify(
     text: str, out: TokenOutput, ranges: Sequence[tuple[int, int]], cfg: DecodeConfig
 ) -> NDArray[np.float32]:
     """(len(ranges), N_TECH) technique probabilities for given character ranges."""
+    if len(out.enc.ids) == 0:  # no tokens at all: nothing to go on
+        return np.full((len(ranges), N_TECH), 1.0 / N_TECH, np.float32)
     x = span_inputs(text, out, ranges)
     if cfg.span_w is None or cfg.span_b is None:
         # No span classifier: fall back to the mean token probabilities.
