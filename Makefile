@@ -16,6 +16,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	rm -f demo/propwatch.db demo/propwatch.db-wal demo/propwatch.db-shm
+	$(BIN)/propwatch kb import claimreview demo/factchecks.jsonld --db demo/propwatch.db
 	$(BIN)/propwatch analyze demo/corpus --db demo/propwatch.db --report demo/report.html
 
 # Browser tests drive Debian's Chromium headless (no browser download).
