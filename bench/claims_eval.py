@@ -120,7 +120,7 @@ def match(args: argparse.Namespace) -> None:
     from propwatch.kb import match as m
     from propwatch.store.kb import KbTables
 
-    m.USE_IDF = not args.no_idf
+    m.USE_IDF = args.idf
     if args.min_score is not None:
         m.MIN_SCORE = args.min_score
     if args.w_cosine is not None:
@@ -246,7 +246,7 @@ def seeds(args: argparse.Namespace) -> None:
     from propwatch.model import Article, RawDocument, article_id
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = build_kb(Path(tmp) / "kb.db")
+        store = build_kb(Path(args.db) if args.db else Path(tmp) / "kb.db")
         component = Claims()
         for f in sorted(need(SHARED / "samples" / "seeds").glob("*.txt")):
             doc = RawDocument(source=str(f), text=f.read_text(encoding="utf-8"),
@@ -276,7 +276,7 @@ def main() -> None:
     m = sub.add_parser("match")
     m.add_argument("--encoder", help="an ONNX encoder other than the shipped one")
     m.add_argument("--w-cosine", type=float, default=None)
-    m.add_argument("--no-idf", action="store_true", help="plain share of content words")
+    m.add_argument("--idf", action="store_true", help="IDF-weighted share of content words")
     m.add_argument("--db", help="keep the imported, embedded KB in this file between runs")
     m.add_argument("--min-score", type=float, default=None)
     m.add_argument("-v", "--verbose", action="store_true")
@@ -286,6 +286,8 @@ def main() -> None:
     s.add_argument("--claims", type=int, default=500)
     d = sub.add_parser("seeds")
     d.add_argument("--top", type=int, default=8)
+    d.add_argument("--db", help="a file to build the KB in (a copy of match's --db skips "
+                   "re-embedding)")
     args = p.parse_args()
     {"checkworthy": checkworthy, "match": match, "scale": scale, "seeds": seeds}[args.cmd](args)
 

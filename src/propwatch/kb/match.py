@@ -32,13 +32,13 @@ from propwatch.store.kb import KbTables, StoredClaim
 
 log = logging.getLogger(__name__)
 
-MIN_SCORE = 0.55
+MIN_SCORE = 0.6
 TOP_K = 5
 N_DENSE = 30
 N_KEYWORD = 30
 W_COSINE = 0.7
 W_LEXICAL = 0.3
-USE_IDF = True
+USE_IDF = False  # IDF-weighted coverage measured no better (docs/benchmarks.md)
 
 _STOPWORDS = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -102,7 +102,7 @@ class KbIndex:
         embed_missing(tables, self.encoder)
         self.rowids, self.vectors = tables.embeddings(DIM)
         self.position = {int(r): i for i, r in enumerate(self.rowids)}
-        self.idf = _idf(tables)
+        self.idf = _idf(tables) if USE_IDF else {}
 
     def __len__(self) -> int:
         return len(self.rowids)

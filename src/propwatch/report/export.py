@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from propwatch.kb import claims_by_article
 from propwatch.model import Article, Span
 from propwatch.reuse import reuse_by_article
 from propwatch.store import SqliteStore
@@ -38,6 +39,7 @@ def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
     """
     fields: dict[str, Mapping[str, Any]] = {}
     fields["reuse"] = reuse_by_article(store)
+    fields["claims"] = claims_by_article(store)
     return fields
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from propwatch.kb.view import report_view as claims_view
 from propwatch.model import Article
 from propwatch.report.highlight import paragraphs
 from propwatch.reuse.view import report_view as reuse_view
@@ -94,6 +95,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "rejected": store.rejected(),
         "skips": store.skips(),
         "reuse": reuse_view(store),
+        "claims": claims_view(store),
         "extra": {},  # republication clusters and claim matches add theirs here
     }
 
