@@ -72,7 +72,10 @@ def test_registered_as_claims_component() -> None:
     assert "claims" in registered()
 
 
-@pytest.mark.skipif(not any((model_dir() / n).exists() for n in ("checkworthy.onnx", "checkworthy_head.json")),
+SHIPPED = ("checkworthy.onnx", "checkworthy_head.json")
+
+
+@pytest.mark.skipif(not any((model_dir() / n).exists() for n in SHIPPED),
                     reason="the shipped check-worthiness model is not built yet")
 def test_shipped_model_scores_claims_above_chatter() -> None:
     model = CheckWorthiness()
