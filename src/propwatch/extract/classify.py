@@ -72,6 +72,8 @@ def _all_caps(text: str) -> bool:
 
 def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
     text, words = unit.text, unit.words
+    if len(text) > 3000:  # far longer than any chrome line: skip the patterns
+        return Kind.BODY if words >= 12 else Kind.SHORT
     if declared_provenance(text):
         return Kind.PROVENANCE
     if words <= 14 and is_byline(text):

@@ -23,6 +23,7 @@ from propwatch.extract.units import TextBuilder
 from propwatch.model import Extracted, RawDocument
 
 MIN_RUN = 3  # shorter pieces are not searched for in the raw HTML
+WINDOW = 200_000  # how far after the previous paragraph the next one is looked for
 _CANONICAL = [
     re.compile(r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*\bhref=[\"']([^\"'>\s]+)", re.I),
     re.compile(r"<link\b[^>]*\bhref=[\"']([^\"'>\s]+)[\"'][^>]*\brel=[\"']?canonical", re.I),
@@ -155,23 +156,41 @@ def _title(title: str | None, site: str | None) -> str | None:
 
 
 def _aligned(builder: TextBuilder, para: str, raw: str, cursor: int) -> int:
-    """Append ``para``, mapping each run of it found verbatim in ``raw`` after ``cursor``."""
+    """Append ``para``, mapping each run of it found verbatim in ``raw`` after ``cursor``;
+    returns where the search goes on.  A run starts where a piece of the paragraph is found
+    within ``WINDOW`` characters and extends as long as the characters agree."""
     i = 0
     while i < len(para):
-        pos = raw.find(para[i : i + MIN_RUN], cursor) if len(para) - i >= MIN_RUN else -1
+        pos, size = _anchor(para, i, raw, cursor)
         if pos < 0:
-            builder.insert(para[i])
-            i += 1
+            skip = para.find(" ", i + 1)
+            skip = len(para) if skip < 0 else skip
+            builder.insert(para[i:skip])
+            i = skip
             continue
-        lo, hi = MIN_RUN, len(para) - i  # the longest run found after cursor has length in [lo, hi]
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if raw.find(para[i : i + mid], cursor) >= 0:
-                lo = mid
-            else:
-                hi = mid - 1
-        pos = raw.find(para[i : i + lo], cursor)
-        builder.copy(para[i : i + lo], pos)
-        cursor = pos + lo
-        i += lo
+        size += _common_prefix(para, i + size, raw, pos + size)
+        builder.copy(para[i : i + size], pos)
+        cursor = pos + size
+        i += size
     return cursor
+
+
+def _anchor(para: str, i: int, raw: str, cursor: int) -> tuple[int, int]:
+    """Where the text at ``para[i:]`` starts in ``raw[cursor:cursor + WINDOW]``, trying a
+    long piece first (a short one may also occur in an attribute or script before it)."""
+    for size in (32, 12, MIN_RUN):
+        if len(para) - i >= size:
+            pos = raw.find(para[i : i + size], cursor, cursor + WINDOW)
+            if pos >= 0:
+                return pos, size
+    return -1, 0
+
+
+def _common_prefix(a: str, i: int, b: str, j: int) -> int:
+    """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start."""
+    n = 0
+    while a[i + n : i + n + 64] == b[j + n : j + n + 64] and i + n + 64 <= len(a):
+        n += 64
+    while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+        n += 1
+    return n

@@ -120,4 +120,4 @@ BIO = re.compile(
     r"|fellow|reached at|available at|website)\b",
 )
 PERSON = re.compile(r"^(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+$")
-BREADCRUMB = re.compile(r"(?:\S.*?(?:\s[|›»>/]\s|\s•\s)){2,}")
+BREADCRUMB = re.compile(r"(?:[^|›»>/•]{1,80}(?:\s[|›»>/]\s|\s•\s)){2,}")

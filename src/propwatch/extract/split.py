@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
 from propwatch.extract import patterns as P
 from propwatch.extract.classify import Kind, title_like
@@ -61,8 +62,10 @@ def _strong(units: list[Unit], kinds: list[Kind], cluster: list[int]) -> bool:
     return any(kinds[i] is Kind.BYLINE or P.DATE_PREFIX.match(units[i].text) for i in cluster)
 
 
-def _body_words(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> int:
-    return sum(units[i].words for i in range(lo, hi) if kinds[i] is Kind.BODY)
+def _prefix_words(units: list[Unit], kinds: list[Kind]) -> list[int]:
+    """Running count of body words: ``p[hi] - p[lo]`` are the body words of units lo..hi-1."""
+    counts = (u.words if k is Kind.BODY else 0 for u, k in zip(units, kinds, strict=True))
+    return [0, *accumulate(counts)]
 
 
 def split_parts(
@@ -75,14 +78,15 @@ def split_parts(
     A part before the first header with enough body is kept as an untitled part (a capture
     that starts in the middle of an article).
     """
-    heads = _heads(units, kinds, plain or kinds)
+    words = _prefix_words(units, kinds)
+    heads = _heads(units, kinds, plain or kinds, words)
     if len(heads) < 2:
-        heads = _marker_heads(units, kinds, plain or kinds) or heads
+        heads = _marker_heads(units, kinds, plain or kinds, words) or heads
     if not heads:
         return [Part(0, len(units), None)]
     parts: list[Part] = []
     first = heads[0][0]
-    if _body_words(units, kinds, 0, first) >= MIN_BODY_WORDS:
+    if words[first] >= MIN_BODY_WORDS:
         parts.append(Part(0, first, None))
     for k, (title, cluster) in enumerate(heads):
         lo = title if parts else 0
@@ -91,7 +95,9 @@ def split_parts(
     return parts
 
 
-def _heads(units: list[Unit], kinds: list[Kind], plain: list[Kind]) -> list[tuple[int, list[int]]]:
+def _heads(
+    units: list[Unit], kinds: list[Kind], plain: list[Kind], words: list[int]
+) -> list[tuple[int, list[int]]]:
     """Headers (title index, byline/date cluster) that start an article with enough body."""
     found: list[tuple[int, list[int], bool]] = []
     for cluster in _clusters(kinds):
@@ -105,7 +111,7 @@ def _heads(units: list[Unit], kinds: list[Kind], plain: list[Kind]) -> list[tupl
 
     def after(k: int) -> int:
         end = heads[k + 1][0] if k + 1 < len(heads) else len(units)
-        return _body_words(units, kinds, heads[k][1][-1] + 1, end)
+        return words[end] - words[heads[k][1][-1] + 1]
 
     k = 0
     while k < len(heads):
@@ -118,7 +124,7 @@ def _heads(units: list[Unit], kinds: list[Kind], plain: list[Kind]) -> list[tupl
 
 
 def _marker_heads(
-    units: list[Unit], kinds: list[Kind], plain: list[Kind]
+    units: list[Unit], kinds: list[Kind], plain: list[Kind], words: list[int]
 ) -> list[tuple[int, list[int]]]:
     """Article starts found from a line each article of the page repeats next to its title
     (a share bar after each body, a column disclaimer under each title)."""
@@ -138,14 +144,14 @@ def _marker_heads(
                 heads.append((title, [i]))
         heads = sorted(dict(heads).items())
         enough = len(heads) >= max(2, len(marks) - 1) and len(heads) > len(best)
-        if enough and _parts_hold_body(units, kinds, [t for t, _ in heads]):
+        if enough and _parts_hold_body(units, words, [t for t, _ in heads]):
             best = heads
     return best
 
 
 def _after_article(units: list[Unit], kinds: list[Kind], title: int) -> bool:
     """Whether only chrome, a short kicker ("Analysis") or the end of a body precede a title."""
-    for j in range(title - 1, -1, -1):
+    for j in range(title - 1, max(title - 8, -1), -1):
         kicker = kinds[j] is Kind.SHORT and units[j].words <= 3 and units[j].text[:1].isupper()
         if kinds[j] in _SKIPPABLE + (Kind.END, Kind.SITE) or kicker:
             continue
@@ -156,17 +162,17 @@ def _after_article(units: list[Unit], kinds: list[Kind], title: int) -> bool:
 def _title_after(units: list[Unit], kinds: list[Kind], plain: list[Kind], i: int) -> int | None:
     """A title right after unit ``i`` (past chrome), followed by body or a standfirst."""
     j = i + 1
-    while j < len(units) and kinds[j] in _SKIPPABLE + (Kind.END, Kind.SITE):
+    while j < min(i + 8, len(units)) and kinds[j] in _SKIPPABLE + (Kind.END, Kind.SITE):
         j += 1
     if j + 1 >= len(units) or plain[j] not in (Kind.SHORT, Kind.BODY) or not title_like(units[j]):
         return None
     return j if kinds[j + 1] in (Kind.BODY, Kind.BYLINE, Kind.DATE, Kind.CHROME) else None
 
 
-def _parts_hold_body(units: list[Unit], kinds: list[Kind], titles: list[int]) -> bool:
+def _parts_hold_body(units: list[Unit], words: list[int], titles: list[int]) -> bool:
     texts = {units[t].text.casefold() for t in titles}
     bounds = [*titles, len(units)]
     return len(texts) == len(titles) and all(
-        _body_words(units, kinds, a + 1, b) >= 2 * MIN_BODY_WORDS
+        words[b] - words[a + 1] >= 2 * MIN_BODY_WORDS
         for a, b in zip(bounds, bounds[1:], strict=False)
     )
