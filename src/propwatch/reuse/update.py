@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 I64 = npt.NDArray[np.int64]
 CHUNK = 1000
-PARALLEL_FROM = 4000  # fewer new articles than this are done in-process
+PARALLEL_FROM = 4000  # fewer new articles than this are fingerprinted in-process
+CONFIRM_PARALLEL_FROM = 5000  # fewer candidate pairs than this are checked in-process
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def _confirm_all(
     store: SqliteStore, pairs: list[tuple[str, str]], settings: Settings
 ) -> list[sql.PairRow]:
     n = _workers(settings)
-    if n == 1 or len(pairs) < 5000 or store.path == ":memory:":
+    if n == 1 or len(pairs) < CONFIRM_PARALLEL_FROM or store.path == ":memory:":
         return _confirm(store.conn, pairs, settings.thresholds)
     # split by connected groups of candidates, so each text is shingled by one worker only
     buckets: list[list[tuple[str, str]]] = [[] for _ in range(2 * n)]

@@ -1,0 +1,65 @@
+"""The worker-process path (used for large updates) gives the same pairs as in-process."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import pytest
+
+import propwatch.reuse as reuse
+from propwatch.model import Article, RawDocument, article_id
+from propwatch.store import SqliteStore, open_store
+
+update_module = importlib.import_module("propwatch.reuse.update")
+
+Add = Callable[..., str]  # the ``add`` fixture
+Story = Callable[..., str]  # the ``story`` fixture
+
+
+def _corpus(add: Add, story: Story) -> None:
+    for i in range(6):
+        text = story(100 + i)
+        add(text, outlet=f"o{i}")
+        add(text + "\n\nRead more", outlet=f"p{i}")
+        paras = text.split("\n\n")
+        add(story(200 + i, paragraphs=3) + "\n\n" + "\n\n".join(paras[:5]), outlet=f"q{i}")
+
+
+def _pairs(store: SqliteStore) -> set[tuple[str, str, str]]:
+    return {(p.a, p.b, p.relation) for c in reuse.clusters(store) for p in c.pairs}
+
+
+def test_worker_processes_match_in_process(
+    store: SqliteStore, add: Add, story: Story, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _corpus(add, story)
+    reuse.update(store, reuse.Settings(workers=1))
+    expected = _pairs(store)
+    assert len(expected) == 6 * 3
+    other = open_store(tmp_path_factory.mktemp("parallel") / "p.db")
+    _corpus(_adder(other), story)
+    monkeypatch.setattr(update_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(update_module, "CONFIRM_PARALLEL_FROM", 1)
+    pools: list[int] = []
+    real_pool = update_module._pool
+    monkeypatch.setattr(update_module, "_pool", lambda n: pools.append(n) or real_pool(n))
+    summary = reuse.update(other, reuse.Settings(workers=2))
+    assert summary.new_articles == 18
+    assert pools == [2, 2]  # fingerprints and exact checks both ran in worker processes
+    assert _pairs(other) == expected  # same ids: same texts and sources
+    other.close()
+
+
+def _adder(store: SqliteStore) -> Add:
+    count = [0]
+
+    def _add(text: str, **meta: str | None) -> str:
+        count[0] += 1
+        doc = RawDocument(source=f"doc{count[0]}.txt", text=text, content_type="text")
+        aid = article_id(doc.content_hash, 1)
+        store.save_articles(doc, [Article(id=aid, source=doc.source, part=1, text=text, **meta)])
+        return aid
+
+    return _add
