@@ -29,3 +29,5 @@ def test_reuse_json_and_table(store: SqliteStore, add: Add, story: Story) -> Non
     assert pair["relation"] == "duplicate"
     table = CliRunner().invoke(main, ["reuse", "--db", path])
     assert table.exit_code == 0 and b in table.stdout and "duplicate" in table.stdout
+    none = CliRunner().invoke(main, ["reuse", "--db", path, "--limit", "0"])
+    assert none.exit_code == 0 and b in none.stdout

@@ -18,7 +18,9 @@ from propwatch.store.reuse import ArticleMeta
               type=click.Path(dir_okay=False, exists=True), help="Database written by analyze.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for programs.")
-def reuse_command(db: str, fmt: str) -> None:
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Table: show this many clusters, biggest first (0 = all). JSON has all.")
+def reuse_command(db: str, fmt: str, limit: int) -> None:
     """Find republished articles: duplicates, copies inside longer pages, rewrites.
 
     Fingerprints any articles not yet indexed (only those: the index grows with the
@@ -32,7 +34,7 @@ def reuse_command(db: str, fmt: str) -> None:
 
     \b
     Examples:
-      propwatch reuse --db corpus.db
+      propwatch reuse --db corpus.db --limit 10
       propwatch reuse --db corpus.db --format json > reuse.json
     """
     with open_store(db) as store:
@@ -42,9 +44,10 @@ def reuse_command(db: str, fmt: str) -> None:
         return
     click.echo(
         f"{summary.fingerprinted_total} articles indexed ({summary.new_articles} new); "
-        f"{len(found)} clusters", err=True,
+        f"{len(found)} clusters"
+        + (f" (the {limit} biggest below)" if 0 < limit < len(found) else ""), err=True,
     )
-    for c in found:
+    for c in found[: limit or None]:
         first = next(m for m in c.articles if m.id == c.earliest)
         click.echo(f"\n{c.id}  {len(c.articles)} articles  earliest: {first.id} "
                    f"({_where(first)}, {first.published or 'first seen'})")
