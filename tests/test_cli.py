@@ -134,3 +134,26 @@ def test_seeds_come_out_clean_with_their_titles(
     whitney = by_title["ISIS Last Stand; End Times for the Caliphate"]
     assert "Russia and its allies have expelled ISIS" in whitney
     assert whitney.rstrip().endswith("Which is it?")
+
+
+def test_the_same_file_in_two_places_is_stored_once_with_both_places(tmp_path: Path) -> None:
+    for site in ("site-a", "site-b"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "story.txt").write_text(f"Bridge closed\n\n{BODY}\n", encoding="utf-8")
+    db = tmp_path / "p.db"
+    result = run("analyze", str(tmp_path / "site-a"), str(tmp_path / "site-b"), "--db", str(db))
+    assert "1 articles stored, 1 already stored" in result.stderr
+    [record] = export_jsonl(db)
+    assert str(record["source"]).endswith("site-a/story.txt")
+    assert record["also_at"] == [str(tmp_path / "site-b" / "story.txt")]
+
+
+def test_jsonl_records_with_the_same_text_from_two_outlets_are_two_articles(
+    tmp_path: Path,
+) -> None:
+    records = [json.dumps({"text": BODY, "title": "Bridge closed", "outlet": outlet})
+               for outlet in ("River Post", "Valley Times")]
+    (tmp_path / "two.jsonl").write_text("\n".join(records), encoding="utf-8")
+    db = tmp_path / "p.db"
+    run("analyze", str(tmp_path / "two.jsonl"), "--db", str(db), "-q")
+    assert sorted(str(r["outlet"]) for r in export_jsonl(db)) == ["River Post", "Valley Times"]

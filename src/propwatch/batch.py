@@ -100,6 +100,7 @@ def _analyse_document(
     summary.documents += 1
     if store.has_document(doc.content_hash):
         summary.already_stored += 1
+        store.add_source(doc.content_hash, doc.where)
         store.clear_skip(doc.where)
         return
     result = extract(doc, recurring)

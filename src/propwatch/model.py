@@ -7,6 +7,7 @@ immutable article text.  Nothing downstream re-tokenises to find where something
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,7 +84,12 @@ class RawDocument:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """Identity of the input: its text plus any metadata given with it (JSONL), so two
+        records with the same text from different outlets are two documents."""
+        if not self.meta:
+            return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        meta = json.dumps(sorted(self.meta.items()), ensure_ascii=False)
+        return hashlib.sha256(f"{self.text}\0{meta}".encode()).hexdigest()
 
     @property
     def where(self) -> str:

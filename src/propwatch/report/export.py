@@ -39,6 +39,7 @@ def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
     """
     fields: dict[str, Mapping[str, Any]] = {}
     fields["reuse"] = reuse_by_article(store)
+    fields["also_at"] = store.also_at()
     fields["claims"] = claims_by_article(store)
     return fields
 
@@ -48,6 +49,7 @@ def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> 
     record: dict[str, Any] = {
         "id": article.id,
         "source": article.source,
+        "also_at": [],  # other paths where the very same input was found
         "part": article.part,
         "title": article.title,
         "author": article.author,

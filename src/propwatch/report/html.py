@@ -92,6 +92,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "technique_totals": techniques.most_common(),
         "colours": colours,
         "explanations": explanations(),
+        "also_at": store.also_at(),
         "rejected": store.rejected(),
         "skips": store.skips(),
         "reuse": reuse_view(store),

@@ -76,6 +76,25 @@ class SqliteStore:
             )
             self._insert_spans(conn, article_id, layer, spans)
 
+    def add_source(self, content_hash: str, where: str) -> None:
+        """Remember that a stored input was also found at ``where``."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO document_sources (content_hash, source) VALUES (?, ?)",
+            (content_hash, where),
+        )
+
+    def also_at(self) -> dict[str, list[str]]:
+        """Article id -> the other places its input was found, for inputs found twice."""
+        rows = self.conn.execute(
+            "SELECT a.id, s.source FROM articles a JOIN document_sources s "
+            "ON s.content_hash = a.document_hash WHERE s.source != a.source "
+            "ORDER BY a.id, s.source"
+        )
+        found: dict[str, list[str]] = {}
+        for aid, source in rows:
+            found.setdefault(aid, []).append(source)
+        return found
+
     def record_skip(self, skip: Skip) -> None:
         self.conn.execute(
             'INSERT INTO skips ("where", kind, reason) VALUES (?, ?, ?) '
@@ -95,6 +114,10 @@ class SqliteStore:
             "INSERT INTO documents (content_hash, source, content_type, status, kind, reason) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (doc.content_hash, doc.where, doc.content_type, status, kind, reason),
+        )
+        conn.execute(
+            "INSERT INTO document_sources (content_hash, source) VALUES (?, ?)",
+            (doc.content_hash, doc.where),
         )
 
     def _insert_article(
