@@ -455,25 +455,29 @@ def paragraph_score(gold: list[str], found: list[str]) -> tuple[int, int, int]:
     return common, len(found) - common, len(gold) - common
 
 
-def evaluate_html(pages: list[tuple[RawDocument, Page]]) -> tuple[Score, Score]:
-    """extract() on the HTML rendering of each article page, and trafilatura alone."""
-    ours, alone = Score(), Score()
-    for doc, page in pages:
-        if page.kind is not None:
-            continue
-        raw = render_html(page)
+def evaluate_html(pages: list[tuple[RawDocument, Page]]) -> tuple[Score, Score, Score]:
+    """On the HTML rendering of each article page: trafilatura alone, extract(), and
+    extract() with RecurringLines over the HTML pages."""
+    docs = [
+        (RawDocument(doc.source + ".html", render_html(page), "html"), page)
+        for doc, page in pages
+        if page.kind is None
+    ]
+    recurring = RecurringLines.from_documents(doc for doc, _ in docs)
+    alone, ours, with_recurring = Score(), Score(), Score()
+    for doc, page in docs:
         gold = [text for text, role in page.lines if role == "body"]
         titles = set(page.titles)
-        start = time.perf_counter()
-        result = extract(RawDocument(doc.source + ".html", raw, "html"))
-        ours.seconds += time.perf_counter() - start
-        articles = result if isinstance(result, list) else []
-        found = [p for a in articles for p in a.text.split("\n\n") if p not in titles]
-        _add(ours, paragraph_score(gold, found))
-        plain = trafilatura.extract(raw, include_comments=False, include_tables=False) or ""
-        _add(alone, paragraph_score(gold, [p for p in plain.split("\n") if p not in titles]))
-        score_split(ours, page, articles)
-    return ours, alone
+        plain = trafilatura.extract(doc.text, include_comments=False, include_tables=False)
+        lines = (plain or "").split("\n")
+        _add(alone, paragraph_score(gold, [p for p in lines if p not in titles]))
+        for score, batch in ((ours, None), (with_recurring, recurring)):
+            result = extract(doc, batch)
+            articles = result if isinstance(result, list) else []
+            found = [p for a in articles for p in a.text.split("\n\n") if p not in titles]
+            _add(score, paragraph_score(gold, found))
+            score_split(score, page, articles)
+    return alone, ours, with_recurring
 
 
 def _add(score: Score, counts: tuple[int, int, int]) -> None:
@@ -528,11 +532,15 @@ def main(argv: list[str] | None = None) -> int:
     recurring = RecurringLines.from_documents(doc for doc, _ in pages)
     report("extract() with RecurringLines over the batch", evaluate(pages, recurring), len(pages))
     if args.html:
-        ours, alone = evaluate_html(pages)
-        print("HTML renderings of the article pages (paragraph-level, no recurrence)")
-        for label, s in (("trafilatura.extract alone", alone), ("extract()", ours)):
+        alone, ours, with_recurring = evaluate_html(pages)
+        print("HTML renderings of the article pages (paragraph-level)")
+        for label, s in (
+            ("trafilatura.extract alone", alone),
+            ("extract()", ours),
+            ("extract() + RecurringLines", with_recurring),
+        ):
             p, r, f = s.f1()
-            print(f"  {label:26} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
+            print(f"  {label:27} precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}")
         print(
             f"  extract() split {ours.multi_ok}/{ours.multi}, titles {ours.titles_ok}/{ours.titles}"
         )

@@ -51,3 +51,20 @@ def test_min_pages_validated() -> None:
 
 def test_normalise() -> None:
     assert normalise("  1,204   Views ") == "0,000 views"
+
+
+def test_html_pages_count_their_blocks() -> None:
+    def html_page(n: int) -> RawDocument:
+        return RawDocument(
+            f"site/{n}.html",
+            f"<html><head><script>var x = 1;</script></head><body><div>Keep us &amp; going"
+            f"</div><p>Body {'abc'[n]} <b>is</b> unique.</p></body></html>",
+            "html",
+        )
+
+    docs = [html_page(n) for n in range(3)]
+    rec = RecurringLines.from_documents(docs)
+    assert rec.is_recurring(docs[0], "Keep us & going")
+    assert not rec.is_recurring(docs[0], "Body a is unique.")
+    assert not rec.is_recurring(docs[0], "var x = 1;")
+    assert rec.flags(docs[0], ["Keep us & going", "Body a is unique."]) == [True, False]

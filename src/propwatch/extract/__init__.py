@@ -32,7 +32,7 @@ def extract(
     if not doc.text.strip():
         return Rejected("empty", "the input holds no text")
     if doc.content_type == "html":
-        articles = extract_html(doc)
+        articles = extract_html(doc, recurring)
         long_enough = sum(body_words(a) for a in articles) >= NOTICE_WORDS
         shown = doc.text if long_enough else visible_text(doc.text)
     elif doc.content_type == "text":

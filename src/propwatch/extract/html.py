@@ -18,6 +18,7 @@ import lxml.html
 import trafilatura
 
 from propwatch.extract.dates import parse_date
+from propwatch.extract.recurring import RecurringLines
 from propwatch.extract.text import extract_text
 from propwatch.extract.units import TextBuilder
 from propwatch.model import Extracted, RawDocument
@@ -78,7 +79,7 @@ def page_blocks(html: str) -> tuple[list[str], int]:
     return [line for line in lines if line], articles
 
 
-def extract_html(doc: RawDocument) -> list[Extracted]:
+def extract_html(doc: RawDocument, recurring: RecurringLines | None = None) -> list[Extracted]:
     """The articles of an HTML page (an empty list when it has no main text).
 
     trafilatura's main text goes through the plain-text extractor as one line per paragraph,
@@ -96,7 +97,7 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
         meta.pop("title", None)  # the page's title is no article's title
     meta.update(doc.meta)
     page = "\n\n".join(line.strip() for line in lines if line.strip())
-    parts = extract_text(RawDocument(doc.source, page, "text", meta=meta))
+    parts = extract_text(RawDocument(doc.source, page, "text", meta=meta), recurring, site=doc)
     canonical = canonical_url(doc.text)
     cursor = max(doc.text.lower().find("<body"), 0)
     mapped = []

@@ -36,15 +36,21 @@ class _Tail:
     bio: str | None = None
 
 
-def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> list[Extracted]:
-    """The articles of one plain-text page (an empty list when it holds no body text)."""
+def extract_text(
+    doc: RawDocument, recurring: RecurringLines | None = None, site: RawDocument | None = None
+) -> list[Extracted]:
+    """The articles of one plain-text page (an empty list when it holds no body text).
+
+    ``site`` is the page whose site group ``recurring`` knows (``doc`` itself by default;
+    the HTML extractor passes the HTML page while ``doc`` holds the text of its blocks).
+    """
     units = make_units(split_lines(doc.text))
     if not units:
         return []
-    rec = [
-        recurring is not None and all(recurring.is_recurring(doc, ln.text) for ln in u.lines)
-        for u in units
-    ]
+    rec = [False] * len(units)
+    if recurring is not None:
+        flags = iter(recurring.flags(site or doc, (ln.text for u in units for ln in u.lines)))
+        rec = [all([next(flags) for _ in u.lines]) for u in units]
     kinds, plain = classify(units, rec)
     outlet = doc.meta.get("outlet") or page_outlet(units, kinds)
     out = []
