@@ -17,7 +17,7 @@ from propwatch.extract.provenance import declared_provenance
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import TERMINAL, Unit, count_words
 
-_SENTENCE_BREAK = re.compile(r"(?:[!?]|[a-z]{3}\.)\s+[A-Z]")  # a headline is one sentence
+_SENTENCE_BREAK = re.compile(r"(?:[!?]|[a-z]{3}\.)['\"”’]?\s+['\"“‘]?[A-Z]")  # one sentence
 
 
 class Kind(Enum):
