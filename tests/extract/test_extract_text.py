@@ -166,3 +166,21 @@ def test_hard_wrapped_paragraphs_are_joined_with_spaces() -> None:
     assert first.replace(" ", "") == BODY.replace(" ", "")
     assert "\n" not in first
     assert_maps_back(raw, art)
+
+
+def test_german_scrape_with_mehr_zum_thema() -> None:
+    body = (
+        "Der Ausschuss hat am Dienstag über den Haushalt des kommenden Jahres beraten, und die "
+        "Mitglieder stritten stundenlang über die Kosten für die Reparatur der alten Brücke."
+    )
+    raw = (
+        f"Streit um die Brücke von Dravo\n\n26. November 2017\n\n{body}\n\n"
+        "Mehr zum Thema – Brücke gesperrt: Pendler verlieren täglich eine Stunde\n\n"
+        f"{body} Ende.\n\n"
+        "Teilen\n\nKommentare\n\nLeser123: Das war doch klar, die Regierung lügt wie immer und "
+        "niemand wird dafür zur Rechenschaft gezogen.\n"
+    )
+    art = only(extract(text_doc(raw)))
+    assert art.title == "Streit um die Brücke von Dravo"
+    assert art.published == "2017-11-26"
+    assert art.text == f"Streit um die Brücke von Dravo\n\n{body}\n\n{body} Ende."

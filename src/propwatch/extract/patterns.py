@@ -18,7 +18,12 @@ END_MARKER = re.compile(
     r"|trending(?: now)?|comments?(?: \(\d+\))?|\d+ comments?|leave a (?:reply|comment)"
     r"|tags?|filed under\b.*|see also|further reading|latest(?: news)?"
     r"|what to read next|also on \S.*|previous (?:article|post)|next (?:article|post)"
-    r"|join the (?:conversation|discussion)|about the author)\s*:?$",
+    r"|join the (?:conversation|discussion)|about the author"
+    # German, French, Spanish, Portuguese, Russian labels of the same boxes
+    r"|mehr zum thema|lesen sie auch|ähnliche artikel|kommentare|(?:à )?lire aussi"
+    r"|articles similaires|commentaires|leer también|lea también|noticias relacionadas"
+    r"|comentarios|leia também|читайте также|похожие (?:статьи|новости|материалы)"
+    r"|комментарии)\s*:?$",
     _I,
 )
 
@@ -33,6 +38,9 @@ SHORT_CHROME = re.compile(
     r"|min(?:ute)? read|reading time|patreon|paypal|in-depth report|articles by"
     r"|watch(?: the)? video|download (?:the|our) app|get the .{0,30}app|continue reading"
     r"|^(?:related|read (?:more|also)|see also|watch|listen|more)\s*:|(?:to|in) your inbox"
+    r"|^mehr zum thema|lesen sie (?:auch|mehr)|weiterlesen|^(?:à )?lire aussi|^le[ae] también"
+    r"|^leia também|читайте также|читать далее|подпис\w+ на|abonnieren sie|abonnez-vous"
+    r"|suscríbete|inscreva-se"
     r"|^\S+(?: \S+)? (?:says|said|wrote|replied|commented):$"
     r"|^(?:posted|submitted|published) by\b|^region:|^theme:|^categor(?:y|ies):|^topics?:"
     r"|^tags?:|^posted in\b|^filed under)",
@@ -43,7 +51,7 @@ SHORT_CHROME = re.compile(
 TINY_CHROME = re.compile(
     r"\b(?:about us|contact us|log ?in|log ?out|sign in|register|join us|facebook|twitter|x\.com"
     r"|telegram|whatsapp|linkedin|reddit|vk|gab|rumble|youtube|instagram|rss|e-?mail us|subscribe"
-    r"|donate|support)\b",
+    r"|donate|support|teilen|partager|compartir|compartilhar|поделиться|подписаться)\b",
     _I,
 )
 
