@@ -30,6 +30,9 @@ def only(result: object) -> Extracted:
 
 def test_kinds_of_typical_lines() -> None:
     assert kind("By Jane Roe") is Kind.BYLINE
+    assert kind("Von Anna Schmidt") is Kind.BYLINE
+    assert kind("Автор: Иван Петров") is Kind.BYLINE
+    assert kind("By the way, this is fine") is not Kind.BYLINE
     assert kind("Published on March 2, 2026") is Kind.DATE
     assert kind("Related articles") is Kind.END
     assert kind("Share this article") is Kind.CHROME

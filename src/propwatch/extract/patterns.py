@@ -98,7 +98,8 @@ INLINE_AD = re.compile(
 )
 
 BYLINE = re.compile(
-    r"^(?:by|written by|words by|author:?|posted by|reported by)\s+"
+    r"^(?:by|written by|words by|author:?|posted by|reported by|von|par|por|autor:?|auteur\s?:"
+    r"|автор:?)\s+"
     r"(?P<name>[^\s\d,|][^\d|]{1,80}?)\s*(?:[,|•·-].*)?$",
     _I,
 )
