@@ -137,10 +137,10 @@ def _trim_tail(units: list[Unit], kinds: list[Kind], kept: list[int]) -> _Tail:
     tail = _Tail()
     while kept:
         unit, kind = units[kept[-1]], kinds[kept[-1]]
-        person = P.PERSON.match(unit.text.rstrip("."))
+        person = P.PERSON.match(unit.text)
         bio = P.BIO.match(unit.text) if kind is Kind.BODY and tail.bio is None else None
         if kind is Kind.SHORT and (person or not unit.text.endswith(TERMINAL)):
-            tail.author = tail.author or (unit.text.rstrip(".") if person else None)
+            tail.author = tail.author or (unit.text if person else None)
         elif bio:
             tail.bio = unit.text
             tail.author = bio["name"]
