@@ -140,11 +140,16 @@ class _Replacer:
     def sub(self, text: str) -> str:
         out: list[str] = []
         done = 0
+        index = self.index
         for word in _WORD.finditer(text):
             pos = word.start()
             if pos < done:
                 continue
-            for regex, canonical in self.index.get(_head(text[pos : pos + 8]), ()):
+            token = word.group()
+            head = token[:2].casefold() if len(token) > 1 else _head(text[pos : pos + 8])
+            if head not in index:
+                continue
+            for regex, canonical in index[head]:
                 m = regex.match(text, pos)
                 if m:
                     out += [text[done:pos], canonical]

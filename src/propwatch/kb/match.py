@@ -15,6 +15,7 @@ bench/claims_eval.py to keep false matches on unrelated sentences under 5%).
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -39,6 +40,9 @@ N_KEYWORD = 30
 W_COSINE = 0.7
 W_LEXICAL = 0.3
 USE_IDF = False  # IDF-weighted coverage measured no better (docs/benchmarks.md)
+MAX_QUERY_TERMS = 8
+MAX_DF_SHARE = 0.02
+DF_KEY = "term_document_frequencies"
 
 _STOPWORDS = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -68,13 +72,23 @@ def _stem(word: str) -> str:
     return word
 
 
-def fts_query(text: str, limit: int = 24) -> str:
-    """An OR query of the content words (FTS5 syntax, every term quoted)."""
+def fts_query(text: str, df: dict[str, int] | None = None, max_df: int = 0,
+              limit: int = 24) -> str:
+    """An OR query of the content words (FTS5 syntax, every term quoted).
+
+    With document frequencies ``df``, only words that occur in the index and in at most
+    ``max_df`` known claims are kept, rarest first, at most ``MAX_QUERY_TERMS`` of them: a
+    few rare words find the same candidates as all of them, at a fraction of the cost.
+    """
     seen: list[str] = []
     for word in _TOKEN.findall(text.casefold()):
         if word in STOPWORDS or (len(word) < 3 and not word.isdigit()) or word in seen:
             continue
         seen.append(word)
+    if df is not None:
+        known = [(df[_stem(w)], w) for w in seen if df.get(_stem(w), 0) > 0]
+        rare = [w for d, w in sorted(known) if d <= max_df] or [w for _, w in sorted(known)][:2]
+        seen, limit = rare, MAX_QUERY_TERMS
     return " OR ".join(f'"{w}"' for w in seen[:limit])
 
 
@@ -102,7 +116,10 @@ class KbIndex:
         embed_missing(tables, self.encoder)
         self.rowids, self.vectors = tables.embeddings(DIM)
         self.position = {int(r): i for i, r in enumerate(self.rowids)}
-        self.idf = _idf(tables) if USE_IDF else {}
+        self.n_docs, self.df = document_frequencies(tables)
+        self.max_df = max(20, int(self.n_docs * MAX_DF_SHARE))
+        self.idf = {w: math.log((self.n_docs + 1) / (c + 0.5)) for w, c in self.df.items()}
+        self.idf[""] = math.log((self.n_docs + 1) / 0.5)
 
     def __len__(self) -> int:
         return len(self.rowids)
@@ -132,7 +149,8 @@ class KbIndex:
             top = np.argpartition(-sims, n - 1)[:n]
             for j in top:
                 pool[int(self.rowids[j])] = None
-        for rank, (rowid, _) in enumerate(self.tables.fts_search(fts_query(text), N_KEYWORD)):
+        for rank, (rowid, _) in enumerate(self.tables.fts_search(
+                fts_query(text, self.df, self.max_df), N_KEYWORD)):
             pool[rowid] = rank
         if not pool:
             return []
@@ -170,16 +188,21 @@ class KbIndex:
         return sum(self.idf.get(w, default) for w in kb_words & words) / total
 
 
-def _idf(tables: KbTables) -> dict[str, float]:
-    """log(N / df) of every content word of the known claims ("" holds the rarest weight)."""
+def document_frequencies(tables: KbTables) -> tuple[int, dict[str, int]]:
+    """(number of known claims, content word -> claims containing it), cached in kb_meta."""
+    version = tables.data_version()
+    cached = tables.meta(DF_KEY)
+    if cached:
+        data = json.loads(cached)
+        if data.get("version") == version:
+            return int(data["n"]), {str(k): int(v) for k, v in data["df"].items()}
     df: Counter[str] = Counter()
     n = 0
     for _, text in tables.search_texts():
         df.update(content_words(text))
         n += 1
-    idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
-    idf[""] = math.log((n + 1) / 0.5)
-    return idf
+    tables.set_meta(DF_KEY, json.dumps({"version": version, "n": n, "df": df}))
+    return n, dict(df)
 
 
 def embed_missing(tables: KbTables, encoder: SentenceEncoder, batch: int = 1024) -> int:

@@ -86,7 +86,7 @@ class KbTables:
 
     # -- known claims --------------------------------------------------------------------
 
-    def upsert(self, rows: Iterable[tuple[KnownClaim, str, str]]) -> UpsertCounts:
+    def upsert(self, rows: Sequence[tuple[KnownClaim, str, str]]) -> UpsertCounts:
         """Insert or update (claim, group_key, search_text) rows in one transaction.
 
         A changed text drops the stored embedding so the next match re-embeds it.
@@ -95,33 +95,43 @@ class KbTables:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for claim, group_key, search_text in rows:
-                meta = json.dumps(claim.meta, ensure_ascii=False, sort_keys=True)
-                old = conn.execute(
-                    "SELECT dataset, source, text, date, rating, url, group_key, search_text, meta"
-                    " FROM kb_claims WHERE id = ?",
-                    (claim.id,),
-                ).fetchone()
-                new = (claim.dataset, claim.source, claim.text, claim.date, claim.rating,
-                       claim.url, group_key, search_text, meta)
-                if old is None:
-                    conn.execute(
-                        "INSERT INTO kb_claims (dataset, source, text, date, rating, url,"
-                        " group_key, search_text, meta, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                        (*new, claim.id),
+            for i in range(0, len(rows), 500):
+                chunk = rows[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                old = {
+                    r[0]: tuple(r[1:])
+                    for r in conn.execute(
+                        "SELECT id, dataset, source, text, date, rating, url, group_key,"
+                        f" search_text, meta FROM kb_claims WHERE id IN ({marks})",
+                        [c.id for c, _, _ in chunk],
                     )
-                    counts.added += 1
-                elif tuple(old) == new:
-                    counts.unchanged += 1
-                else:
-                    conn.execute(
-                        "UPDATE kb_claims SET dataset=?, source=?, text=?, date=?, rating=?,"
-                        " url=?, group_key=?, search_text=?, meta=?,"
-                        " embedding = CASE WHEN search_text = ? THEN embedding END,"
-                        " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
-                        (*new, search_text, claim.id),
-                    )
-                    counts.updated += 1
+                }
+                inserts, updates = [], []
+                for claim, group_key, search_text in chunk:
+                    meta = json.dumps(claim.meta, ensure_ascii=False, sort_keys=True)
+                    new = (claim.dataset, claim.source, claim.text, claim.date, claim.rating,
+                           claim.url, group_key, search_text, meta)
+                    before = old.get(claim.id)
+                    if before is None:
+                        inserts.append((*new, claim.id))
+                    elif before == new:
+                        counts.unchanged += 1
+                    else:
+                        updates.append((*new, search_text, claim.id))
+                conn.executemany(
+                    "INSERT INTO kb_claims (dataset, source, text, date, rating, url,"
+                    " group_key, search_text, meta, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    inserts,
+                )
+                conn.executemany(
+                    "UPDATE kb_claims SET dataset=?, source=?, text=?, date=?, rating=?,"
+                    " url=?, group_key=?, search_text=?, meta=?,"
+                    " embedding = CASE WHEN search_text = ? THEN embedding END,"
+                    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+                    updates,
+                )
+                counts.added += len(inserts)
+                counts.updated += len(updates)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
