@@ -68,3 +68,24 @@ def test_html_pages_count_their_blocks() -> None:
     assert not rec.is_recurring(docs[0], "Body a is unique.")
     assert not rec.is_recurring(docs[0], "var x = 1;")
     assert rec.flags(docs[0], ["Keep us & going", "Body a is unique."]) == [True, False]
+
+
+def test_reused_paragraph_inside_an_article_is_kept() -> None:
+    from propwatch.extract import extract
+
+    quote = (
+        "The minister told reporters that the convoy would not be allowed to cross the border "
+        "under any circumstances, whatever the courts decided."
+    )
+
+    def body(x: str) -> str:
+        return f"Paragraph {x} " + "about the border dispute and what it means for trade. " * 3
+
+    pages = [
+        f"Story {x}\n\n{body(x)}\n\n{quote}\n\n{body(x + x)}\n\nWhy?\n\n{body(x * 3)}\n"
+        for x in "abc"
+    ]
+    docs = [RawDocument(f"site/{i}.txt", p, "text") for i, p in enumerate(pages)]
+    result = extract(docs[0], RecurringLines.from_documents(docs))
+    assert isinstance(result, list)
+    assert quote in result[0].text and "\n\nWhy?\n\n" in result[0].text

@@ -93,3 +93,20 @@ def test_inline_ads_before_subheadings_do_not_split() -> None:
     parts = extract(text_doc(raw))
     assert isinstance(parts, list) and len(parts) == 1
     assert "The reaction" in parts[0].text and "Advertisement" not in parts[0].text
+
+
+def test_embedded_tweets_are_text_not_headers() -> None:
+    raw = (
+        f"One headline\n\n{BODY}\n\nThis is a scandal and everyone knows it!\n\n"
+        "pic.twitter.com/abc123 — Jane Roe (@janeroe) October 4, 2017\n\n"
+        f"{BODY}\n\n{BODY}\n"
+    )
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list) and len(parts) == 1
+    assert "This is a scandal and everyone knows it!" in parts[0].text
+
+
+def test_a_bare_date_after_body_is_no_article_boundary() -> None:
+    raw = f"One headline\n\n{BODY}\n\n{BODY}\n\nA quoted source said\n\nAugust 18, 2018\n\n{BODY}\n"
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list) and len(parts) == 1

@@ -76,6 +76,8 @@ def classify_unit(unit: Unit, recurring: bool, repeated: bool) -> Kind:
         return Kind.BODY if words >= 12 else Kind.SHORT
     if declared_provenance(text):
         return Kind.PROVENANCE
+    if P.TWEET.search(text):  # an embedded tweet: text of the article, its date no header
+        return Kind.BODY if words >= 12 or (words >= 5 and text.endswith(TERMINAL)) else Kind.SHORT
     if words <= 14 and is_byline(text):
         return Kind.BYLINE
     if is_date_line(text, words):
@@ -125,28 +127,45 @@ def _recurring_kind(unit: Unit, kind: Kind) -> Kind:
 
 
 def repeated_in_page(units: list[Unit]) -> list[bool]:
-    """Units whose text occurs more than once in the page, except the first occurrence of
-    a line above the body (a headline that the page repeats in a box lower down)."""
+    """Units whose text occurs more than once in the page, except sentences ("Why?" said
+    twice in an interview) and the first occurrence of a line above the body (a headline
+    that the page repeats in a box lower down)."""
     keys = [normalise(u.text, digits=False) for u in units]
     seen = Counter(keys)
     first_body = next((i for i, u in enumerate(units) if u.words >= 12), len(units))
     firsts: dict[str, int] = {}
     for i, key in enumerate(keys):
         firsts.setdefault(key, i)
-    return [seen[k] > 1 and not (firsts[k] == i < first_body) for i, k in enumerate(keys)]
+    return [
+        seen[k] > 1 and not (firsts[k] == i < first_body) and not units[i].text.endswith(TERMINAL)
+        for i, k in enumerate(keys)
+    ]
 
 
 def trust_recurrence(units: list[Unit], recurring: list[bool]) -> list[bool]:
-    """Recurrence flags, minus those inside a span of repeated long paragraphs.
+    """Recurrence flags, minus those that more likely mark reused text than chrome.
 
-    Three or more long recurring paragraphs are an article that the site carries on several
-    pages (an infinite-scroll capture, a re-scrape), not chrome: the span from the first to
-    the last of them is left to the other features.
+    - Three or more long recurring paragraphs are an article that the site carries on
+      several pages (an infinite-scroll capture, a re-scrape): the span from the first to the
+      last of them is left to the other features.
+    - A long recurring paragraph between two paragraphs that do not recur is a quote or a
+      passage reused inside an article.
+    - A sentence of one to three words ("Why?") recurs by chance.
     """
-    long = [i for i, (u, r) in enumerate(zip(units, recurring, strict=True)) if r and u.words >= 20]
-    if len(long) < 3:
-        return recurring
-    return [r and not long[0] <= i <= long[-1] for i, r in enumerate(recurring)]
+    n = len(units)
+    long = [i for i in range(n) if recurring[i] and units[i].words >= 20]
+    span = range(long[0], long[-1] + 1) if len(long) >= 3 else range(0)
+
+    def body(j: int) -> bool:
+        return 0 <= j < n and units[j].words >= 12 and not recurring[j]
+
+    def reused(i: int) -> bool:
+        unit = units[i]
+        if unit.words <= 3 and unit.text.endswith(TERMINAL):
+            return True
+        return i in span or (unit.words >= 20 and body(i - 1) and body(i + 1))
+
+    return [r and not reused(i) for i, r in enumerate(recurring)]
 
 
 def title_like(unit: Unit) -> bool:

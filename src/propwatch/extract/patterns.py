@@ -128,5 +128,7 @@ BIO = re.compile(
     r"|columnist|professor|correspondent|blogger|commentator|reporter|lives in|founder|producer"
     r"|fellow|reached at|available at|website)\b",
 )
+# The attribution line of an embedded tweet: "pic.twitter.com/x — Name (@handle) May 1, 2017".
+TWEET = re.compile(r"pic\.twitter\.com/\w+|\(@\w{1,15}\)\s+\w+\.? \d{1,2}, \d{4}\s*$")
 PERSON = re.compile(r"^(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+$")
 BREADCRUMB = re.compile(r"(?:[^|›»>/•]{1,80}(?:\s[|›»>/]\s|\s•\s)){2,}")

@@ -13,7 +13,7 @@ from itertools import accumulate
 
 from propwatch.extract import patterns as P
 from propwatch.extract.classify import Kind, title_like
-from propwatch.extract.units import Unit
+from propwatch.extract.units import TERMINAL, Unit
 
 MIN_BODY_WORDS = 40
 _HEADER = (Kind.BYLINE, Kind.DATE)
@@ -76,12 +76,15 @@ def split_parts(
     ``plain`` are the kinds without recurring lines as chrome, used to find titles.
 
     A part before the first header with enough body is kept as an untitled part (a capture
-    that starts in the middle of an article).
+    that starts in the middle of an article) when that header has a byline or a "Published"
+    date; a bare date line or a repeated line after body text is no article boundary.
     """
     words = _prefix_words(units, kinds)
     heads = _heads(units, kinds, plain or kinds, words)
     if len(heads) < 2:
         heads = _marker_heads(units, kinds, plain or kinds, words) or heads
+    while heads and words[heads[0][0]] >= MIN_BODY_WORDS and not _strong(units, kinds, heads[0][1]):
+        heads = heads[1:]
     if not heads:
         return [Part(0, len(units), None)]
     parts: list[Part] = []
@@ -130,7 +133,7 @@ def _marker_heads(
     (a share bar after each body, a column disclaimer under each title)."""
     seen: defaultdict[str, list[int]] = defaultdict(list)
     for i, unit in enumerate(units):
-        if kinds[i] is not Kind.BODY and unit.words <= 40 and not P.INLINE_AD.match(unit.text):
+        if _marker_like(unit, kinds[i]):
             seen[unit.text.casefold()].append(i)
     best: list[tuple[int, list[int]]] = []
     for marks in seen.values():
@@ -147,6 +150,15 @@ def _marker_heads(
         if enough and _parts_hold_body(units, words, [t for t, _ in heads]):
             best = heads
     return best
+
+
+def _marker_like(unit: Unit, kind: Kind) -> bool:
+    """Chrome (not an inline ad label) or a short line that is not a sentence."""
+    if unit.words > 40 or P.INLINE_AD.match(unit.text):
+        return False
+    return kind in (Kind.CHROME, Kind.SITE, Kind.END) or (
+        kind is Kind.SHORT and not unit.text.endswith(TERMINAL)
+    )
 
 
 def _after_article(units: list[Unit], kinds: list[Kind], title: int) -> bool:
