@@ -11,6 +11,7 @@ Printed: line-level precision / recall / F1 of kept body lines, title accuracy, 
 accuracy (articles found per page) and rejection accuracy, without and with RecurringLines.
 
     .venv/bin/python bench/extract_eval.py [--seed 1] [--pages 400] [--chrome unfamiliar] [--html]
+        [--ptc ../shared/data/ptc]
 """
 
 from __future__ import annotations
@@ -480,6 +481,35 @@ def evaluate_html(pages: list[tuple[RawDocument, Page]]) -> tuple[Score, Score, 
     return alone, ours, with_recurring
 
 
+def ptc_check(folder: Path) -> None:
+    """Clean real articles (PTC): how many stay one whole article, keep the first line as
+    title, and keep every character of their labelled propaganda spans."""
+    paths = sorted((folder / "articles").glob("article*.txt"))
+    docs = [RawDocument(str(p), p.read_text(encoding="utf-8"), "text") for p in paths]
+    for label, recurring in (
+        ("", None),
+        (" + RecurringLines", RecurringLines.from_documents(docs)),
+    ):
+        whole = titles = spans = kept = 0
+        for doc in docs:
+            result = extract(doc, recurring)
+            articles = result if isinstance(result, list) else []
+            whole += len(articles) == 1
+            titles += bool(articles) and articles[0].title == doc.text.split("\n", 1)[0].strip()
+            mapped = {
+                s.raw + k for a in articles for s in a.offsets.segments for k in range(s.length)
+            }
+            labels = folder / "labels-si" / (Path(doc.source).stem + ".task1-SI.labels")
+            for line in labels.read_text().splitlines() if labels.exists() else []:
+                start, end = (int(x) for x in line.split("\t")[1:3])
+                spans += 1
+                kept += all(i in mapped for i in range(start, end) if not doc.text[i].isspace())
+        print(
+            f"PTC{label}: {whole}/{len(docs)} one article, title = first line {titles}, "
+            f"labelled spans kept whole {kept}/{spans} ({kept / max(spans, 1):.4f})"
+        )
+
+
 def _add(score: Score, counts: tuple[int, int, int]) -> None:
     score.tp += counts[0]
     score.fp += counts[1]
@@ -514,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         help="chrome wordings the extractor's patterns know, or wordings they do not",
     )
     parser.add_argument("--html", action="store_true", help="also score HTML renderings")
+    parser.add_argument("--ptc", type=Path, help="also check the clean PTC articles in this folder")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"news-unlabeled not found at {args.data} (pass --data)", file=sys.stderr)
@@ -531,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
     report("extract() without RecurringLines", evaluate(pages, None), len(pages))
     recurring = RecurringLines.from_documents(doc for doc, _ in pages)
     report("extract() with RecurringLines over the batch", evaluate(pages, recurring), len(pages))
+    if args.ptc:
+        ptc_check(args.ptc)
     if args.html:
         alone, ours, with_recurring = evaluate_html(pages)
         print("HTML renderings of the article pages (paragraph-level)")

@@ -187,3 +187,11 @@ def test_german_scrape_with_mehr_zum_thema() -> None:
     assert art.title == "Streit um die Brücke von Dravo"
     assert art.published == "2017-11-26"
     assert art.text == f"Streit um die Brücke von Dravo\n\n{body}\n\n{body} Ende."
+
+
+def test_headlines_in_capitals_or_title_case_with_a_full_stop() -> None:
+    for headline in ("THE RISKS OF THE NEW BRIDGE DEAL", "Assange Never Met The Minister."):
+        art = only(extract(text_doc(f"{headline}\n\n{BODY}\n\n{BODY2}\n")))
+        assert art.title == headline
+    art = only(extract(text_doc(f"The minister said no to the deal.\n\n{BODY}\n\n{BODY2}\n")))
+    assert art.title is None and art.text.startswith("The minister said no")

@@ -17,6 +17,7 @@ from propwatch.extract.provenance import declared_provenance
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import TERMINAL, Unit, count_words
 
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_BREAK = re.compile(r"(?:[!?]|[a-z]{3}\.)['\"”’]?\s+['\"“‘]?[A-Z]")  # one sentence
 
 
@@ -132,7 +133,7 @@ def repeated_in_page(units: list[Unit]) -> list[bool]:
     that the page repeats in a box lower down)."""
     keys = [normalise(u.text, digits=False) for u in units]
     seen = Counter(keys)
-    first_body = next((i for i, u in enumerate(units) if u.words >= 12), len(units))
+    first_body = next((i for i, u in enumerate(units) if u.words >= 20), len(units))
     firsts: dict[str, int] = {}
     for i, key in enumerate(keys):
         firsts.setdefault(key, i)
@@ -171,10 +172,25 @@ def trust_recurrence(units: list[Unit], recurring: list[bool]) -> list[bool]:
 def title_like(unit: Unit) -> bool:
     text = unit.text
     return (
-        1 <= unit.words <= 30
+        1 <= unit.words <= 35
         and any(c.isalpha() for c in text)
         and not _SENTENCE_BREAK.search(text)
         and len(text) <= 300
-        and (not text.endswith(".") or text.endswith("..."))
+        and (not text.endswith(".") or text.endswith("...") or title_case(text))
         and not text[:1].islower()
     )
+
+
+def title_case(text: str) -> bool:
+    """Most longer words capitalised, as in "Assange Never Met Manafort." (a headline, even
+    with a final full stop)."""
+    long = [w for w in _WORDS.findall(text) if len(w) > 3]
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+
+
+def caps_headline(unit: Unit) -> bool:
+    """A headline in capitals (not a navigation or share line)."""
+    text = unit.text
+    if not (5 <= unit.words <= 35 and _all_caps(text)):
+        return False
+    return not (P.SHORT_CHROME.search(text) or P.NAV_LINE.match(text) or P.BREADCRUMB.search(text))

@@ -29,7 +29,8 @@ END_MARKER = re.compile(
 
 # Short lines (up to about 15 words) containing these phrases are chrome.
 SHORT_CHROME = re.compile(
-    r"(?:^|\b)(?:share (?:this|on|via)|tweet this|sign up\b|newsletter|donate\b|donations?\b"
+    r"(?:^|\b)(?:share (?:this|on|via)|tweet this|sign up\b|newsletter|donate\b|make a donation"
+    r"|your donations?"
     r"|support (?:us|our|independent|\w+ journalism)|become a (?:member|patron|subscriber)"
     r"|follow us|click here|tap here|subscribe (?:to|now|for|today|here)|subscribe$"
     r"|listen to (?:this|the) article|you can now listen|advertisement|sponsored content"

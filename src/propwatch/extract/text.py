@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from propwatch.extract import patterns as P
-from propwatch.extract.classify import Kind, classify, title_like
+from propwatch.extract.classify import Kind, caps_headline, classify, title_case, title_like
 from propwatch.extract.meta import (
     author_of,
     bio_outlet,
@@ -62,11 +62,14 @@ def extract_text(
 
 
 def _first_title(units: list[Unit], kinds: list[Kind], lo: int, hi: int) -> int | None:
+    """The first line of the part when it reads as a headline."""
     for i in range(lo, hi):
+        if kinds[i] is Kind.CHROME and caps_headline(units[i]):
+            return i
         if kinds[i] in _KEEP:
             text = units[i].text.rstrip("\"'”’)")
-            ok = title_like(units[i]) and units[i].words <= 25 and not text.endswith(".")
-            return i if ok else None
+            ok = title_like(units[i]) and (not text.endswith(".") or title_case(text))
+            return i if ok else None  # a quoted sentence ending in a full stop is body
     return None
 
 
