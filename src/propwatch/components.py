@@ -7,5 +7,5 @@ import propwatch.claims.component  # noqa: F401  (claims)
 import propwatch.techniques.component  # noqa: F401  (techniques, propaganda_sentences)
 
 DEFAULT_COMPONENTS: tuple[str, ...] = (
-    "sentences", "language", "techniques", "propaganda_sentences",
+    "sentences", "language", "techniques", "propaganda_sentences", "claims",
 )
