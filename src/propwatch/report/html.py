@@ -61,6 +61,18 @@ def _article_view(article: Article, colours: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _outlet_techniques(articles: list[Article]) -> list[dict[str, Any]]:
+    """Per outlet: words analysed and technique span counts, most words first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for a in articles:
+        row = rows.setdefault(a.outlet or "(unknown outlet)",
+                              {"outlet": a.outlet or "(unknown outlet)", "words": 0,
+                               "counts": Counter()})
+        row["words"] += len(a.text.split())
+        row["counts"].update(s.label for s in a.layers.get("techniques", []))
+    return sorted(rows.values(), key=lambda r: -r["words"])
+
+
 def _timeline(articles: list[Article], max_rows: int = 40) -> tuple[str, list[tuple[str, int]]]:
     """Articles per day, or per month (then per year) when there are too many days to read."""
     counts: Counter[str] = Counter()
@@ -90,6 +102,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "max_outlet": max((n for _, n in by_outlet), default=1),
         "max_date": max((n for _, n in by_date), default=1),
         "technique_totals": techniques.most_common(),
+        "outlet_techniques": _outlet_techniques(articles),
         "colours": colours,
         "explanations": explanations(),
         "also_at": store.also_at(),
