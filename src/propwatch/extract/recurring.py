@@ -28,7 +28,9 @@ def normalise(line: str, digits: bool = True) -> str:
     """Lower case, collapsed spaces and (with ``digits``) every digit as 0, so that view
     counters and dates still match."""
     text = " ".join(line.lower().split())
-    return text.encode("utf-8").translate(_ZEROS).decode("utf-8") if digits else text
+    if not digits:
+        return text
+    return text.encode("utf-8", "surrogatepass").translate(_ZEROS).decode("utf-8", "surrogatepass")
 
 
 def line_key(line: str) -> int:
