@@ -63,7 +63,7 @@ def is_notice(text: str, words: int) -> bool:
     found = {m.group().lower() for m in P.NOTICE_PHRASES.finditer(text)}
     appeals: set[str] = set()
     if words <= 60 and P.APPEAL.search(text):
-        appeals = {m.group().lower()[:6] for m in P.APPEAL.finditer(text)}
+        appeals = {m.group().lower()[:4] for m in P.APPEAL.finditer(text)}
     return len(found) >= 2 or (len(found) == 1 and words <= 40) or len(appeals) >= 2
 
 
