@@ -113,3 +113,25 @@ def test_global_research_seed() -> None:
     assert "In the current climate in the US" in art.text
     assert "imposing a military cordon around the country." in art.text
     assert_clean(art)
+
+
+def test_duran_article_inside_a_longer_page() -> None:
+    """Other scrapes of The Duran carry the 002 article inside a page of several articles,
+    each a title, the column disclaimer, then its body."""
+    duran = (SEEDS / "002_0c0131f657d60236.txt").read_text(encoding="utf-8")
+    other = (SEEDS / "000_b6cadf51bfb24b9f.txt").read_text(encoding="utf-8")
+    disclaimer = duran.splitlines()[2]
+    title, _, rest = other.partition("\n")
+    body = rest.split("Matija Lukač\n")[0].replace(
+        "Iranian Major General, Qassem Soleimani (C)", ""
+    )
+    page = f"{duran}\n\n{title}\n\n{disclaimer}\n\n{body}"
+    alone = extract(RawDocument("002.txt", duran, "text"))
+    parts = extract(RawDocument("page.txt", page, "text"))
+    assert isinstance(alone, list) and isinstance(parts, list)
+    assert [p.title for p in parts] == [alone[0].title, title]
+    assert parts[0].text == alone[0].text
+    assert disclaimer not in parts[1].text
+    assert parts[1].text.endswith(
+        "The history which will be written by those who really defeated Da'esh."
+    )
