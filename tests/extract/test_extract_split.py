@@ -110,3 +110,16 @@ def test_a_bare_date_after_body_is_no_article_boundary() -> None:
     raw = f"One headline\n\n{BODY}\n\n{BODY}\n\nA quoted source said\n\nAugust 18, 2018\n\n{BODY}\n"
     parts = extract(text_doc(raw))
     assert isinstance(parts, list) and len(parts) == 1
+
+
+def test_scroll_page_with_the_byline_above_the_headline() -> None:
+    blocks = [
+        f"By Author {name}. Writer\nHeadline number {k} about the border\n"
+        f"Published on March {k}, 2026\n\n{BODY}\n\n{BODY}\n\nShare on Telegram\n"
+        for k, name in ((1, "A"), (2, "B"), (3, "C"))
+    ]
+    raw = "\n".join(blocks)
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list)
+    assert [p.title for p in parts] == [f"Headline number {k} about the border" for k in (1, 2, 3)]
+    assert [p.author for p in parts] == ["Author A. Writer", "Author B. Writer", "Author C. Writer"]

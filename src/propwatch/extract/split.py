@@ -91,9 +91,10 @@ def split_parts(
     first = heads[0][0]
     if words[first] >= MIN_BODY_WORDS:
         parts.append(Part(0, first, None))
+    starts = [min(title, cluster[0]) for title, cluster in heads]
     for k, (title, cluster) in enumerate(heads):
-        lo = title if parts else 0
-        hi = heads[k + 1][0] if k + 1 < len(heads) else len(units)
+        lo = starts[k] if parts else 0
+        hi = starts[k + 1] if k + 1 < len(heads) else len(units)
         parts.append(Part(lo, hi, title, tuple(cluster)))
     return parts
 
@@ -105,6 +106,7 @@ def _heads(
     found: list[tuple[int, list[int], bool]] = []
     for cluster in _clusters(kinds):
         title = title_before(units, plain, cluster[0])
+        title = title if title is not None else _title_within(units, plain, cluster)
         if title is not None:
             found.append((title, cluster, _strong(units, kinds, cluster)))
     if not found:
@@ -124,6 +126,14 @@ def _heads(
         else:
             k += 1
     return heads
+
+
+def _title_within(units: list[Unit], plain: list[Kind], cluster: list[int]) -> int | None:
+    """A title between the byline and the date ("By X", headline, "Published on ...")."""
+    for j in range(cluster[0] + 1, cluster[-1]):
+        if plain[j] in (Kind.SHORT, Kind.BODY) and title_like(units[j]):
+            return j
+    return None
 
 
 def _marker_heads(
