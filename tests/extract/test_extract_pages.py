@@ -59,3 +59,10 @@ def test_demo_captcha_page() -> None:
 def test_unknown_content_type() -> None:
     with pytest.raises(ValueError, match="content_type"):
         extract(RawDocument("x", "text", "pdf"))
+
+
+def test_short_article_under_a_cookie_banner_is_kept() -> None:
+    body = " ".join(["The council approved the new budget for the bridge on Tuesday."] * 8)
+    raw = f"We use cookies to improve your experience.\nAccept all\n\nBudget approved\n\n{body}\n"
+    result = extract(text_doc(raw))
+    assert isinstance(result, list) and result[0].title == "Budget approved"

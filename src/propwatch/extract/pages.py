@@ -11,6 +11,10 @@ from propwatch.model import Extracted, Rejected
 
 STUB_WORDS = 40  # fewer words of body than this: not an article
 NOTICE_WORDS = 150  # a page with fewer body words than this may be a notice page
+# Up to how many body words a page with such a notice is that notice: captcha pages explain
+# themselves at length; cookie and JavaScript notices also sit above real (short) articles.
+_MAX_WORDS = {"captcha": NOTICE_WORDS, "error-page": 80, "cookie-wall": STUB_WORDS}
+_MAX_WORDS["javascript"] = STUB_WORDS
 
 _I = re.IGNORECASE
 _NOTICES: list[tuple[str, str, re.Pattern[str]]] = [
@@ -75,11 +79,9 @@ def judge_page(visible_text: str, articles: list[Extracted]) -> Rejected | None:
     if not visible_text.strip():
         return Rejected("empty", "the input holds no text")
     words = sum(body_words(a) for a in articles)
-    if words >= NOTICE_WORDS:
-        return None
     head = visible_text[:5000]
     for kind, label, pattern in _NOTICES:
-        m = pattern.search(head)
+        m = pattern.search(head) if words < _MAX_WORDS[kind] else None
         if m:
             line = _line_around(head, m.start())
             return Rejected(kind, f"looks like {label}: {line!r}")

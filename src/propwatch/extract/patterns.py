@@ -59,7 +59,8 @@ TINY_CHROME = re.compile(
 # Lines of at most four words made only of navigation words are chrome.
 NAV_LINE = re.compile(
     r"^(?:(?:home|menu|search|print|share|reply|e-?mail|tweet|pin|save|next|previous|prev"
-    r"|more|top|news|world|politics|opinion|video|videos|podcasts?|sections?|close|open)"
+    r"|more|top|news|world|politics|opinion|video|videos|podcasts?|sections?|close|open"
+    r"|accept|reject|all|i|agree|manage|settings|preferences|options|dismiss|got|it|ok)"
     r"\b[\s|/•·>»›:-]*){1,4}$",
     _I,
 )
