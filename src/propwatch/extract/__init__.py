@@ -4,10 +4,13 @@
     for doc in docs:
         result = extract(doc, recurring)              # list[Extracted] | Rejected
 
-HTML goes through trafilatura (``html``); plain-text scrapes through a line classifier
-(``classify``, ``text``) that also splits pages holding several articles (``split``).  Pages
-that are captchas, cookie or JavaScript walls, error pages or stubs are ``Rejected``
-(``pages``).  Every article's ``offsets`` map its copied characters back to ``doc.text``.
+Plain-text scrapes go through a line classifier (``units``, ``classify``, ``text``) that
+removes page chrome, splits pages holding several articles (``split``) and reads the
+metadata a page states (``meta``, ``dates``, ``provenance``); lines that recur on several
+pages of one site count as chrome (``recurring``).  HTML goes through trafilatura, then the
+same text rules (``html``).  Pages that are captchas, cookie or JavaScript walls, error pages
+or stubs are ``Rejected`` (``pages``).  Every article's ``offsets`` map its copied
+characters back to ``doc.text``; the list order is the part number on a split page.
 """
 
 from __future__ import annotations

@@ -91,7 +91,11 @@ def judge_page(visible_text: str, articles: list[Extracted]) -> Rejected | None:
 
 
 def _line_around(text: str, pos: int, width: int = 80) -> str:
+    """The line of ``text`` at ``pos``, or ``width`` characters of it around ``pos``."""
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
-    line = text[start : end if end >= 0 else len(text)].strip()
-    return line if len(line) <= width else line[: width - 1] + "…"
+    end = end if end >= 0 else len(text)
+    if end - start > width:
+        start = max(start, pos - width // 2)
+        end = min(end, start + width)
+    return " ".join(text[start:end].split())

@@ -1,8 +1,10 @@
 """Pages that carry several articles one after another (infinite-scroll captures).
 
 An article starts with a header: a title, maybe a standfirst or caption, then a cluster of
-byline and date lines ("By X", "Published on ..."), then body.  Each header cluster with a
-title before it and enough body on both sides starts a new part.
+byline and date lines ("By X", "Published on ...", in either order around the title), then
+body.  Each header cluster with a title and enough body on both sides starts a new part.
+Pages without such headers are split at a line that each article repeats next to its title
+(a share bar after each body, a column disclaimer under each title).
 """
 
 from __future__ import annotations
