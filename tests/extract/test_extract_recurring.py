@@ -89,3 +89,19 @@ def test_reused_paragraph_inside_an_article_is_kept() -> None:
     result = extract(docs[0], RecurringLines.from_documents(docs))
     assert isinstance(result, list)
     assert quote in result[0].text and "\n\nWhy?\n\n" in result[0].text
+
+
+def test_keys_are_the_same_in_every_process() -> None:
+    """A RecurringLines built once can be pickled to worker processes."""
+    import pickle
+    import subprocess
+    import sys
+
+    from propwatch.extract.recurring import line_key
+
+    code = "from propwatch.extract.recurring import line_key; print(line_key('Share  this 1'))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(other.stdout) == line_key("share this 7")
+    docs = [page(f"s/{i}.txt", str(i)) for i in range(3)]
+    copy = pickle.loads(pickle.dumps(RecurringLines.from_documents(docs)))
+    assert copy.is_recurring(docs[0], "SITE HEADER")

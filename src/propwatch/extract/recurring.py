@@ -1,15 +1,16 @@
 """Lines that recur across pages of one site: strong evidence of page chrome.
 
-Only hashes of normalised lines are kept (one int each), counted once per page and per site
-group, so a batch of 10,000 pages costs a few megabytes.  Identical pages are counted once,
-so a file ingested twice does not make its own body look like chrome.  HTML pages count the
-text of their blocks (paragraphs, headings, list items).
+Only 64-bit keys of normalised lines are kept (the same in every process), counted once per
+page and per site group, so a batch of 10,000 pages costs a few megabytes.  Identical pages
+are counted once, so a file ingested twice does not make its own body look like chrome.
+HTML pages count the text of their blocks (paragraphs, headings, list items).
 """
 
 from __future__ import annotations
 
 import html
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import PurePath
@@ -30,13 +31,18 @@ def normalise(line: str, digits: bool = True) -> str:
     text = " ".join(line.lower().split())
     if not digits:
         return text
-    return text.encode("utf-8", "surrogatepass").translate(_ZEROS).decode("utf-8", "surrogatepass")
+    return _normalised_bytes(text).decode("utf-8", "surrogatepass")
 
 
 def line_key(line: str) -> int:
-    """Python's string hash of the normalised line: fast, and stable within one process
-    (a RecurringLines lives for one batch and is never stored)."""
-    return hash(normalise(line))
+    """A 64-bit key of the normalised line, the same in every process (so a RecurringLines
+    built once can be sent to worker processes; Python's own str hash differs per process)."""
+    data = _normalised_bytes(" ".join(line.lower().split()))
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
+def _normalised_bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass").translate(_ZEROS)
 
 
 def site_group(doc: RawDocument) -> str:
