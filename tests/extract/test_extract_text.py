@@ -195,3 +195,11 @@ def test_headlines_in_capitals_or_title_case_with_a_full_stop() -> None:
         assert art.title == headline
     art = only(extract(text_doc(f"The minister said no to the deal.\n\n{BODY}\n\n{BODY2}\n")))
     assert art.title is None and art.text.startswith("The minister said no")
+
+
+def test_markdown_heading_as_title() -> None:
+    raw = f"# Bridge repair approved | Example Ledger\n\n{BODY}\n\n{BODY2}\n"
+    art = only(extract(text_doc(raw)))
+    assert art.title == "Bridge repair approved"
+    assert art.text.startswith("Bridge repair approved\n\n")
+    assert_maps_back(raw, art)

@@ -167,15 +167,18 @@ def _paragraphs(units: list[Unit], kept: list[int]) -> list[list[Line]]:
     return paras
 
 
-def _clean_title(text: str, outlet: str | None) -> str:
-    m = _SITE_SUFFIX.search(text)
+def _title_span(text: str, outlet: str | None) -> tuple[int, int]:
+    """Where the headline sits in a title line: without a markdown "# " in front and a
+    " | Site" (or " - Outlet") after it."""
+    start = len(text) - len(text.lstrip("#").lstrip()) if text.startswith("#") else 0
+    m = _SITE_SUFFIX.search(text, start)
     if m and len(m.group().split()) <= 7:
-        return text[: m.start()]
+        return start, m.start()
     for sep in (" - ", " – ", " — "):
         head, _, suffix = text.rpartition(sep)
-        if head and outlet and suffix.strip().lower() == outlet.lower():
-            return head
-    return text
+        if len(head) > start and outlet and suffix.strip().lower() == outlet.lower():
+            return start, len(head)
+    return start, len(text)
 
 
 def _article(
@@ -195,9 +198,10 @@ def _article(
     title = doc.meta.get("title") if first else None
     if title_idx is not None:
         line = units[title_idx].lines[0]
-        own = _clean_title(line.text, outlet)
+        start, end = _title_span(line.text, outlet)
+        own = line.text[start:end]
         title = title or clean_title(own) or None
-        builder.copy(own, line.start)
+        builder.copy(own, line.start + start)
     elif title:
         builder.insert(title)
     for para in _paragraphs(units, kept):
