@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from propwatch.extract import patterns as P
-from propwatch.extract.classify import Kind, title_like
+from propwatch.extract.classify import Kind, caps_headline, title_like
 from propwatch.extract.units import TERMINAL, Unit
 
 MIN_BODY_WORDS = 40
@@ -49,6 +49,8 @@ def title_before(units: list[Unit], kinds: list[Kind], i: int, floor: int = 0) -
     standfirst = False
     for j in range(i - 1, max(floor, i - 6) - 1, -1):
         kind = kinds[j]
+        if kind is Kind.CHROME and caps_headline(units[j]):
+            return j
         if kind in _SKIPPABLE:
             continue
         if kind in (Kind.SHORT, Kind.BODY) and title_like(units[j]):
