@@ -82,7 +82,8 @@ def _title_index(
         return own
     wanted = normalise(meta_title)
     for i in range(part.lo, min(part.hi, part.lo + 12)):
-        if normalise(units[i].text).startswith(wanted):
+        line = normalise(units[i].text)
+        if line == wanted or (line.startswith(wanted) and title_like(units[i])):
             return i
     if own is not None:
         found = normalise(units[own].text)
