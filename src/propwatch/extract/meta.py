@@ -20,7 +20,7 @@ _OUTLET_COPYRIGHT = re.compile(
     re.I,
 )
 _OUTLET_DATE = re.compile(r"^(?P<name>[A-Z][\w&.' -]{1,40}),\s")
-_BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})")
+_BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+(?:&\s+)?[A-Z][\w.'’-]+){0,4})")
 _SITE_NAME = re.compile(
     r"^(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})(?:\s+[|–—-]\s+.*)?$"
 )
@@ -76,7 +76,8 @@ def page_outlet(units: list[Unit], kinds: list[Kind]) -> str | None:
             m = _OUTLET_DATE.match(unit.text[: found[1]])
             if m and not P.DATE_PREFIX.match(unit.text) and len(m["name"].split()) <= 5:
                 return m["name"].strip()
-    for unit, kind in zip(units, kinds, strict=True):
+    footer = len(units) * 2 // 3  # a copyright line higher up is usually a photo credit
+    for unit, kind in list(zip(units, kinds, strict=True))[footer:]:
         if kind in _CHROME and unit.words <= 15 and (m := _OUTLET_COPYRIGHT.search(unit.text)):
             return m["name"].strip()
     return _header_name(units, kinds)
@@ -86,9 +87,9 @@ def _header_name(units: list[Unit], kinds: list[Kind]) -> str | None:
     chrome = [u.text.casefold() for u, k in zip(units, kinds, strict=True) if k in _CHROME]
     for unit in units[:3]:
         m = _SITE_NAME.match(unit.text)
-        if m and len(m["name"]) >= 4:
+        if m and len(m["name"]) >= 4 and not P.INLINE_AD.match(m["name"]):
             name = m["name"].casefold()
-            if sum(name in text for text in chrome) >= 2:
+            if sum(name in text and name != text for text in chrome) >= 2:
                 return m["name"] if not m["name"].isupper() else m["name"].title()
     return None
 

@@ -20,7 +20,7 @@ _PATTERNS = [
         rf"{_NAME}{_END}",
         re.I,
     ),
-    re.compile(rf"^(?:source|via)\s*:?\s+{_NAME}{_END}", re.I),
+    re.compile(rf"^(?:source|via)(?: url)?\s*:?\s+{_NAME}{_END}", re.I),
 ]
 _AUTHORED = re.compile(
     r"^(?:authored|written|submitted) by\s+(?P<author>.{2,60}?)\s+via\s+(?P<source>.{2,80}?)"

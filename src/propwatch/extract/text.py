@@ -144,7 +144,8 @@ def _trim_tail(units: list[Unit], kinds: list[Kind], kept: list[int]) -> _Tail:
         person = P.PERSON.match(unit.text)
         bio = P.BIO.match(unit.text) if kind is Kind.BODY and tail.bio is None else None
         if kind is Kind.SHORT and (person or not unit.text.endswith(TERMINAL)):
-            tail.author = tail.author or (unit.text if person else None)
+            if person and tail.author and unit.text in tail.author:
+                tail.author = unit.text  # the name line above its bio box
         elif bio:
             tail.bio = unit.text
             tail.author = bio["name"]
