@@ -50,3 +50,13 @@ def test_meta_published_not_a_date_is_dropped() -> None:
 def test_bio_outlet() -> None:
     assert bio_outlet("He is a contributor at the GlobalCIR website.") == "GlobalCIR"
     assert bio_outlet(None) is None
+
+
+def test_a_closing_name_line_without_bio_is_no_author() -> None:
+    art = only(extract(text_doc(f"A title\n\n{BODY}\n\n{BODY}\n\nTrending Stories\n")))
+    assert art.author is None and "Trending" not in art.text
+
+
+def test_copyright_high_on_the_page_is_a_photo_credit() -> None:
+    raw = f"A title\n\n© 2020 AFP\n\n{BODY}\n\n{BODY}\n\n{BODY}\n\n{BODY}\n"
+    assert only(extract(text_doc(raw))).outlet is None
