@@ -20,19 +20,24 @@ def main() -> None:
     parser.add_argument("png", type=Path)
     parser.add_argument("--article", type=int, default=None,
                         help="screenshot the N-th article section (0-based) instead of the top")
-    parser.add_argument("--click", action="store_true", help="click the first highlight first")
+    parser.add_argument("--click", action="store_true", help="click a highlight first")
+    parser.add_argument("--click-mark", type=int, default=0, help="which highlight to click")
+    parser.add_argument("--height", type=int, default=1400, help="viewport height")
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 1400})
+        page = browser.new_page(viewport={"width": 1200, "height": args.height})
         page.goto(args.report.resolve().as_uri())
         if args.article is None:
             page.screenshot(path=str(args.png))
         else:
             section = page.locator("section[id^='a-']").nth(args.article)
             if args.click and section.locator("mark").count():
-                section.locator("mark").first.click()
-            section.screenshot(path=str(args.png))
+                section.locator("mark").nth(args.click_mark).click()
+                page.evaluate("window.scrollBy(0, -16)")
+                page.screenshot(path=str(args.png))  # the viewport, with the explanation panel
+            else:
+                section.screenshot(path=str(args.png))
         browser.close()
     print(f"wrote {args.png}")
 
