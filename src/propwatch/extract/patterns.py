@@ -41,7 +41,7 @@ SHORT_CHROME = re.compile(
     r"|^(?:related|read (?:more|also)|see also|watch|listen|more)\s*:|(?:to|in) your inbox"
     r"|^mehr zum thema|lesen sie (?:auch|mehr)|weiterlesen|^(?:à )?lire aussi|^le[ae] también"
     r"|^leia também|читайте также|читать далее|подпис\w+ на|abonnieren sie|abonnez-vous"
-    r"|suscríbete|inscreva-se"
+    r"|suscríbete|inscreva-se|^placeholder while|articles? actions? load"
     r"|^\S+(?: \S+)? (?:says|said|wrote|replied|commented):$"
     r"|^(?:posted|submitted|published) by\b|^region:|^theme:|^categor(?:y|ies):|^topics?:"
     r"|^tags?:|^posted in\b|^filed under)",
