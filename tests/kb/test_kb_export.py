@@ -37,3 +37,18 @@ def test_export_and_report_show_claims_with_matches(
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="https://euvsdisinfo.eu/report/white-helmets-staged-chemical-attacks/"' in html
+
+
+def test_report_links_only_web_urls(store: SqliteStore, tmp_path: Path) -> None:
+    review = tmp_path / "cr.json"
+    review.write_text(json.dumps({
+        "@type": "ClaimReview", "url": "javascript:alert(1)",
+        "claimReviewed": "The moon landing was filmed in a studio in Nevada",
+        "author": {"name": "Checker"},
+    }), encoding="utf-8")
+    import_kb(store, "claimreview", review)
+    add_article(store, "The moon landing was secretly filmed in a Nevada studio, he claimed.")
+    match_new_claims(store)
+    html = render(store)
+    assert "The moon landing was filmed" in html
+    assert "javascript:alert" not in html

@@ -15,6 +15,11 @@ def report_view(store: SqliteStore, max_claims: int = 12) -> dict[str, Any]:
     """
     by_article: dict[str, Any] = {}
     for article_id, claims in claims_by_article(store).items():
+        for claim in claims:
+            for match in claim["matches"]:
+                url = match["url"] or ""
+                # only web links are links: a "javascript:" URL from an import must not run
+                match["url"] = url if url.startswith(("https://", "http://")) else None
         ranked = sorted(claims, key=lambda c: (
             not any(m["verdict"] == "confirmed" for m in c["matches"]),
             not c["matches"], -c["score"]))
