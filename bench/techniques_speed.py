@@ -22,13 +22,13 @@ def articles(n: int, words: int = 800) -> list[str]:
     texts: list[str] = []
     files = sorted(PTC.glob("article*.txt")) if PTC.is_dir() else []
     for f in files[:n]:
-        toks = f.read_text(encoding="utf-8").split(" ")
+        toks = f.read_text(encoding="utf-8").split()
         while len(toks) < words:
             toks = toks + toks
         texts.append(" ".join(toks[:words]))
     filler = "The minister said on Monday that the shocking plan would destroy the nation. "
     while len(texts) < n:
-        texts.append(" ".join((filler * 80).split(" ")[:words]))
+        texts.append(" ".join((filler * 80).split()[:words]))
     return texts
 
 

@@ -144,6 +144,11 @@ def test_shipped_model_finds_obvious_loaded_language() -> None:
     assert all(0 <= s.start < s.end <= len(text) for s in spans)
     labels = {s.label for s in spans}
     assert labels & {"Loaded_Language", "Name_Calling,Labeling", "Flag-Waving"}
+    # Results do not depend on what else is tagged in the same call.
+    together = tagger.analyse([LONG, text, "Short other text."])[1].techniques
+    assert [(s.start, s.end, s.label) for s in together] == [
+        (s.start, s.end, s.label) for s in spans
+    ]
     size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir())
     assert size < 40 * 1024 * 1024
 
