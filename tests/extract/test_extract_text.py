@@ -203,3 +203,13 @@ def test_markdown_heading_as_title() -> None:
     assert art.title == "Bridge repair approved"
     assert art.text.startswith("Bridge repair approved\n\n")
     assert_maps_back(raw, art)
+
+
+def test_short_sentences_with_chrome_words_are_body() -> None:
+    for sentence in (
+        "The copyright lawsuit was dismissed.",
+        "Donors donate millions to the campaign.",
+        "The newsletter was leaked to reporters.",
+        "Girl Scouts sold cookies outside the ministry.",
+    ):
+        assert kind(sentence) is not Kind.CHROME, sentence

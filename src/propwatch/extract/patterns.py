@@ -29,13 +29,17 @@ END_MARKER = re.compile(
 
 # Short lines (up to about 15 words) containing these phrases are chrome.
 SHORT_CHROME = re.compile(
-    r"(?:^|\b)(?:share (?:this|on|via)|tweet this|sign up\b|newsletter|donate\b|make a donation"
-    r"|your donations?"
+    r"(?:^|\b)(?:share (?:this|on|via)|tweet this|sign up\b|our newsletter|^newsletters?\b"
+    r"|newsletters? (?:sign-?up|subscri)|(?:get|receive|join) (?:the|our) .{0,30}newsletter"
+    r"|donate (?:now|today|here|to (?:us|our))|^donate\b|make a donation|your donations?"
     r"|support (?:us|our|independent|\w+ journalism)|become a (?:member|patron|subscriber)"
     r"|follow us|click here|tap here|subscribe (?:to|now|for|today|here)|subscribe$"
     r"|listen to (?:this|the) article|you can now listen|advertisement|sponsored content"
-    r"|cookies?\b|privacy policy|terms of (?:use|service)|all rights reserved|copyright|©"
-    r"|skip to\b|back to top|load more|show more|read more|view all|comments? on\b"
+    r"|cookie (?:policy|settings|preferences|consent)|(?:use|uses|accept) (?:all )?cookies"
+    r"|privacy policy|terms of (?:use|service)|all rights reserved|^copyright\b|©"
+    r"|copyright \(?(?:c\)|\d{4})|skip to\b|back to top|load more|show more|read more|view all"
+    r"|comments? on (?:this|our|the article|facebook)"
+    r"|on our (?:facebook|telegram|vk) (?:page|channel)"
     r"|min(?:ute)? read|reading time|patreon|paypal|in-depth report|articles by"
     r"|watch(?: the)? video|download (?:the|our) app|get the .{0,30}app|continue reading"
     r"|^(?:related|read (?:more|also)|see also|watch|listen|more)\s*:|(?:to|in) your inbox"
