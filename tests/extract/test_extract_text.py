@@ -213,3 +213,9 @@ def test_short_sentences_with_chrome_words_are_body() -> None:
         "Girl Scouts sold cookies outside the ministry.",
     ):
         assert kind(sentence) is not Kind.CHROME, sentence
+
+
+def test_sentences_that_mention_photos_or_agencies_are_body() -> None:
+    assert kind("Video footage showed the convoy crossing the border at night.") is Kind.BODY
+    assert kind("The ministry confirmed the figures via Reuters on Monday.") is Kind.BODY
+    assert kind("Minister Halvek in Dravo / AFP") is Kind.CAPTION

@@ -120,10 +120,11 @@ COUNTER = re.compile(
 
 CAPTION = re.compile(
     r"\((?:c|l|r|l-r|r-l|left|right|centre|center|file(?: photo)?|pictured|above|below)\)"
-    r"|^(?:photo|image|picture|pictured|credit|file photo|illustration|screenshot|video)\b\s*:?"
+    r"|^(?:photo|image|picture|pictured|credit|file photo|illustration|screenshot|video)\s*:"
     r"|(?:photo|image|picture) (?:by|credit|courtesy)|getty images|\.\s*file (?:photo|image)$"
-    r"|\((?:photo|image|picture|credit|source|file)\b[^)]*\)$|(?:via|/|©)\s*(?:afp|reuters|"
-    r"ap|sputnik|tass|epa|wikimedia|shutterstock|getty)\b",
+    r"|\((?:photo|image|picture|credit|source|file)\b[^)]*\)$"
+    r"|(?:/|©)\s*(?:afp|reuters|ap|sputnik|tass|epa|wikimedia|shutterstock|getty)\b"
+    r"|\bvia (?:afp|reuters|ap|sputnik|tass|epa|wikimedia|shutterstock|getty)\)?$",
     _I,
 )
 
