@@ -86,3 +86,15 @@ def test_unknown_match_id(kb_store: SqliteStore) -> None:
 def test_no_knowledge_base_no_work(store: SqliteStore) -> None:
     add_article(store)
     assert match_new_claims(store).matches == 0
+
+
+def test_new_known_claims_are_matched_against_old_claims(
+    store: SqliteStore, fixtures: Path
+) -> None:
+    import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
+    aid = add_article(store)
+    match_new_claims(store)
+    assert claims_by_article(store)[aid][2]["matches"] == []  # no 5G debunk known yet
+    import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
+    assert match_new_claims(store).claims == 3
+    assert claims_by_article(store)[aid][2]["matches"][0]["id"] == FIVE_G

@@ -78,6 +78,8 @@ def import_kb(store: SqliteStore, kind: str, path: Path) -> ImportSummary:
         seen[item.id] = len(rows)
         rows.append((item, group_key(item.text), aliases.canonicalise(item.text)))
     counts = tables.upsert(rows)
+    if counts.added or counts.updated:
+        tables.forget_match_runs()  # the next match run looks at every claim again
     summary.added, summary.updated = counts.added, counts.updated
     summary.unchanged = counts.unchanged
     summary.total = tables.count()
@@ -93,7 +95,8 @@ def add_alias(store: SqliteStore, canonical: str, aliases: list[str]) -> int:
         raise ConfigError("give a canonical name and at least one alias")
     tables = KbTables(store.conn)
     added = tables.add_aliases(canonical.strip(), names)
-    refresh_aliases(tables)
+    if refresh_aliases(tables):
+        tables.forget_match_runs()
     return added
 
 

@@ -33,7 +33,9 @@ def match_new_claims(
 ) -> MatchSummary:
     """Match claims that were never matched (all claims with ``rematch``).
 
-    Reviewed matches (confirmed or rejected) are never removed or re-scored away.
+    Importing known claims or adding aliases makes every claim "never matched" again, so
+    old articles meet new debunks.  Reviewed matches (confirmed or rejected) are never
+    removed or re-scored away.
     """
     t0 = time.perf_counter()
     tables = KbTables(store.conn)

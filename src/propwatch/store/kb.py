@@ -329,6 +329,10 @@ class KbTables:
             key,
         )
 
+    def forget_match_runs(self) -> int:
+        """Mark every claim as not yet matched (after the knowledge base changed)."""
+        return self.conn.execute("DELETE FROM claim_match_runs").rowcount
+
     def begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
 
