@@ -123,3 +123,12 @@ def test_scroll_page_with_the_byline_above_the_headline() -> None:
     assert isinstance(parts, list)
     assert [p.title for p in parts] == [f"Headline number {k} about the border" for k in (1, 2, 3)]
     assert [p.author for p in parts] == ["Author A. Writer", "Author B. Writer", "Author C. Writer"]
+
+
+def test_subheadings_after_repeated_image_lines_do_not_split() -> None:
+    raw = "Long read about the border\n\n" + "".join(
+        f"{BODY}\n\nClick to enlarge\n\nPart {name}\n\n{BODY}\n\n{BODY}\n\n"
+        for name in ("one", "two", "three")
+    )
+    parts = extract(text_doc(raw))
+    assert isinstance(parts, list) and len(parts) == 1

@@ -157,7 +157,8 @@ def _marker_heads(
         for i in marks:
             title = title_before(units, plain, i)
             title = title if title is not None else _title_after(units, kinds, plain, i)
-            if title is not None and _after_article(units, kinds, title):
+            headline = title is not None and units[title].words >= 5  # not a subheading
+            if headline and title is not None and _after_article(units, kinds, title):
                 heads.append((title, [i]))
         heads = sorted(dict(heads).items())
         enough = len(heads) >= max(2, len(marks) - 1) and len(heads) > len(best)
