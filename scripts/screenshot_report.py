@@ -34,6 +34,7 @@ def main() -> None:
             section = page.locator("section[id^='a-']").nth(args.article)
             if args.click and section.locator("mark").count():
                 section.locator("mark").nth(args.click_mark).click()
+                section.evaluate("e => e.scrollIntoView()")
                 page.evaluate("window.scrollBy(0, -16)")
                 page.screenshot(path=str(args.png))  # the viewport, with the explanation panel
             else:

@@ -110,7 +110,6 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "skips": store.skips(),
         "reuse": reuse_view(store),
         "claims": claims_view(store),
-        "extra": {},  # republication clusters and claim matches add theirs here
     }
 
 
