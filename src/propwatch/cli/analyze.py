@@ -11,13 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from propwatch.batch import Options, RunSummary, analyze
 from propwatch.cli._group import main
+from propwatch.cli._options import db_option
 from propwatch.errors import PropwatchError
 from propwatch.report.html import write_report
 from propwatch.store import SqliteStore, open_store
 
-DB_OPTION = click.option(
-    "--db", default="propwatch.db", show_default=True, type=click.Path(dir_okay=False),
-    help="SQLite database file; created if missing, added to if present.",
+DB_OPTION = db_option(
+    must_exist=False, help="SQLite database file; created if missing, added to if present."
 )
 
 

@@ -8,17 +8,16 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.cli._options import db_option
 from propwatch.errors import PropwatchError
 from propwatch.kb import list_claims, match_new_claims, set_verdict
 from propwatch.store import open_store
 
-DB = click.option("--db", default="propwatch.db", show_default=True,
-                  type=click.Path(dir_okay=False, exists=True), help="Database written by analyze.")
+DB = db_option()
 
 
 @main.group("claims", invoke_without_command=True)
-@click.option("--db", default="propwatch.db", show_default=True,
-              type=click.Path(dir_okay=False), help="Database written by analyze.")
+@db_option(must_exist=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--matched", is_flag=True, help="Only claims with a match to a known claim.")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.cli._options import MODEL_DIR_OPTION
 from propwatch.errors import PropwatchError
 
 
@@ -26,13 +27,7 @@ def eval_() -> None:
     show_default=True,
     help="Score only one part of the seeded split used in training (seed 13).",
 )
-@click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Model directory (default: the shipped model).",
-)
+@MODEL_DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_ptc(directory: Path, split: str, model_dir: Path | None, as_json: bool) -> None:
     """Technique tagger on a PTC directory: SI, TC (on gold spans) and FLC P/R/F1,

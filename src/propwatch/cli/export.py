@@ -7,13 +7,13 @@ from typing import IO
 import click
 
 from propwatch.cli._group import main
+from propwatch.cli._options import db_option
 from propwatch.report.export import FORMATS, export
 from propwatch.store import open_store
 
 
 @main.command("export")
-@click.option("--db", default="propwatch.db", show_default=True,
-              type=click.Path(dir_okay=False, exists=True), help="Database written by analyze.")
+@db_option()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True,
               help="jsonl: one JSON object per article with text and all annotations "
                    "(character offsets into 'text'); csv: one flat row per article.")

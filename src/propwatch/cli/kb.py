@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.cli._options import db_option
 from propwatch.errors import PropwatchError
 from propwatch.kb import add_alias, import_kb, list_aliases
 from propwatch.store import open_store
 
-DB = click.option("--db", default="propwatch.db", show_default=True,
-                  type=click.Path(dir_okay=False), help="SQLite database file.")
+DB = db_option(must_exist=False, help="SQLite database file.")
 
 
 @main.group("kb")

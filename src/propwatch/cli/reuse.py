@@ -8,14 +8,14 @@ from pathlib import PurePath
 import click
 
 from propwatch.cli._group import main
+from propwatch.cli._options import db_option
 from propwatch.reuse import refresh, to_json
 from propwatch.store import open_store
 from propwatch.store.reuse import ArticleMeta
 
 
 @main.command("reuse")
-@click.option("--db", default="propwatch.db", show_default=True,
-              type=click.Path(dir_okay=False, exists=True), help="Database written by analyze.")
+@db_option()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for programs.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,

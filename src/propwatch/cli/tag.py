@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
+from propwatch.cli._options import MODEL_DIR_OPTION
 from propwatch.errors import PropwatchError
 
 
@@ -22,13 +23,7 @@ from propwatch.errors import PropwatchError
     help="semeval: ID<TAB>TECHNIQUE<TAB>START<TAB>END per span; jsonl: one object "
     "per file with spans and scores.",
 )
-@click.option(
-    "--model",
-    "model_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=None,
-    help="Model directory (default: the shipped model).",
-)
+@MODEL_DIR_OPTION
 def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None) -> None:
     """Tag propaganda techniques in FILE_OR_DIR... (directories: their *.txt files).
 
