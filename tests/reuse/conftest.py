@@ -63,6 +63,16 @@ def store(tmp_path: Path) -> SqliteStore:
 @pytest.fixture
 def add(store: SqliteStore) -> Add:
     """add(text, outlet=..., published=..., ...) stores an article and returns its id."""
+    return adder(store)
+
+
+@pytest.fixture
+def make_add() -> Callable[[SqliteStore], Add]:
+    """make_add(store): an ``add`` for another store."""
+    return adder
+
+
+def adder(store: SqliteStore) -> Add:
     count = [0]
 
     def _add(text: str, **meta: str | None) -> str:

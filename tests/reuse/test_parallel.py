@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 import propwatch.reuse as reuse
-from propwatch.model import Article, RawDocument, article_id
 from propwatch.store import SqliteStore, open_store
 
 update_module = importlib.import_module("propwatch.reuse.update")
@@ -32,14 +31,14 @@ def _pairs(store: SqliteStore) -> set[tuple[str, str, str]]:
 
 def test_worker_processes_match_in_process(
     store: SqliteStore, add: Add, story: Story, tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, make_add: Callable[[SqliteStore], Add],
 ) -> None:
     _corpus(add, story)
     reuse.update(store, reuse.Settings(workers=1))
     expected = _pairs(store)
     assert len(expected) == 6 * 3
     other = open_store(tmp_path_factory.mktemp("parallel") / "p.db")
-    _corpus(_adder(other), story)
+    _corpus(make_add(other), story)
     monkeypatch.setattr(update_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(update_module, "CONFIRM_PARALLEL_FROM", 1)
     pools: list[int] = []
@@ -51,15 +50,3 @@ def test_worker_processes_match_in_process(
     assert _pairs(other) == expected  # same ids: same texts and sources
     other.close()
 
-
-def _adder(store: SqliteStore) -> Add:
-    count = [0]
-
-    def _add(text: str, **meta: str | None) -> str:
-        count[0] += 1
-        doc = RawDocument(source=f"doc{count[0]}.txt", text=text, content_type="text")
-        aid = article_id(doc.content_hash, 1)
-        store.save_articles(doc, [Article(id=aid, source=doc.source, part=1, text=text, **meta)])
-        return aid
-
-    return _add
