@@ -32,6 +32,10 @@ class Encoding:
     offsets: NDArray[np.int64]  # (n, 2) character [start, end) per token
 
 
+#: Special tokens of the encoders we use: BERT word pieces, then RoBERTa/MPNet style.
+SPECIALS = (("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>"))
+
+
 class WordPieces:
     """A ``tokenizers`` fast tokenizer with truncation, padding and specials switched off."""
 
@@ -42,12 +46,13 @@ class WordPieces:
         tok.no_truncation()
         tok.no_padding()
         self.tok = tok
-        cls_id = tok.token_to_id("[CLS]")
-        sep_id = tok.token_to_id("[SEP]")
-        pad_id = tok.token_to_id("[PAD]")
-        if cls_id is None or sep_id is None or pad_id is None:
-            raise ValueError(f"{tokenizer_json}: not a BERT word-piece tokenizer")
-        self.cls_id, self.sep_id, self.pad_id = cls_id, sep_id, pad_id
+        for names in SPECIALS:
+            cls_id, sep_id, pad_id = (tok.token_to_id(n) for n in names)
+            if cls_id is not None and sep_id is not None and pad_id is not None:
+                self.cls_id, self.sep_id, self.pad_id = cls_id, sep_id, pad_id
+                break
+        else:
+            raise ValueError(f"{tokenizer_json}: no [CLS]/[SEP]/[PAD] or <s>/</s>/<pad> tokens")
 
     def encode(self, text: str) -> Encoding:
         enc = self.tok.encode(text, add_special_tokens=False)

@@ -44,6 +44,16 @@ class PtcArticle:
     text: str
     spans: list[Span] = field(default_factory=list)  # label = technique name
     path: Path | None = None
+    labelled: bool = True  # False: extra text whose only targets come from a teacher
+
+
+def load_unlabelled(folder: Path | str) -> list[PtcArticle]:
+    """Plain ``*.txt`` articles without labels (material for distillation)."""
+    folder = Path(folder)
+    paths = sorted(folder.glob("*.txt"))
+    if not paths:
+        raise InputError(str(folder), "no .txt articles found")
+    return [PtcArticle(f"u-{p.stem}", read_text(p), [], p, labelled=False) for p in paths]
 
 
 def parse_tc_labels(path: Path, text_len: int | None = None) -> list[tuple[str, Span]]:

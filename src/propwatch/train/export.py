@@ -17,7 +17,7 @@ from typing import Any
 
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.ptc import load_ptc, split_ids
-from propwatch.train.techniques import make_model, require_train_extra
+from propwatch.train.techniques import load_checkpoint, require_train_extra
 
 
 def export_onnx(checkpoint: Path, onnx_path: Path, quantize: bool = True) -> dict[str, Any]:
@@ -26,10 +26,7 @@ def export_onnx(checkpoint: Path, onnx_path: Path, quantize: bool = True) -> dic
     import torch
 
     state = torch.load(checkpoint, weights_only=False, map_location="cpu")
-    base = Path(state["base"])
-    model = make_model(base)
-    model.load_state_dict(state["model"])
-    model.eval()
+    model, base = load_checkpoint(checkpoint)
 
     class Wrapper(torch.nn.Module):
         def __init__(self) -> None:
@@ -105,7 +102,6 @@ def build_model_dir(
     """Export, tune thresholds on the validation split with the exported graph, evaluate on
     the test split, and write ``out_dir``.  Returns the figures."""
     require_train_extra()
-    import torch
 
     from propwatch.techniques.tagger import Tagger
     from propwatch.techniques.tune import evaluate, tune
@@ -114,9 +110,7 @@ def build_model_dir(
     out_dir.mkdir(parents=True, exist_ok=True)
     info = export_onnx(checkpoint, out_dir / "model.onnx", quantize=quantize)
     shutil.copy(Path(info["base"]) / "tokenizer.json", out_dir / "tokenizer.json")
-    state = torch.load(checkpoint, weights_only=False, map_location="cpu")
-    model = make_model(Path(info["base"]))
-    model.load_state_dict(state["model"])
+    model, _ = load_checkpoint(checkpoint)
     base_cfg = decode_config_of(model)
     arts = load_ptc(data)
     split = split_ids([a.id for a in arts], seed=seed)

