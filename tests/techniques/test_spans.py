@@ -40,3 +40,15 @@ def test_decode_of_subword_tokens_gives_whole_words() -> None:
     probs = np.array([0.1, 0.9, 0.1, 0.1])
     spans = decode(text, offsets, probs, 0.5, "Loaded_Language")
     assert [(s.start, s.end) for s in spans] == [(0, 12)]
+
+
+def test_a_confident_token_extends_over_less_certain_neighbours() -> None:
+    text = "aa bb cc dd ee ff"
+    offsets = np.array([[0, 2], [3, 5], [6, 8], [9, 11], [12, 14], [15, 17]])
+    probs = np.array([0.3, 0.4, 0.8, 0.35, 0.1, 0.4])
+    assert runs(text, offsets, probs, 0.7, max_gap=0) == [(2, 3)]
+    # With a low threshold of 0.3, "cc" seeds a span over "aa bb cc dd"; "ff" has no seed.
+    assert runs(text, offsets, probs, 0.7, max_gap=0, low=0.3) == [(0, 4)]
+    spans = decode(text, offsets, probs, 0.7, "Doubt", max_gap=0, low=0.3)
+    assert [(s.start, s.end) for s in spans] == [(0, 11)]
+    assert runs(text, offsets, probs * 0.5, 0.7, max_gap=0, low=0.1) == []

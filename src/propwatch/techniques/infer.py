@@ -120,8 +120,11 @@ class DecodeConfig:
     """Everything after the encoder: thresholds, decoding mode and the span classifier."""
 
     thresholds: list[float] = field(default_factory=lambda: [0.5] * N_TECH)
+    lows: list[float] | None = None  # hysteresis: spans extend over tokens >= low
     si_threshold: float = 0.5
+    si_low: float | None = None
     flc_threshold: float = 0.5  # SI threshold used for technique spans in "si+tc" mode
+    flc_low: float | None = None
     mode: str = "token"  # "token": per-technique token runs; "si+tc": SI runs, then classify
     sources: list[str] | None = None  # "hybrid" mode: "token" or "si+tc" per technique
     max_gap: int = 1
@@ -132,7 +135,10 @@ class DecodeConfig:
     def to_json(self) -> dict[str, Any]:
         return {
             "thresholds": dict(zip(TECHNIQUES, self.thresholds, strict=True)),
+            "lows": None if self.lows is None else dict(zip(TECHNIQUES, self.lows, strict=True)),
             "si_threshold": self.si_threshold,
+            "si_low": self.si_low,
+            "flc_low": self.flc_low,
             "flc_threshold": self.flc_threshold,
             "mode": self.mode,
             "sources": self.sources,
@@ -145,9 +151,13 @@ class DecodeConfig:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> DecodeConfig:
         th = d["thresholds"]
+        lows = d.get("lows")
         return cls(
             thresholds=[float(th[t]) for t in TECHNIQUES],
+            lows=None if lows is None else [float(lows[t]) for t in TECHNIQUES],
             si_threshold=float(d["si_threshold"]),
+            si_low=None if d.get("si_low") is None else float(d["si_low"]),
+            flc_low=None if d.get("flc_low") is None else float(d["flc_low"]),
             flc_threshold=float(d.get("flc_threshold", d["si_threshold"])),
             mode=str(d["mode"]),
             sources=None if d.get("sources") is None else [str(x) for x in d["sources"]],
@@ -205,6 +215,7 @@ def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
         PROPAGANDA,
         cfg.max_gap,
         breaks=out.breaks_in(text),
+        low=cfg.si_low,
     )
 
 
@@ -217,6 +228,7 @@ def _token_mode_spans(text: str, out: TokenOutput, cfg: DecodeConfig, k: int) ->
         TECHNIQUES[k],
         cfg.max_gap,
         breaks=out.breaks_in(text),
+        low=None if cfg.lows is None else cfg.lows[k],
     )
 
 
@@ -229,6 +241,7 @@ def _si_tc_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
         PROPAGANDA,
         cfg.max_gap,
         breaks=out.breaks_in(text),
+        low=cfg.flc_low,
     )
     spans: list[Span] = []
     if si:

@@ -1,9 +1,11 @@
 """Token decisions -> clean character spans.
 
-A span is a run of consecutive tokens whose probability reaches the technique's threshold.
-Runs may bridge a short dip (``max_gap`` tokens) but never a line break; the span is then
-widened to whole words and trimmed of surrounding whitespace, so it never starts or ends
-inside a word.
+Decoding is hysteresis thresholding: a span is a run of consecutive tokens whose probability
+reaches a *low* threshold and that holds at least one token reaching the technique's (high)
+threshold. A confident token seeds the span and its less certain neighbours extend it, which
+gives whole phrases instead of fragments. Runs may bridge a short dip (``max_gap`` tokens) but
+never a line break; the span is then widened to whole words and trimmed of surrounding
+whitespace, so it never starts or ends inside a word.
 """
 
 from __future__ import annotations
@@ -48,11 +50,14 @@ def runs(
     threshold: float,
     max_gap: int = 1,
     breaks: NDArray[np.bool_] | None = None,
+    low: float | None = None,
 ) -> list[tuple[int, int]]:
-    """Token runs ``[i, j)`` with ``probs >= threshold``, bridging gaps of <= max_gap tokens
-    whose probability is at least half the threshold, but never across a newline."""
-    on = probs >= threshold
-    if not on.any():
+    """Token runs ``[i, j)`` with ``probs >= low`` holding a token with ``probs >= threshold``,
+    bridging gaps of <= max_gap tokens whose probability is at least half of ``low``, but never
+    across a newline.  ``low`` defaults to ``threshold`` (plain thresholding)."""
+    low = threshold if low is None else min(low, threshold)
+    on = probs >= low
+    if not (probs >= threshold).any():
         return []
     brk = line_breaks(text, offsets) if breaks is None else breaks
     prev = np.concatenate([[False], on[:-1]])
@@ -60,7 +65,7 @@ def runs(
     nxt_brk = np.concatenate([brk[1:], [False]])
     starts = np.flatnonzero(on & (~prev | brk))
     ends = np.flatnonzero(on & (~nxt | nxt_brk)) + 1
-    half = probs >= threshold / 2
+    half = probs >= low / 2
     out: list[tuple[int, int]] = []
     i, j = int(starts[0]), int(ends[0])
     for s, e in zip(starts[1:].tolist(), ends[1:].tolist(), strict=True):
@@ -70,7 +75,7 @@ def runs(
             out.append((i, j))
             i, j = s, e
     out.append((i, j))
-    return out
+    return [(i, j) for i, j in out if probs[i:j].max() >= threshold]
 
 
 def decode(
@@ -82,10 +87,12 @@ def decode(
     max_gap: int = 1,
     min_chars: int = 2,
     breaks: NDArray[np.bool_] | None = None,
+    low: float | None = None,
 ) -> list[Span]:
-    """Spans of one label from per-token probabilities (score = mean probability of the run)."""
+    """Spans of one label from per-token probabilities (score = mean probability of the run);
+    ``low`` is the hysteresis threshold of :func:`runs`."""
     out: list[Span] = []
-    for i, j in runs(text, offsets, probs, threshold, max_gap, breaks):
+    for i, j in runs(text, offsets, probs, threshold, max_gap, breaks, low):
         start, end = snap_to_words(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
         if end - start < min_chars or not any(_is_word(c) for c in text[start:end]):
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from propwatch.model import Span
+from propwatch.techniques.align import ANY
 from propwatch.techniques.infer import (
     DecodeConfig,
     TokenOutput,
@@ -16,7 +18,7 @@ from propwatch.techniques.infer import (
     si_spans,
     technique_spans,
 )
-from propwatch.techniques.labels import TECHNIQUES
+from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
 from propwatch.techniques.scorer import SpanT, span_scores, tc_scores
 from propwatch.techniques.spans import decode
 
@@ -69,81 +71,84 @@ def tune(
     base: DecodeConfig,
     min_support: int = 8,
 ) -> tuple[DecodeConfig, dict[str, Any]]:
-    """Pick max_gap, the SI threshold, per-technique thresholds and the decoding mode that
-    maximise F1 on the given (validation) articles."""
+    """Pick max_gap, the SI thresholds, per-technique thresholds and the decoding mode that
+    maximise F1 on the given (validation) articles.  Each threshold comes as a pair: the high
+    one a span must reach somewhere and the low one it extends over (hysteresis)."""
     g = {a: _triples(gold[a]) for a in texts}
-    ids = list(texts)
+    ids = [a for a in texts if len(outs[a].enc.ids)]
 
-    def si_f1(thr: float, gap: int) -> float:
+    def f1(col: int, label: str, high: float, low: float, gap: int) -> float:
         pred = {
             a: _triples(
                 decode(
                     texts[a],
                     outs[a].enc.offsets,
-                    outs[a].probs[:, -1],
-                    thr,
-                    "p",
+                    outs[a].probs[:, col],
+                    high,
+                    label,
                     gap,
                     breaks=outs[a].breaks_in(texts[a]),
+                    low=low,
                 )
             )
             for a in ids
-            if len(outs[a].enc.ids)
         }
-        return span_scores(pred, g)[0].f1
+        if label == PROPAGANDA:
+            return span_scores(pred, g)[0].f1
+        gk = {a: [t for t in g[a] if t[2] == label] for a in texts}
+        return span_scores(pred, gk, [label])[0].f1
 
-    best = (-1.0, 0.5, 1)
-    for gap in (0, 1, 2):
-        for thr in GRID:
-            f = si_f1(thr, gap)
-            if f > best[0]:
-                best = (f, thr, gap)
-    _, si_thr, gap = best
-    thresholds = []
-    token_f1: list[float] = []
-    for k, tech in enumerate(TECHNIQUES):
-        gk = {a: [t for t in g[a] if t[2] == tech] for a in ids}
-        best_k = (-1.0, 0.5)
-        for thr in GRID:
-            pred = {
-                a: _triples(
-                    decode(
-                        texts[a],
-                        outs[a].enc.offsets,
-                        outs[a].probs[:, k],
-                        thr,
-                        tech,
-                        gap,
-                        breaks=outs[a].breaks_in(texts[a]),
-                    )
-                )
-                for a in ids
-                if len(outs[a].enc.ids)
-            }
-            f = span_scores(pred, gk, [tech])[0].f1
-            if f > best_k[0]:
-                best_k = (f, thr)
-        thresholds.append(best_k[1])
-        token_f1.append(best_k[0])
-    # Techniques with too few validation spans get the median threshold of the others and
+    def best_pair(col: int, label: str, gap: int) -> tuple[float, float, float]:
+        """(F1, high, low): the best plain threshold, then lower ``low`` values under it."""
+        f, high = max((f1(col, label, t, t, gap), t) for t in GRID)
+        best = (f, high, high)
+        for h in GRID:
+            if h < high:
+                continue
+            for lo in GRID:
+                if lo < h:
+                    cand = f1(col, label, h, lo, gap)
+                    if cand > best[0]:
+                        best = (cand, h, lo)
+        return best
+
+    si_f1, si_thr, si_low, gap = -1.0, 0.5, 0.5, 1
+    for gp in (0, 1, 2):
+        f, h, lo = best_pair(ANY, PROPAGANDA, gp)
+        if f > si_f1:
+            si_f1, si_thr, si_low, gap = f, h, lo, gp
+    pairs = [best_pair(k, tech, gap) for k, tech in enumerate(TECHNIQUES)]
+    thresholds = [h for _, h, _ in pairs]
+    lows = [lo for _, _, lo in pairs]
+    token_f1 = [f for f, _, _ in pairs]
+    # Techniques with too few validation spans get the median thresholds of the others and
     # the span classifier as their source: a threshold tuned on 1-5 spans is noise.
     support = [sum(1 for a in ids for t in g[a] if t[2] == tech) for tech in TECHNIQUES]
-    solid = [thr for thr, n in zip(thresholds, support, strict=True) if n >= min_support]
+    solid = [k for k, n in enumerate(support) if n >= min_support]
     if solid:
-        fallback = float(np.median(solid))
-        thresholds = [
-            thr if n >= min_support else fallback
-            for thr, n in zip(thresholds, support, strict=True)
-        ]
-        token_f1 = [f if n >= min_support else -1.0 for f, n in zip(token_f1, support, strict=True)]
-    token_cfg = replace(base, thresholds=thresholds, si_threshold=si_thr, max_gap=gap, mode="token")
+        fb_high = float(np.median([thresholds[k] for k in solid]))
+        fb_low = float(np.median([lows[k] for k in solid]))
+        for k, n in enumerate(support):
+            if n < min_support:
+                thresholds[k], lows[k], token_f1[k] = fb_high, min(fb_low, fb_high), -1.0
+    token_cfg = replace(
+        base,
+        thresholds=thresholds,
+        lows=lows,
+        si_threshold=si_thr,
+        si_low=si_low,
+        max_gap=gap,
+        mode="token",
+    )
     token_flc = evaluate(texts, outs, gold, token_cfg)["flc"].f1
     cands: list[tuple[float, DecodeConfig]] = [(token_flc, token_cfg)]
     if base.span_w is not None:
         best_sitc: tuple[float, DecodeConfig, dict[str, Any]] | None = None
-        for multi in (1.01, 0.5, 0.35):
-            for thr in GRID:
-                c = replace(token_cfg, mode="si+tc", flc_threshold=thr, tc_multi=multi)
+        for multi, thr, low in itertools.product((1.01, 0.5, 0.35), GRID, GRID[::2]):
+            if low <= thr:
+                c = replace(
+                    token_cfg, mode="si+tc", flc_threshold=thr, flc_low=low, tc_multi=multi
+                )
                 flc = {a: _triples(technique_spans(texts[a], outs[a], c)) for a in ids}
                 overall, per = span_scores(flc, g, TECHNIQUES)
                 cands.append((overall.f1, c))
@@ -160,5 +165,10 @@ def tune(
             cands.append((span_scores(flc, g, TECHNIQUES)[0].f1, hyb))
     cands.sort(key=lambda x: -x[0])
     chosen = cands[0][1]
-    info = {"token_flc_f1": token_flc, "chosen_flc_f1": cands[0][0], "mode": chosen.mode}
+    info = {
+        "si_f1": si_f1,
+        "token_flc_f1": token_flc,
+        "chosen_flc_f1": cands[0][0],
+        "mode": chosen.mode,
+    }
     return chosen, info
