@@ -23,6 +23,7 @@ from propwatch.techniques.align import (
     window_starts,
 )
 from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
+from propwatch.techniques.lexical import LexicalClassifier
 from propwatch.techniques.spans import decode, line_breaks
 
 #: (input_ids (b, L), attention_mask (b, L)) -> (logits (b, L, N_OUT), hidden (b, L, H))
@@ -131,6 +132,8 @@ class DecodeConfig:
     tc_multi: float = 1.01  # in "si+tc" mode, extra labels with probability >= this
     span_w: NDArray[np.float32] | None = None  # (N_TECH, D)
     span_b: NDArray[np.float32] | None = None  # (N_TECH,)
+    lexical: LexicalClassifier | None = None  # loaded from lexical.npz, not from JSON
+    lex_weight: float = 0.0  # share of the lexical classifier in span labels
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,6 +149,7 @@ class DecodeConfig:
             "tc_multi": self.tc_multi,
             "span_w": None if self.span_w is None else self.span_w.round(6).tolist(),
             "span_b": None if self.span_b is None else self.span_b.round(6).tolist(),
+            "lex_weight": self.lex_weight,
         }
 
     @classmethod
@@ -165,6 +169,7 @@ class DecodeConfig:
             tc_multi=float(d.get("tc_multi", 1.01)),
             span_w=None if d.get("span_w") is None else np.asarray(d["span_w"], np.float32),
             span_b=None if d.get("span_b") is None else np.asarray(d["span_b"], np.float32),
+            lex_weight=float(d.get("lex_weight", 0.0)),
         )
 
 
@@ -192,15 +197,21 @@ def span_inputs(
 def classify(
     text: str, out: TokenOutput, ranges: Sequence[tuple[int, int]], cfg: DecodeConfig
 ) -> NDArray[np.float32]:
-    """(len(ranges), N_TECH) technique probabilities for given character ranges."""
+    """(len(ranges), N_TECH) technique probabilities for given character ranges: the
+    encoder's span head, averaged with the lexical classifier when the config has one."""
     if len(out.enc.ids) == 0:  # no tokens at all: nothing to go on
         return np.full((len(ranges), N_TECH), 1.0 / N_TECH, np.float32)
     x = span_inputs(text, out, ranges)
     if cfg.span_w is None or cfg.span_b is None:
         # No span classifier: fall back to the mean token probabilities.
         p = x[:, out.hidden.shape[1] : out.hidden.shape[1] + N_TECH] + 1e-6
-        return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
-    return softmax(x @ cfg.span_w.T + cfg.span_b)
+        p = (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+    else:
+        p = softmax(x @ cfg.span_w.T + cfg.span_b)
+    if cfg.lexical is not None and cfg.lex_weight > 0 and len(ranges):
+        lex = cfg.lexical.predict_proba(text, ranges)
+        p = ((1.0 - cfg.lex_weight) * p + cfg.lex_weight * lex).astype(np.float32)
+    return p
 
 
 def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:

@@ -1,7 +1,8 @@
 """Run-time technique tagger: ONNX Runtime + ``tokenizers``, no torch.
 
 The model directory holds ``model.onnx`` (encoder + token head; outputs ``logits`` and
-``hidden``), ``tokenizer.json`` and ``config.json`` (window, thresholds, span classifier).
+``hidden``), ``tokenizer.json``, ``config.json`` (window, thresholds, span classifier) and,
+optionally, ``lexical.npz`` (a lexical span classifier averaged with the span head).
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ from propwatch.techniques.infer import (
     technique_spans,
 )
 from propwatch.techniques.labels import TECHNIQUES
+from propwatch.techniques.lexical import LexicalClassifier
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
+#: Optional lexical span classifier beside the ONNX model (see techniques/lexical.py).
+LEXICAL_FILE = "lexical.npz"
 
 
 @dataclass
@@ -76,6 +80,9 @@ class Tagger:
             conf: dict[str, Any] = json.loads(files[2].read_text(encoding="utf-8"))
             self.config = conf
             self.decode_cfg = DecodeConfig.from_json(conf["decode"])
+            lexical = self.model_dir / LEXICAL_FILE
+            if lexical.exists():
+                self.decode_cfg.lexical = LexicalClassifier.load(lexical)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
         except Exception as exc:  # onnxruntime raises its own exception types

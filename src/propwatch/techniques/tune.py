@@ -19,7 +19,7 @@ from propwatch.techniques.infer import (
     technique_spans,
 )
 from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
-from propwatch.techniques.scorer import SpanT, span_scores, tc_scores
+from propwatch.techniques.scorer import PRF, SpanT, span_scores, tc_scores
 from propwatch.techniques.spans import decode
 
 GRID = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
@@ -44,6 +44,18 @@ def evaluate(
     flc_all, flc_per = span_scores(flc, g, TECHNIQUES)
     tc_all, tc_per = tc_scores(tc, g, TECHNIQUES)
     return {"si": si_all, "flc": flc_all, "flc_per": flc_per, "tc": tc_all, "tc_per": tc_per}
+
+
+def evaluate_tc(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    cfg: DecodeConfig,
+) -> PRF:
+    """TC micro scores alone (labels for the gold spans)."""
+    g = {a: _triples(gold[a]) for a in texts}
+    tc = {a: _triples(predict_gold_labels(texts[a], outs[a], gold[a], cfg)) for a in texts}
+    return tc_scores(tc, g, TECHNIQUES)[0]
 
 
 def predict_gold_labels(

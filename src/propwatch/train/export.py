@@ -103,8 +103,9 @@ def build_model_dir(
     the test split, and write ``out_dir``.  Returns the figures."""
     require_train_extra()
 
-    from propwatch.techniques.tagger import Tagger
+    from propwatch.techniques.tagger import LEXICAL_FILE, Tagger
     from propwatch.techniques.tune import evaluate, tune
+    from propwatch.train.lexical import choose_lexical
     from propwatch.train.techniques import decode_config_of
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -144,10 +145,18 @@ def build_model_dir(
             "seconds": time.time() - t0,
         }
     v = results["val"]
-    cfg, tune_info = tune(v["texts"], v["outs"], v["gold"], base_cfg)
+    lex_cfg, lex_info = choose_lexical(
+        [by_id[i] for i in split.train], [by_id[i] for i in split.val], v["outs"], base_cfg
+    )
+    report(f"lexical span classifier on validation: {lex_info}")
+    lexical_path = out_dir / LEXICAL_FILE
+    lexical_path.unlink(missing_ok=True)
+    if lex_cfg.lexical is not None:
+        lex_cfg.lexical.save(lexical_path)
+    cfg, tune_info = tune(v["texts"], v["outs"], v["gold"], lex_cfg)
     report(f"tuned on validation: {tune_info}")
     (out_dir / "config.json").write_text(json.dumps({**meta, "decode": cfg.to_json()}, indent=1))
-    figures: dict[str, Any] = {"tune": tune_info}
+    figures: dict[str, Any] = {"tune": tune_info, "lexical": lex_info}
     for name in ("val", "test"):
         r = results[name]
         ev = evaluate(r["texts"], r["outs"], r["gold"], cfg)
