@@ -82,10 +82,12 @@ def tune(
     gold: Mapping[str, Sequence[Span]],
     base: DecodeConfig,
     min_support: int = 8,
+    hysteresis: bool = True,
 ) -> tuple[DecodeConfig, dict[str, Any]]:
     """Pick max_gap, the SI thresholds, per-technique thresholds and the decoding mode that
     maximise F1 on the given (validation) articles.  Each threshold comes as a pair: the high
-    one a span must reach somewhere and the low one it extends over (hysteresis)."""
+    one a span must reach somewhere and the low one it extends over (hysteresis; with
+    ``hysteresis=False`` both are the same, for comparison)."""
     g = {a: _triples(gold[a]) for a in texts}
     ids = [a for a in texts if len(outs[a].enc.ids)]
 
@@ -114,7 +116,7 @@ def tune(
         """(F1, high, low): the best plain threshold, then lower ``low`` values under it."""
         f, high = max((f1(col, label, t, t, gap), t) for t in GRID)
         best = (f, high, high)
-        for h in GRID:
+        for h in GRID if hysteresis else []:
             if h < high:
                 continue
             for lo in GRID:
@@ -156,8 +158,9 @@ def tune(
     cands: list[tuple[float, DecodeConfig]] = [(token_flc, token_cfg)]
     if base.span_w is not None:
         best_sitc: tuple[float, DecodeConfig, dict[str, Any]] | None = None
-        for multi, thr, low in itertools.product((1.01, 0.5, 0.35), GRID, GRID[::2]):
-            if low <= thr:
+        for multi, thr in itertools.product((1.01, 0.5, 0.35), GRID):
+            lows = [thr] + ([lo for lo in GRID[::2] if lo < thr] if hysteresis else [])
+            for low in lows:
                 c = replace(
                     token_cfg, mode="si+tc", flc_threshold=thr, flc_low=low, tc_multi=multi
                 )
