@@ -144,8 +144,21 @@ def train_techniques(
     default=None,
     help="Also write validation/test figures as JSON here.",
 )
+@click.option(
+    "--hysteresis/--no-hysteresis",
+    default=False,
+    show_default=True,
+    help="Tune a second, lower threshold that spans extend over (overfitted our 30 "
+    "validation articles, see docs/models.md).",
+)
 def export_techniques(
-    checkpoint: Path, data: Path, out_dir: Path, quantize: bool, seed: int, figures: Path | None
+    checkpoint: Path,
+    data: Path,
+    out_dir: Path,
+    quantize: bool,
+    seed: int,
+    figures: Path | None,
+    hysteresis: bool,
 ) -> None:
     """Export a checkpoint to ONNX, tune thresholds on validation, score the test split."""
     import json
@@ -160,6 +173,7 @@ def export_techniques(
             quantize=quantize,
             seed=seed,
             report=lambda msg: click.echo(msg, err=True),
+            hysteresis=hysteresis,
         )
     except PropwatchError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -98,6 +98,7 @@ def build_model_dir(
     quantize: bool = True,
     seed: int = 13,
     report: Callable[[str], None] = print,
+    hysteresis: bool = False,
 ) -> dict[str, Any]:
     """Export, tune thresholds on the validation split with the exported graph, evaluate on
     the test split, and write ``out_dir``.  Returns the figures."""
@@ -153,7 +154,7 @@ def build_model_dir(
     lexical_path.unlink(missing_ok=True)
     if lex_cfg.lexical is not None:
         lex_cfg.lexical.save(lexical_path)
-    cfg, tune_info = tune(v["texts"], v["outs"], v["gold"], lex_cfg)
+    cfg, tune_info = tune(v["texts"], v["outs"], v["gold"], lex_cfg, hysteresis=hysteresis)
     report(f"tuned on validation: {tune_info}")
     (out_dir / "config.json").write_text(json.dumps({**meta, "decode": cfg.to_json()}, indent=1))
     figures: dict[str, Any] = {"tune": tune_info, "lexical": lex_info}
