@@ -218,42 +218,38 @@ def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
     """Technique-agnostic propaganda spans (label ``propaganda``)."""
     if len(out.enc.ids) == 0:
         return []
+    return decode_column(text, out, ANY, PROPAGANDA, cfg.si_threshold, cfg.max_gap, cfg.si_low)
+
+
+def decode_column(
+    text: str,
+    out: TokenOutput,
+    col: int,
+    label: str,
+    threshold: float,
+    max_gap: int,
+    low: float | None = None,
+) -> list[Span]:
+    """Spans labelled ``label`` from one output column (a technique or "any technique")."""
     return decode(
         text,
         out.enc.offsets,
-        out.probs[:, ANY],
-        cfg.si_threshold,
-        PROPAGANDA,
-        cfg.max_gap,
+        out.probs[:, col],
+        threshold,
+        label,
+        max_gap,
         breaks=out.breaks_in(text),
-        low=cfg.si_low,
+        low=low,
     )
 
 
 def _token_mode_spans(text: str, out: TokenOutput, cfg: DecodeConfig, k: int) -> list[Span]:
-    return decode(
-        text,
-        out.enc.offsets,
-        out.probs[:, k],
-        cfg.thresholds[k],
-        TECHNIQUES[k],
-        cfg.max_gap,
-        breaks=out.breaks_in(text),
-        low=None if cfg.lows is None else cfg.lows[k],
-    )
+    low = None if cfg.lows is None else cfg.lows[k]
+    return decode_column(text, out, k, TECHNIQUES[k], cfg.thresholds[k], cfg.max_gap, low)
 
 
 def _si_tc_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
-    si = decode(
-        text,
-        out.enc.offsets,
-        out.probs[:, ANY],
-        cfg.flc_threshold,
-        PROPAGANDA,
-        cfg.max_gap,
-        breaks=out.breaks_in(text),
-        low=cfg.flc_low,
-    )
+    si = decode_column(text, out, ANY, PROPAGANDA, cfg.flc_threshold, cfg.max_gap, cfg.flc_low)
     spans: list[Span] = []
     if si:
         probs = classify(text, out, [(s.start, s.end) for s in si], cfg)

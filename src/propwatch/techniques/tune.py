@@ -15,12 +15,12 @@ from propwatch.techniques.infer import (
     DecodeConfig,
     TokenOutput,
     classify,
+    decode_column,
     si_spans,
     technique_spans,
 )
 from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
 from propwatch.techniques.scorer import PRF, SpanT, span_scores, tc_scores
-from propwatch.techniques.spans import decode
 
 GRID = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
 
@@ -94,19 +94,7 @@ def tune(
 
     def f1(col: int, label: str, high: float, low: float, gap: int) -> float:
         pred = {
-            a: _triples(
-                decode(
-                    texts[a],
-                    outs[a].enc.offsets,
-                    outs[a].probs[:, col],
-                    high,
-                    label,
-                    gap,
-                    breaks=outs[a].breaks_in(texts[a]),
-                    low=low,
-                )
-            )
-            for a in ids
+            a: _triples(decode_column(texts[a], outs[a], col, label, high, gap, low)) for a in ids
         }
         if label == PROPAGANDA:
             return span_scores(pred, g)[0].f1
@@ -162,9 +150,7 @@ def tune(
         for multi, thr in itertools.product((1.01, 0.5, 0.35), GRID):
             lows = [thr] + ([lo for lo in GRID[::2] if lo < thr] if hysteresis else [])
             for low in lows:
-                c = replace(
-                    token_cfg, mode="si+tc", flc_threshold=thr, flc_low=low, tc_multi=multi
-                )
+                c = replace(token_cfg, mode="si+tc", flc_threshold=thr, flc_low=low, tc_multi=multi)
                 flc = {a: _triples(technique_spans(texts[a], outs[a], c)) for a in ids}
                 overall, per = span_scores(flc, g, TECHNIQUES)
                 cands.append((overall.f1, c))
