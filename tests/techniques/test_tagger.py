@@ -175,3 +175,18 @@ def test_tuning_picks_thresholds_that_do_not_lower_validation_f1(
 def test_label_spans_on_text_without_tokens(tiny_model: Path) -> None:
     probs = Tagger(tiny_model).label_spans("   ", [(0, 2)])
     np.testing.assert_allclose(probs, 1.0 / len(TECHNIQUES))
+
+
+def test_muted_techniques_are_never_emitted(tiny_model: Path) -> None:
+    from dataclasses import replace
+
+    from propwatch.techniques.infer import DecodeConfig, technique_spans
+
+    tagger = Tagger(tiny_model)
+    (out,) = tagger.token_outputs([LONG])
+    loud = replace(tagger.decode_cfg, mode="token", thresholds=[0.0] * len(TECHNIQUES))
+    everything = {s.label for s in technique_spans(LONG, out, loud)}
+    assert {"Repetition", "Doubt"} <= everything
+    quiet = replace(loud, muted=["Repetition"])
+    assert {s.label for s in technique_spans(LONG, out, quiet)} == everything - {"Repetition"}
+    assert DecodeConfig.from_json(quiet.to_json()).muted == ["Repetition"]

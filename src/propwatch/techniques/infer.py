@@ -134,6 +134,7 @@ class DecodeConfig:
     span_b: NDArray[np.float32] | None = None  # (N_TECH,)
     lexical: LexicalClassifier | None = None  # loaded from lexical.npz, not from JSON
     lex_weight: float = 0.0  # share of the lexical classifier in span labels
+    muted: list[str] = field(default_factory=list)  # techniques never emitted as spans
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -150,6 +151,7 @@ class DecodeConfig:
             "span_w": None if self.span_w is None else self.span_w.round(6).tolist(),
             "span_b": None if self.span_b is None else self.span_b.round(6).tolist(),
             "lex_weight": self.lex_weight,
+            "muted": self.muted,
         }
 
     @classmethod
@@ -170,6 +172,7 @@ class DecodeConfig:
             span_w=None if d.get("span_w") is None else np.asarray(d["span_w"], np.float32),
             span_b=None if d.get("span_b") is None else np.asarray(d["span_b"], np.float32),
             lex_weight=float(d.get("lex_weight", 0.0)),
+            muted=[str(t) for t in d.get("muted", [])],
         )
 
 
@@ -268,6 +271,7 @@ def technique_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span
     Modes: ``token`` decodes each technique's own token column; ``si+tc`` finds
     technique-agnostic spans and labels each with the span classifier; ``hybrid`` takes each
     technique from the source that scored better for it on validation (``cfg.sources``).
+    Techniques in ``cfg.muted`` (spans that were wrong on validation) are left out.
     """
     if len(out.enc.ids) == 0:
         return []
@@ -286,5 +290,7 @@ def technique_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span
     if "si+tc" in sources:
         keep = {TECHNIQUES[k] for k in range(N_TECH) if sources[k] == "si+tc"}
         spans.extend(s for s in _si_tc_spans(text, out, cfg) if s.label in keep)
+    if cfg.muted:
+        spans = [s for s in spans if s.label not in cfg.muted]
     spans.sort(key=lambda s: (s.start, s.end, s.label))
     return spans

@@ -23,6 +23,8 @@ from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
 from propwatch.techniques.scorer import PRF, SpanT, span_scores, tc_scores
 
 GRID = [round(x, 2) for x in np.arange(0.1, 0.91, 0.05)]
+#: FLC F1 a technique's removal must gain on validation before it is muted.
+MUTE_MARGIN = 0.002
 
 
 def _triples(spans: Sequence[Span]) -> list[SpanT]:
@@ -166,11 +168,22 @@ def tune(
             flc = {a: _triples(technique_spans(texts[a], outs[a], hyb)) for a in ids}
             cands.append((span_scores(flc, g, TECHNIQUES)[0].f1, hyb))
     cands.sort(key=lambda x: -x[0])
-    chosen = cands[0][1]
+    chosen, chosen_f1 = cands[0][1], cands[0][0]
+    # A technique whose spans only cost precision is muted, judged where validation has
+    # enough of its spans to tell.
+    for k, tech in enumerate(TECHNIQUES):
+        if support[k] < min_support:
+            continue
+        trial = replace(chosen, muted=[*chosen.muted, tech])
+        flc = {a: _triples(technique_spans(texts[a], outs[a], trial)) for a in ids}
+        f = span_scores(flc, g, TECHNIQUES)[0].f1
+        if f > chosen_f1 + MUTE_MARGIN:
+            chosen, chosen_f1 = trial, f
     info = {
         "si_f1": si_f1,
         "token_flc_f1": token_flc,
-        "chosen_flc_f1": cands[0][0],
+        "chosen_flc_f1": chosen_f1,
         "mode": chosen.mode,
+        "muted": chosen.muted,
     }
     return chosen, info
