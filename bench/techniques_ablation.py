@@ -33,7 +33,7 @@ def main() -> None:
         ("plain thresholds, span head only", without_lex, False),
         ("+ hysteresis", without_lex, True),
         ("+ lexical classifier", shipped, False),
-        ("+ both (shipped)", shipped, True),
+        ("+ both", shipped, True),
     ]
     cols = ["val SI", "val TC", "val FLC", "test SI", "test TC", "test FLC"]
     print("| decoding (tuned on validation) | " + " | ".join(cols) + " |")
@@ -45,6 +45,12 @@ def main() -> None:
             r = evaluate(*parts[name], cfg)
             cells += [f"{r['si'].f1:.3f}", f"{r['tc'].f1:.3f}", f"{r['flc'].f1:.3f}"]
         print(f"| {label} | " + " | ".join(cells) + " |")
+    lows = shipped.lows or shipped.thresholds
+    hysteresis_on = any(lo < t for lo, t in zip(lows, shipped.thresholds, strict=True))
+    print(
+        f"\nshipped: lexical weight {shipped.lex_weight}, "
+        f"hysteresis {'on' if hysteresis_on else 'off'}, muted {shipped.muted or 'none'}"
+    )
 
 
 if __name__ == "__main__":
