@@ -52,3 +52,15 @@ def test_a_confident_token_extends_over_less_certain_neighbours() -> None:
     spans = decode(text, offsets, probs, 0.7, "Doubt", max_gap=0, low=0.3)
     assert [(s.start, s.end) for s in spans] == [(0, 11)]
     assert runs(text, offsets, probs * 0.5, 0.7, max_gap=0, low=0.1) == []
+
+
+def test_snap_keeps_hyphenated_words_whole() -> None:
+    text = "the so-called press, Red-Handed, a nation's pride - and more"
+    called = text.index("called")
+    assert snap_to_words(text, called, called + 6) == (4, 13)  # "so-called"
+    red = text.index("Red")
+    assert snap_to_words(text, red, red + 4) == (red, red + 10)  # "Red-" -> "Red-Handed"
+    nation = text.index("nation")
+    assert snap_to_words(text, nation, nation + 6) == (nation, nation + 8)  # "nation's"
+    dash = text.index(" - ")
+    assert snap_to_words(text, dash - 5, dash) == (dash - 5, dash)  # a spaced dash joins nothing

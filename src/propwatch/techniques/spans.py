@@ -20,11 +20,30 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _joined(text: str, i: int) -> bool:
+    """True when position ``i`` lies inside a word: between two word characters, or at a
+    hyphen or apostrophe between word characters ("so-called", "nation's")."""
+    if not 0 < i < len(text):
+        return False
+    left, right = text[i - 1], text[i]
+    if _is_word(left) and _is_word(right):
+        return True
+    if left in _JOINERS:
+        return i >= 2 and _is_word(text[i - 2]) and _is_word(right)
+    if right in _JOINERS:
+        return i + 1 < len(text) and _is_word(left) and _is_word(text[i + 1])
+    return False
+
+
+_JOINERS = "-'’"
+
+
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen ``[start, end)`` so no word is cut, then trim whitespace at both ends."""
-    while start > 0 and start < len(text) and _is_word(text[start - 1]) and _is_word(text[start]):
+    """Widen ``[start, end)`` so no word is cut (hyphenated words count as one), then trim
+    whitespace at both ends."""
+    while start < len(text) and _joined(text, start):
         start -= 1
-    while 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
+    while _joined(text, end):
         end += 1
     while start < end and text[start].isspace():
         start += 1
