@@ -19,8 +19,8 @@ from propwatch.train.techniques import decode_config_of, load_checkpoint, token_
 def main() -> None:
     checkpoint = Path(sys.argv[1])
     ptc = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("../shared/data/ptc")
-    model, base = load_checkpoint(checkpoint)
-    wp = WordPieces(base / "tokenizer.json")
+    ckpt = load_checkpoint(checkpoint)
+    model, wp = ckpt.model, WordPieces(ckpt.base / "tokenizer.json")
     arts = load_ptc(ptc)
     split = split_ids([a.id for a in arts], seed=13)
     by_id = {a.id: a for a in arts}

@@ -40,3 +40,33 @@ def test_unlabelled_articles_are_marked_and_a_folder_without_text_is_refused(
     assert not arts.labelled and arts.spans == [] and arts.text == "One article.\n"
     with pytest.raises(InputError, match="no .txt articles"):
         load_unlabelled(tmp_path / "a.txt")
+
+
+def test_teacher_cache_is_reused_only_for_the_same_teacher(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from propwatch.techniques.ptc import PtcArticle
+    from propwatch.train import techniques as tt
+
+    loads: list[Path] = []
+
+    def fake_load(path: Path) -> None:
+        loads.append(path)
+        raise RuntimeError("model loaded")
+
+    monkeypatch.setattr(tt, "load_checkpoint", fake_load)
+    teacher, other = tmp_path / "teacher.pt", tmp_path / "other.pt"
+    teacher.write_bytes(b"weights")
+    other.write_bytes(b"other weights")
+    cache = tmp_path / "teacher.npz"
+    arts = [PtcArticle("a", "two words")]
+    stat = teacher.stat()
+    identity = np.asarray(f"{teacher.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
+    probs = np.full((9, 15), 0.25, np.float16)
+    np.savez_compressed(cache, a=probs, **{tt.TEACHER_KEY: identity})
+
+    got = tt.teacher_char_probs(teacher, arts, bf16=False, cache=cache)
+    assert loads == [] and np.allclose(got["a"], 0.25)
+    with pytest.raises(RuntimeError, match="model loaded"):
+        tt.teacher_char_probs(other, arts, bf16=False, cache=cache)
+    assert loads == [other]

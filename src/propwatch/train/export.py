@@ -17,16 +17,15 @@ from typing import Any
 
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.ptc import load_ptc, split_ids
-from propwatch.train.techniques import load_checkpoint, require_train_extra
+from propwatch.train.techniques import Checkpoint, load_checkpoint, require_train_extra
 
 
-def export_onnx(checkpoint: Path, onnx_path: Path, quantize: bool = True) -> dict[str, Any]:
+def export_onnx(ckpt: Checkpoint, onnx_path: Path, quantize: bool = True) -> dict[str, Any]:
     """Write the encoder + token head as ONNX (outputs ``logits`` and ``hidden``)."""
     require_train_extra()
     import torch
 
-    state = torch.load(checkpoint, weights_only=False, map_location="cpu")
-    model, base = load_checkpoint(checkpoint)
+    model = ckpt.model
 
     class Wrapper(torch.nn.Module):
         def __init__(self) -> None:
@@ -83,11 +82,11 @@ def export_onnx(checkpoint: Path, onnx_path: Path, quantize: bool = True) -> dic
         else:
             shutil.copy(optimised, onnx_path)
     return {
-        "checkpoint": str(checkpoint),
-        "epoch": state.get("epoch"),
-        "base": str(base),
+        "checkpoint": str(ckpt.path),
+        "epoch": ckpt.epoch,
+        "base": str(ckpt.base),
         "quantized": quantize,
-        "val_at_training": state.get("val"),
+        "val_at_training": ckpt.val,
     }
 
 
@@ -110,10 +109,10 @@ def build_model_dir(
     from propwatch.train.techniques import decode_config_of
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    info = export_onnx(checkpoint, out_dir / "model.onnx", quantize=quantize)
-    shutil.copy(Path(info["base"]) / "tokenizer.json", out_dir / "tokenizer.json")
-    model, _ = load_checkpoint(checkpoint)
-    base_cfg = decode_config_of(model)
+    ckpt = load_checkpoint(checkpoint)
+    info = export_onnx(ckpt, out_dir / "model.onnx", quantize=quantize)
+    shutil.copy(ckpt.base / "tokenizer.json", out_dir / "tokenizer.json")
+    base_cfg = decode_config_of(ckpt.model)
     arts = load_ptc(data)
     split = split_ids([a.id for a in arts], seed=seed)
     by_id = {a.id: a for a in arts}

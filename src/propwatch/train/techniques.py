@@ -139,6 +139,7 @@ class Example:
 
 
 CharProbs = dict[str, np.ndarray]  # article id -> (n_chars, N_OUT) teacher probabilities
+TEACHER_KEY = "__teacher__"  # entry of the teacher cache naming the checkpoint it came from
 
 
 def build_examples(
@@ -190,34 +191,49 @@ def tokens_from_chars(char_probs: np.ndarray, offsets: np.ndarray) -> np.ndarray
     return ((cum[e] - cum[s]) / np.maximum(e - s, 1)[:, None]).astype(np.float32)
 
 
-def load_checkpoint(checkpoint: Path) -> tuple[Any, Path]:
-    """A trained tagger (eval mode) and the folder of its base encoder."""
+@dataclass
+class Checkpoint:
+    """A trained tagger loaded for inference (eval mode)."""
+
+    path: Path
+    model: Any
+    base: Path  # folder of the pretrained encoder (tokenizer.json lives there)
+    epoch: int | None
+    val: dict[str, Any] | None  # validation row saved with the checkpoint
+
+
+def load_checkpoint(path: Path) -> Checkpoint:
     import torch
 
-    state = torch.load(checkpoint, weights_only=False, map_location="cpu")
+    state = torch.load(path, weights_only=False, map_location="cpu")
     base = Path(state["base"])
     model = make_model(base)
     model.load_state_dict(state["model"])
     model.eval()
-    return model, base
+    return Checkpoint(path, model, base, state.get("epoch"), state.get("val"))
 
 
 def teacher_char_probs(
     checkpoint: Path, arts: list[PtcArticle], bf16: bool, cache: Path
 ) -> CharProbs:
-    """The teacher's token probabilities for ``arts`` as per-character arrays, cached."""
+    """The teacher's token probabilities for ``arts`` as per-character arrays, cached in
+    ``cache`` together with the teacher's identity, so another teacher is never reused."""
+    stat = checkpoint.stat()
+    identity = np.asarray(f"{checkpoint.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
     if cache.exists():
         with np.load(cache) as z:
-            if all(a.id in z for a in arts):
+            same = TEACHER_KEY in z and str(z[TEACHER_KEY]) == str(identity)
+            if same and all(a.id in z for a in arts):
                 return {a.id: z[a.id].astype(np.float32) for a in arts}
-    model, base = load_checkpoint(checkpoint)
-    outs = token_outputs(model, arts, WordPieces(base / "tokenizer.json"), bf16)
+    ckpt = load_checkpoint(checkpoint)
+    outs = token_outputs(ckpt.model, arts, WordPieces(ckpt.base / "tokenizer.json"), bf16)
     probs = {
         a.id: chars_from_tokens(len(a.text), outs[a.id].enc.offsets, outs[a.id].probs)
         for a in arts
     }
-    half: dict[str, Any] = {k: v.astype(np.float16) for k, v in probs.items()}
-    np.savez_compressed(cache, **half)
+    saved: dict[str, Any] = {k: v.astype(np.float16) for k, v in probs.items()}
+    saved[TEACHER_KEY] = identity
+    np.savez_compressed(cache, **saved)
     return probs
 
 
