@@ -1,9 +1,9 @@
 """Token decisions -> clean character spans.
 
-Decoding is hysteresis thresholding: a span is a run of consecutive tokens whose probability
-reaches a *low* threshold and that holds at least one token reaching the technique's (high)
-threshold. A confident token seeds the span and its less certain neighbours extend it, which
-gives whole phrases instead of fragments. Runs may bridge a short dip (``max_gap`` tokens) but
+A span is a run of consecutive tokens whose probability reaches the technique's threshold.
+Optionally (``low``, hysteresis) the run may extend over neighbours that reach only a lower
+threshold, as long as one token reaches the high one: a confident token seeds the span and
+its less certain neighbours extend it. Runs may bridge a short dip (``max_gap`` tokens) but
 never a line break; the span is then widened to whole words and trimmed of surrounding
 whitespace, so it never starts or ends inside a word.
 """
@@ -20,6 +20,9 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+_JOINERS = "-'\u2019"  # hyphen and apostrophes: join word characters into one word
+
+
 def _joined(text: str, i: int) -> bool:
     """True when position ``i`` lies inside a word: between two word characters, or at a
     hyphen or apostrophe between word characters ("so-called", "nation's")."""
@@ -33,9 +36,6 @@ def _joined(text: str, i: int) -> bool:
     if right in _JOINERS:
         return i + 1 < len(text) and _is_word(left) and _is_word(text[i + 1])
     return False
-
-
-_JOINERS = "-'’"
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:

@@ -41,10 +41,9 @@ def evaluate(
     g = {a: _triples(gold[a]) for a in texts}
     si = {a: _triples(si_spans(texts[a], outs[a], cfg)) for a in texts}
     flc = {a: _triples(technique_spans(texts[a], outs[a], cfg)) for a in texts}
-    tc = {a: _triples(predict_gold_labels(texts[a], outs[a], gold[a], cfg)) for a in texts}
     si_all, _ = span_scores(si, g)
     flc_all, flc_per = span_scores(flc, g, TECHNIQUES)
-    tc_all, tc_per = tc_scores(tc, g, TECHNIQUES)
+    tc_all, tc_per = evaluate_tc(texts, outs, gold, cfg)
     return {"si": si_all, "flc": flc_all, "flc_per": flc_per, "tc": tc_all, "tc_per": tc_per}
 
 
@@ -53,11 +52,11 @@ def evaluate_tc(
     outs: Mapping[str, TokenOutput],
     gold: Mapping[str, Sequence[Span]],
     cfg: DecodeConfig,
-) -> PRF:
-    """TC micro scores alone (labels for the gold spans)."""
+) -> tuple[PRF, dict[str, PRF]]:
+    """TC scores (labels for the gold spans), overall and per technique."""
     g = {a: _triples(gold[a]) for a in texts}
     tc = {a: _triples(predict_gold_labels(texts[a], outs[a], gold[a], cfg)) for a in texts}
-    return tc_scores(tc, g, TECHNIQUES)[0]
+    return tc_scores(tc, g, TECHNIQUES)
 
 
 def predict_gold_labels(

@@ -92,7 +92,7 @@ def choose_lexical(
     texts = {a.id: a.text for a in val}
     gold = {a.id: a.spans for a in val}
     best: tuple[float, float, float, LexicalClassifier | None] = (
-        evaluate_tc(texts, outs, gold, base).f1,
+        evaluate_tc(texts, outs, gold, base)[0].f1,
         0.0,
         0.0,
         None,
@@ -100,7 +100,7 @@ def choose_lexical(
     for c in C_GRID:
         clf = fit_lexical(train, c=c)
         for w in WEIGHT_GRID[1:]:
-            f1 = evaluate_tc(texts, outs, gold, replace(base, lexical=clf, lex_weight=w)).f1
+            f1 = evaluate_tc(texts, outs, gold, replace(base, lexical=clf, lex_weight=w))[0].f1
             if f1 > best[0]:
                 best = (f1, c, w, clf)
     info = {"tc_f1": best[0], "lex_c": best[1], "lex_weight": best[2]}
