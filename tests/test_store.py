@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -38,11 +37,12 @@ def test_articles_round_trip_with_layers(tmp_path: Path) -> None:
 def test_a_document_is_stored_once(tmp_path: Path) -> None:
     doc = RawDocument("a.txt", "Hello world.", "text")
     with open_store(tmp_path / "p.db") as store:
-        store.save_articles(doc, [make_article(doc)])
+        assert store.save_articles(doc, [make_article(doc)]) is True
         assert store.has_document(doc.content_hash)
-        with pytest.raises(sqlite3.IntegrityError):
-            store.save_articles(doc, [make_article(doc)])
+        again = RawDocument("copy/a.txt", "Hello world.", "text")
+        assert store.save_articles(again, [make_article(again)]) is False
         assert store.article_count() == 1
+        assert store.also_at() == {make_article(doc).id: ["copy/a.txt"]}
 
 
 def test_rejected_pages_and_skips_are_listed_once(tmp_path: Path) -> None:
@@ -67,5 +67,5 @@ def test_migrations_apply_once_and_reopen_works(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.db"
     path.write_text("these are my notes, not a database" * 100)
-    with pytest.raises(StoreError, match="cannot open database"):
+    with pytest.raises(StoreError, match="is damaged or is not a propwatch database"):
         open_store(path)

@@ -4,18 +4,26 @@
 the same site (strong evidence of page chrome), the second extracts, analyses and stores
 each document in its own transaction.  Documents already stored (same content hash) are
 skipped, so an interrupted run is finished by running it again.
+
+Isolation: every stage that handles one document (read, learn, extract, analyse, store)
+runs under ``_isolated``: any exception it raises is recorded against that document (kind
+``error``, a one-line reason naming the file and line) and the run goes on; ``strict``
+makes the first one fatal instead.  Only database failures (locked, full, damaged) stop a
+run, since no later document could be stored either.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from propwatch import kb, reuse
 from propwatch.analyse import Pipeline
 from propwatch.components import DEFAULT_COMPONENTS
-from propwatch.errors import InputError
+from propwatch.errors import InputError, PropwatchError, describe_exception
 from propwatch.extract import RecurringLines, extract
 from propwatch.ingest import DEFAULT_MAX_BYTES, Input, find_inputs, read_input
 from propwatch.model import Article, Extracted, RawDocument, Rejected, article_id
@@ -24,6 +32,7 @@ from propwatch.store import Skip, SqliteStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (inputs done, inputs in all)
+ERROR = "error"  # the kind of a document some stage failed on
 
 
 @dataclass
@@ -36,6 +45,7 @@ class RunSummary:
     articles_stored: int = 0
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (where, kind, reason)
     skipped: list[InputError] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)  # kind "error": a stage failed
     articles_in_store: int = 0
     reuse: reuse.UpdateSummary | None = None
     claim_matches: kb.MatchSummary | None = None
@@ -49,6 +59,64 @@ class RunSummary:
 class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     components: tuple[str, ...] = DEFAULT_COMPONENTS
+    strict: bool = False  # stop at the first document a stage fails on
+
+
+class _Run:
+    """The state one run's stages share: where to record what, and what already failed."""
+
+    def __init__(self, store: SqliteStore, options: Options) -> None:
+        self.store = store
+        self.options = options
+        self.summary = RunSummary()
+        self.failed: set[str] = set()  # documents (where) a stage failed on
+
+    def skip(self, error: InputError) -> None:
+        log.info("skipped %s", error)
+        self.summary.skipped.append(error)
+        self.store.record_skip(Skip(error.where, error.kind, error.reason))
+
+    def fail(self, where: str, stage: str, exc: BaseException) -> None:
+        if isinstance(exc, _StageError) and exc.__cause__ is not None:
+            stage, exc = exc.stage, exc.__cause__
+        error = InputError(where, f"{stage} failed: {describe_exception(exc)}", kind=ERROR)
+        if self.options.strict:
+            raise error from exc
+        log.info("%s", error)
+        log.debug("%s failed on %s", stage, where, exc_info=exc)
+        self.failed.add(where)
+        self.summary.errors.append(error)
+        self.store.record_skip(Skip(error.where, error.kind, error.reason))
+
+    def isolated(self, where: str, stage: str, work: Callable[[], None]) -> bool:
+        """Run one stage of one document; an exception becomes an ``error`` record.  A
+        database failure or an interrupt (Ctrl-C, kill) still stops the run."""
+        try:
+            work()
+            return True
+        except (sqlite3.Error, PropwatchError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the point: one document costs only itself
+            self.fail(where, stage, exc)
+            return False
+
+    def documents(self, item: Input) -> Iterator[RawDocument]:
+        """The documents of one input; what cannot be read is recorded as skipped."""
+        results = read_input(item, self.options.max_bytes)
+        while True:
+            try:
+                result = next(results)
+            except StopIteration:
+                return
+            except (sqlite3.Error, PropwatchError, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # noqa: BLE001
+                self.fail(item.path if item.path != "-" else "<stdin>", "read", exc)
+                return
+            if isinstance(result, InputError):
+                self.skip(result)
+            elif result.where not in self.failed:
+                yield result
 
 
 def analyze(
@@ -57,19 +125,22 @@ def analyze(
 ) -> RunSummary:
     """Ingest, extract, analyse and store everything ``names`` points at, then bring the
     corpus-level results up to date: republication pairs and known-claim matches."""
-    summary = RunSummary()
-    inputs, missing = find_inputs(names)
+    run = _Run(store, options)
+    summary = run.summary
+    inputs, missing = find_inputs(names, exclude=store.files())
     summary.inputs = len(inputs)
     for error in missing:
-        _skip(store, summary, error)
-    recurring = RecurringLines.from_documents(_documents(inputs, options.max_bytes))
+        run.skip(error)
+    recurring = RecurringLines()
+    for item in inputs:
+        for doc in _unrecorded(run, item):
+            run.isolated(doc.where, "reading its lines", partial(recurring.add, doc))
     pipeline = Pipeline.from_names(options.components)
     for done, item in enumerate(inputs, start=1):
-        for result in read_input(item, options.max_bytes):
-            if isinstance(result, InputError):
-                _skip(store, summary, result)
-            else:
-                _analyse_document(result, recurring, pipeline, store, summary)
+        for doc in run.documents(item):
+            summary.documents += 1
+            run.isolated(doc.where, "analysis",
+                         partial(_analyse_document, doc, recurring, pipeline, run))
         if progress:
             progress(done, len(inputs))
     summary.articles_in_store = store.article_count()
@@ -94,34 +165,61 @@ def build_articles(doc: RawDocument, parts: list[Extracted], pipeline: Pipeline)
 
 
 def _analyse_document(
-    doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, store: SqliteStore,
-    summary: RunSummary,
+    doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, run: _Run
 ) -> None:
-    summary.documents += 1
+    store, summary = run.store, run.summary
     if store.has_document(doc.content_hash):
-        summary.already_stored += 1
-        store.add_source(doc.content_hash, doc.where)
-        store.clear_skip(doc.where)
+        _already_stored(doc, run)
         return
-    result = extract(doc, recurring)
+    try:
+        result = extract(doc, recurring)
+    except Exception as exc:
+        raise _StageError("extraction") from exc
     if isinstance(result, Rejected):
         log.info("%s: not an article (%s): %s", doc.where, result.kind, result.reason)
-        summary.rejected.append((doc.where, result.kind, result.reason))
-        store.save_rejected(doc, result)
+        if store.save_rejected(doc, result):
+            summary.rejected.append((doc.where, result.kind, result.reason))
+        else:
+            _already_stored(doc, run)
         return
-    articles = build_articles(doc, result, pipeline)
-    store.save_articles(doc, articles)
-    summary.articles_stored += len(articles)
+    try:
+        articles = build_articles(doc, result, pipeline)
+    except Exception as exc:
+        raise _StageError("analysis") from exc
+    try:
+        stored = store.save_articles(doc, articles)
+    except (sqlite3.Error, PropwatchError):
+        raise
+    except Exception as exc:
+        raise _StageError("storing") from exc
+    if stored:
+        summary.articles_stored += len(articles)
+    else:
+        _already_stored(doc, run)
 
 
-def _skip(store: SqliteStore, summary: RunSummary, error: InputError) -> None:
-    log.info("skipped %s", error)
-    summary.skipped.append(error)
-    store.record_skip(Skip(error.where, error.kind, error.reason))
+def _already_stored(doc: RawDocument, run: _Run) -> None:
+    run.summary.already_stored += 1
+    run.store.add_source(doc.content_hash, doc.where)
+    run.store.clear_skip(doc.where)
 
 
-def _documents(inputs: list[Input], max_bytes: int) -> Iterator[RawDocument]:
-    for item in inputs:
-        for result in read_input(item, max_bytes):
+class _StageError(Exception):
+    """Names the stage an exception came from; ``_Run.fail`` reports the cause."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(stage)
+        self.stage = stage
+
+
+def _unrecorded(run: _Run, item: Input) -> Iterator[RawDocument]:
+    """The readable documents of ``item`` for the first pass; what cannot be read is
+    recorded by the second pass only, so each problem is reported once."""
+    try:
+        for result in read_input(item, run.options.max_bytes):
             if isinstance(result, RawDocument):
                 yield result
+    except (sqlite3.Error, PropwatchError, KeyboardInterrupt):
+        raise
+    except Exception:  # noqa: BLE001 - the second pass reads it again and records why
+        log.debug("first pass could not read %s", item.path, exc_info=True)

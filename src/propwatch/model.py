@@ -81,6 +81,8 @@ class RawDocument:
     line: int | None = None  # 1-based line number inside a JSONL file
     # JSONL metadata: title, url, outlet, published, author
     meta: Mapping[str, str] = field(default_factory=dict, compare=False)
+    # how the input's bytes became text: "utf-8", "windows-1252 (not UTF-8, ...)", ...
+    decode: str = field(default="utf-8", compare=False)
 
     @property
     def content_hash(self) -> str:

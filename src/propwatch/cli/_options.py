@@ -8,13 +8,16 @@ from typing import Any
 
 import click
 
+from propwatch.cli._group import remember_db
+
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def db_option(must_exist: bool = True, help: str = "Database written by analyze.") -> Decorator:
     """``--db``: the SQLite database file, ``propwatch.db`` unless given."""
     return click.option("--db", default="propwatch.db", show_default=True,
-                        type=click.Path(dir_okay=False, exists=must_exist), help=help)
+                        type=click.Path(dir_okay=False, exists=must_exist), help=help,
+                        callback=remember_db)
 
 
 MODEL_DIR_OPTION: Decorator = click.option(

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from propwatch.batch import Options, RunSummary, analyze
 from propwatch.cli._group import main
 from propwatch.cli._options import db_option
-from propwatch.errors import PropwatchError
+from propwatch.errors import one_line
 from propwatch.report.html import write_report
 from propwatch.store import SqliteStore, open_store
 
@@ -39,8 +39,11 @@ def parse_size(value: str) -> int:
 @click.option("--max-size", default="20MB", show_default=True,
               help="Skip input files larger than this (e.g. 500KB, 50MB).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first document that fails (exit status 1) instead of "
+                   "recording it as an error and going on.")
 def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_size: str,
-                    quiet: bool) -> None:
+                    quiet: bool, strict: bool) -> None:
     """Read articles, clean and analyse them, store them in the database.
 
     PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
@@ -60,18 +63,22 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
       propwatch analyze 'dumps/*.jsonl' --db corpus.db
       cat page.html | propwatch analyze - --db corpus.db
 
-    Exit status is 1 only when nothing at all could be analysed.
+    
+    A document that makes any stage fail is recorded as an error (one line naming
+    the file and line) and the run goes on; --strict stops at the first one.
+    Special files (FIFOs, sockets, devices) are skipped without being opened.
+    --max-size applies to each file, and to each line of a .jsonl file.
+
+    Exit status is 1 only when nothing at all could be analysed (or, with
+    --strict, when a document failed).
     """
     console = Console(stderr=True, soft_wrap=True)
-    options = Options(max_bytes=parse_size(max_size))
-    try:
-        with open_store(db) as store:
-            summary = _run(paths, store, options, quiet, console)
-            if report:
-                written = write_report(store, report)
-                console.print(f"report: {written}")
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    options = Options(max_bytes=parse_size(max_size), strict=strict)
+    with open_store(db) as store:
+        summary = _run(paths, store, options, quiet, console)
+        if report:
+            written = write_report(store, report)
+            console.print(f"report: {one_line(str(written))}", markup=False, highlight=False)
     _print_summary(summary, db, console)
     if summary.nothing_analysed:
         sys.exit(1)
@@ -98,7 +105,9 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
     console.print(
         f"{s.inputs} inputs, {s.documents} documents: {s.articles_stored} articles stored, "
         f"{s.already_stored} already stored, {len(s.rejected)} not articles, "
-        f"{len(s.skipped)} skipped. {s.articles_in_store} articles in {Path(db)}."
+        f"{len(s.skipped)} skipped, {len(s.errors)} errors. "
+        f"{s.articles_in_store} articles in {one_line(str(Path(db)))}.",
+        markup=False, highlight=False,
     )
     if s.reuse is not None and s.reuse.new_pairs:
         console.print(f"republication: {s.reuse.new_pairs} new pairs of copied articles "
@@ -108,10 +117,11 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
         console.print(f"claims: {m.claims} check-worthy claims, {m.matched} match one of "
                       f"{m.known_claims} known claims (see `propwatch claims`)")
     for where, kind, reason in s.rejected:
-        console.print(f"  not an article: {where} ({kind}): {reason}", markup=False,
-                      highlight=False)
-    for error in s.skipped:
-        console.print(f"  skipped: {error.where} ({error.kind}): {error.reason}", markup=False,
-                      highlight=False)
+        console.print(f"  not an article: {one_line(where)} ({kind}): {one_line(reason)}",
+                      markup=False, highlight=False)
+    for label, errors in (("skipped", s.skipped), ("error", s.errors)):
+        for error in errors:
+            console.print(f"  {label}: {one_line(error.where)} ({error.kind}): "
+                          f"{one_line(error.reason)}", markup=False, highlight=False)
     if s.nothing_analysed:
         console.print("nothing could be analysed: check the paths and the reasons above.")

@@ -50,7 +50,7 @@ def import_command(kind: str, path: Path, db: str) -> None:
     except PropwatchError as exc:
         raise click.ClickException(str(exc)) from exc
     for error in s.skipped:
-        click.echo(f"skipped {error.where}: {error.reason}", err=True)
+        click.echo(f"skipped {error}", err=True)
     click.echo(
         f"{s.kind}: {s.added} added, {s.updated} updated, {s.unchanged} unchanged, "
         f"{len(s.skipped)} skipped, {s.duplicate_ids} repeated ids in {s.seconds:.1f}s; "

@@ -1,5 +1,7 @@
 """Ingest: find inputs, read and decode them into RawDocuments."""
 
-from propwatch.ingest.read import DEFAULT_MAX_BYTES, Input, find_inputs, read_input
+from propwatch.ingest.decode import Decoded, decode
+from propwatch.ingest.find import Input, find_inputs
+from propwatch.ingest.read import DEFAULT_MAX_BYTES, read_input
 
-__all__ = ["DEFAULT_MAX_BYTES", "Input", "find_inputs", "read_input"]
+__all__ = ["DEFAULT_MAX_BYTES", "Decoded", "Input", "decode", "find_inputs", "read_input"]

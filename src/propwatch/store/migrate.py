@@ -19,15 +19,20 @@ def migration_scripts() -> list[tuple[str, str]]:
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
-    """Apply every migration not yet applied, each in its own transaction; return their names."""
+    """Apply every migration not yet applied, each in its own transaction; return their names.
+
+    Safe when several processes open a new database at once: each migration is checked
+    again after the write lock is taken."""
     conn.execute(TABLE)
-    done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
     applied = []
     for name, sql in migration_scripts():
-        if name in done:
+        if _applied(conn, name):
             continue
-        conn.execute("BEGIN")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first: two processes never both apply
         try:
+            if _applied(conn, name):
+                conn.execute("COMMIT")
+                continue
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute(
@@ -40,6 +45,11 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+def _applied(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone()
+    return row is not None
 
 
 def _statements(sql: str) -> list[str]:

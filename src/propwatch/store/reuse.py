@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from propwatch.store import sqlite
+
 INDEX_TABLES = ("reuse_bands", "reuse_postings")
 
 
@@ -56,7 +58,7 @@ class ArticleMeta:
 
 def open_readonly(path: str) -> sqlite3.Connection:
     """A second, read-only connection to a store's file (for worker processes)."""
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return sqlite.open_readonly(path)
 
 
 def pending_count(conn: sqlite3.Connection) -> int:

@@ -6,16 +6,20 @@ This package is the only place SQL lives.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from propwatch.errors import StoreError
+from propwatch.errors import StoreError, one_line
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Span
 from propwatch.store.base import DocumentRecord, Skip
 from propwatch.store.migrate import migrate
+
+BUSY_SECONDS = 60  # how long a writer waits for another one before giving up
 
 ARTICLE_COLUMNS = (
     "id, source, part, text, offsets, title, author, published, outlet, url, "
@@ -27,16 +31,20 @@ class SqliteStore:
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS
+            )
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             migrate(self.conn)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"cannot open database {self.path}: {exc}; "
-                "pass --db with a path to a propwatch database or to a new file"
-            ) from exc
+        except sqlite3.Error as exc:
+            raise database_error(exc, self.path) from exc
+
+    def files(self) -> list[str]:
+        """The database file and its companions (write-ahead log, shared memory, journal)."""
+        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal")]
 
     # -- writing -----------------------------------------------------------------------
 
@@ -56,17 +64,39 @@ class SqliteStore:
         ).fetchone()
         return row is not None
 
-    def save_articles(self, doc: RawDocument, articles: list[Article]) -> None:
+    def save_articles(self, doc: RawDocument, articles: list[Article]) -> bool:
+        """Store one analysed document and its articles in one transaction; False (nothing
+        written but the extra source) when another writer stored it first."""
         with self.transaction() as conn:
+            if self._stored_meanwhile(conn, doc):
+                return False
             self._insert_document(conn, doc, "analysed", None, None)
             seq = conn.execute("SELECT COALESCE(MAX(added_seq), 0) FROM articles").fetchone()[0]
             for offset, article in enumerate(articles, start=1):
                 self._insert_article(conn, doc.content_hash, article, seq + offset)
             conn.execute('DELETE FROM skips WHERE "where" = ?', (doc.where,))
+        return True
 
-    def save_rejected(self, doc: RawDocument, rejected: Rejected) -> None:
+    def save_rejected(self, doc: RawDocument, rejected: Rejected) -> bool:
         with self.transaction() as conn:
+            if self._stored_meanwhile(conn, doc):
+                return False
             self._insert_document(conn, doc, "rejected", rejected.kind, rejected.reason)
+            conn.execute('DELETE FROM skips WHERE "where" = ?', (doc.where,))
+        return True
+
+    @staticmethod
+    def _stored_meanwhile(conn: sqlite3.Connection, doc: RawDocument) -> bool:
+        """Inside the write transaction: did a concurrent run store ``doc`` already?"""
+        found = conn.execute(
+            "SELECT 1 FROM documents WHERE content_hash = ?", (doc.content_hash,)
+        ).fetchone()
+        if found:
+            conn.execute(
+                "INSERT OR IGNORE INTO document_sources (content_hash, source) VALUES (?, ?)",
+                (doc.content_hash, doc.where),
+            )
+        return found is not None
 
     def replace_layer(self, article_id: str, layer: str, spans: list[Span]) -> None:
         """Rewrite one annotation layer of a stored article (used when re-analysing)."""
@@ -111,9 +141,9 @@ class SqliteStore:
         reason: str | None,
     ) -> None:
         conn.execute(
-            "INSERT INTO documents (content_hash, source, content_type, status, kind, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (doc.content_hash, doc.where, doc.content_type, status, kind, reason),
+            "INSERT INTO documents (content_hash, source, content_type, status, kind, reason,"
+            " decode) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc.content_hash, doc.where, doc.content_type, status, kind, reason, doc.decode),
         )
         conn.execute(
             "INSERT INTO document_sources (content_hash, source) VALUES (?, ?)",
@@ -210,3 +240,42 @@ class SqliteStore:
 def open_store(path: str | Path) -> SqliteStore:
     """Open (creating and migrating as needed) the database at ``path``."""
     return SqliteStore(path)
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """A second, read-only connection to a store's file (for worker processes).  The path
+    is percent-encoded in the ``file:`` URI, so ``we#ird.db`` opens ``we#ird.db``."""
+    uri = "file:" + quote(os.path.abspath(path)) + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_SECONDS)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+    return conn
+
+
+def database_error(exc: sqlite3.Error, path: str) -> StoreError:
+    """One line saying what went wrong with the database at ``path`` and what to do."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    detail = one_line(str(exc))
+    shown = one_line(path)
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in detail:
+        what = (f"database {shown} stayed locked by another program for over {BUSY_SECONDS} s "
+                f"({detail}); wait for the other propwatch run to finish, then run again")
+    elif code.startswith("SQLITE_FULL") or "disk is full" in detail:
+        what = (f"the disk holding database {shown} is full ({detail}); free some space and "
+                "run again: what was stored so far is kept and a re-run finishes the rest")
+    elif code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in detail \
+            or "not a database" in detail:
+        what = (f"database {shown} is damaged or is not a propwatch database ({detail}); "
+                "restore it from a backup, or pass --db with a new file and run analyze again")
+    elif code.startswith("SQLITE_READONLY"):
+        what = (f"database {shown} is read-only ({detail}); make the file and its folder "
+                "writable, or pass --db with another file")
+    elif code.startswith("SQLITE_CANTOPEN"):
+        what = (f"cannot open database {shown} ({detail}); check that its folder exists and "
+                "is writable, or pass --db with another path")
+    elif code.startswith("SQLITE_IOERR"):
+        what = (f"the disk failed while reading or writing database {shown} ({detail}); "
+                "check the drive, then run again")
+    else:
+        what = (f"database error on {shown} ({detail}); pass --db with a path to a propwatch "
+                "database or to a new file")
+    return StoreError(what)
