@@ -26,7 +26,8 @@ def export_command(db: str, fmt: str, output: IO[str]) -> None:
     JSONL fields: id, source, part, title, author, outlet, published, url,
     declared_source, canonical_url, language, text, sentences, techniques, claims
     (and reuse once republication detection has run).  Every span is a
-    [start, end) pair of character offsets into text.
+    [start, end) pair of character offsets into text.  CSV cells that a
+    spreadsheet would run as a formula (starting with = + - @) get a leading '.
 
     \b
     Examples:

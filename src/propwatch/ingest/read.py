@@ -69,6 +69,13 @@ def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read
         yield RawDocument(item.path, decoded.text, TEXT_SUFFIXES[suffix], decode=decoded.note)
 
 
+def read_text_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES * 10) -> str:
+    """One whole file as text, decoded like any input (strict UTF-8, else a legacy encoding
+    on evidence); a FIFO or device is refused without blocking."""
+    with _open_regular(path) as handle:
+        return decode(_read_capped(handle, path, max_bytes), path).text
+
+
 def _open_regular(path: str) -> BinaryIO:
     """Open ``path`` for reading without blocking, refusing anything but a regular file."""
     try:

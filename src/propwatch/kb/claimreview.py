@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from propwatch.errors import InputError
+from propwatch.ingest import read_text_file
 from propwatch.store.kb import KnownClaim
 
 _LD_SCRIPT = re.compile(
@@ -32,10 +33,7 @@ _LD_SCRIPT = re.compile(
 
 
 def read_claimreview(path: Path) -> Iterator[KnownClaim | InputError]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot read as UTF-8 text: {exc}") from exc
+    text = read_text_file(str(path))
     stripped = text.lstrip()
     if stripped.startswith("<"):
         yield from _from_html(path, text)
@@ -47,6 +45,8 @@ def read_claimreview(path: Path) -> Iterator[KnownClaim | InputError]:
             yield from _from_jsonl(path, text)
             return
         raise InputError(f"{path}:{exc.lineno}", f"not JSON: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise InputError(str(path), "JSON nested too deeply to read") from exc
     items, depth = _items(doc)
     lines = _object_lines(text, depth)
     for index, item in enumerate(items):
@@ -55,13 +55,17 @@ def read_claimreview(path: Path) -> Iterator[KnownClaim | InputError]:
 
 
 def _from_jsonl(path: Path, text: str) -> Iterator[KnownClaim | InputError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             doc = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(f"{path}:{number}", f"not JSON: {exc.msg}", kind="malformed")
+            continue
+        except RecursionError:
+            yield InputError(f"{path}:{number}", "JSON nested too deeply to read",
+                             kind="malformed")
             continue
         for item in _items(doc)[0]:
             yield from _convert(item, f"{path}:{number}")
@@ -76,8 +80,15 @@ def _from_html(path: Path, text: str) -> Iterator[KnownClaim | InputError]:
             yield InputError(f"{path}:{line + exc.lineno - 1}", f"JSON-LD block is not JSON: "
                              f"{exc.msg}", kind="malformed")
             continue
+        except RecursionError:
+            yield InputError(f"{path}:{line}", "JSON-LD block nested too deeply to read",
+                             kind="malformed")
+            continue
         for item in _items(doc)[0]:
-            if _is_claimreview(item) or "claimReview" in item:
+            if not isinstance(item, dict):
+                yield InputError(f"{path}:{line}", "JSON-LD item is not an object "
+                                 f"(found {type(item).__name__})", kind="malformed")
+            elif _is_claimreview(item) or "claimReview" in item:
                 yield from _convert(item, f"{path}:{line}")
 
 

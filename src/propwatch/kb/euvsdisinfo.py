@@ -9,55 +9,96 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from propwatch.errors import InputError
+from propwatch.ingest import read_text_file
 from propwatch.store.kb import KnownClaim
 
 SOURCE = "EUvsDisinfo"
 REQUIRED = ("date", "id", "title")
 MULTI = ("countries", "keywords", "languages", "outlets")
+MAX_RECORD_LINES = 20  # a quoted field longer than this is taken as an unclosed quote
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$")
 
 
 def read_euvsdisinfo(path: Path) -> Iterator[KnownClaim | InputError]:
     """Known claims in file order; a malformed row yields an InputError naming its line."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from exc
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InputError(f"{path}:1", "empty file; expected a header row") from None
-        except csv.Error as exc:
-            raise InputError(f"{path}:1", f"not CSV: {exc}") from exc
-        columns = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in columns]
-        if missing:
-            raise InputError(
-                f"{path}:1",
-                f"missing column(s) {', '.join(missing)}; an EUvsDisinfo export has "
-                "date,id,title,countries,keywords,languages,outlets",
-            )
-        line = reader.line_num
-        while True:
-            start = line + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield InputError(f"{path}:{start}", f"unreadable CSV row: {exc}", kind="malformed")
-                line = reader.line_num
-                continue
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            item = _row(columns, values, f"{path}:{start}")
+    text = read_text_file(str(path))
+    rows = csv_rows(text, str(path))
+    first = next(rows, None)
+    if first is None:
+        raise InputError(f"{path}:1", "empty file; expected a header row")
+    if isinstance(first, InputError):
+        raise InputError(first.where, f"not CSV: {first.reason}")
+    _, header = first
+    columns = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise InputError(
+            f"{path}:1",
+            f"missing column(s) {', '.join(missing)}; an EUvsDisinfo export has "
+            "date,id,title,countries,keywords,languages,outlets",
+        )
+    for item in csv_rows(text, str(path), skip=1, fields=len(columns)):
+        if isinstance(item, InputError):
             yield item
+            continue
+        number, values = item
+        if any(v.strip() for v in values):
+            yield _row(columns, values, f"{path}:{number}")
+
+
+def csv_rows(
+    text: str, where: str, skip: int = 0, fields: int | None = None
+) -> Iterator[tuple[int, list[str]] | InputError]:
+    """(1-based line, values) of every CSV record after the first ``skip`` lines.
+
+    Broken quoting is reported by line and parsing resumes on the next line, so it never
+    merges the rows that follow into one: a quoted field may span at most
+    ``MAX_RECORD_LINES`` lines, must be closed before the file ends, and a record spanning
+    several lines is refused when it has the wrong number of fields or when one of its
+    continuation lines is a complete row by itself.
+    """
+    lines = _LINES.findall(text)
+    index = skip
+    while index < len(lines):
+        window = (lines[j] for j in range(index, min(index + MAX_RECORD_LINES, len(lines))))
+        reader = csv.reader(window, strict=True)
+        here = f"{where}:{index + 1}"
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield InputError(here, f"broken quoting ({exc}); the row is skipped",
+                             kind="malformed")
+            index += 1
+            continue
+        used = max(reader.line_num, 1)
+        if used > 1 and fields is not None and _merged(lines[index + 1 : index + used], fields,
+                                                        len(values)):
+            yield InputError(here, f"a quoted field opened on line {index + 1} runs over "
+                             f"{used - 1} more line(s) (broken quoting); the row is skipped",
+                             kind="malformed")
+            index += 1
+            continue
+        yield index + 1, values
+        index += used
+
+
+def _merged(continuation: list[str], fields: int, found: int) -> bool:
+    if found != fields:
+        return True
+    for line in continuation:
+        try:
+            if len(next(csv.reader([line]))) == fields:
+                return True
+        except (csv.Error, StopIteration):
+            continue
+    return False
 
 
 def _row(columns: list[str], values: list[str], where: str) -> KnownClaim | InputError:

@@ -93,9 +93,21 @@ def write_csv(store: SqliteStore, out: IO[str]) -> int:
     writer.writeheader()
     count = 0
     for record in records(store):
-        writer.writerow(_flat(record))
+        writer.writerow({k: spreadsheet_safe(v) for k, v in _flat(record).items()})
         count += 1
     return count
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (it starts with = + - @, tab or
+    carriage return) gets a leading apostrophe, as OWASP advises against CSV injection;
+    numbers and other text are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _flat(record: Mapping[str, Any]) -> dict[str, Any]:
