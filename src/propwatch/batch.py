@@ -143,10 +143,11 @@ def analyze(
                          partial(_analyse_document, doc, recurring, pipeline, run))
         if progress:
             progress(done, len(inputs))
-    summary.articles_in_store = store.article_count()
-    summary.reuse = reuse.update(store)
-    if "claims" in options.components:
-        summary.claim_matches = kb.match_new_claims(store)
+    with store.corpus_lock():
+        summary.articles_in_store = store.article_count()
+        summary.reuse = reuse.update(store)
+        if "claims" in options.components:
+            summary.claim_matches = kb.match_new_claims(store)
     return summary
 
 

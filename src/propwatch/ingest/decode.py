@@ -56,8 +56,8 @@ def decode(data: bytes, where: str) -> Decoded:
         if data.startswith(bom):
             return _with_repairs(data[len(bom):], encoding, where, "byte order mark")
     if b"\x00" in data[:SAMPLE]:
-        utf16 = _utf16_pattern(data[:SAMPLE])
-        if utf16 is None or not _prose(data[:SAMPLE].decode(utf16, "replace")):
+        utf16 = utf16_without_bom(data[:SAMPLE])
+        if utf16 is None:
             raise InputError(where, "file is binary, not text (it contains NUL bytes)",
                              kind="binary")
         return _with_repairs(data, utf16, where, "no byte order mark; recognised by its "
@@ -88,8 +88,16 @@ def _with_repairs(data: bytes, encoding: str, where: str, why: str) -> Decoded:
     return _checked(Decoded(text, f"{encoding} ({why + '; ' if why else ''}{detail})"), where)
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when ``sample`` is UTF-16 text without a byte order mark:
+    NULs sit on one side of the byte pairs only, and decoded it reads as prose."""
+    encoding = _utf16_pattern(sample)
+    if encoding is None or not _prose(sample.decode(encoding, "replace")):
+        return None
+    return encoding
+
+
 def _utf16_pattern(sample: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' when NULs sit on one side of the byte pairs only."""
     sample = sample[: len(sample) // 2 * 2]
     pairs = max(len(sample) // 2, 1)
     even, odd = sample[0::2].count(0) / pairs, sample[1::2].count(0) / pairs

@@ -15,9 +15,14 @@ from typing import Any
 from urllib.parse import quote
 
 from propwatch.errors import StoreError, one_line
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: corpus updates are not serialised across processes
+    fcntl = None  # type: ignore[assignment]
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Span
 from propwatch.store.base import DocumentRecord, Skip
-from propwatch.store.migrate import migrate
+from propwatch.store.migrate import migrate, rollback
 
 BUSY_SECONDS = 60  # how long a writer waits for another one before giving up
 
@@ -44,7 +49,21 @@ class SqliteStore:
 
     def files(self) -> list[str]:
         """The database file and its companions (write-ahead log, shared memory, journal)."""
-        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal")]
+        return [self.path + suffix for suffix in ("", "-wal", "-shm", "-journal", "-lock")]
+
+    @contextmanager
+    def corpus_lock(self) -> Iterator[None]:
+        """Hold while bringing corpus-level results (republication index, claim matches)
+        up to date, so concurrent runs into one file take turns instead of clashing."""
+        if fcntl is None or self.path == ":memory:":
+            yield
+            return
+        with open(self.path + "-lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- writing -----------------------------------------------------------------------
 
@@ -54,7 +73,7 @@ class SqliteStore:
         try:
             yield self.conn
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            rollback(self.conn)
             raise
         self.conn.execute("COMMIT")
 
