@@ -237,3 +237,26 @@ def test_a_glob_reaching_a_file_twice_counts_it_once(tmp_path: Path) -> None:
     folder = good_folder(tmp_path)
     summary = run(tmp_path, f"{folder}/**", folder / "Arlen.txt")
     assert summary.inputs == 3 and summary.documents == 3
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from propwatch.report.export import export
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    jsonl(folder / "r.jsonl",
+          record("Arlen", title='=HYPERLINK("http://evil.example","click")', outlet="@evil"),
+          record("Brisk", title="-2+3", author="+cmd"))
+    run(tmp_path, folder)
+    out = io.StringIO()
+    with open_store(tmp_path / "p.db") as store:
+        export(store, "csv", out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert [(r["title"], r["outlet"], r["author"]) for r in rows] == [
+        ("'=HYPERLINK(\"http://evil.example\",\"click\")", "'@evil", ""),
+        ("'-2+3", "", "'+cmd"),
+    ]
+    assert rows[0]["part"] == "1"  # numbers are left alone

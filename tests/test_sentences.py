@@ -29,3 +29,15 @@ def test_sentence_spans_lie_inside_the_text_in_order_without_edge_space(text: st
         piece = span.text_of(text)
         assert piece == piece.strip() and "\n" not in piece
         previous_end = span.end
+
+
+def test_a_huge_paragraph_is_split_in_pieces_with_exact_offsets() -> None:
+    from propwatch.analyse.sentences import MAX_PYSBD_LINE, sentence_spans
+
+    sentence = "The minister said on Monday that the plan would go ahead."
+    for copies in (40, MAX_PYSBD_LINE // 40):  # through pysbd in pieces, then by the rule
+        text = " ".join([sentence] * copies)
+        spans = sentence_spans(text)
+        assert [s.text_of(text) for s in spans] == [sentence] * copies
+    words = "word " * 100_000
+    assert [len(s.text_of(words)) <= 1000 for s in sentence_spans(words)] == [True] * 500

@@ -7,7 +7,10 @@ and spans carry no surrounding whitespace.
 pysbd's cost grows faster than the length of what it is given, so a paragraph longer than
 ``MAX_PIECE`` characters is first cut into pieces of at most that length: after the last
 sentence end (``. `` before a capital) in the window, else at its last space, else hard.
-The work per paragraph is then linear in its length.
+The work per paragraph is then linear in its length.  A piece with no sentence-ending
+punctuation is one sentence without asking pysbd, and a line longer than ``MAX_PYSBD_LINE``
+(no prose paragraph is; a scrape gone wrong is) is split by the sentence-end rule alone,
+which is linear and fast, instead of by pysbd at some milliseconds per sentence.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ import pysbd
 from propwatch.model import Article, Span
 
 _LINE = re.compile(r"[^\n]+")
-MAX_PIECE = 3000
+MAX_PIECE = 1000
+MAX_PYSBD_LINE = 20_000
+_TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 _SPACE = re.compile(r"\s+")
 
@@ -33,22 +38,46 @@ def _segmenter() -> pysbd.Segmenter:
 def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for line in _LINE.finditer(text):
+        if line.end() - line.start() > MAX_PYSBD_LINE:
+            cuts = pieces(text, line.start(), line.end(), limit=MAX_PIECE, ends_only=True)
+            spans.extend(span for start, end in cuts if (span := _trimmed(text, start, end)))
+            continue
         for start, end in pieces(text, line.start(), line.end()):
-            spans.extend(_line_sentences(text, start, end))
+            if _TERMINAL.search(text, start, end):
+                spans.extend(_line_sentences(text, start, end))
+            elif span := _trimmed(text, start, end):
+                spans.append(span)
     return spans
 
 
-def pieces(text: str, start: int, end: int, limit: int = MAX_PIECE) -> list[tuple[int, int]]:
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    lead = len(piece) - len(piece.lstrip())
+    return Span(start + lead, start + lead + len(stripped), "sentence")
+
+
+def pieces(
+    text: str, start: int, end: int, limit: int = MAX_PIECE, ends_only: bool = False
+) -> list[tuple[int, int]]:
     """``text[start:end]`` cut into ranges of at most ``limit`` characters, preferably
-    just after a sentence end."""
+    just after a sentence end; with ``ends_only``, also at every sentence end."""
     out = []
-    while end - start > limit:
-        window = text[start : start + limit]
-        cut = _last_end(_SENTENCE_END, window, limit // 2) or _last_end(_SPACE, window, 1)
-        cut = cut or limit
+    while end - start > limit or (ends_only and start < end):
+        window = text[start : min(start + limit, end)]
+        if ends_only:
+            m = _SENTENCE_END.search(window)
+            cut = m.end() if m else 0
+        else:
+            cut = _last_end(_SENTENCE_END, window, limit // 2)
+        cut = cut or (len(window) if len(window) < limit else 0)
+        cut = cut or _last_end(_SPACE, window, 1) or limit
         out.append((start, start + cut))
         start += cut
-    out.append((start, end))
+    if start < end or not out:
+        out.append((start, end))
     return out
 
 
