@@ -260,3 +260,30 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(tmp_path: Path) ->
         ("'-2+3", "", "'+cmd"),
     ]
     assert rows[0]["part"] == "1"  # numbers are left alone
+
+
+class Stalls:
+    """A component that takes far too long on one article."""
+
+    name = "stalls"
+
+    def predict(self, article: Article) -> list[Span]:
+        if "Corvo" in article.text:
+            import time
+
+            time.sleep(30)
+        return []
+
+
+def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = good_folder(tmp_path)
+    pipeline = Pipeline([Sentences(), Stalls()])
+    monkeypatch.setattr(Pipeline, "from_names", classmethod(lambda cls, names: pipeline))
+    summary = run(tmp_path, folder, options=Options(components=("sentences",), time_limit=0.5))
+    [error] = summary.errors
+    assert error.where == str(folder / "Corvo.txt")
+    assert error.reason == ("analysis failed: TimeLimitExceeded: stopped after 0.5 s "
+                            "(raise it with --time-limit)")
+    assert summary.articles_stored == 2

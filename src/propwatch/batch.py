@@ -6,17 +6,22 @@ each document in its own transaction.  Documents already stored (same content ha
 skipped, so an interrupted run is finished by running it again.
 
 Isolation: every stage that handles one document (read, learn, extract, analyse, store)
-runs under ``_isolated``: any exception it raises is recorded against that document (kind
-``error``, a one-line reason naming the file and line) and the run goes on; ``strict``
-makes the first one fatal instead.  Only database failures (locked, full, damaged) stop a
-run, since no later document could be stored either.
+runs under ``_Run.isolated``: any exception it raises is recorded against that document
+(kind ``error``, a one-line reason naming the file and line) and the run goes on;
+``strict`` makes the first one fatal instead.  Extracting and analysing one document may
+take at most ``time_limit`` seconds (past that, it is an error too).  Only database
+failures (locked, full, damaged) stop a run, since no later document could be stored
+either.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -33,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (inputs done, inputs in all)
 ERROR = "error"  # the kind of a document some stage failed on
+DEFAULT_TIME_LIMIT = 600.0
 
 
 @dataclass
@@ -60,6 +66,7 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES
     components: tuple[str, ...] = DEFAULT_COMPONENTS
     strict: bool = False  # stop at the first document a stage fails on
+    time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds to extract and analyse one document
 
 
 class _Run:
@@ -134,7 +141,7 @@ def analyze(
     recurring = RecurringLines()
     for item in inputs:
         for doc in _unrecorded(run, item):
-            run.isolated(doc.where, "reading its lines", partial(recurring.add, doc))
+            run.isolated(doc.where, "reading its lines", partial(_learn, recurring, doc, run))
     pipeline = Pipeline.from_names(options.components)
     for done, item in enumerate(inputs, start=1):
         for doc in run.documents(item):
@@ -165,6 +172,11 @@ def build_articles(doc: RawDocument, parts: list[Extracted], pipeline: Pipeline)
     return articles
 
 
+def _learn(recurring: RecurringLines, doc: RawDocument, run: _Run) -> None:
+    with time_limit(run.options.time_limit):
+        recurring.add(doc)
+
+
 def _analyse_document(
     doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, run: _Run
 ) -> None:
@@ -172,10 +184,12 @@ def _analyse_document(
     if store.has_document(doc.content_hash):
         _already_stored(doc, run)
         return
-    try:
-        result = extract(doc, recurring)
-    except Exception as exc:
-        raise _StageError("extraction") from exc
+    with time_limit(run.options.time_limit):
+        try:
+            result = extract(doc, recurring)
+        except Exception as exc:
+            raise _StageError("extraction") from exc
+        articles = [] if isinstance(result, Rejected) else _built(doc, result, pipeline)
     if isinstance(result, Rejected):
         log.info("%s: not an article (%s): %s", doc.where, result.kind, result.reason)
         if store.save_rejected(doc, result):
@@ -183,10 +197,6 @@ def _analyse_document(
         else:
             _already_stored(doc, run)
         return
-    try:
-        articles = build_articles(doc, result, pipeline)
-    except Exception as exc:
-        raise _StageError("analysis") from exc
     try:
         stored = store.save_articles(doc, articles)
     except (sqlite3.Error, PropwatchError):
@@ -197,6 +207,38 @@ def _analyse_document(
         summary.articles_stored += len(articles)
     else:
         _already_stored(doc, run)
+
+
+def _built(doc: RawDocument, parts: list[Extracted], pipeline: Pipeline) -> list[Article]:
+    try:
+        return build_articles(doc, parts, pipeline)
+    except Exception as exc:
+        raise _StageError("analysis") from exc
+
+
+class TimeLimitExceeded(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Stop the work inside after ``seconds`` with TimeLimitExceeded (a per-document error).
+    Needs SIGALRM and the main thread; elsewhere the work runs unbounded."""
+    if not seconds or not hasattr(signal, "setitimer") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded(f"stopped after {seconds:g} s (raise it with --time-limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _already_stored(doc: RawDocument, run: _Run) -> None:

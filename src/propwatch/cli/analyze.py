@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from propwatch.batch import Options, RunSummary, analyze
+from propwatch.batch import DEFAULT_TIME_LIMIT, Options, RunSummary, analyze
 from propwatch.cli._group import main
 from propwatch.cli._options import db_option
 from propwatch.errors import one_line
@@ -37,13 +37,18 @@ def parse_size(value: str) -> int:
 @DB_OPTION
 @click.option("--report", type=click.Path(dir_okay=False), help="Also write an HTML report here.")
 @click.option("--max-size", default="20MB", show_default=True,
-              help="Skip input files larger than this (e.g. 500KB, 50MB).")
+              help="Skip input files, and lines of .jsonl files, larger than this "
+                   "(e.g. 500KB, 50MB).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary.")
 @click.option("--strict", is_flag=True,
               help="Stop at the first document that fails (exit status 1) instead of "
                    "recording it as an error and going on.")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT,
+              show_default=True,
+              help="Seconds one document may take to extract and analyse before it is "
+                   "recorded as an error (0 = no limit).")
 def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_size: str,
-                    quiet: bool, strict: bool) -> None:
+                    quiet: bool, strict: bool, time_limit: float) -> None:
     """Read articles, clean and analyse them, store them in the database.
 
     PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
@@ -73,7 +78,8 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
     --strict, when a document failed).
     """
     console = Console(stderr=True, soft_wrap=True)
-    options = Options(max_bytes=parse_size(max_size), strict=strict)
+    options = Options(max_bytes=parse_size(max_size), strict=strict,
+                      time_limit=time_limit or None)
     with open_store(db) as store:
         summary = _run(paths, store, options, quiet, console)
         if report:
