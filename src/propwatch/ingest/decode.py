@@ -23,6 +23,7 @@ import charset_normalizer
 from propwatch.errors import InputError
 
 SAMPLE = 8192
+DETECTOR_BYTES, DETECTOR_CHUNKS = 256 * 1024, 32
 # Detector scores this close count as equally good (chaos is the sharper of the two).
 CHAOS_TIE, COHERENCE_TIE = 0.01, 0.05
 # Bytes that never appear in text files (C0 controls other than tab, newline, form feed, CR).
@@ -64,13 +65,14 @@ def decode(data: bytes, where: str) -> Decoded:
                              "NUL-byte pattern")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    escaped = data.decode("utf-8", "surrogateescape")
-    invalid = sum(1 for ch in escaped if "\udc80" <= ch <= "\udcff")
-    valid_multibyte = sum(1 for ch in escaped if ch >= "\x80" and not "\udc80" <= ch <= "\udcff")
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    text = data.decode("utf-8", "replace")
+    marks = text.count("\ufffd")
+    invalid = marks - data.count("\ufffd".encode())
+    valid_multibyte = len(text) - len(text.encode("ascii", "ignore")) - marks
     if valid_multibyte and invalid <= valid_multibyte * 10:
-        return _with_repairs(data, "utf-8", where, "")
+        return _checked(Decoded(text, f"utf-8 ({_repairs(invalid, first)})"), where)
     return _legacy(data, where, invalid)
 
 
@@ -83,9 +85,13 @@ def _with_repairs(data: bytes, encoding: str, where: str, why: str) -> Decoded:
         first = exc.start
     text = data.decode(encoding, "replace")
     bad = text.count("\ufffd") - data.decode(encoding, "ignore").count("\ufffd")
-    detail = f"{bad} invalid byte sequence{'s' if bad != 1 else ''} replaced by U+FFFD, the " \
-             f"first at byte {first}"
+    detail = _repairs(bad, first)
     return _checked(Decoded(text, f"{encoding} ({why + '; ' if why else ''}{detail})"), where)
+
+
+def _repairs(count: int, first: int) -> str:
+    return (f"{count} invalid byte sequence{'s' if count != 1 else ''} replaced by U+FFFD, "
+            f"the first at byte {first}")
 
 
 def utf16_without_bom(sample: bytes) -> str | None:
@@ -116,7 +122,7 @@ def _prose(sample: str) -> bool:
 
 
 def _legacy(data: bytes, where: str, invalid: int) -> Decoded:
-    results = list(charset_normalizer.from_bytes(data))
+    results = list(charset_normalizer.from_bytes(_detector_sample(data)))
     if not results:
         raise InputError(where, "file is binary or in an unknown encoding", kind="binary")
     least_chaos = min(r.chaos for r in results)
@@ -125,10 +131,26 @@ def _legacy(data: bytes, where: str, invalid: int) -> Decoded:
     best = [r for r in calm if r.coherence >= most_coherent - COHERENCE_TIE]
     ranked = sorted((_rank(encoding), encoding, match) for match in best
                     for encoding in [match.encoding, *match.could_be_from_charset])
-    _, encoding, chosen = ranked[0]
+    _, encoding, _ = ranked[0]
     evidence = "detected" if most_coherent > 0 else "guessed: too little text to be sure"
-    note = f"{_name(encoding)} (not UTF-8, {invalid} invalid bytes; {evidence})"
-    return _checked(Decoded(str(chosen), note), where)
+    note = f"{_name(encoding)} (not UTF-8: {invalid} invalid byte sequences; {evidence})"
+    return _checked(Decoded(data.decode(encoding, "replace"), note), where)
+
+
+def _detector_sample(data: bytes) -> bytes:
+    """What the detector sees: all of a small input; of a large one, ``DETECTOR_CHUNKS``
+    pieces spread over it, cut at line ends (an ASCII byte in every legacy encoding), so
+    the detector's cost stays bounded however large the file."""
+    if len(data) <= DETECTOR_BYTES:
+        return data
+    step, size = len(data) // DETECTOR_CHUNKS, DETECTOR_BYTES // DETECTOR_CHUNKS
+    chunks = []
+    for start in range(0, len(data), step):
+        begin = data.find(b"\n", start, start + size)
+        begin = start if begin < 0 else begin + 1
+        end = data.rfind(b"\n", begin, begin + size)
+        chunks.append(data[begin : end + 1 if end > begin else begin + size])
+    return b"".join(chunks[:DETECTOR_CHUNKS])
 
 
 def _name(encoding: str) -> str:
