@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     gold = json.loads((args.data / "gold.json").read_text(encoding="utf-8"))
     pages = {}
-    for name, item in gold.items():
+    for name in gold:
         path = args.renderings / (name.removesuffix(".html.gz") + ".txt")
         if path.exists():
             pages[name] = path.read_text(encoding="utf-8")
