@@ -41,8 +41,8 @@ def test_inline_markup_and_entities_map_around() -> None:
     art = extract(RawDocument("x.html", html, "html"))
     assert isinstance(art, list)
     assert "It was bold & brave." in art[0].text
-    assert art[0].declared_source == "Example Wire"
-    assert "original source" not in art[0].text
+    assert art[0].declared_source == "Example Wire"  # the line is read, and stays in the body
+    assert art[0].text.endswith("\n\nThe original source of this article is Example Wire")
     assert_maps_back(html, art[0])
 
 
@@ -60,15 +60,16 @@ def test_canonical_url_forms() -> None:
 PARTISAN = (Path(__file__).parent / "fixtures" / "partisan-post.html").read_text(encoding="utf-8")
 
 
-def test_html_chrome_inside_the_article_is_removed() -> None:
-    """trafilatura keeps captions and donation boxes inside the post; the text rules drop them."""
+def test_html_body_is_trafilaturas_main_text() -> None:
+    """No text rule on top of trafilatura: none won on real pages (docs/benchmarks.md).  The
+    comments, related list and footer go; what sits inside the post stays."""
     result = extract(RawDocument("post.html", PARTISAN, "html"))
     assert isinstance(result, list) and len(result) == 1
     art = result[0]
     assert art.title == "Secret Plan Exposed"
-    assert art.text.startswith("Secret Plan Exposed\n\nEvery honest citizen now knows")
-    assert art.text.endswith("We will keep asking.")
-    for chrome in ("Photo: Reuters", "Donate", "Authored by", "Related", "mark77", "Copyright"):
+    assert art.text.startswith("Secret Plan Exposed\n\n")
+    assert "Every honest citizen now knows" in art.text and "We will keep asking." in art.text
+    for chrome in ("Related", "mark77", "Copyright"):
         assert chrome not in art.text
     assert (art.author, art.declared_source, art.published) == (
         "Karl Brenner",
@@ -95,10 +96,39 @@ def test_html_page_of_several_articles_is_split() -> None:
     assert [a.title for a in result] == [f"Headline number {k} about the bridge" for k in (1, 2, 3)]
     assert [a.author for a in result] == ["Author Abel", "Author Bruno", "Author Cora"]
     for art in result:
-        assert art.text.count(PARA) == 3 and "Share" not in art.text
+        assert art.text.count(PARA) == 3
         assert_maps_back(html, art)
     # Each article's paragraphs map into its own <article>, not the first one's.
     starts = [html.find(f"Headline number {k}") for k in (1, 2, 3)] + [len(html)]
     for k, art in enumerate(result):
         body_at = art.offsets.to_raw(art.text.index(PARA))
         assert body_at is not None and starts[k] < body_at < starts[k + 1]
+
+
+def test_teaser_list_of_articles_is_not_split() -> None:
+    """<article> teasers (a headline and a summary each) are no articles of their own."""
+    teasers = "".join(
+        f"<article><h2>Related story {k}</h2><p>{PARA}</p></article>" for k in range(6)
+    )
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(5))
+    html = (
+        f"<html><head><title>Main story</title></head><body><main><h1>Main story</h1>{body}"
+        f"</main><aside>{teasers}</aside></body></html>"
+    )
+    result = extract(RawDocument("page.html", html, "html"))
+    assert isinstance(result, list) and len(result) == 1
+    assert result[0].title == "Main story"
+
+
+def test_tables_and_lists_of_the_article_stay() -> None:
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(3))
+    html = (
+        f"<html><body><article><h1>Tour dates announced</h1>{body}"
+        "<ul><li>12 May: Berlin, Columbiahalle</li><li>14 May: Hamburg, Docks</li></ul>"
+        "<table><tr><td>Seats sold</td><td>12,400</td></tr></table></article></body></html>"
+    )
+    result = extract(RawDocument("tour.html", html, "html"))
+    assert isinstance(result, list)
+    for kept in ("12 May: Berlin, Columbiahalle", "14 May: Hamburg, Docks", "12,400"):
+        assert kept in result[0].text
+    assert_maps_back(html, result[0])

@@ -53,21 +53,14 @@ def test_normalise() -> None:
     assert normalise("  1,204   Views ") == "0,000 views"
 
 
-def test_html_pages_count_their_blocks() -> None:
-    def html_page(n: int) -> RawDocument:
-        return RawDocument(
-            f"site/{n}.html",
-            f"<html><head><script>var x = 1;</script></head><body><div>Keep us &amp; going"
-            f"</div><p>Body {'abc'[n]} <b>is</b> unique.</p></body></html>",
-            "html",
-        )
-
-    docs = [html_page(n) for n in range(3)]
-    rec = RecurringLines.from_documents(docs)
-    assert rec.is_recurring(docs[0], "Keep us & going")
-    assert not rec.is_recurring(docs[0], "Body a is unique.")
-    assert not rec.is_recurring(docs[0], "var x = 1;")
-    assert rec.flags(docs[0], ["Keep us & going", "Body a is unique."]) == [True, False]
+def test_html_pages_are_not_counted() -> None:
+    """HTML extraction does not use recurrence, so counting its pages would be wasted work."""
+    docs = [
+        RawDocument(f"site/{n}.html", f"<html><body><p>Keep us going</p><p>{n}</p></body></html>",
+                    "html")
+        for n in range(3)
+    ]  # fmt: skip
+    assert not RecurringLines.from_documents(docs).is_recurring(docs[0], "Keep us going")
 
 
 def test_reused_paragraph_inside_an_article_is_kept() -> None:

@@ -4,13 +4,15 @@
     for doc in docs:
         result = extract(doc, recurring)              # list[Extracted] | Rejected
 
-Plain-text scrapes go through a line classifier (``units``, ``classify``, ``text``) that
-removes page chrome, splits pages holding several articles (``split``) and reads the
-metadata a page states (``meta``, ``dates``, ``provenance``); lines that recur on several
-pages of one site count as chrome (``recurring``).  HTML goes through trafilatura, then the
-same text rules (``html``).  Pages that are captchas, cookie or JavaScript walls, error pages
-or stubs are ``Rejected`` (``pages``).  Every article's ``offsets`` map its copied
-characters back to ``doc.text``; the list order is the part number on a split page.
+HTML goes through trafilatura as it is (``html``, parsed by ``tree`` so that no page makes
+lxml raise); a page is split only into its ``<article>`` elements that each hold a headline
+and a body.  Plain-text scrapes go through a line classifier (``units``, ``classify``,
+``text``) that removes page chrome, splits pages holding several articles (``split``) and
+reads the metadata a page states (``meta``, ``dates``, ``provenance``); lines that recur on
+several pages of one site count as chrome (``recurring``).  Pages that are captchas, cookie
+or JavaScript walls, error pages or stubs are ``Rejected`` (``pages``).  Every article's
+``offsets`` map its copied characters back to ``doc.text``; the list order is the part number
+on a split page.
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ def extract(
     """The clean articles of one raw document, or why it is not an article.
 
     ``doc.meta`` (title, url, outlet, published, author from JSONL) wins over what the page
-    says; ``recurring`` lets lines repeated on other pages of the same site count as chrome.
+    says; ``recurring`` lets lines repeated on other pages of the same site count as chrome
+    in plain text.
     """
     if not doc.text.strip():
         return Rejected("empty", "the input holds no text")
     if doc.content_type == "html":
-        articles = extract_html(doc, recurring)
+        articles = extract_html(doc)
         long_enough = sum(body_words(a) for a in articles) >= NOTICE_WORDS
         shown = doc.text if long_enough else visible_text(doc.text)
     elif doc.content_type == "text":

@@ -1,36 +1,57 @@
 """HTML pages -> clean articles with trafilatura, mapped back to the raw HTML.
 
-trafilatura finds the main text and metadata; its paragraphs then go through the plain-text
-extractor (bylines, captions, donation boxes, declared sources and disclaimers leave the body;
-a page of several articles is split), and each paragraph is located in the raw HTML run by
-run (text between inline tags and entities), so copied characters map back while decoded
-ones map to None.
+trafilatura's main text is the article body as it is: no rule on top of it won on the 990
+real pages of ``../shared/data/extraction-eval`` (see docs/benchmarks.md).  A page is split
+into several articles only on structural evidence: two or more outermost ``<article>``
+elements that each carry their own headline and a body of several paragraphs; trafilatura
+then runs on each of them.  Each paragraph is located in the raw HTML run by run (text between
+inline tags and entities), so copied characters map back while decoded ones map to None.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import replace
 from typing import Any
 
-import lxml.etree
 import lxml.html
 import trafilatura
+from lxml.html import HtmlElement
 
+from propwatch.extract.classify import is_byline
 from propwatch.extract.dates import parse_date
-from propwatch.extract.recurring import RecurringLines
-from propwatch.extract.text import extract_text
-from propwatch.extract.units import TextBuilder
+from propwatch.extract.provenance import declared_provenance
+from propwatch.extract.tree import parse_html
+from propwatch.extract.units import TextBuilder, count_words
 from propwatch.model import Extracted, RawDocument
 
 MIN_RUN = 3  # shorter pieces are not searched for in the raw HTML
 WINDOW = 200_000  # how far after the previous paragraph the next one is looked for
+MIN_ARTICLE_WORDS = 80  # body words an <article> needs to count as an article of its own
+# Pages with more elements than this (5 times the largest of the 990 real pages of the
+# extraction set) keep all their visible blocks but navigation, header, footer and asides:
+# trafilatura needs about 0.1 ms per element, and such a page is no ordinary article page.
+MAX_ELEMENTS = 50_000
+MAX_CHARS = 3_000_000  # the same for pages longer than this (5 times the largest real page)
+MIN_ARTICLE_PARAGRAPHS = 3  # paragraphs (10+ words) it needs: a teaser has one or two
 _CANONICAL = [
-    re.compile(r"<link\b[^>]*\brel=[\"']?canonical[\"']?[^>]*\bhref=[\"']([^\"'>\s]+)", re.I),
-    re.compile(r"<link\b[^>]*\bhref=[\"']([^\"'>\s]+)[\"'][^>]*\brel=[\"']?canonical", re.I),
-    re.compile(r"<meta\b[^>]*\bproperty=[\"']og:url[\"'][^>]*\bcontent=[\"']([^\"'>\s]+)", re.I),
-    re.compile(r"<meta\b[^>]*\bcontent=[\"']([^\"'>\s]+)[\"'][^>]*\bproperty=[\"']og:url", re.I),
+    re.compile(r"<link\b[^<>]*\brel=[\"']?canonical[\"']?[^<>]*\bhref=[\"']([^\"'<>\s]+)", re.I),
+    re.compile(r"<link\b[^<>]*\bhref=[\"']([^\"'<>\s]+)[\"'][^<>]*\brel=[\"']?canonical", re.I),
+    re.compile(
+        r"<meta\b[^<>]*\bproperty=[\"']og:url[\"'][^<>]*\bcontent=[\"']([^\"'<>\s]+)", re.I
+    ),
+    re.compile(
+        r"<meta\b[^<>]*\bcontent=[\"']([^\"'<>\s]+)[\"'][^<>]*\bproperty=[\"']og:url", re.I
+    ),
 ]
+_CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "button")
+_BODY = re.compile(r"<body\b", re.I)
+_HIDDEN_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "select", "head")
+_BLOCK_TAGS = (
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "tr", "br", "title",
+    "article", "section", "header", "footer", "nav", "aside", "blockquote", "pre",
+)  # fmt: skip
 
 
 def canonical_url(html: str) -> str | None:
@@ -42,108 +63,172 @@ def canonical_url(html: str) -> str | None:
     return None
 
 
-_BLOCK_TAGS = (
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "article", "section",
-    "header", "footer", "nav", "aside", "main", "blockquote", "figure", "figcaption", "table",
-    "tr", "td", "th", "br", "hr", "dd", "dt", "pre", "form", "address", "title",
-)  # fmt: skip
-_HIDDEN_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "select", "head")
-MIN_ARTICLE_WORDS = 80
-
-
 def visible_text(html: str) -> str:
-    """All text of the page (for recognising notice pages)."""
-    return trafilatura.html2txt(html) or ""
+    """All visible text of the page, one block per line (for recognising notice pages)."""
+    root = parse_html(html)
+    return "" if root is None else "\n".join(_blocks(root, _HIDDEN_TAGS))
 
 
-def page_blocks(html: str) -> tuple[list[str], int]:
-    """The visible text of a page one block (paragraph, heading, list item) per line, and
-    how many ``<article>`` elements with a heading and 80+ words it holds."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except lxml.etree.ParserError:  # no element at all (only comments or a doctype)
-        return [], 0
-    for element in list(root.iter(*_HIDDEN_TAGS)):
+def _blocks(root: HtmlElement, hidden: tuple[str, ...]) -> list[str]:
+    """The text of the page's blocks (paragraphs, headings, cells...) without the ``hidden``
+    elements; changes the tree."""
+    for element in list(root.iter(*hidden)):
         element.drop_tree()
-    articles = sum(
-        1
-        for a in root.iter("article")
-        if next(a.iter("h1", "h2", "h3"), None) is not None
-        and len(a.text_content().split()) >= MIN_ARTICLE_WORDS
-    )
     for element in root.iter(*_BLOCK_TAGS):
         element.tail = "\n" + (element.tail or "")
-        if element.tag != "br":
-            element.text = "\n" + (element.text or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    return [line for line in lines if line], articles
+    return [line for line in lines if line]
 
 
-def extract_html(doc: RawDocument, recurring: RecurringLines | None = None) -> list[Extracted]:
+def extract_html(doc: RawDocument) -> list[Extracted]:
     """The articles of an HTML page (an empty list when it has no main text).
 
-    trafilatura's main text goes through the plain-text extractor as one line per paragraph,
-    with trafilatura's metadata as the document's metadata where the input gave none.  A page
-    of several ``<article>`` elements (or one where trafilatura finds no main text) gives
-    all its visible blocks instead: the text rules remove the chrome and split the articles.
+    trafilatura's metadata fills what ``doc.meta`` (JSONL) does not give; the page title is
+    the title of a single article, each split article's title is its own headline.
     """
-    found = _trafilatura(doc)
-    lines = (found.get("text") or "").split("\n")
-    blocks, articles = page_blocks(doc.text)
-    if articles >= 2 or not any(line.strip() for line in lines):
-        lines = blocks  # several articles (trafilatura keeps one), or no main text found
-    meta = {key: value for key, value in _meta(found).items() if value}
-    if articles >= 2:
-        meta.pop("title", None)  # the page's title is no article's title
-    meta.update(doc.meta)
-    page = "\n\n".join(line.strip() for line in lines if line.strip())
-    parts = extract_text(RawDocument(doc.source, page, "text", meta=meta), recurring, site=doc)
+    root = parse_html(doc.text)
+    if root is None:
+        return []
     canonical = canonical_url(doc.text)
-    cursor = max(doc.text.lower().find("<body"), 0)
-    mapped = []
-    for n, part in enumerate(parts):
-        article, cursor = _mapped_to_html(part, doc.text, cursor, title_anywhere=n == 0)
-        mapped.append(replace(article, canonical_url=canonical))
-    return mapped
+    raw = _Raw(doc.text)
+    body = _body_start(doc.text)
+    if len(doc.text) > MAX_CHARS or _size(root) > MAX_ELEMENTS:  # trafilatura would take minutes
+        blocks = _blocks(root, _HIDDEN_TAGS + _CHROME_TAGS)
+        article = _article(raw, blocks, dict(doc.meta), body, title_anywhere=True)
+        return [] if article is None else [_with_canonical(article, canonical)]
+    articles = structural_articles(root)
+    if len(articles) < 2:
+        found = _trafilatura(root, doc.meta.get("url"))
+        meta = {**_meta(found), **doc.meta}
+        article = _article(raw, _paragraphs(found), meta, body, title_anywhere=True)
+        return [] if article is None else [_with_canonical(article, canonical)]
+    out: list[Extracted] = []
+    cursor = body
+    for n, (element, headline) in enumerate(articles):
+        found = _trafilatura(_as_document(element), doc.meta.get("url"))
+        meta = {**_meta(found), "title": headline}
+        if n == 0:
+            meta.update({k: v for k, v in doc.meta.items() if k != "title"})
+        else:
+            meta.update({k: v for k, v in doc.meta.items() if k in ("outlet", "url")})
+        paragraphs = _paragraphs(found)
+        article = _article(raw, paragraphs, meta, cursor, title_anywhere=False)
+        if article is not None:
+            out.append(_with_canonical(article, canonical))
+            cursor = _end_in_raw(article, cursor)
+    return out
 
 
-def _trafilatura(doc: RawDocument) -> dict[str, Any]:
+def structural_articles(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The page's outermost ``<article>`` elements, each with its headline, when two or more
+    of them hold a headline and a body (3+ paragraphs of 10+ words, 80+ words); else []."""
+    found = []
+    for element in root.iter("article"):
+        if any(a.tag == "article" for a in element.iterancestors()):
+            continue
+        heading = next(element.iter("h1", "h2", "h3"), None)
+        if heading is None:
+            continue
+        paragraphs = [n for n in (_words(p) for p in element.iter("p")) if n >= 10]
+        if len(paragraphs) >= MIN_ARTICLE_PARAGRAPHS and sum(paragraphs) >= MIN_ARTICLE_WORDS:
+            found.append((element, " ".join(heading.text_content().split())))
+    headlines = {headline for _, headline in found}
+    return found if len(found) >= 2 and len(headlines) == len(found) else []
+
+
+def _size(root: HtmlElement) -> int:
+    """How many elements the tree has, counted up to ``MAX_ELEMENTS + 1``."""
+    return sum(1 for _ in zip(root.iter(), range(MAX_ELEMENTS + 1), strict=False))
+
+
+def _body_start(html: str) -> int:
+    """Where the page's <body> starts (0 when it has none); found without lowering the page."""
+    m = _BODY.search(html)
+    return m.start() if m else 0
+
+
+def _words(element: HtmlElement) -> int:
+    return count_words(element.text_content())
+
+
+def _as_document(element: HtmlElement) -> HtmlElement:
+    root = lxml.html.document_fromstring("<html><body></body></html>")
+    root.body.append(copy.deepcopy(element))
+    return root
+
+
+def _trafilatura(root: HtmlElement, url: str | None) -> dict[str, Any]:
     document: Any = trafilatura.bare_extraction(
-        doc.text,
-        url=doc.meta.get("url"),
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
+        root, url=url, with_metadata=True, include_comments=False
     )
     return dict(document.as_dict()) if document is not None else {}
 
 
-def _meta(found: dict[str, Any]) -> dict[str, str | None]:
+def _paragraphs(found: dict[str, Any]) -> list[str]:
+    return [line.strip() for line in (found.get("text") or "").split("\n") if line.strip()]
+
+
+def _meta(found: dict[str, Any]) -> dict[str, str]:
     date = found.get("date")
-    return {
+    meta = {
         "title": _title(found.get("title"), found.get("sitename")),
         "author": found.get("author"),
         "published": parse_date(date) if date else None,
         "outlet": found.get("sitename"),
         "url": found.get("url"),
     }
+    return {key: value for key, value in meta.items() if value}
 
 
-def _mapped_to_html(
-    part: Extracted, html: str, cursor: int, title_anywhere: bool
-) -> tuple[Extracted, int]:
-    """The same article with its paragraphs located in the raw HTML after ``cursor`` (the
-    first article's title may also be the page's <title>), and where the search ended."""
+def _article(
+    raw: _Raw, paragraphs: list[str], meta: dict[str, str], cursor: int, title_anywhere: bool
+) -> Extracted | None:
+    """One article: its title, then its paragraphs, each located in ``raw`` after ``cursor``
+    (the title of a page's only article may be found anywhere, e.g. in its <title>)."""
+    if not paragraphs:
+        return None
     builder = TextBuilder()
-    for k, para in enumerate(part.text.split("\n\n")):
-        if k:
+    title = meta.get("title")
+    start = cursor
+    if title and _same(paragraphs[0], title):  # trafilatura kept the headline: it is the title
+        start = _aligned(builder, paragraphs.pop(0), raw, start)
+    elif title:
+        _aligned(builder, title, raw, 0 if title_anywhere else start)
+    for para in paragraphs:
+        if len(builder):
             builder.insert("\n\n")
-        if k == 0 and part.title is not None and title_anywhere:
-            _aligned(builder, para, html, 0)
-        else:
-            cursor = _aligned(builder, para, html, cursor)
+        start = _aligned(builder, para, raw, start)
     text, offsets = builder.build()
-    return replace(part, text=text, offsets=offsets), cursor
+    source = next((s for s in map(declared_provenance, paragraphs) if s), None)
+    return Extracted(
+        text=text,
+        offsets=offsets,
+        title=title,
+        author=meta.get("author") or _byline(paragraphs) or (source.author if source else None),
+        published=parse_date(meta["published"]) if meta.get("published") else None,
+        outlet=meta.get("outlet"),
+        url=meta.get("url"),
+        declared_source=source.source if source else None,
+    )
+
+
+def _byline(paragraphs: list[str]) -> str | None:
+    """The author named in a "By ..." line among the first paragraphs."""
+    return next((name for name in map(is_byline, paragraphs[:4]) if name), None)
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _with_canonical(article: Extracted, canonical: str | None) -> Extracted:
+    return replace(article, canonical_url=canonical)
+
+
+def _end_in_raw(article: Extracted, cursor: int) -> int:
+    """Just after the last raw character the article maps to (or ``cursor``)."""
+    ends = (s.raw + s.length for s in article.offsets.segments)
+    return max(ends, default=cursor)
 
 
 def _title(title: str | None, site: str | None) -> str | None:
@@ -156,7 +241,24 @@ def _title(title: str | None, site: str | None) -> str | None:
     return title.strip()
 
 
-def _aligned(builder: TextBuilder, para: str, raw: str, cursor: int) -> int:
+class _Raw:
+    """The raw HTML being searched, with a budget of characters that failed searches may
+    scan (text decoded from entities is not in the raw HTML; without a budget a page full
+    of them would cost its length times the number of its words)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.budget = 20 * len(text) + 1_000_000
+
+    def find(self, piece: str, cursor: int) -> int:
+        if self.budget <= 0:
+            return -1
+        pos = self.text.find(piece, cursor, cursor + WINDOW)
+        self.budget -= WINDOW if pos < 0 else pos - cursor
+        return pos
+
+
+def _aligned(builder: TextBuilder, para: str, raw: _Raw, cursor: int) -> int:
     """Append ``para``, mapping each run of it found verbatim in ``raw`` after ``cursor``;
     returns where the search goes on.  A run starts where a piece of the paragraph is found
     within ``WINDOW`` characters and extends as long as the characters agree."""
@@ -169,29 +271,31 @@ def _aligned(builder: TextBuilder, para: str, raw: str, cursor: int) -> int:
             builder.insert(para[i:skip])
             i = skip
             continue
-        size += _common_prefix(para, i + size, raw, pos + size)
+        size += _common_prefix(para, i + size, raw.text, pos + size)
         builder.copy(para[i : i + size], pos)
         cursor = pos + size
         i += size
     return cursor
 
 
-def _anchor(para: str, i: int, raw: str, cursor: int) -> tuple[int, int]:
-    """Where the text at ``para[i:]`` starts in ``raw[cursor:cursor + WINDOW]``, trying a
-    long piece first (a short one may also occur in an attribute or script before it)."""
+def _anchor(para: str, i: int, raw: _Raw, cursor: int) -> tuple[int, int]:
+    """Where the text at ``para[i:]`` starts in ``raw`` within ``WINDOW`` after ``cursor``,
+    trying a long piece first (a short one may also occur in an attribute or script)."""
     for size in (32, 12, MIN_RUN):
         if len(para) - i >= size:
-            pos = raw.find(para[i : i + size], cursor, cursor + WINDOW)
+            pos = raw.find(para[i : i + size], cursor)
             if pos >= 0:
                 return pos, size
     return -1, 0
 
 
 def _common_prefix(a: str, i: int, b: str, j: int) -> int:
-    """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start."""
+    """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start (compared in
+    blocks of 64, then in halving steps, never one character at a time)."""
     n = 0
-    while a[i + n : i + n + 64] == b[j + n : j + n + 64] and i + n + 64 <= len(a):
+    while i + n + 64 <= len(a) and a[i + n : i + n + 64] == b[j + n : j + n + 64]:
         n += 64
-    while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
-        n += 1
+    for step in (32, 16, 8, 4, 2, 1):
+        if i + n + step <= len(a) and a[i + n : i + n + step] == b[j + n : j + n + step]:
+            n += step
     return n

@@ -3,12 +3,12 @@
 Only 64-bit keys of normalised lines are kept (the same in every process), counted once per
 page and per site group, so a batch of 10,000 pages costs a few megabytes.  Identical pages
 are counted once, so a file ingested twice does not make its own body look like chrome.
-HTML pages count the text of their blocks (paragraphs, headings, list items).
+Only plain-text pages are counted: HTML extraction is trafilatura's alone (no rule on top of
+it won on real pages, see docs/benchmarks.md), so it has no use for recurrence.
 """
 
 from __future__ import annotations
 
-import html
 import re
 import zlib
 from collections import Counter, defaultdict
@@ -81,12 +81,11 @@ class RecurringLines:
         return recurring
 
     def add(self, doc: RawDocument) -> None:
-        """Count the lines of one page (of an HTML page: the text of its blocks)."""
-        if doc.content_hash in self._seen:
+        """Count the lines of one plain-text page (HTML pages are not counted)."""
+        if doc.content_type != "text" or doc.content_hash in self._seen:
             return
         self._seen.add(doc.content_hash)
-        lines = html_lines(doc.text) if doc.content_type == "html" else doc.text.splitlines()
-        keys = {line_key(line) for line in lines if line.strip()}
+        keys = {line_key(line) for line in doc.text.splitlines() if line.strip()}
         self._counts[site_group(doc)].update(keys)
 
     def pages_with(self, doc: RawDocument, line: str) -> int:
@@ -102,17 +101,3 @@ class RecurringLines:
         counts = self._counts.get(site_group(doc), Counter())
         return [counts[line_key(line)] >= self.min_pages for line in lines]
 
-
-_HIDDEN = re.compile(r"<(script|style|noscript|template|svg|head)\b.*?</\1\s*>", re.S | re.I)
-_BLOCK = re.compile(
-    r"</?(?:p|div|h[1-6]|li|ul|ol|article|section|header|footer|nav|aside|main|blockquote"
-    r"|figure|figcaption|table|tr|td|th|br|hr|dd|dt|pre|form|address|title)\b[^>]*>",
-    re.I,
-)
-_TAG = re.compile(r"<[^>]*>")
-
-
-def html_lines(page: str) -> list[str]:
-    """The text of an HTML page's blocks, one per line (a cheap cut, good for counting)."""
-    text = _TAG.sub("", _BLOCK.sub("\n", _HIDDEN.sub(" ", page)))
-    return [html.unescape(line) for line in text.split("\n") if line.strip()]

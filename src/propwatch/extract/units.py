@@ -14,6 +14,12 @@ from functools import cached_property
 from propwatch.model import OffsetMap, Segment
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+# Scripts written without spaces between words: Han (Chinese, Japanese kanji), kana.  Hangul is
+# written with spaces and counts as other scripts do.
+_UNSPACED = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+"
+)
+CHARS_PER_WORD = 1.5  # a Chinese or Japanese word is 1.5-2 characters long on average
 TERMINAL = tuple('.!?…"”’»)')
 
 
@@ -43,7 +49,15 @@ class Unit:
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words of ``text`` in any script: runs of word characters, except in Chinese and
+    Japanese, where every ``CHARS_PER_WORD`` characters count as one word."""
+    unspaced = 0
+    for m in _UNSPACED.finditer(text):
+        unspaced += len(m.group())
+    if not unspaced:
+        return len(_WORD.findall(text))
+    spaced = _UNSPACED.sub(" ", text)
+    return len(_WORD.findall(spaced)) + round(unspaced / CHARS_PER_WORD)
 
 
 def split_lines(raw: str) -> list[Line]:

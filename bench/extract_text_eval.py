@@ -1,0 +1,101 @@
+"""Plain-text extraction on browser renderings of the 990 pages of ../shared/data/extraction-eval.
+
+Renderings come from bench/extract_render.py (headless Chromium, JavaScript off,
+``document.body.innerText``).  Body scoring is the snippet scoring of
+bench/extract_html_eval.py on the same dev / test halves.  "keep everything" is the rendering
+itself (no cleaning).  Infinite-scroll captures concatenate 2-4 renderings with at least 100
+words of gold-bearing body each; the set holds about one page per site, so the captures mix
+sites (a same-site capture is easier: its repeated chrome marks the boundaries).  A capture
+is split right when it gives as many articles as it holds and each article's ``with``
+snippets sit in one article of their own.
+
+    .venv/bin/python bench/extract_text_eval.py --renderings /tmp/propwatch-renderings
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+from extract_html_eval import DATA, Score, _flat, half_of
+
+from propwatch.extract import extract
+from propwatch.extract.units import count_words
+from propwatch.model import Extracted, RawDocument, Rejected
+
+
+def _score(score: Score, text: str, item: dict[str, list[str]]) -> None:
+    flat = _flat(text)
+    for snippet in item["with"]:
+        score.tp += _flat(snippet) in flat
+        score.fn += _flat(snippet) not in flat
+    for snippet in item["without"]:
+        score.fp += _flat(snippet) in flat
+        score.tn += _flat(snippet) not in flat
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--renderings", type=Path, required=True)
+    parser.add_argument("--captures", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    gold = json.loads((args.data / "gold.json").read_text(encoding="utf-8"))
+    pages = {}
+    for name in gold:
+        path = args.renderings / (name.removesuffix(".html.gz") + ".txt")
+        if path.exists():
+            pages[name] = path.read_text(encoding="utf-8")
+    if not pages:
+        print(f"no renderings in {args.renderings}: run bench/extract_render.py", file=sys.stderr)
+        return 2
+    ours = {"dev": Score(), "test": Score()}
+    everything = {"dev": Score(), "test": Score()}
+    found: dict[str, list[Extracted]] = {}
+    for name, text in sorted(pages.items()):
+        half = half_of(name)
+        doc = RawDocument(name, text, "text", meta={"url": gold[name]["url"]})
+        start = time.process_time()
+        result = extract(doc)
+        ours[half].seconds += time.process_time() - start
+        ours[half].pages += 1
+        articles = [] if isinstance(result, Rejected) else result
+        ours[half].empty += not articles
+        ours[half].split += len(articles) > 1
+        found[name] = articles
+        _score(ours[half], "\n\n".join(a.text for a in articles), gold[name])
+        _score(everything[half], text, gold[name])
+    for label, scores in (("keep everything", everything), ("extract() text path", ours)):
+        for half, s in scores.items():
+            p, r, f = s.prf()
+            ms = 1000 * s.seconds / max(s.pages, 1)
+            extra = f"  empty {s.empty}  split {s.split}  {ms:.1f} ms/page" if s.pages else ""
+            print(f"{label:22s} {half:4s} P {p:.3f} R {r:.3f} F1 {f:.3f}{extra}")
+    rng = random.Random(args.seed)
+    usable = [
+        n
+        for n, arts in found.items()
+        if count_words(pages[n]) >= 100
+        and all(_flat(s) in _flat(pages[n]) for s in gold[n]["with"])
+    ]
+    right = 0
+    for _ in range(args.captures):
+        names = rng.sample(usable, rng.randint(2, 4))
+        text = "\n\n".join(pages[n] for n in names)
+        result = extract(RawDocument("capture.txt", text, "text"))
+        arts = [] if isinstance(result, Rejected) else [_flat(a.text) for a in result]
+        ok = len(arts) == len(names) and all(
+            all(_flat(s) in arts[k] for s in gold[n]["with"]) for k, n in enumerate(names)
+        )
+        right += ok
+    print(f"captures of 2-4 renderings split right: {right}/{args.captures}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
