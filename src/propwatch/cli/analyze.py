@@ -11,10 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from propwatch.batch import Options, RunSummary, analyze
 from propwatch.cli._group import main
-from propwatch.cli._options import db_option
+from propwatch.cli._options import PROFILE_OPTION, db_option
 from propwatch.errors import PropwatchError
 from propwatch.report.html import write_report
 from propwatch.store import SqliteStore, open_store
+from propwatch.techniques.tagger import use_profile
 
 DB_OPTION = db_option(
     must_exist=False, help="SQLite database file; created if missing, added to if present."
@@ -39,8 +40,9 @@ def parse_size(value: str) -> int:
 @click.option("--max-size", default="20MB", show_default=True,
               help="Skip input files larger than this (e.g. 500KB, 50MB).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary.")
+@PROFILE_OPTION
 def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_size: str,
-                    quiet: bool) -> None:
+                    quiet: bool, profile: str) -> None:
     """Read articles, clean and analyse them, store them in the database.
 
     PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
@@ -65,6 +67,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
     console = Console(stderr=True, soft_wrap=True)
     options = Options(max_bytes=parse_size(max_size))
     try:
+        use_profile(profile)
         with open_store(db) as store:
             summary = _run(paths, store, options, quiet, console)
             if report:
