@@ -11,10 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from propwatch.batch import DEFAULT_TIME_LIMIT, Options, RunSummary, analyze
 from propwatch.cli._group import main
-from propwatch.cli._options import db_option
+from propwatch.cli._options import PROFILE_OPTION, db_option
 from propwatch.errors import one_line
 from propwatch.report.html import write_report
 from propwatch.store import SqliteStore, open_store
+from propwatch.techniques.tagger import use_profile
 
 DB_OPTION = db_option(
     must_exist=False, help="SQLite database file; created if missing, added to if present."
@@ -47,8 +48,9 @@ def parse_size(value: str) -> int:
               show_default=True,
               help="Seconds one document may take to extract and analyse before it is "
                    "recorded as an error (0 = no limit).")
+@PROFILE_OPTION
 def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_size: str,
-                    quiet: bool, strict: bool, time_limit: float) -> None:
+                    quiet: bool, strict: bool, time_limit: float, profile: str) -> None:
     """Read articles, clean and analyse them, store them in the database.
 
     PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
@@ -80,6 +82,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
     console = Console(stderr=True, soft_wrap=True)
     options = Options(max_bytes=parse_size(max_size), strict=strict,
                       time_limit=time_limit or None)
+    use_profile(profile)
     with open_store(db) as store:
         summary = _run(paths, store, options, quiet, console)
         if report:

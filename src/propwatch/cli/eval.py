@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
-from propwatch.cli._options import MODEL_DIR_OPTION
+from propwatch.cli._options import MODEL_DIR_OPTION, PROFILE_OPTION
 from propwatch.errors import PropwatchError
 
 
@@ -28,15 +28,17 @@ def eval_() -> None:
     help="Score only one part of the seeded split used in training (seed 13).",
 )
 @MODEL_DIR_OPTION
+@PROFILE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def eval_ptc(directory: Path, split: str, model_dir: Path | None, as_json: bool) -> None:
+def eval_ptc(directory: Path, split: str, model_dir: Path | None, as_json: bool,
+             profile: str) -> None:
     """Technique tagger on a PTC directory: SI, TC (on gold spans) and FLC P/R/F1,
     overall and per technique."""
     from propwatch.techniques.run import evaluate_ptc, format_eval, split_of
     from propwatch.techniques.tagger import Tagger
 
     try:
-        tagger = Tagger(model_dir) if model_dir else None
+        tagger = Tagger(model_dir, profile=profile)
         res = evaluate_ptc(directory, tagger, split_of(directory, split))
     except PropwatchError as exc:
         raise click.ClickException(str(exc)) from exc

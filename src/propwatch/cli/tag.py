@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
-from propwatch.cli._options import MODEL_DIR_OPTION
+from propwatch.cli._options import MODEL_DIR_OPTION, PROFILE_OPTION
 from propwatch.errors import PropwatchError
 
 
@@ -24,7 +24,8 @@ from propwatch.errors import PropwatchError
     "per file with spans and scores.",
 )
 @MODEL_DIR_OPTION
-def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None) -> None:
+@PROFILE_OPTION
+def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None, profile: str) -> None:
     """Tag propaganda techniques in FILE_OR_DIR... (directories: their *.txt files).
 
     Offsets index each file's text exactly as stored; ID is the digits of an
@@ -34,7 +35,7 @@ def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None) -> None:
     from propwatch.techniques.tagger import Tagger
 
     try:
-        tagger = Tagger(model_dir) if model_dir else None
+        tagger = Tagger(model_dir, profile=profile)
         for tf in tag_files(list(paths), tagger):
             if fmt == "semeval":
                 for line in semeval_lines(tf):

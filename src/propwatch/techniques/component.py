@@ -8,21 +8,23 @@ from propwatch.model import Article, Span
 from propwatch.techniques.summary import fallback_sentences, sentence_probabilities
 from propwatch.techniques.tagger import Analysis, Tagger, default_tagger
 
-_cache: dict[str, Analysis] = {}
+_cache: dict[tuple[int, str], Analysis] = {}
 
 
 def _analysis(tagger: Tagger, text: str) -> Analysis:
     """The tagger's analysis of ``text``; the last one is kept for the sentence component."""
-    hit = _cache.get(text)
+    key = (id(tagger), text)
+    hit = _cache.get(key)
     if hit is None:
         hit = tagger.analyse([text])[0]
         _cache.clear()
-        _cache[text] = hit
+        _cache[key] = hit
     return hit
 
 
 class TechniqueComponent:
-    """Writes layer ``techniques``: label = technique (SemEval naming), score = probability,
+    """Writes layer ``techniques``: label = technique (SemEval naming), score = calibrated
+    confidence (the probability that the span is right),
     ``data["explanation_key"]`` = key into ``propwatch.techniques.explanations``."""
 
     name = "techniques"

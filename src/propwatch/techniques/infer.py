@@ -24,7 +24,9 @@ from propwatch.techniques.align import (
 )
 from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
 from propwatch.techniques.lexical import LexicalClassifier
+from propwatch.techniques.readable import sentence_breaks
 from propwatch.techniques.spans import decode, line_breaks
+from propwatch.techniques.windows import anchored_windows
 
 #: (input_ids (b, L), attention_mask (b, L)) -> (logits (b, L, N_OUT), hidden (b, L, H))
 ForwardFn = Callable[
@@ -40,11 +42,17 @@ class TokenOutput:
     probs: NDArray[np.float32]  # (n, N_OUT) sigmoid probabilities
     hidden: NDArray[np.float32]  # (n, H)
     breaks: NDArray[np.bool_] | None = None  # newline before each token (filled on use)
+    sentence_breaks: NDArray[np.bool_] | None = None  # newline or sentence end before it
 
-    def breaks_in(self, text: str) -> NDArray[np.bool_]:
+    def breaks_in(self, text: str, sentences: bool = False) -> NDArray[np.bool_]:
+        """Where spans must not continue: line breaks, and sentence ends if ``sentences``."""
         if self.breaks is None:
             self.breaks = line_breaks(text, self.enc.offsets)
-        return self.breaks
+        if not sentences:
+            return self.breaks
+        if self.sentence_breaks is None:
+            self.sentence_breaks = self.breaks | sentence_breaks(text, self.enc.offsets)
+        return self.sentence_breaks
 
 
 def sigmoid(x: NDArray[np.floating]) -> NDArray[np.float32]:
@@ -67,16 +75,30 @@ def run_windows(
     window: int = 254,
     stride: int = 222,
     batch_size: int = 8,
+    texts: Sequence[str] | None = None,
 ) -> list[TokenOutput]:
-    """Run ``forward`` over overlapping windows of ``window`` word pieces (plus [CLS]/[SEP])
-    of every article and average each token's outputs over the windows that contain it."""
+    """Run ``forward`` over windows of at most ``window`` word pieces (plus [CLS]/[SEP]) of
+    every article and average each token's outputs over the windows that contain it.
+
+    With ``texts`` (the articles' texts), windows are anchored to the text
+    (:mod:`propwatch.techniques.windows`: the same sentence gets the same window whatever
+    surrounds it, each token in one window); without, they are fixed: every ``stride``
+    tokens from the start, overlapping."""
     jobs: list[tuple[int, int, int]] = []  # (article, start, length)
+    breaks: list[tuple[NDArray[np.bool_], NDArray[np.bool_]] | None] = [None] * len(encs)
     for a, enc in enumerate(encs):
         n = len(enc.ids)
         if n == 0:
             continue
-        for s in window_starts(n, window, stride):
-            jobs.append((a, s, min(window, n - s)))
+        if texts is not None:
+            lines = line_breaks(texts[a], enc.offsets)
+            sentences = lines | sentence_breaks(texts[a], enc.offsets)
+            breaks[a] = (lines, sentences)
+            for s, ln in anchored_windows(enc.ids, lines, sentences, window):
+                jobs.append((a, s, ln))
+        else:
+            for s in window_starts(n, window, stride):
+                jobs.append((a, s, min(window, n - s)))
     # Similar lengths together keep padding small.
     jobs.sort(key=lambda j: -j[2])
     sums_p: list[NDArray[np.float32] | None] = [None] * len(encs)
@@ -112,7 +134,11 @@ def run_windows(
             )
             continue
         c = counts[a][:, None]
-        out.append(TokenOutput(enc, sp / c, sh / c))
+        known = breaks[a]
+        if known is None:
+            out.append(TokenOutput(enc, sp / c, sh / c))
+        else:
+            out.append(TokenOutput(enc, sp / c, sh / c, known[0], known[1]))
     return out
 
 
@@ -135,6 +161,12 @@ class DecodeConfig:
     lexical: LexicalClassifier | None = None  # loaded from lexical.npz, not from JSON
     lex_weight: float = 0.0  # share of the lexical classifier in span labels
     muted: list[str] = field(default_factory=list)  # techniques never emitted as spans
+    #: Techniques whose spans may run over a sentence end (they do in the training data).
+    cross_sentence: list[str] = field(default_factory=list)
+    #: Per technique, the lowest span score emitted (the precise profile raises these).
+    min_scores: list[float] | None = None
+    #: SI spans are the shown technique spans, merged (precise profile), not a column.
+    si_from_techniques: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -152,6 +184,11 @@ class DecodeConfig:
             "span_b": None if self.span_b is None else self.span_b.round(6).tolist(),
             "lex_weight": self.lex_weight,
             "muted": self.muted,
+            "si_from_techniques": self.si_from_techniques,
+            "cross_sentence": self.cross_sentence,
+            "min_scores": None
+            if self.min_scores is None
+            else dict(zip(TECHNIQUES, self.min_scores, strict=True)),
         }
 
     @classmethod
@@ -173,6 +210,11 @@ class DecodeConfig:
             span_b=None if d.get("span_b") is None else np.asarray(d["span_b"], np.float32),
             lex_weight=float(d.get("lex_weight", 0.0)),
             muted=[str(t) for t in d.get("muted", [])],
+            cross_sentence=[str(t) for t in d.get("cross_sentence", [])],
+            si_from_techniques=bool(d.get("si_from_techniques", False)),
+            min_scores=None
+            if d.get("min_scores") is None
+            else [float(d["min_scores"][t]) for t in TECHNIQUES],
         )
 
 
@@ -218,9 +260,20 @@ def classify(
 
 
 def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
-    """Technique-agnostic propaganda spans (label ``propaganda``)."""
+    """Technique-agnostic propaganda spans (label ``propaganda``): the "any technique"
+    column decoded, or (``cfg.si_from_techniques``) the technique spans merged."""
     if len(out.enc.ids) == 0:
         return []
+    if cfg.si_from_techniques:
+        merged: list[Span] = []
+        for s in sorted(technique_spans(text, out, cfg), key=lambda s: (s.start, s.end)):
+            if merged and s.start < merged[-1].end:
+                last = merged[-1]
+                score = max(last.score or 0.0, s.score or 0.0)
+                merged[-1] = Span(last.start, max(last.end, s.end), PROPAGANDA, score)
+            else:
+                merged.append(Span(s.start, s.end, PROPAGANDA, s.score))
+        return merged
     return decode_column(text, out, ANY, PROPAGANDA, cfg.si_threshold, cfg.max_gap, cfg.si_low)
 
 
@@ -232,8 +285,10 @@ def decode_column(
     threshold: float,
     max_gap: int,
     low: float | None = None,
+    cross_sentence: bool = False,
 ) -> list[Span]:
-    """Spans labelled ``label`` from one output column (a technique or "any technique")."""
+    """Spans labelled ``label`` from one output column (a technique or "any technique");
+    they stop at sentence ends unless ``cross_sentence``."""
     return decode(
         text,
         out.enc.offsets,
@@ -241,14 +296,16 @@ def decode_column(
         threshold,
         label,
         max_gap,
-        breaks=out.breaks_in(text),
+        breaks=out.breaks_in(text, sentences=not cross_sentence),
         low=low,
     )
 
 
 def _token_mode_spans(text: str, out: TokenOutput, cfg: DecodeConfig, k: int) -> list[Span]:
     low = None if cfg.lows is None else cfg.lows[k]
-    return decode_column(text, out, k, TECHNIQUES[k], cfg.thresholds[k], cfg.max_gap, low)
+    tech = TECHNIQUES[k]
+    cross = tech in cfg.cross_sentence
+    return decode_column(text, out, k, tech, cfg.thresholds[k], cfg.max_gap, low, cross)
 
 
 def _si_tc_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
@@ -271,7 +328,9 @@ def technique_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span
     Modes: ``token`` decodes each technique's own token column; ``si+tc`` finds
     technique-agnostic spans and labels each with the span classifier; ``hybrid`` takes each
     technique from the source that scored better for it on validation (``cfg.sources``).
-    Techniques in ``cfg.muted`` (spans that were wrong on validation) are left out.
+    Techniques in ``cfg.muted`` (spans that were wrong on validation) are left out, and so
+    are spans scoring under their technique's ``cfg.min_scores`` floor.  Scores are raw
+    (the tagger maps them to calibrated confidences).
     """
     if len(out.enc.ids) == 0:
         return []
@@ -292,5 +351,8 @@ def technique_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span
         spans.extend(s for s in _si_tc_spans(text, out, cfg) if s.label in keep)
     if cfg.muted:
         spans = [s for s in spans if s.label not in cfg.muted]
+    if cfg.min_scores is not None:
+        floor = dict(zip(TECHNIQUES, cfg.min_scores, strict=True))
+        spans = [s for s in spans if (s.score or 0.0) >= floor[s.label]]
     spans.sort(key=lambda s: (s.start, s.end, s.label))
     return spans

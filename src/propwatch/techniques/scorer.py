@@ -122,3 +122,15 @@ def tc_scores(pred: Spans, gold: Spans, labels: Sequence[str]) -> tuple[PRF, dic
         per[lab] = PRF.of(tp[lab], n_pred[lab], tp[lab], n_gold[lab])
     overall = PRF.of(sum(tp.values()), sum(n_pred.values()), sum(tp.values()), sum(n_gold.values()))
     return overall, per
+
+
+def span_credits(pred: Sequence[SpanT], gold: Sequence[SpanT]) -> list[float]:
+    """Per predicted span of one article, the share of its characters covered by gold spans
+    of the same label (its FLC precision credit)."""
+    unions: dict[str, list[tuple[int, int]]] = {}
+    for s, e, lab in gold:
+        unions.setdefault(lab, []).append((s, e))
+    merged = {lab: _union(r) for lab, r in unions.items()}
+    return [
+        _covered(s, e, merged.get(lab, [])) / (e - s) if e > s else 0.0 for s, e, lab in pred
+    ]

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from propwatch.model import Span
+from propwatch.techniques.readable import readable
 
 
 def _is_word(ch: str) -> bool:
@@ -109,15 +110,22 @@ def decode(
     low: float | None = None,
 ) -> list[Span]:
     """Spans of one label from per-token probabilities (score = mean probability of the run);
-    ``low`` is the hysteresis threshold of :func:`runs`."""
+    ``low`` is the hysteresis threshold of :func:`runs`.  Each span is widened to whole
+    words, then made readable (:func:`propwatch.techniques.readable.readable`: quotes
+    balanced; lone function words and bylines dropped)."""
     out: list[Span] = []
     for i, j in runs(text, offsets, probs, threshold, max_gap, breaks, low):
         start, end = snap_to_words(text, int(offsets[i, 0]), int(offsets[j - 1, 1]))
-        if end - start < min_chars or not any(_is_word(c) for c in text[start:end]):
+        fixed = readable(text, start, end)
+        if fixed is None or fixed[1] - fixed[0] < min_chars:
+            continue
+        start, end = fixed
+        if not any(_is_word(c) for c in text[start:end]):
             continue
         out.append(Span(start, end, label, float(np.mean(probs[i:j]))))
     # Snapping can make neighbouring runs touch or overlap: merge them.
     merged: list[Span] = []
+    out.sort(key=lambda s: (s.start, s.end))
     for span in out:
         if merged and span.start <= merged[-1].end:
             last = merged[-1]

@@ -22,7 +22,6 @@ from propwatch.errors import ModelError
 from propwatch.model import Span
 from propwatch.techniques.align import WordPieces
 from propwatch.techniques.infer import (
-    DecodeConfig,
     TokenOutput,
     classify,
     run_windows,
@@ -31,6 +30,7 @@ from propwatch.techniques.infer import (
 )
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.lexical import LexicalClassifier
+from propwatch.techniques.profiles import DEFAULT_PROFILE, PROFILES, profile_configs
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 #: Optional lexical span classifier beside the ONNX model (see techniques/lexical.py).
@@ -41,16 +41,22 @@ LEXICAL_FILE = "lexical.npz"
 class Analysis:
     """Tagger output for one text."""
 
-    techniques: list[Span]  # label = technique, score = probability
+    techniques: list[Span]  # label = technique, score = calibrated confidence
     propaganda: list[Span]  # technique-agnostic spans (SI), label "propaganda"
     tokens: TokenOutput
 
 
 class Tagger:
     def __init__(
-        self, model_dir: Path | str | None = None, threads: int | None = None, batch_size: int = 1
+        self,
+        model_dir: Path | str | None = None,
+        threads: int | None = None,
+        batch_size: int = 1,
+        profile: str = DEFAULT_PROFILE,
     ) -> None:
-        """``batch_size`` windows per ONNX call.  1 (the default) costs no extra CPU time and
+        """``profile``: ``precise`` (default: fewer spans, most of them right) or
+        ``balanced`` (the best-F1 point), see :mod:`propwatch.techniques.profiles`.
+        ``batch_size`` windows per ONNX call.  1 (the default) costs no extra CPU time and
         keeps results independent of other texts: dynamic int8 quantises activations with a
         range taken over the whole batch, so batching windows of several articles together
         changes each article's probabilities slightly."""
@@ -79,17 +85,26 @@ class Tagger:
             self.wp = WordPieces(files[1])
             conf: dict[str, Any] = json.loads(files[2].read_text(encoding="utf-8"))
             self.config = conf
-            self.decode_cfg = DecodeConfig.from_json(conf["decode"])
+            profiles = profile_configs(conf)
             lexical = self.model_dir / LEXICAL_FILE
-            if lexical.exists():
-                self.decode_cfg.lexical = LexicalClassifier.load(lexical)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
+        if profile not in profiles:
+            raise ModelError(
+                f"unknown profile '{profile}' for the technique model in {self.model_dir}; "
+                f"choose one of {', '.join(sorted(profiles))}"
+            )
+        self.profile = profile
+        self.decode_cfg, self.calibration = profiles[profile]
+        if lexical.exists():
+            self.decode_cfg.lexical = LexicalClassifier.load(lexical)
         if list(conf.get("techniques", TECHNIQUES)) != list(TECHNIQUES):
             raise ModelError(f"{files[2]}: technique list does not match this propwatch version")
         self.window = int(conf.get("window", 254))
+        #: Windows anchored to the text (context-stable) unless the config says "fixed".
+        self.anchored = conf.get("windows", "anchored") == "anchored"
         self.stride = int(conf.get("stride", 222))
         self.batch_size = batch_size
 
@@ -112,17 +127,24 @@ class Tagger:
             window=self.window,
             stride=self.stride,
             batch_size=self.batch_size,
+            texts=texts if self.anchored else None,
         )
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
         res = []
         for text, out in zip(texts, self.token_outputs(texts), strict=True):
             techs = [
-                Span(s.start, s.end, s.label, s.score, {"explanation_key": s.label})
+                Span(s.start, s.end, s.label, self.confidence(s.score or 0.0),
+                     {"explanation_key": s.label, "raw_score": s.score})
                 for s in technique_spans(text, out, self.decode_cfg)
             ]
             res.append(Analysis(techs, si_spans(text, out, self.decode_cfg), out))
         return res
+
+    def confidence(self, raw: float) -> float:
+        """The probability that a span with raw score ``raw`` is right (the raw score when
+        the model has no calibration)."""
+        return raw if self.calibration is None else self.calibration(raw)
 
     def tag(self, text: str) -> list[Span]:
         return self.analyse([text])[0].techniques
@@ -136,7 +158,22 @@ class Tagger:
         return classify(text, out, ranges, self.decode_cfg)
 
 
-@lru_cache(maxsize=1)
+_default_profile = DEFAULT_PROFILE
+
+
+def use_profile(profile: str) -> None:
+    """Make ``profile`` the one :func:`default_tagger` (and so the pipeline) uses."""
+    global _default_profile
+    if profile not in PROFILES:
+        raise ModelError(f"unknown profile '{profile}'; choose one of {', '.join(PROFILES)}")
+    _default_profile = profile
+
+
 def default_tagger() -> Tagger:
-    """The shipped tagger, loaded once per process."""
-    return Tagger()
+    """The shipped tagger with the chosen profile (:func:`use_profile`), loaded once."""
+    return _shipped(_default_profile)
+
+
+@lru_cache(maxsize=2)
+def _shipped(profile: str) -> Tagger:
+    return Tagger(profile=profile)

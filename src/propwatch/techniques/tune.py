@@ -94,8 +94,10 @@ def tune(
     ids = [a for a in texts if len(outs[a].enc.ids)]
 
     def f1(col: int, label: str, high: float, low: float, gap: int) -> float:
+        cross = label in base.cross_sentence
         pred = {
-            a: _triples(decode_column(texts[a], outs[a], col, label, high, gap, low)) for a in ids
+            a: _triples(decode_column(texts[a], outs[a], col, label, high, gap, low, cross))
+            for a in ids
         }
         if label == PROPAGANDA:
             return span_scores(pred, g)[0].f1

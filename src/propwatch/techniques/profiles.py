@@ -1,0 +1,132 @@
+"""Operating points of the tagger ("profiles"), chosen on validation, and their calibration.
+
+* ``precise`` (the default): fewer spans, most of them right.  Each technique gets a
+  floor on its span score chosen for precision-weighted F (F0.5) of its spans on
+  validation, then one common floor is raised until the shown spans reach SI precision
+  :data:`PRECISION_TARGET` on validation.  Its SI spans are the shown spans, merged.
+* ``balanced``: the best-F1 point (thresholds tuned for F1 on validation).
+
+Both carry the :class:`~propwatch.techniques.calibration.Calibration` fitted on the
+balanced profile's validation spans (the precise spans are the best-scoring of them, with
+the same raw scores), so every span's confidence is the probability that it is right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from propwatch.model import Span
+from propwatch.techniques.calibration import RIGHT_SHARE, Calibration, fit_isotonic
+from propwatch.techniques.infer import DecodeConfig, TokenOutput, si_spans, technique_spans
+from propwatch.techniques.labels import TECHNIQUES
+from propwatch.techniques.scorer import PRF, span_credits, span_scores
+
+PROFILES = ("precise", "balanced")
+DEFAULT_PROFILE = "precise"
+#: SI precision the precise profile must reach on validation.
+PRECISION_TARGET = 0.60
+#: F-beta weighting of the technique floors (beta < 1 weights precision).
+FLOOR_BETA = 0.5
+#: Validation gold spans a technique needs for a floor of its own (else the median floor).
+MIN_SUPPORT = 8
+_SI_GRID = [round(x, 3) for x in np.arange(0.30, 0.981, 0.01)]
+
+
+def _triples(spans: Sequence[Span]) -> list[tuple[int, int, str]]:
+    return [(s.start, s.end, s.label) for s in spans]
+
+
+def _f_beta(p: PRF, beta: float) -> float:
+    b2 = beta * beta
+    den = b2 * p.precision + p.recall
+    return (1 + b2) * p.precision * p.recall / den if den else 0.0
+
+
+def tune_precise(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    balanced: DecodeConfig,
+    target: float = PRECISION_TARGET,
+) -> tuple[DecodeConfig, dict[str, Any]]:
+    """The precise profile, derived from the balanced one on validation articles: per
+    technique the span-score floor with the best F0.5, then one common floor raised until
+    the shown spans reach SI precision ``target``; SI spans are the shown spans merged."""
+    g = {a: _triples(gold[a]) for a in texts}
+    cfg = replace(balanced, min_scores=None, si_from_techniques=True)
+    spans = {a: technique_spans(texts[a], outs[a], cfg) for a in texts}
+    support = [sum(1 for a in g for t in g[a] if t[2] == tech) for tech in TECHNIQUES]
+    floors: list[float] = []
+    for tech in TECHNIQUES:
+        mine = {a: [s for s in spans[a] if s.label == tech] for a in g}
+        gk = {a: [t for t in g[a] if t[2] == tech] for a in g}
+        best_f, best_floor = -1.0, 0.0
+        for floor in [0.0, *sorted({s.score or 0.0 for a in mine for s in mine[a]})]:
+            kept = {a: _triples([s for s in mine[a] if (s.score or 0.0) >= floor]) for a in g}
+            f = _f_beta(span_scores(kept, gk, [tech])[0], FLOOR_BETA)
+            if f > best_f:
+                best_f, best_floor = f, floor
+        floors.append(best_floor)
+    solid = [floors[k] for k in range(len(TECHNIQUES)) if support[k] >= MIN_SUPPORT]
+    median = float(np.median(solid)) if solid else 0.0
+    floors = [f if support[k] >= MIN_SUPPORT else median for k, f in enumerate(floors)]
+    chosen = replace(cfg, min_scores=floors)
+    common = 0.0
+    for q in [0.0, *_SI_GRID]:
+        trial = replace(cfg, min_scores=[max(f, q) for f in floors])
+        si, _ = span_scores({a: _triples(si_spans(texts[a], outs[a], trial)) for a in texts}, g)
+        chosen, common = trial, q
+        if si.precision >= target or not si.n_pred:
+            break
+    si, _ = span_scores({a: _triples(si_spans(texts[a], outs[a], chosen)) for a in texts}, g)
+    return chosen, {"common_floor": common, "val_si": si}
+
+
+def span_rightness(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    cfg: DecodeConfig,
+) -> tuple[list[float], list[bool]]:
+    """Raw score of every technique span and whether it is right (at least
+    :data:`RIGHT_SHARE` of its characters inside gold spans of its technique)."""
+    scores: list[float] = []
+    right: list[bool] = []
+    for a in texts:
+        spans = technique_spans(texts[a], outs[a], cfg)
+        credits = span_credits(_triples(spans), _triples(gold[a]))
+        scores += [s.score or 0.0 for s in spans]
+        right += [c >= RIGHT_SHARE for c in credits]
+    return scores, right
+
+
+def fit_calibration(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    cfg: DecodeConfig,
+) -> Calibration:
+    """Isotonic calibration of ``cfg``'s span scores on the given (validation) articles."""
+    scores, right = span_rightness(texts, outs, gold, cfg)
+    return fit_isotonic(scores, right)
+
+
+def profile_configs(conf: Mapping[str, Any]) -> dict[str, tuple[DecodeConfig, Calibration | None]]:
+    """The profiles of a model's ``config.json``; a model without ``profiles`` (built before
+    they existed) offers its one ``decode`` config under every profile name, uncalibrated."""
+    raw = conf.get("profiles")
+    if not raw:
+        one = DecodeConfig.from_json(conf["decode"])
+        return {name: (one, None) for name in PROFILES}
+    out = {}
+    for name, d in raw.items():
+        cal = d.get("calibration")
+        out[name] = (
+            DecodeConfig.from_json(d["decode"]),
+            Calibration.from_json(cal) if cal else None,
+        )
+    return out
