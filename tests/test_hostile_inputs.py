@@ -138,17 +138,35 @@ def test_a_name_over_255_bytes_is_one_line(tmp_path: Path) -> None:
     assert_good_stored(tmp_path, folder)
 
 
-def test_an_unreadable_folder_and_a_file_inside_it_are_one_line_each(tmp_path: Path) -> None:
+def test_an_unreadable_folder_and_a_file_inside_it_are_one_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = good_folder(tmp_path)
     locked = tmp_path / "locked"
     locked.mkdir()
     (locked / "inside.txt").write_text("text")
     locked.chmod(0)
+    if os.access(locked, os.R_OK):  # running as root: deny as the kernel would
+        real_stat, real_scandir = os.stat, os.scandir
+
+        def denied(path: object) -> None:
+            if str(path).startswith(str(locked)) and str(path) != str(locked):
+                raise PermissionError(13, "Permission denied", str(path))
+
+        def stat(path: str, *args: object, **kwargs: object) -> os.stat_result:
+            denied(path)
+            return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        def scandir(path: str) -> object:
+            denied(path + "/")
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "stat", stat)
+        monkeypatch.setattr(os, "scandir", scandir)
     try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running as root: permissions are not enforced")
         summary = run(tmp_path, folder, locked / "inside.txt", locked)
     finally:
+        monkeypatch.undo()
         locked.chmod(0o755)
     found = problems(summary)
     assert "Permission denied" in found[str(locked / "inside.txt")].reason
