@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from propwatch.analyse import Pipeline
+from propwatch.analyse.pipeline import Component
 from propwatch.analyse.sentences import Sentences
 from propwatch.batch import Options, RunSummary, analyze
 from propwatch.errors import InputError
@@ -137,17 +138,35 @@ def test_a_name_over_255_bytes_is_one_line(tmp_path: Path) -> None:
     assert_good_stored(tmp_path, folder)
 
 
-def test_an_unreadable_folder_and_a_file_inside_it_are_one_line_each(tmp_path: Path) -> None:
+def test_an_unreadable_folder_and_a_file_inside_it_are_one_line_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = good_folder(tmp_path)
     locked = tmp_path / "locked"
     locked.mkdir()
     (locked / "inside.txt").write_text("text")
     locked.chmod(0)
+    if os.access(locked, os.R_OK):  # running as root: deny as the kernel would
+        real_stat, real_scandir = os.stat, os.scandir
+
+        def denied(path: object) -> None:
+            if str(path).startswith(str(locked)) and str(path) != str(locked):
+                raise PermissionError(13, "Permission denied", str(path))
+
+        def stat(path: str, *args: object, **kwargs: object) -> os.stat_result:
+            denied(path)
+            return real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        def scandir(path: str) -> object:
+            denied(path + "/")
+            return real_scandir(path)
+
+        monkeypatch.setattr(os, "stat", stat)
+        monkeypatch.setattr(os, "scandir", scandir)
     try:
-        if os.access(locked, os.R_OK):
-            pytest.skip("running as root: permissions are not enforced")
         summary = run(tmp_path, folder, locked / "inside.txt", locked)
     finally:
+        monkeypatch.undo()
         locked.chmod(0o755)
     found = problems(summary)
     assert "Permission denied" in found[str(locked / "inside.txt")].reason
@@ -175,6 +194,12 @@ def test_legacy_encodings_and_stray_bytes_are_decoded_without_garbling(tmp_path:
     assert notes[str(folder / "u16.txt")].startswith("utf-16-le (no byte order mark")
 
 
+def with_component(monkeypatch: pytest.MonkeyPatch, component: Component) -> None:
+    """Runs analyse with sentences and then ``component``."""
+    pipeline = Pipeline([Sentences(), component])
+    monkeypatch.setattr(Pipeline, "from_names", classmethod(lambda cls, names: pipeline))
+
+
 class Explodes:
     """A component that fails on one article, as a bug in any stage would."""
 
@@ -190,8 +215,7 @@ def test_an_exception_in_any_stage_is_an_error_record_and_strict_makes_it_fatal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = good_folder(tmp_path)
-    pipeline = Pipeline([Sentences(), Explodes()])
-    monkeypatch.setattr(Pipeline, "from_names", classmethod(lambda cls, names: pipeline))
+    with_component(monkeypatch, Explodes())
     summary = run(tmp_path, folder)
     [error] = summary.errors
     assert error.where == str(folder / "Brisk.txt") and error.kind == "error"
@@ -279,8 +303,7 @@ def test_a_document_over_the_time_limit_is_an_error_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = good_folder(tmp_path)
-    pipeline = Pipeline([Sentences(), Stalls()])
-    monkeypatch.setattr(Pipeline, "from_names", classmethod(lambda cls, names: pipeline))
+    with_component(monkeypatch, Stalls())
     summary = run(tmp_path, folder, options=Options(components=("sentences",), time_limit=0.5))
     [error] = summary.errors
     assert error.where == str(folder / "Corvo.txt")

@@ -32,12 +32,15 @@ def test_sentence_spans_lie_inside_the_text_in_order_without_edge_space(text: st
 
 
 def test_a_huge_paragraph_is_split_in_pieces_with_exact_offsets() -> None:
-    from propwatch.analyse.sentences import MAX_PYSBD_LINE, sentence_spans
+    from propwatch.analyse.sentences import MAX_PYSBD_LINE, MAX_PYSBD_TEXT, sentence_spans
 
     sentence = "The minister said on Monday that the plan would go ahead."
     for copies in (40, MAX_PYSBD_LINE // 40):  # through pysbd in pieces, then by the rule
         text = " ".join([sentence] * copies)
         spans = sentence_spans(text)
         assert [s.text_of(text) for s in spans] == [sentence] * copies
+    long_text = "\n\n".join(" ".join([sentence] * 5) for _ in range(MAX_PYSBD_TEXT // 250))
+    assert len(long_text) > MAX_PYSBD_TEXT  # every line by the rule: same sentences
+    assert {s.text_of(long_text) for s in sentence_spans(long_text)} == {sentence}
     words = "word " * 100_000
     assert [len(s.text_of(words)) <= 1000 for s in sentence_spans(words)] == [True] * 500

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TypeVar
 
 from propwatch import kb, reuse
 from propwatch.analyse import Pipeline
@@ -37,6 +38,7 @@ from propwatch.store import Skip, SqliteStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (inputs done, inputs in all)
+T = TypeVar("T")
 ERROR = "error"  # the kind of a document some stage failed on
 DEFAULT_TIME_LIMIT = 600.0
 
@@ -185,11 +187,9 @@ def _analyse_document(
         _already_stored(doc, run)
         return
     with time_limit(run.options.time_limit):
-        try:
-            result = extract(doc, recurring)
-        except Exception as exc:
-            raise _StageError("extraction") from exc
-        articles = [] if isinstance(result, Rejected) else _built(doc, result, pipeline)
+        result = _stage("extraction", partial(extract, doc, recurring))
+        articles = [] if isinstance(result, Rejected) else _stage(
+            "analysis", partial(build_articles, doc, result, pipeline))
     if isinstance(result, Rejected):
         log.info("%s: not an article (%s): %s", doc.where, result.kind, result.reason)
         if store.save_rejected(doc, result):
@@ -197,23 +197,23 @@ def _analyse_document(
         else:
             _already_stored(doc, run)
         return
-    try:
-        stored = store.save_articles(doc, articles)
-    except (sqlite3.Error, PropwatchError):
-        raise
-    except Exception as exc:
-        raise _StageError("storing") from exc
+    stored = _stage("storing", partial(store.save_articles, doc, articles))
     if stored:
         summary.articles_stored += len(articles)
     else:
         _already_stored(doc, run)
 
 
-def _built(doc: RawDocument, parts: list[Extracted], pipeline: Pipeline) -> list[Article]:
+def _stage(name: str, work: Callable[[], T]) -> T:
+    """Run one stage; an unexpected exception is tagged with the stage's name.  Errors
+    raised on purpose (a missing model, a database failure) pass unchanged: they are not
+    about this document and stop the run."""
     try:
-        return build_articles(doc, parts, pipeline)
+        return work()
+    except (sqlite3.Error, PropwatchError):
+        raise
     except Exception as exc:
-        raise _StageError("analysis") from exc
+        raise _StageError(name) from exc
 
 
 class TimeLimitExceeded(Exception):

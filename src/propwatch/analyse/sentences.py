@@ -10,7 +10,9 @@ sentence end (``. `` before a capital) in the window, else at its last space, el
 The work per paragraph is then linear in its length.  A piece with no sentence-ending
 punctuation is one sentence without asking pysbd, and a line longer than ``MAX_PYSBD_LINE``
 (no prose paragraph is; a scrape gone wrong is) is split by the sentence-end rule alone,
-which is linear and fast, instead of by pysbd at some milliseconds per sentence.
+which is linear and fast, instead of by pysbd at some milliseconds per sentence.  So is
+every line of a text longer than ``MAX_PYSBD_TEXT`` (some 30,000 words: no news article),
+which bounds the cost of one text at about a second per megabyte.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from propwatch.model import Article, Span
 _LINE = re.compile(r"[^\n]+")
 MAX_PIECE = 1000
 MAX_PYSBD_LINE = 20_000
+MAX_PYSBD_TEXT = 200_000
 _TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]*[A-Z0-9])")
 _SPACE = re.compile(r"\s+")
@@ -37,8 +40,9 @@ def _segmenter() -> pysbd.Segmenter:
 
 def sentence_spans(text: str) -> list[Span]:
     spans: list[Span] = []
+    by_rule_only = len(text) > MAX_PYSBD_TEXT
     for line in _LINE.finditer(text):
-        if line.end() - line.start() > MAX_PYSBD_LINE:
+        if by_rule_only or line.end() - line.start() > MAX_PYSBD_LINE:
             cuts = pieces(text, line.start(), line.end(), limit=MAX_PIECE, ends_only=True)
             spans.extend(span for start, end in cuts if (span := _trimmed(text, start, end)))
             continue

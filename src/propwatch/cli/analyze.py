@@ -75,6 +75,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
     the file and line) and the run goes on; --strict stops at the first one.
     Special files (FIFOs, sockets, devices) are skipped without being opened.
     --max-size applies to each file, and to each line of a .jsonl file.
+    Standard input is read as JSONL only when every line is a JSON object.
 
     Exit status is 1 only when nothing at all could be analysed (or, with
     --strict, when a document failed).
