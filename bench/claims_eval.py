@@ -6,6 +6,7 @@
     python bench/claims_eval.py scale --n 100000   # synthetic 100k known claims
     python bench/claims_eval.py seeds              # the shared seed articles end to end
     python bench/claims_eval.py news               # unrelated news articles, matches to judge
+    python bench/claims_eval.py speed --db KB      # CPU-s per article of the claims stage
 
 Reads ../shared (ClaimBuster, EUvsDisinfo, news-unlabeled, seeds); prints figures that
 docs/benchmarks.md records with the command that produced them.
@@ -390,6 +391,44 @@ def news(args: argparse.Namespace) -> None:
         store.close()
 
 
+def speed(args: argparse.Namespace) -> None:
+    """CPU seconds per article of the claims stage (claims layer + matching), as analyze
+    runs it, on a seeded sample of news-unlabeled against the EUvsDisinfo base in --db."""
+    import shutil
+
+    from propwatch.claims.component import Claims
+    from propwatch.kb import match_new_claims
+    from propwatch.model import Article, RawDocument, article_id
+    from propwatch.store import open_store
+
+    files = sorted(need(SHARED / "data" / "news-unlabeled").glob("*.txt"))
+    files = random.Random(3).sample(files, args.articles)
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy(need(Path(args.db)), Path(tmp) / "kb.db")
+        store = open_store(Path(tmp) / "kb.db")
+        store.conn.execute("DELETE FROM claim_matches")
+        store.conn.execute("DELETE FROM claim_match_runs")
+        component = Claims()
+        c0, w0, spans = time.process_time(), time.perf_counter(), 0
+        for f in files:
+            doc = RawDocument(source=str(f), text=f.read_text(encoding="utf-8"),
+                              content_type="text")
+            art = Article(id=article_id(doc.content_hash, 0), source=doc.source, part=0,
+                          text=doc.text)
+            layer = component.predict(art)
+            spans += len(layer)
+            art.add_layer("claims", layer)
+            store.save_articles(doc, [art])
+        c1 = time.process_time()
+        summary = match_new_claims(store)
+        c2, w2 = time.process_time(), time.perf_counter()
+        n = len(files)
+        print(f"{n} articles, {spans} claim spans: claims layer {(c1 - c0) / n:.2f} CPU-s per "
+              f"article, matching {(c2 - c1) / n:.2f}, total {(c2 - c0) / n:.2f} CPU-s "
+              f"({(w2 - w0) / n:.2f} s wall) per article; {summary}")
+        store.close()
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -418,9 +457,12 @@ def main() -> None:
     n.add_argument("--seed", type=int, default=7)
     n.add_argument("--db", help="a file to build the KB in (a copy of match's --db skips "
                    "re-embedding)")
+    sp = sub.add_parser("speed")
+    sp.add_argument("--db", required=True, help="a KB with EUvsDisinfo imported and embedded")
+    sp.add_argument("--articles", type=int, default=30)
     args = p.parse_args()
     commands = {"checkworthy": checkworthy, "match": match, "checkthat": checkthat,
-                "scale": scale, "seeds": seeds, "news": news}
+                "scale": scale, "seeds": seeds, "news": news, "speed": speed}
     commands[args.cmd](args)
 
 
