@@ -32,13 +32,6 @@ OTHERS = [
 ]
 
 
-@pytest.fixture
-def kb_store(store: SqliteStore, fixtures: Path) -> SqliteStore:
-    import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
-    import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
-    return store
-
-
 def test_a_text_embeds_the_same_alone_and_in_any_batch() -> None:
     encoder = default_encoder()
     encoder.cache.clear()

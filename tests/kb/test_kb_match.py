@@ -16,13 +16,6 @@ COALITION = "https://euvsdisinfo.eu/report/us-coalition-helps-isis-fighters-esca
 FIVE_G = "https://factcheck.example.org/2020/04/5g-covid/"
 
 
-@pytest.fixture
-def kb_store(store: SqliteStore, fixtures: Path) -> SqliteStore:
-    import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
-    import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
-    return store
-
-
 def test_fts_query_quotes_content_words() -> None:
     assert fts_query('The "US" is helping ISIS in Syria') == '"helping" OR "isis" OR "syria"'
     assert content_words("The fighters escaped") == {"fighter", "escap"}

@@ -111,7 +111,7 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
     elif s.claim_matches is not None and s.claim_matches.claims:
         m = s.claim_matches
         console.print(f"claims: {m.claims} sentences matched against {m.known_claims} known "
-                      f"claims: {m.matched} make one ({m.asserted} asserting it) "
+                      f"claims: {m.matched} with a `match` ({m.asserted} asserting it) "
                       "(see `propwatch claims --matched`)")
     for where, kind, reason in s.rejected:
         console.print(f"  not an article: {where} ({kind}): {reason}", markup=False,
