@@ -24,7 +24,7 @@ class FakeModel(CheckWorthiness):
     def __init__(self) -> None:
         pass
 
-    def score(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def score(self, sentences: Sequence[str]) -> np.ndarray:
         return np.array([0.9 if any(c.isdigit() for c in s) else 0.1 for s in sentences])
 
 
@@ -42,13 +42,19 @@ def article(with_sentences: bool = True) -> Article:
     return art
 
 
-def test_claims_are_trimmed_check_worthy_sentences() -> None:
+def test_every_candidate_sentence_is_a_claim_scored_by_check_worthiness() -> None:
     spans = Claims(FakeModel()).predict(article())
-    assert [s.text_of(TEXT) for s in spans] == [
-        "Unemployment fell to 3.9 percent in October.",
-        "The army lost 2,000 soldiers last year.",
+    assert [(s.text_of(TEXT), s.score) for s in spans] == [
+        ("Unemployment fell to 3.9 percent in October.", pytest.approx(0.9)),
+        ("I think this is a lovely day for everyone here.", pytest.approx(0.1)),
+        ("The army lost 2,000 soldiers last year.", pytest.approx(0.9)),
     ]
-    assert all(s.label == "claim" and s.score == pytest.approx(0.9) for s in spans)
+    assert all(s.label == "claim" for s in spans)
+
+
+def test_a_threshold_keeps_only_check_worthy_sentences() -> None:
+    spans = Claims(FakeModel(), threshold=0.5).predict(article())
+    assert [s.text_of(TEXT)[:12] for s in spans] == ["Unemployment", "The army los"]
 
 
 def test_short_fragments_are_not_candidates() -> None:
@@ -57,7 +63,7 @@ def test_short_fragments_are_not_candidates() -> None:
 
 
 def test_segments_itself_without_a_sentences_layer() -> None:
-    spans = Claims(FakeModel()).predict(article(with_sentences=False))
+    spans = Claims(FakeModel(), threshold=0.5).predict(article(with_sentences=False))
     assert [s.text_of(TEXT)[:12] for s in spans] == ["Unemployment", "The army los"]
 
 

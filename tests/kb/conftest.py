@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from propwatch.kb import import_kb
 from propwatch.model import Article, RawDocument, Span, article_id
 from propwatch.store import SqliteStore, open_store
 
@@ -20,6 +21,14 @@ def fixtures() -> Path:
 def store(tmp_path: Path) -> Iterator[SqliteStore]:
     with open_store(tmp_path / "kb.db") as s:
         yield s
+
+
+@pytest.fixture
+def kb_store(store: SqliteStore, fixtures: Path) -> SqliteStore:
+    """A store with the small EUvsDisinfo and ClaimReview fixtures imported."""
+    import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
+    import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
+    return store
 
 
 ARTICLE = (

@@ -41,3 +41,18 @@ def test_kb_alias_add_and_list(tmp_path: Path) -> None:
     listing = runner.invoke(main, ["kb", "alias", "list", "--db", db]).output
     assert "Hay'at Tahrir al-Sham\tHTS\tTahrir al-Sham" in listing
     assert "ISIS\tDaesh" in listing
+
+
+def test_analyze_says_when_the_knowledge_base_is_empty_and_how_to_fill_it(
+    tmp_path: Path,
+) -> None:
+    text = ("Bridge closed\n\nThe council voted on Tuesday to close the old bridge for repairs. "
+            "Engineers said the steel frame had rusted far faster than expected after three "
+            "wet winters. Residents will have to drive twelve kilometres around the river "
+            "until the work ends in spring. The mayor said the city had no other choice and "
+            "promised a shuttle bus.\n")
+    out = CliRunner().invoke(main, ["analyze", "-", "--db", str(tmp_path / "a.db"), "-q"],
+                             input=text)
+    assert out.exit_code == 0, out.output
+    assert "knowledge base is empty" in out.output
+    assert "propwatch kb import euvsdisinfo" in out.output

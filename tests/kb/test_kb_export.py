@@ -30,10 +30,10 @@ def test_export_and_report_show_claims_with_matches(
     (claim,) = record["claims"]
     assert {"start", "end", "text", "score", "matches"} <= set(claim)
     match = claim["matches"][0]
-    assert {"id", "text", "score", "source", "date"} <= set(match)
+    assert {"id", "text", "score", "decision", "stance", "source", "date"} <= set(match)
     assert match["id"] == "https://euvsdisinfo.eu/report/white-helmets-staged-chemical-attacks/"
     html = render(store)
-    assert "matching a known debunk" in html
+    assert "repeating a known debunked claim" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert 'href="https://euvsdisinfo.eu/report/white-helmets-staged-chemical-attacks/"' in html

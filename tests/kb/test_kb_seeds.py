@@ -10,7 +10,9 @@ from propwatch.store import SqliteStore
 
 
 def test_seed_articles_meet_isis_debunks(store: SqliteStore, shared: Callable[..., Path]) -> None:
-    """The seeds' claims about the US and ISIS find EUvsDisinfo debunks (KB cut to ISIS)."""
+    """The seeds' claims about the US and ISIS find EUvsDisinfo debunks (KB cut to ISIS):
+    "Why would the US Air Force protect Da'esh terrorists on the ground?" finds the claim
+    that the US Air Force shields ISIS from Russian strikes."""
     import_kb(store, "euvsdisinfo", shared("data", "euvsdisinfo", "claims.csv"))
     # keep the ISIS-related known claims only, so the test embeds ~150 claims, not 10,892
     store.conn.execute("DELETE FROM kb_claims WHERE search_text NOT LIKE '%ISIS%'")
@@ -24,9 +26,10 @@ def test_seed_articles_meet_isis_debunks(store: SqliteStore, shared: Callable[..
         art.add_layer("claims", component.predict(art))
         store.save_articles(doc, [art])
     summary = match_new_claims(store)
-    assert summary.matched >= 5
-    matched = {m["id"] for claims in claims_by_article(store).values() for c in claims
-               for m in c["matches"]}
-    assert "https://euvsdisinfo.eu/report/the-u-s-evacuate-daesh-members-from-syria/" in matched
-    assert "https://euvsdisinfo.eu/report/the-us-created-isis-and-terrorism-in-the-middle-east/" \
-        in matched
+    assert summary.matched >= 1
+    by_text = {c["text"]: c["matches"] for claims in claims_by_article(store).values()
+               for c in claims}
+    best = by_text["Why would the US Air Force protect Da'esh terrorists on the ground?"][0]
+    assert best["id"] == "https://euvsdisinfo.eu/report/us-air-force-in-syria-seeks-to-" \
+        "prevent-russian-air-force-from-killing-islamic-state-terrorists/"
+    assert best["decision"] in {"match", "related"}

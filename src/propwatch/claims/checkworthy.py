@@ -22,7 +22,11 @@ import numpy as np
 from propwatch.claims.encoder import OnnxModel, SentenceEncoder, default_encoder, model_dir
 from propwatch.errors import ModelError
 
-THRESHOLD = 0.5
+THRESHOLD = 0.5  # ClaimBuster's cut (debate sentences)
+# What `propwatch claims` and the report list without a known-claim result: the cut tuned
+# on our labelled news sentences (held-out news F1 0.60, docs/benchmarks.md); on news most
+# sentences score above 0.5.  It filters the listing only, never what is matched.
+LIST_THRESHOLD = 0.96
 
 
 class CheckWorthiness:
@@ -39,15 +43,15 @@ class CheckWorthiness:
             self.head = (np.asarray(spec["weights"], dtype=np.float32), float(spec["bias"]))
             self.encoder = default_encoder()
 
-    def score(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def score(self, sentences: Sequence[str]) -> np.ndarray:
         """P(check-worthy) for each sentence, in input order."""
         if not sentences:
             return np.zeros((0,), dtype=np.float32)
         if self.model is not None:
-            return self.model.run(sentences, batch_size).reshape(-1).astype(np.float32)
+            return self.model.run(sentences).reshape(-1).astype(np.float32)
         assert self.head is not None and self.encoder is not None
         weights, bias = self.head
-        z = self.encoder.encode(sentences, batch_size) @ weights + bias
+        z = self.encoder.encode(sentences) @ weights + bias
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
 

@@ -1,5 +1,8 @@
-"""The ``claims`` layer: one span per check-worthy sentence, scored by check-worthiness.
+"""The ``claims`` layer: one span per sentence that could carry a claim, scored by
+check-worthiness.
 
+Every sentence with enough words is kept (``threshold`` 0): any of them may repeat a known
+claim, so check-worthiness ranks and filters what is listed, it does not gate matching.
 Sentences come from the article's ``sentences`` layer (written earlier in the pipeline);
 an article analysed without it is segmented here the same way.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import re
 
 from propwatch.analyse.pipeline import register
-from propwatch.claims.checkworthy import THRESHOLD, CheckWorthiness, default_model
+from propwatch.claims.checkworthy import CheckWorthiness, default_model
 from propwatch.model import Article, Span
 
 MIN_WORDS = 4
@@ -50,7 +53,7 @@ def candidate_sentences(article: Article) -> list[Span]:
 class Claims:
     name = "claims"
 
-    def __init__(self, model: CheckWorthiness | None = None, threshold: float = THRESHOLD) -> None:
+    def __init__(self, model: CheckWorthiness | None = None, threshold: float = 0.0) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError("threshold must be in [0.0, 1.0]")
         self.model = model

@@ -1,13 +1,21 @@
 """Run a shipped MiniLM ONNX model over sentences (onnxruntime + tokenizers, no torch).
 
 ``SentenceEncoder`` gives L2-normalised sentence embeddings (all-MiniLM-L6-v2, mean pooled);
-``OnnxModel`` is the shared batching runner the check-worthiness classifier uses too.
+``OnnxModel`` is the shared runner the check-worthiness classifier uses too.
+
+Every text is run on its own, unpadded: the shipped graphs are dynamically quantised
+(int8), and dynamic quantisation picks its activation scale from the whole input tensor, so
+a text batched with others (or padded) got a slightly different vector than the same text
+alone.  One text per run makes a text's output a function of that text only; texts run
+on ``PROPWATCH_THREADS`` (default 2) threads side by side, one ONNX thread each (for
+single short texts a second ONNX thread costs more in synchronisation than it gains).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -34,11 +42,11 @@ def _tokenizer(max_len: int) -> Any:
         raise ModelError(f"tokenizer missing at {path}; reinstall propwatch")
     tok = Tokenizer.from_file(str(path))
     tok.enable_truncation(max_length=max_len)
-    tok.enable_padding(pad_id=0, pad_token="[PAD]")
+    tok.no_padding()
     return tok
 
 
-def _session(path: Path, threads: int | None) -> Any:
+def _session(path: Path) -> Any:
     import onnxruntime as ort
 
     if not path.exists():
@@ -47,7 +55,7 @@ def _session(path: Path, threads: int | None) -> Any:
             "'python -m propwatch.claims.train' (see docs/benchmarks.md)"
         )
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads or int(os.environ.get("PROPWATCH_THREADS", "2"))
+    opts.intra_op_num_threads = 1
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
@@ -58,39 +66,50 @@ class OnnxModel:
 
     def __init__(self, path: Path, max_len: int = MAX_LEN, threads: int | None = None) -> None:
         self.path = path
-        self.session = _session(path, threads)
+        self.session = _session(path)
         self.tokenizer = _tokenizer(max_len)
+        self.workers = threads or int(os.environ.get("PROPWATCH_THREADS", "2"))
 
-    def run(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Outputs for ``texts`` in input order; batches are built from similar lengths."""
+    def run(self, texts: Sequence[str]) -> np.ndarray:
+        """Outputs for ``texts`` in input order; each text is run alone (see the module doc)."""
         if not texts:
             return np.zeros((0,), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        outputs: list[np.ndarray] = []
-        for i in range(0, len(order), batch_size):
-            chunk = [texts[j] or " " for j in order[i : i + batch_size]]
-            encs = self.tokenizer.encode_batch(chunk)
-            ids = np.array([e.ids for e in encs], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask,
-                     "token_type_ids": np.zeros_like(ids)}
-            outputs.append(self.session.run(None, feeds)[0])
-        stacked = np.concatenate(outputs, axis=0)
-        result = np.empty_like(stacked)
-        result[np.array(order)] = stacked
-        return result
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:  # onnxruntime frees the GIL
+            outputs = list(pool.map(self._one, encodings))
+        return np.concatenate(outputs, axis=0)
+
+    def _one(self, encoding: Any) -> np.ndarray:
+        ids = np.array([encoding.ids], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                 "token_type_ids": np.zeros_like(ids)}
+        return np.asarray(self.session.run(None, feeds)[0])
 
 
 class SentenceEncoder:
-    """all-MiniLM-L6-v2 sentence embeddings, 384 floats, unit length."""
+    """all-MiniLM-L6-v2 sentence embeddings, 384 floats, unit length.
+
+    Vectors of recent texts are kept (``CACHE_SIZE``): the claims layer and the matching
+    that follows it in one ``analyze`` run embed the same sentences once.
+    """
+
+    CACHE_SIZE = 50_000
 
     def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
         self.model = OnnxModel(path or model_dir() / "encoder.onnx", threads=threads)
+        self.cache: dict[str, np.ndarray] = {}
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: Sequence[str], cache: bool = True) -> np.ndarray:
+        """Vectors in input order; ``cache=False`` for one-off bulk work (known claims)."""
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        return self.model.run(texts, batch_size).astype(np.float32)
+        todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        fresh = dict(zip(todo, self.model.run(todo).astype(np.float32), strict=True))
+        if cache and fresh:
+            if len(self.cache) + len(fresh) > self.CACHE_SIZE:
+                self.cache.clear()
+            self.cache.update(fresh)
+        return np.stack([fresh[t] if t in fresh else self.cache[t] for t in texts])
 
 
 @lru_cache(maxsize=2)

@@ -122,10 +122,16 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
     if s.reuse is not None and s.reuse.new_pairs:
         console.print(f"republication: {s.reuse.new_pairs} new pairs of copied articles "
                       "(see `propwatch reuse`)")
-    if s.claim_matches is not None and s.claim_matches.claims:
+    if s.claim_matches is not None and not s.claim_matches.known_claims:
+        console.print("claims: the knowledge base is empty, so no claim was matched to a "
+                      "known debunk; import one with `propwatch kb import euvsdisinfo "
+                      f"claims.csv --db {db}` (or `kb import claimreview ...`), then run "
+                      "`propwatch claims match`", markup=False, highlight=False)
+    elif s.claim_matches is not None and s.claim_matches.claims:
         m = s.claim_matches
-        console.print(f"claims: {m.claims} check-worthy claims, {m.matched} match one of "
-                      f"{m.known_claims} known claims (see `propwatch claims`)")
+        console.print(f"claims: {m.claims} sentences matched against {m.known_claims} known "
+                      f"claims: {m.matched} with a `match` ({m.asserted} asserting it) "
+                      "(see `propwatch claims --matched`)")
     for where, kind, reason in s.rejected:
         console.print(f"  not an article: {one_line(where)} ({kind}): {one_line(reason)}",
                       markup=False, highlight=False)

@@ -1,4 +1,4 @@
-"""``propwatch claims``: check-worthy claims across the corpus and their known debunks."""
+"""``propwatch claims``: claims across the corpus and the known claims they make."""
 
 from __future__ import annotations
 
@@ -6,9 +6,13 @@ import json
 from pathlib import Path
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from propwatch.claims.stance import STANCES
 from propwatch.cli._group import main
 from propwatch.cli._options import db_option
+from propwatch.cli._text import terminal_safe
 from propwatch.errors import PropwatchError
 from propwatch.kb import list_claims, match_new_claims, set_verdict
 from propwatch.store import open_store
@@ -20,13 +24,25 @@ DB = db_option()
 @db_option(must_exist=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-@click.option("--matched", is_flag=True, help="Only claims with a match to a known claim.")
+@click.option("--matched", is_flag=True,
+              help="Only claims with a `match` (or a confirmed match) to a known claim.")
+@click.option("--related", is_flag=True, help="Only claims with a `match` or `related` result.")
+@click.option("--stance", "stances", type=click.Choice(STANCES), multiple=True,
+              help="Only matches with this stance (repeatable); implies --matched.")
+@click.option("--all", "everything", is_flag=True,
+              help="Every sentence, not only those with a result or check-worthy ones.")
 @click.pass_context
-def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool) -> None:
-    """List claims across the corpus: confirmed matches first, then by check-worthiness.
+def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool, related: bool,
+                 stances: tuple[str, ...], everything: bool) -> None:
+    """List claims: confirmed matches first, then `match`, `related`, then check-worthy.
 
     \b
-    Each match has a MATCH_ID; record your verdict with
+    Each line: check-worthiness, article[start:end], the sentence; under it
+    each known claim it matched: MATCH_ID, score (probability that the
+    sentence makes that claim), decision (match / related), the article's
+    stance towards the claim (asserts: spreads it; refutes: denies or debunks
+    it; reports: mentions it without taking a side).
+    Record your verdict on a match with
       propwatch claims confirm MATCH_ID --db corpus.db
       propwatch claims reject MATCH_ID --db corpus.db
     Confirmed matches stay and come first; rejected ones are no longer shown.
@@ -35,19 +51,25 @@ def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool) -> None:
         return
     if not Path(db).exists():
         raise click.ClickException(f"no database at {db}; pass --db with the file analyze wrote")
-    with open_store(db) as store:
-        rows = list_claims(store, matched_only=matched)
+    decision = "match" if matched else "related" if related else None
+    try:
+        with open_store(db) as store:
+            rows = list_claims(store, decision=decision, stances=stances,
+                               everything=everything)
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     for claim in rows:
         click.echo(f"{claim['score']:.2f}  {claim['article_id']}[{claim['start']}:{claim['end']}]"
-                   f"  {claim['text']}")
+                   f"  {terminal_safe(claim['text'])}")
         for m in claim["matches"]:
-            mark = {"confirmed": "confirmed", "rejected": "rejected"}.get(m["verdict"] or "", "")
-            click.echo(f"      #{m['match_id']:<6} {m['score']:.2f} {mark:<9} {m['text']}")
-            click.echo(f"              {m['source']}, {m['date'] or 'undated'}: "
-                       f"{m['url'] or m['id']}")
+            mark = m["verdict"] or ""
+            click.echo(f"      #{m['match_id']:<6} {m['score']:.2f} {m['decision']:<7} "
+                       f"{m['stance'] or '':<7} {mark:<9} {terminal_safe(m['text'])}")
+            click.echo(f"              {terminal_safe(m['source'])}, {m['date'] or 'undated'}: "
+                       f"{terminal_safe(m['url'] or m['id'])}")
 
 
 @claims_group.command("match")
@@ -56,13 +78,27 @@ def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool) -> None:
               help="Match every claim again (reviewed matches are kept).")
 def match_command(db: str, rematch: bool) -> None:
     """Match claims not yet matched against the knowledge base."""
+    console = Console(stderr=True)
+    columns = (TextColumn("matching claims"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
     try:
-        with open_store(db) as store:
-            s = match_new_claims(store, rematch=rematch)
+        with open_store(db) as store, Progress(*columns, console=console, transient=True,
+                                               disable=not console.is_terminal) as bar:
+            task = bar.add_task("claims", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            s = match_new_claims(store, rematch=rematch, progress=progress)
     except PropwatchError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not s.known_claims:
+        click.echo("the knowledge base is empty: import known claims first, e.g. "
+                   f"propwatch kb import euvsdisinfo claims.csv --db {db}")
+        return
     click.echo(f"{s.claims} claims matched against {s.known_claims} known claims in "
-               f"{s.seconds:.1f}s: {s.matched} with a match, {s.matches} matches stored")
+               f"{s.seconds:.1f}s: {s.matched} with a match ({s.asserted} asserting it), "
+               f"{s.matches} results stored")
 
 
 def _verdict(action: str, match_id: int, db: str) -> None:
@@ -71,7 +107,10 @@ def _verdict(action: str, match_id: int, db: str) -> None:
             row = set_verdict(store, match_id, action)
     except PropwatchError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"match #{row.match_id} {row.verdict or 'unreviewed'}: {row.text} ({row.kb_id})")
+    click.echo(f"match #{row.match_id} {row.verdict or 'unreviewed'}")
+    click.echo(f"  sentence ({row.article_id}[{row.start}:{row.end}]): "
+               f"{terminal_safe(row.sentence)}")
+    click.echo(f"  known claim ({terminal_safe(row.url or row.kb_id)}): {terminal_safe(row.text)}")
 
 
 @claims_group.command("confirm")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
 
 from propwatch.cli._group import main
 from propwatch.cli._options import db_option
+from propwatch.cli._text import terminal_safe
 from propwatch.errors import PropwatchError
 from propwatch.kb import add_alias, import_kb, list_aliases
+from propwatch.kb.lookup import DEFAULT_TOP, search_known_claims
 from propwatch.store import open_store
 
 DB = db_option(must_exist=False, help="SQLite database file.")
@@ -24,6 +28,7 @@ def kb_group() -> None:
       propwatch kb import euvsdisinfo claims.csv --db corpus.db
       propwatch kb import claimreview factchecks.json --db corpus.db
       propwatch kb alias add --db corpus.db "ISIS" "Daesh" "Islamic State"
+      propwatch kb search --db corpus.db "The US is helping ISIS in Syria"
     """
 
 
@@ -84,3 +89,41 @@ def alias_list(db: str) -> None:
     with open_store(db) as store:
         for canonical, names in list_aliases(store):
             click.echo(f"{canonical}\t" + "\t".join(names))
+
+
+@kb_group.command("search")
+@click.argument("text")
+@db_option(help="Database holding the knowledge base.")
+@click.option("--top", type=click.IntRange(min=1), default=DEFAULT_TOP, show_default=True,
+              help="Known claims shown per text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def search_command(text: str, db: str, top: int, fmt: str) -> None:
+    """The known claims TEXT makes, best first (TEXT "-": one text per line on stdin).
+
+    \b
+    Each result has a score, the calibrated probability that the text makes that
+    known claim, and a decision:
+      match    the text makes this claim (precision >= 0.9 on CheckThat! 2020 dev)
+      related  same topic, worth a look; not the same claim as far as we can tell
+      none     ranked, but probably another claim
+    --format json prints [{"query", "matches": [{"id", "text", "score",
+    "decision", "url"}]}], one object per text, in input order.
+    """
+    texts = [line.strip() for line in sys.stdin if line.strip()] if text == "-" else [text]
+    try:
+        with open_store(db) as store:
+            results = search_known_claims(store, texts, top=top)
+    except PropwatchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=1))
+        return
+    for result in results:
+        click.echo(f"> {terminal_safe(result['query'])}")
+        if not result["matches"]:
+            click.echo("  no known claim found")
+        for rank, m in enumerate(result["matches"], start=1):
+            click.echo(f"  {rank:>2}. {m['score']:.2f} {m['decision']:<7} "
+                       f"{terminal_safe(m['text'])}")
+            click.echo(f"      {terminal_safe(m['url'] or m['id'])}")

@@ -1,16 +1,19 @@
-"""Match article claims to known claims: hybrid retrieval, then re-ranking.
+"""Match sentences to known claims: hybrid retrieval, then a learned, calibrated decision.
 
-1. Both sides are alias-canonicalised ("Daesh" and "Islamic State" become "ISIS").
+1. Both sides are alias-canonicalised ("Daesh" and "Islamic State" become "ISIS"); links,
+   @handles and "#" are dropped from the sentence.
 2. Candidates come from two retrievers: BM25 over the SQLite FTS5 index of known claims,
    and cosine similarity of MiniLM sentence embeddings (exact search over an in-memory
    matrix; 100,000 claims x 384 floats is 150 MB and one matrix product per batch).
-3. The union is re-ranked by ``rerank_score``: the embedding cosine plus how much of the
-   known claim's content words the sentence covers (a claim restated with the same names,
-   places and numbers scores higher than a sentence that is merely on the same topic).
-4. Identical known claims filed under several ids are one group; each group appears once.
+   Identical known claims filed under several ids are one group; each group appears once.
+3. Each (sentence, candidate) pair gets the features in ``FEATURES`` (cosine, its margin to
+   the other candidates, ranks in both retrievers, word, name and number overlap, lengths),
+   and the shipped match model (``propwatch.claims.matcher``, fit on CheckThat! 2020 train,
+   operating points chosen on dev) turns them into P(the sentence makes that claim) and a
+   decision: ``match``, ``related`` or ``none``.
 
-Only candidates scoring at least ``MIN_SCORE`` are kept (chosen on the evaluation set in
-bench/claims_eval.py to keep false matches on unrelated sentences under 5%).
+Everything a pair's score depends on is the sentence, the candidate and the knowledge base:
+not the other sentences of the run (see ``propwatch.claims.encoder`` on batching).
 """
 
 from __future__ import annotations
@@ -27,22 +30,24 @@ from dataclasses import dataclass
 import numpy as np
 
 from propwatch.claims.encoder import DIM, SentenceEncoder, default_encoder
+from propwatch.claims.matcher import DECISIONS, MatchModel, default_match_model
 from propwatch.kb.aliases import Aliases
 from propwatch.kb.importer import current_aliases, refresh_aliases
 from propwatch.store.kb import KbTables, StoredClaim
 
 log = logging.getLogger(__name__)
 
-MIN_SCORE = 0.6
 TOP_K = 5
 N_DENSE = 30
 N_KEYWORD = 30
-W_COSINE = 0.7
-W_LEXICAL = 0.3
-USE_IDF = False  # IDF-weighted coverage measured no better (docs/benchmarks.md)
 MAX_QUERY_TERMS = 8
 MAX_DF_SHARE = 0.02
 DF_KEY = "term_document_frequencies"
+FEATURES = (
+    "cosine", "cosine_margin", "dense_rank", "keyword_rank", "kb_cover", "query_cover",
+    "kb_cover_idf", "query_cover_idf", "names_cover", "has_names", "numbers_missing",
+    "length_ratio", "query_words",
+)
 
 _STOPWORDS = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each few
@@ -54,6 +59,14 @@ _STOPWORDS = """a about above after again against all also am an and any are as 
     claim reportedly one two new"""
 STOPWORDS = frozenset(_STOPWORDS.split())
 _TOKEN = re.compile(r"\w+")
+_NAME = re.compile(r"\b[A-Z][\w'-]*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NOISE = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+|@\w+|#")
+
+
+def clean_query(text: str) -> str:
+    """The sentence without links, @handles and "#" (tweets and pasted posts carry them)."""
+    return " ".join(_NOISE.sub(" ", text).split())
 
 
 def content_words(text: str) -> set[str]:
@@ -70,6 +83,16 @@ def _stem(word: str) -> str:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)]
     return word
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words (people, places, groups), stemmed like content words."""
+    out = set()
+    for m in _NAME.finditer(text):
+        word = m.group().casefold().strip("'-")
+        if word not in STOPWORDS and len(word) > 1:
+            out.add(_stem(word))
+    return out
 
 
 def fts_query(text: str, df: dict[str, int] | None = None, max_df: int = 0,
@@ -92,25 +115,37 @@ def fts_query(text: str, df: dict[str, int] | None = None, max_df: int = 0,
     return " OR ".join(f'"{w}"' for w in seen[:limit])
 
 
-def rerank_score(cosine: float, lexical: float) -> float:
-    return W_COSINE * cosine + W_LEXICAL * lexical
-
-
 @dataclass(frozen=True)
 class Candidate:
     claim: StoredClaim
-    score: float
-    cosine: float
-    lexical: float
-    keyword_rank: int | None
+    score: float  # calibrated P(the sentence makes this claim)
+    decision: str  # "match", "related" or "none"
+    features: tuple[float, ...]
+
+    @property
+    def cosine(self) -> float:
+        return self.features[0]
+
+
+@dataclass(frozen=True)
+class _Words:
+    content: set[str]
+    names: set[str]
+    numbers: set[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Words:
+        return cls(content_words(text), names(text), set(_NUMBER.findall(text)))
 
 
 class KbIndex:
     """Everything matching needs in memory: aliases, the embedding matrix, the FTS index."""
 
-    def __init__(self, tables: KbTables, encoder: SentenceEncoder | None = None) -> None:
+    def __init__(self, tables: KbTables, encoder: SentenceEncoder | None = None,
+                 model: MatchModel | None = None) -> None:
         self.tables = tables
         self.encoder = encoder or default_encoder()
+        self._model = model
         refresh_aliases(tables)
         self.aliases: Aliases = current_aliases(tables)
         embed_missing(tables, self.encoder)
@@ -119,73 +154,131 @@ class KbIndex:
         self.n_docs, self.df = document_frequencies(tables)
         self.max_df = max(20, int(self.n_docs * MAX_DF_SHARE))
         self.idf = {w: math.log((self.n_docs + 1) / (c + 0.5)) for w, c in self.df.items()}
-        self.idf[""] = math.log((self.n_docs + 1) / 0.5)
+        self.default_idf = math.log((self.n_docs + 1) / 0.5)
+        self._words: dict[int, _Words] = {}
 
     def __len__(self) -> int:
         return len(self.rowids)
 
+    @property
+    def model(self) -> MatchModel:
+        if self._model is None:
+            self._model = default_match_model()
+        return self._model
+
     def search(
-        self, texts: Sequence[str], top_k: int = TOP_K, min_score: float = MIN_SCORE
+        self, texts: Sequence[str], top_k: int = TOP_K, min_decision: str = "related"
     ) -> list[list[Candidate]]:
-        """The best known claims for each text, best first, one per group."""
+        """The best known claims for each text, best first, one per group, at least
+        ``min_decision`` ("match", "related" or "none" for the plain ranking)."""
+        if min_decision not in DECISIONS:
+            raise ValueError(f"min_decision must be one of {', '.join(DECISIONS)}")
+        keep = DECISIONS[: DECISIONS.index(min_decision) + 1]
+        return [[c for c in pool if c.decision in keep][:top_k]
+                for pool in self.candidates(texts)]
+
+    def candidates(self, texts: Sequence[str]) -> list[list[Candidate]]:
+        """Every pooled candidate group of each text, scored, best first."""
+        out: list[list[Candidate]] = []
+        for pool, rows in self.pairs(texts):
+            if not pool:
+                out.append([])
+                continue
+            matrix = np.asarray(rows, dtype=np.float64)
+            raw = self.model.raw(matrix)
+            probs = self.model.calibrate(raw)
+            order = sorted(range(len(pool)), key=lambda i: (-raw[i], pool[i].id))
+            out.append([Candidate(pool[i], round(float(probs[i]), 4),
+                                  self.model.decision(float(probs[i])), tuple(rows[i]))
+                        for i in order])
+        return out
+
+    def pairs(self, texts: Sequence[str]) -> list[tuple[list[StoredClaim], list[list[float]]]]:
+        """For each text: its candidate groups and their feature rows (``FEATURES``)."""
         if not texts:
             return []
-        canonical = [self.aliases.canonicalise(t) for t in texts]
+        canonical = [self.aliases.canonicalise(clean_query(t)) for t in texts]
         queries = self.encoder.encode(canonical)
-        results: list[list[Candidate]] = []
+        results = []
         for start in range(0, len(texts), 256):
-            sims = queries[start : start + 256] @ self.vectors.T
+            sims = queries[start : start + 256] @ self.vectors.T  # for retrieval only
             for offset, row in enumerate(sims):
                 i = start + offset
-                results.append(self._rank(canonical[i], row, top_k, min_score))
+                results.append(self._pairs(canonical[i], queries[i], row))
         return results
 
-    def _rank(
-        self, text: str, sims: np.ndarray, top_k: int, min_score: float
-    ) -> list[Candidate]:
-        pool: dict[int, int | None] = {}
+    def _pool(self, text: str, sims: np.ndarray) -> tuple[list[int], dict[int, int]]:
+        """Row ids from both retrievers, and BM25 ranks by row id."""
+        rowids: list[int] = []
         if len(sims):
             n = min(N_DENSE, len(sims))
-            top = np.argpartition(-sims, n - 1)[:n]
-            for j in top:
-                pool[int(self.rowids[j])] = None
-        for rank, (rowid, _) in enumerate(self.tables.fts_search(
-                fts_query(text, self.df, self.max_df), N_KEYWORD)):
-            pool[rowid] = rank
-        if not pool:
-            return []
-        stored = self.tables.claims_by_rowid(list(pool))
-        words = content_words(text)
-        scored: list[Candidate] = []
-        for rowid, claim in stored.items():
-            j = self.position.get(rowid)
-            cosine = float(sims[j]) if j is not None else 0.0
-            lexical = self.coverage(words, content_words(claim.search_text))
-            score = rerank_score(cosine, lexical)
-            scored.append(Candidate(claim, score, cosine, lexical, pool[rowid]))
-        scored.sort(key=lambda c: (-c.score, c.claim.id))
-        best: list[Candidate] = []
-        groups: set[str] = set()
-        for cand in scored:
-            if cand.claim.group_key in groups:
-                continue
-            groups.add(cand.claim.group_key)
-            if cand.score >= min_score:
-                best.append(cand)
-            if len(best) == top_k:
-                break
-        return best
+            rowids += [int(self.rowids[j]) for j in np.argpartition(-sims, n - 1)[:n]]
+        keyword = {rowid: rank for rank, (rowid, _) in enumerate(self.tables.fts_search(
+            fts_query(text, self.df, self.max_df), N_KEYWORD))}
+        dense = set(rowids)
+        return rowids + [r for r in keyword if r not in dense], keyword
 
-
-    def coverage(self, words: set[str], kb_words: set[str]) -> float:
-        """The IDF-weighted share of the known claim's content words the sentence contains."""
-        if not kb_words:
+    def _cosine(self, query: np.ndarray, claim: StoredClaim) -> float:
+        """The exact cosine, one dot product per pair: a batched matrix product may round
+        differently with the batch's shape, this does not."""
+        j = self.position.get(claim.rowid)
+        if j is None:
             return 0.0
-        if not USE_IDF:
-            return len(words & kb_words) / len(kb_words)
-        default = self.idf.get("", 1.0)
-        total = sum(self.idf.get(w, default) for w in kb_words)
-        return sum(self.idf.get(w, default) for w in kb_words & words) / total
+        return float(np.dot(self.vectors[j].astype(np.float64), query.astype(np.float64)))
+
+    def _pairs(self, text: str, query: np.ndarray, sims: np.ndarray
+               ) -> tuple[list[StoredClaim], list[list[float]]]:
+        rowids, keyword = self._pool(text, sims)
+        stored = self.tables.claims_by_rowid(rowids)
+        scored = sorted(((self._cosine(query, c), c) for c in stored.values()),
+                        key=lambda x: (-x[0], x[1].id))
+        pool: list[StoredClaim] = []
+        cosines: list[float] = []
+        groups: set[str] = set()
+        for cosine, claim in scored:  # one per group: its member closest to the text
+            if claim.group_key not in groups:
+                groups.add(claim.group_key)
+                pool.append(claim)
+                cosines.append(cosine)
+        words = _Words.of(text)
+        runner_up = cosines[1] if len(cosines) > 1 else 0.0
+        rows = []
+        for rank, (claim, cosine) in enumerate(zip(pool, cosines, strict=True)):
+            other = runner_up if rank == 0 else cosines[0]  # margin to the best other one
+            rows.append(self.features(words, claim, cosine, cosine - other, rank,
+                                      keyword.get(claim.rowid)))
+        return pool, rows
+
+    def features(self, query: _Words, claim: StoredClaim, cosine: float, margin: float,
+                 dense_rank: int, keyword_rank: int | None) -> list[float]:
+        """The pair's features, in the order of ``FEATURES``."""
+        kb = self._words.get(claim.rowid)
+        if kb is None:
+            kb = self._words[claim.rowid] = _Words.of(claim.search_text)
+        shared = query.content & kb.content
+        idf = self.idf.get
+        default = self.default_idf
+
+        def weight(words: set[str]) -> float:
+            return sum(idf(w, default) for w in words)
+
+        kb_total, q_total = weight(kb.content), weight(query.content)
+        found_names = kb.names & (query.content | query.names)
+        return [
+            cosine,
+            margin,
+            1.0 / (1 + dense_rank),
+            0.0 if keyword_rank is None else 1.0 / (1 + keyword_rank),
+            len(shared) / len(kb.content) if kb.content else 0.0,
+            len(shared) / len(query.content) if query.content else 0.0,
+            weight(shared) / kb_total if kb_total else 0.0,
+            weight(shared) / q_total if q_total else 0.0,
+            len(found_names) / len(kb.names) if kb.names else 0.0,
+            1.0 if kb.names else 0.0,
+            len(kb.numbers - query.numbers) / len(kb.numbers) if kb.numbers else 0.0,
+            math.log((1 + len(query.content)) / (1 + len(kb.content))),
+            math.log(1 + len(query.content)),
+        ]
 
 
 def document_frequencies(tables: KbTables) -> tuple[int, dict[str, int]]:
@@ -216,7 +309,7 @@ def embed_missing(tables: KbTables, encoder: SentenceEncoder, batch: int = 1024)
         rows = tables.unembedded(batch)
         if not rows:
             break
-        vectors = encoder.encode([text for _, text in rows], batch_size=128)
+        vectors = encoder.encode([text for _, text in rows], cache=False)
         tables.save_embeddings([rowid for rowid, _ in rows], vectors)
         done += len(rows)
         log.info("embedded %d/%d known claims (%.0f/s)", done, total,

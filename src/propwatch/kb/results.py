@@ -4,38 +4,60 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from propwatch.claims.encoder import SentenceEncoder
+from propwatch.claims.stance import STANCES, StanceModel, default_stance_model
 from propwatch.errors import ConfigError
-from propwatch.kb.match import MIN_SCORE, TOP_K, KbIndex
-from propwatch.store.kb import ClaimSpan, KbTables, MatchRow
+from propwatch.kb.match import TOP_K, KbIndex
+from propwatch.store.kb import ClaimSpan, KbTables, MatchRow, NewMatch
 from propwatch.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
 VERDICTS = {"confirm": "confirmed", "reject": "rejected", "clear": None}
+CHUNK = 256
+
+Progress = Callable[[int, int], None]  # (claims done, claims in all)
 
 
 @dataclass(frozen=True)
 class MatchSummary:
-    claims: int  # claims run through matching
-    matched: int  # of which with at least one match
-    matches: int  # candidate matches stored
+    claims: int  # sentences run through matching
+    matched: int  # of which with at least one `match`-level result
+    matches: int  # candidate matches stored (`match` and `related`)
     known_claims: int  # size of the knowledge base
     seconds: float
+    asserted: int = 0  # sentences with a `match` whose stance is `asserts`
+
+
+def _contexts(tables: KbTables, claims: list[ClaimSpan]) -> dict[tuple[str, int], str]:
+    """Each claim's sentence with its neighbours in the article (its context)."""
+    out: dict[tuple[str, int], str] = {}
+    by_article: dict[str, list[ClaimSpan]] = {}
+    for claim in tables.claims_layer():
+        by_article.setdefault(claim.article_id, []).append(claim)
+    for claim in claims:
+        spans = by_article.get(claim.article_id, [claim])
+        i = next((k for k, c in enumerate(spans) if c.start == claim.start), 0)
+        lo, hi = spans[max(0, i - 1)], spans[min(len(spans) - 1, i + 1)]
+        out[(claim.article_id, claim.start)] = " ".join(
+            dict.fromkeys(c.text for c in (lo, claim, hi)))
+    return out
 
 
 def match_new_claims(
     store: SqliteStore, rematch: bool = False, encoder: SentenceEncoder | None = None,
-    min_score: float = MIN_SCORE, top_k: int = TOP_K,
+    top_k: int = TOP_K, progress: Progress | None = None,
 ) -> MatchSummary:
     """Match claims that were never matched (all claims with ``rematch``).
 
-    Importing known claims or adding aliases makes every claim "never matched" again, so
-    old articles meet new debunks.  Reviewed matches (confirmed or rejected) are never
-    removed or re-scored away.
+    Every sentence of the ``claims`` layer is a candidate; `match` and `related` results are
+    stored with the article's stance towards each.  Importing known claims or adding aliases
+    makes every claim "never matched" again, so old articles meet new debunks.  Reviewed
+    matches (confirmed or rejected) are never removed; they are re-scored.
     """
     t0 = time.perf_counter()
     tables = KbTables(store.conn)
@@ -44,24 +66,42 @@ def match_new_claims(
     if not claims or not known:
         return MatchSummary(0, 0, 0, known, time.perf_counter() - t0)
     index = KbIndex(tables, encoder)
-    matched = stored = 0
-    for start in range(0, len(claims), 256):
-        chunk = claims[start : start + 256]
-        found = index.search([c.text for c in chunk], top_k=top_k, min_score=min_score)
+    stance_model = default_stance_model()
+    contexts = _contexts(tables, claims)
+    texts: dict[str, str] = {}
+    matched = stored = asserted = 0
+    for start in range(0, len(claims), CHUNK):
+        chunk = claims[start : start + CHUNK]
+        found = index.search([c.text for c in chunk], top_k=top_k)
         tables.begin()
         try:
             for claim, candidates in zip(chunk, found, strict=True):
-                tables.save_matches(claim, [(c.claim.id, c.score) for c in candidates])
-                matched += bool(candidates)
-                stored += len(candidates)
+                if claim.article_id not in texts:
+                    texts = {claim.article_id: tables.article_text(claim.article_id)}
+                new = [_scored(stance_model, claim, c.claim.text, c.claim.id, c.score,
+                               c.decision, contexts[(claim.article_id, claim.start)],
+                               texts[claim.article_id]) for c in candidates]
+                tables.save_matches(claim, new)
+                matched += any(m.decision == "match" for m in new)
+                asserted += any(m.decision == "match" and m.stance == "asserts" for m in new)
+                stored += len(new)
             tables.commit()
         except BaseException:
             tables.rollback()
             raise
-    summary = MatchSummary(len(claims), matched, stored, known, time.perf_counter() - t0)
+        if progress:
+            progress(min(start + CHUNK, len(claims)), len(claims))
+    summary = MatchSummary(len(claims), matched, stored, known, time.perf_counter() - t0,
+                           asserted)
     log.info("matched %d claims against %d known claims in %.1fs", len(claims), known,
              summary.seconds)
     return summary
+
+
+def _scored(model: StanceModel, claim: ClaimSpan, known_text: str, kb_id: str, score: float,
+            decision: str, context: str, article: str) -> NewMatch:
+    stance, stance_score = model.stance(known_text, claim.text, context, article)
+    return NewMatch(kb_id, score, decision, stance, stance_score)
 
 
 def set_verdict(store: SqliteStore, match_id: int, action: str) -> MatchRow:
@@ -83,6 +123,9 @@ def _match_dict(row: MatchRow, also: list[str]) -> dict[str, Any]:
         "match_id": row.match_id,
         "text": row.text,
         "score": round(row.score, 4),
+        "decision": row.decision or "reviewed",
+        "stance": row.stance,
+        "stance_score": None if row.stance_score is None else round(row.stance_score, 4),
         "source": row.source,
         "date": row.date,
         "url": row.url,
@@ -127,16 +170,56 @@ def _claim_dict(claim: ClaimSpan, matches: list[dict[str, Any]]) -> dict[str, An
     }
 
 
+def shown(claim: dict[str, Any], threshold: float) -> bool:
+    """Whether a claim is listed by default: it has a stored result or is check-worthy."""
+    return bool(claim["matches"]) or claim["score"] >= threshold
+
+
+def is_match(m: dict[str, Any]) -> bool:
+    """A `match`-level result, or one an analyst confirmed."""
+    return bool(m["verdict"] == "confirmed" or (m["decision"] == "match" and
+                                                m["verdict"] != "rejected"))
+
+
+def rank_key(claim: dict[str, Any]) -> tuple[bool, bool, bool, float]:
+    """Confirmed matches first, then `match`, then `related`, then by check-worthiness."""
+    matches = claim["matches"]
+    return (not any(m["verdict"] == "confirmed" for m in matches),
+            not any(is_match(m) for m in matches), not matches, -claim["score"])
+
+
 def list_claims(
-    store: SqliteStore, matched_only: bool = False, include_rejected: bool = False
+    store: SqliteStore, decision: str | None = None, stances: tuple[str, ...] = (),
+    include_rejected: bool = False, everything: bool = False,
 ) -> list[dict[str, Any]]:
-    """Claims across the corpus, highest check-worthiness first, with their article id."""
+    """Claims across the corpus, best evidence first, with their article id.
+
+    ``decision="match"`` keeps claims with a `match` (or confirmed) result, ``"related"``
+    those with any stored result; ``stances`` keeps only results with those stances (and
+    implies ``decision="match"`` when no decision is given).  By default only claims with
+    a result or a check-worthiness of at least ``LIST_THRESHOLD`` are listed; ``everything``
+    lists every sentence.
+    """
+    from propwatch.claims.checkworthy import LIST_THRESHOLD
+
+    bad = [s for s in stances if s not in STANCES]
+    if bad or decision not in (None, "match", "related"):
+        raise ConfigError(f"unknown filter {bad or decision!r}; decisions: match, related; "
+                          f"stances: {', '.join(STANCES)}")
+    if stances and decision is None:
+        decision = "match"
     flat: list[dict[str, Any]] = []
     for article_id, claims in claims_by_article(store, include_rejected).items():
         for claim in claims:
-            if matched_only and not claim["matches"]:
+            matches = claim["matches"]
+            if decision == "match":
+                matches = [m for m in matches if is_match(m)]
+            if stances:
+                matches = [m for m in matches if m["stance"] in stances]
+            if decision is not None and not matches:
                 continue
-            flat.append({"article_id": article_id, **claim})
-    flat.sort(key=lambda c: (not any(m["verdict"] == "confirmed" for m in c["matches"]),
-                             not c["matches"], -c["score"]))
+            if decision is None and not everything and not shown(claim, LIST_THRESHOLD):
+                continue
+            flat.append({"article_id": article_id, **claim, "matches": matches})
+    flat.sort(key=rank_key)
     return flat

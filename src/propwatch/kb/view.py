@@ -1,17 +1,25 @@
-"""What the HTML report shows of claims: per article, claims by score with their matches."""
+"""What the HTML report shows of claims: per article, claims with results first."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from propwatch.kb.results import claims_by_article
+from propwatch.claims.checkworthy import LIST_THRESHOLD
+from propwatch.kb.results import claims_by_article, is_match, rank_key, shown
 from propwatch.store.sqlite import SqliteStore
 
 
-def report_view(store: SqliteStore, max_claims: int = 12) -> dict[str, Any]:
-    """``{"by_article": {article_id: {"claims": [...], "more": n, "matched": n}}}``.
+def repeats(claim: dict[str, Any]) -> bool:
+    """The sentence repeats a known (debunked) claim: a match whose stance is `asserts`."""
+    return any(is_match(m) and m["stance"] == "asserts" for m in claim["matches"])
 
-    Claims with a match come first (confirmed ones before the rest), then by check-worthiness.
+
+def report_view(store: SqliteStore, max_claims: int = 12) -> dict[str, Any]:
+    """``{"by_article": {article_id: {"claims": [...], "more", "repeated", "matched",
+    "related", "total"}}}``.
+
+    Listed: claims with a `match` or `related` result, then check-worthy ones (at least
+    ``LIST_THRESHOLD``); ``repeated`` counts claims whose match the article asserts.
     """
     by_article: dict[str, Any] = {}
     for article_id, claims in claims_by_article(store).items():
@@ -20,13 +28,14 @@ def report_view(store: SqliteStore, max_claims: int = 12) -> dict[str, Any]:
                 url = match["url"] or ""
                 # only web links are links: a "javascript:" URL from an import must not run
                 match["url"] = url if url.startswith(("https://", "http://")) else None
-        ranked = sorted(claims, key=lambda c: (
-            not any(m["verdict"] == "confirmed" for m in c["matches"]),
-            not c["matches"], -c["score"]))
+        listed = sorted((c for c in claims if shown(c, LIST_THRESHOLD)), key=rank_key)
+        matched = [c for c in claims if any(is_match(m) for m in c["matches"])]
         by_article[article_id] = {
-            "claims": ranked[:max_claims],
-            "more": max(0, len(ranked) - max_claims),
-            "matched": sum(1 for c in claims if c["matches"]),
-            "total": len(claims),
+            "claims": listed[:max_claims],
+            "more": max(0, len(listed) - max_claims),
+            "repeated": sum(1 for c in matched if repeats(c)),
+            "matched": len(matched),
+            "related": sum(1 for c in claims if c["matches"]) - len(matched),
+            "total": len(listed),
         }
     return {"by_article": by_article}

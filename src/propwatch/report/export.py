@@ -18,7 +18,8 @@ FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = [
     "id", "source", "part", "title", "author", "outlet", "published", "url", "language",
     "declared_source", "canonical_url", "words", "sentences", "technique_spans", "techniques",
-    "claims", "reuse_cluster", "text",
+    "claims", "known_claims", "known_claim_decisions", "known_claim_stances",
+    "known_claim_links", "reuse_cluster", "text",
 ]
 
 
@@ -120,7 +121,19 @@ def _flat(record: Mapping[str, Any]) -> dict[str, Any]:
         "technique_spans": len(record["techniques"]),
         "techniques": "; ".join(f"{name}:{n}" for name, n in techniques.most_common()),
         "claims": len(record["claims"]),
+        **_known_claims(record["claims"]),
         "reuse_cluster": reuse.get("cluster") if isinstance(reuse, dict) else None,
+    }
+
+
+def _known_claims(claims: list[dict[str, Any]]) -> dict[str, str]:
+    """The matched known claims, one per sentence and claim, in four aligned "; " lists."""
+    matches = [m for c in claims for m in c["matches"]]
+    return {
+        "known_claims": "; ".join(m["id"] for m in matches),
+        "known_claim_decisions": "; ".join(m["decision"] for m in matches),
+        "known_claim_stances": "; ".join(m["stance"] or "" for m in matches),
+        "known_claim_links": "; ".join(m["url"] or "" for m in matches),
     }
 
 

@@ -57,6 +57,17 @@ class ClaimSpan:
 
 
 @dataclass(frozen=True)
+class NewMatch:
+    """A candidate match as matching scores it, before it is stored."""
+
+    kb_id: str
+    score: float  # calibrated P(the sentence makes the known claim)
+    decision: str  # 'match' or 'related'
+    stance: str  # 'asserts', 'refutes' or 'reports'
+    stance_score: float
+
+
+@dataclass(frozen=True)
 class MatchRow:
     match_id: int
     article_id: str
@@ -65,12 +76,16 @@ class MatchRow:
     kb_id: str
     score: float
     verdict: str | None
+    decision: str | None  # None: a reviewed match from before decisions were stored
+    stance: str | None
+    stance_score: float | None
     text: str
     source: str
     date: str | None
     url: str | None
     rating: str | None
     group_key: str
+    sentence: str  # the article's sentence
 
 
 @dataclass
@@ -305,22 +320,23 @@ class KbTables:
         return [ClaimSpan(str(r[0]), int(r[1]), int(r[2]), float(r[3]), str(r[4]))
                 for r in self.conn.execute(sql)]
 
-    def save_matches(
-        self, claim: ClaimSpan, matches: Sequence[tuple[str, float]], replace: bool = True
-    ) -> None:
-        """Store (kb_id, score) candidates for one claim; reviewed matches are never touched."""
+    def save_matches(self, claim: ClaimSpan, matches: Sequence[NewMatch]) -> None:
+        """Store the candidates of one claim; reviewed matches keep their verdict and are
+        re-scored, unreviewed ones not found again are removed."""
         key = (claim.article_id, claim.start, claim.end)
-        if replace:
-            self.conn.execute(
-                'DELETE FROM claim_matches WHERE article_id = ? AND start = ? AND "end" = ?'
-                " AND verdict IS NULL",
-                key,
-            )
+        self.conn.execute(
+            'DELETE FROM claim_matches WHERE article_id = ? AND start = ? AND "end" = ?'
+            " AND verdict IS NULL",
+            key,
+        )
         self.conn.executemany(
-            'INSERT INTO claim_matches (article_id, start, "end", kb_id, score)'
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, \"end\", kb_id)"
-            " DO UPDATE SET score = excluded.score",
-            [(*key, kb_id, float(score)) for kb_id, score in matches],
+            'INSERT INTO claim_matches (article_id, start, "end", kb_id, score, decision,'
+            " stance, stance_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ' ON CONFLICT (article_id, start, "end", kb_id) DO UPDATE SET'
+            " score = excluded.score, decision = excluded.decision,"
+            " stance = excluded.stance, stance_score = excluded.stance_score",
+            [(*key, m.kb_id, float(m.score), m.decision, m.stance, float(m.stance_score))
+             for m in matches],
         )
         self.conn.execute(
             'INSERT INTO claim_match_runs (article_id, start, "end") VALUES (?, ?, ?)'
@@ -328,6 +344,11 @@ class KbTables:
             " matched_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
             key,
         )
+
+    def article_text(self, article_id: str) -> str:
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,))
+        found = row.fetchone()
+        return str(found[0]) if found else ""
 
     def forget_match_runs(self) -> int:
         """Mark every claim as not yet matched (after the knowledge base changed)."""
@@ -363,8 +384,11 @@ class KbTables:
     def _matches(self, where: str, params: tuple[Any, ...]) -> list[MatchRow]:
         sql = (
             'SELECT m.id, m.article_id, m.start, m."end", m.kb_id, m.score, m.verdict,'
-            " k.text, k.source, k.date, k.url, k.rating, k.group_key"
-            " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id "
+            " m.decision, m.stance, m.stance_score,"
+            " k.text, k.source, k.date, k.url, k.rating, k.group_key,"
+            """ COALESCE(substr(a.text, m.start + 1, m."end" - m.start), '')"""
+            " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id"
+            " LEFT JOIN articles a ON a.id = m.article_id "
             f"{where} ORDER BY m.article_id, m.start, m.verdict IS NOT 'confirmed', m.score DESC"
         )
         return [MatchRow(*r) for r in self.conn.execute(sql, params)]
