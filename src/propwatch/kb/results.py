@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from propwatch.claims.checkworthy import LIST_THRESHOLD
 from propwatch.claims.encoder import SentenceEncoder
 from propwatch.claims.stance import STANCES, StanceModel, default_stance_model
 from propwatch.errors import ConfigError
@@ -197,8 +198,6 @@ def list_claims(
     a result or a check-worthiness of at least ``LIST_THRESHOLD`` are listed; ``everything``
     lists every sentence.
     """
-    from propwatch.claims.checkworthy import LIST_THRESHOLD
-
     bad = [s for s in stances if s not in STANCES]
     if bad or decision not in (None, "match", "related"):
         raise ConfigError(f"unknown filter {bad or decision!r}; decisions: match, related; "
