@@ -5,9 +5,9 @@
 
 Only related pairs (agree / disagree / discuss = asserts / refutes / reports).  The claim is
 the headline; as in propwatch, the "matched sentence" is the body sentence that shares the
-most content words with it, its context that sentence with its neighbours, the article the
-whole body.  Fit on train, C (and whether TF-IDF terms help) chosen on dev by macro-F1,
-then the asserts threshold: the lowest whose asserts precision on dev is >= 0.75, or, when
+most content words with it, its context that sentence with its neighbours (the rest of the
+body is not read).  Fit on train, C (and whether TF-IDF terms help) chosen on dev by
+macro-F1, then the asserts threshold: the lowest whose asserts precision on dev is >= 0.75, or, when
 none is, the one with the highest precision.
 """
 
@@ -55,8 +55,8 @@ def matched_sentence(claim: str, body: str) -> tuple[str, str]:
 
 
 def load(split: str) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
-    """(hand features, labels, [claim, sentence, context, article] per pair), cached."""
-    cache = RUNS / f"fnc1_stance_{split}_v2.npz"
+    """(hand features, labels, [claim, sentence, context] per pair), cached."""
+    cache = RUNS / f"fnc1_stance_{split}_v3.npz"
     if cache.exists():
         with np.load(cache) as d:
             return d["x"], d["y"], d["texts"].tolist()
@@ -72,9 +72,9 @@ def load(split: str) -> tuple[np.ndarray, np.ndarray, list[list[str]]]:
     for r in rows:
         body = bodies[r["Body ID"]]
         sentence, context = matched_sentence(r["Headline"], body)
-        xs.append(features(r["Headline"], sentence, context, body))
+        xs.append(features(r["Headline"], sentence, context))
         ys.append(LABELS[r["Stance"]])
-        texts.append([r["Headline"], sentence, context, body])
+        texts.append([r["Headline"], sentence, context])
     RUNS.mkdir(parents=True, exist_ok=True)
     x, y = np.asarray(xs), np.asarray(ys)
     np.savez(cache, x=x, y=y, texts=np.array(texts))

@@ -12,9 +12,8 @@ CLAIM = "Russia did not shoot down MH17"
 
 
 def test_features_count_refuting_and_reporting_cues() -> None:
-    refuting = features(CLAIM, "The claim is a hoax, investigators said, and denied it.",
-                        "", "")
-    neutral = features(CLAIM, "The plane flew over eastern Ukraine in July.", "", "")
+    refuting = features(CLAIM, "The claim is a hoax, investigators said, and denied it.", "")
+    neutral = features(CLAIM, "The plane flew over eastern Ukraine in July.", "")
     assert refuting[0] > neutral[0]  # log count of refuting cues in the sentence
     assert len(refuting) == len(neutral)
 
@@ -37,7 +36,7 @@ def test_asserts_only_at_its_threshold(tmp_path: Path) -> None:
 def test_shipped_model_gives_a_stance_with_its_probability() -> None:
     model = StanceModel()
     label, p = model.stance(CLAIM, "Russia has denied shooting down MH17, but investigators "
-                            "say the evidence is clear.", "", "")
+                            "say the evidence is clear.", "")
     assert label in STANCES and 0.0 <= p <= 1.0
-    rows = np.stack([model.row(CLAIM, s, s, s) for s in ("A.", "B is a lie.")])
+    rows = np.stack([model.row(CLAIM, s, s) for s in ("A.", "B is a lie.")])
     assert np.allclose(model.probabilities(rows).sum(axis=1), 1.0)

@@ -22,7 +22,6 @@ import numpy as np
 from propwatch.claims.encoder import OnnxModel, SentenceEncoder, default_encoder, model_dir
 from propwatch.errors import ModelError
 
-THRESHOLD = 0.5  # ClaimBuster's cut (debate sentences)
 # What `propwatch claims` and the report list without a known-claim result: the cut tuned
 # on our labelled news sentences (held-out news F1 0.60, docs/benchmarks.md); on news most
 # sentences score above 0.5.  It filters the listing only, never what is matched.

@@ -3,8 +3,8 @@
 ``asserts``: the article spreads the claim; ``refutes``: it denies or debunks it;
 ``reports``: it mentions the claim without taking a side.  Learned from FNC-1 (agree /
 disagree / discuss, headline = claim, body = article) as a multinomial logistic regression
-over the cue features below, read at three scopes (the matched sentence, the sentence with
-its neighbours, and the whole article), plus TF-IDF word unigrams and bigrams of the
+over the cue features below, read at two scopes (the matched sentence, and the sentence
+with its neighbours), plus TF-IDF word unigrams and bigrams of the
 sentence with its neighbours (vocabulary and IDF stored with the model).  ``asserts`` is
 only said when its probability reaches ``asserts_threshold`` (chosen on FNC-1 dev: the
 lowest with asserts precision >= 0.75, or the most precise when none reaches it): calling
@@ -99,20 +99,20 @@ def tfidf(text: str, vocabulary: dict[str, int], idf: np.ndarray) -> np.ndarray:
     return out / norm if norm else out
 
 
-def features(claim: str, sentence: str, context: str, article: str) -> list[float]:
-    """Cue counts and densities in the sentence, its context and the article, the claim's
-    own cues, and how much of the claim the sentence and the article cover."""
+def features(claim: str, sentence: str, context: str) -> list[float]:
+    """Cue counts and densities in the sentence, its context and the claim, how much of the
+    claim the sentence covers, and whether one of them is negated and the other not.
+
+    Local on purpose: an FNC-1 body is all about its claim, a news article mostly is not
+    (features of the whole article gave the same macro-F1 on FNC-1 dev and a lower
+    precision of `asserts`, docs/benchmarks.md)."""
     claim_words = {w for w in _words(claim) if len(w) > 3}
-    sentence_words, article_words = set(_words(sentence)), set(_words(article))
-    cover_s = len(claim_words & sentence_words) / max(1, len(claim_words))
-    cover_a = len(claim_words & article_words) / max(1, len(claim_words))
+    sentence_words = set(_words(sentence))
+    cover = len(claim_words & sentence_words) / max(1, len(claim_words))
     claim_neg = any(w in CUES["negation"] for w in _words(claim))
     sentence_neg = any(w in CUES["negation"] for w in sentence_words)
-    return [
-        *_scope(sentence), *_scope(context), *_scope(article), *_scope(claim),
-        cover_s, cover_a, 1.0 if claim_neg != sentence_neg else 0.0,
-        math.log1p(len(_words(article))),
-    ]
+    return [*_scope(sentence), *_scope(context), *_scope(claim), cover,
+            1.0 if claim_neg != sentence_neg else 0.0]
 
 
 class StanceModel:
@@ -132,9 +132,9 @@ class StanceModel:
         self.vocabulary = {t: j for j, t in enumerate(terms)}
         self.path = path
 
-    def row(self, claim: str, sentence: str, context: str, article: str) -> np.ndarray:
+    def row(self, claim: str, sentence: str, context: str) -> np.ndarray:
         """The model's input: the cue features, then the TF-IDF of the context."""
-        return np.concatenate([np.asarray(features(claim, sentence, context, article)),
+        return np.concatenate([np.asarray(features(claim, sentence, context)),
                                tfidf(context, self.vocabulary, self.idf)])
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
@@ -150,10 +150,10 @@ class StanceModel:
             return "asserts"
         return "refutes" if probs[1] > probs[2] else "reports"
 
-    def stance(self, claim: str, sentence: str, context: str, article: str
-               ) -> tuple[str, float]:
-        """(stance, its probability) of one matched sentence towards one known claim."""
-        probs = self.probabilities(self.row(claim, sentence, context, article)[None, :])[0]
+    def stance(self, claim: str, sentence: str, context: str) -> tuple[str, float]:
+        """(stance, its probability) of one matched sentence, in its context (the sentence
+        with its neighbours), towards one known claim."""
+        probs = self.probabilities(self.row(claim, sentence, context)[None, :])[0]
         label = self.decide(probs)
         return label, round(float(probs[STANCES.index(label)]), 4)
 

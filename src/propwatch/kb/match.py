@@ -120,11 +120,7 @@ class Candidate:
     claim: StoredClaim
     score: float  # calibrated P(the sentence makes this claim)
     decision: str  # "match", "related" or "none"
-    features: tuple[float, ...]
-
-    @property
-    def cosine(self) -> float:
-        return self.features[0]
+    features: tuple[float, ...]  # in the order of FEATURES
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from propwatch.claims.checkworthy import LIST_THRESHOLD
 from propwatch.claims.encoder import SentenceEncoder
 from propwatch.claims.stance import STANCES, StanceModel, default_stance_model
 from propwatch.errors import ConfigError
@@ -68,7 +69,6 @@ def match_new_claims(
     index = KbIndex(tables, encoder)
     stance_model = default_stance_model()
     contexts = _contexts(tables, claims)
-    texts: dict[str, str] = {}
     matched = stored = asserted = 0
     for start in range(0, len(claims), CHUNK):
         chunk = claims[start : start + CHUNK]
@@ -76,11 +76,9 @@ def match_new_claims(
         tables.begin()
         try:
             for claim, candidates in zip(chunk, found, strict=True):
-                if claim.article_id not in texts:
-                    texts = {claim.article_id: tables.article_text(claim.article_id)}
+                context = contexts[(claim.article_id, claim.start)]
                 new = [_scored(stance_model, claim, c.claim.text, c.claim.id, c.score,
-                               c.decision, contexts[(claim.article_id, claim.start)],
-                               texts[claim.article_id]) for c in candidates]
+                               c.decision, context) for c in candidates]
                 tables.save_matches(claim, new)
                 matched += any(m.decision == "match" for m in new)
                 asserted += any(m.decision == "match" and m.stance == "asserts" for m in new)
@@ -99,8 +97,8 @@ def match_new_claims(
 
 
 def _scored(model: StanceModel, claim: ClaimSpan, known_text: str, kb_id: str, score: float,
-            decision: str, context: str, article: str) -> NewMatch:
-    stance, stance_score = model.stance(known_text, claim.text, context, article)
+            decision: str, context: str) -> NewMatch:
+    stance, stance_score = model.stance(known_text, claim.text, context)
     return NewMatch(kb_id, score, decision, stance, stance_score)
 
 
@@ -200,8 +198,6 @@ def list_claims(
     a result or a check-worthiness of at least ``LIST_THRESHOLD`` are listed; ``everything``
     lists every sentence.
     """
-    from propwatch.claims.checkworthy import LIST_THRESHOLD
-
     bad = [s for s in stances if s not in STANCES]
     if bad or decision not in (None, "match", "related"):
         raise ConfigError(f"unknown filter {bad or decision!r}; decisions: match, related; "

@@ -345,11 +345,6 @@ class KbTables:
             key,
         )
 
-    def article_text(self, article_id: str) -> str:
-        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,))
-        found = row.fetchone()
-        return str(found[0]) if found else ""
-
     def forget_match_runs(self) -> int:
         """Mark every claim as not yet matched (after the knowledge base changed)."""
         return self.conn.execute("DELETE FROM claim_match_runs").rowcount
