@@ -30,6 +30,7 @@ from typing import Any
 import trafilatura
 
 from propwatch.extract import extract
+from propwatch.extract.html import extract_html
 from propwatch.extract.units import count_words
 from propwatch.ingest.decode import decode
 from propwatch.model import RawDocument, Rejected
@@ -158,6 +159,13 @@ def _with_fallback(
     return run
 
 
+def _propwatch_nostub(page: Page) -> tuple[str | None, int]:
+    """``propwatch-body`` without the page judgement (stub and notice rejections)."""
+    result = extract_html(RawDocument(page.name, page.html, "html", meta={"url": page.url}))
+    bodies = [a.text.partition("\n\n")[2] if a.title else a.text for a in result]
+    return "\n\n".join(bodies) or None, len(result)
+
+
 TRAF = {"include_comments": False}
 SYSTEMS: dict[str, Callable[[Page], tuple[str | None, int]]] = {
     "trafilatura-default": _trafilatura(),
@@ -176,6 +184,7 @@ SYSTEMS: dict[str, Callable[[Page], tuple[str | None, int]]] = {
     ),
     "propwatch": _propwatch,
     "propwatch-body": _propwatch_body,
+    "propwatch-body-nostub": _propwatch_nostub,
 }
 
 

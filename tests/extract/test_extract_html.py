@@ -89,13 +89,15 @@ def test_html_page_of_several_articles_is_split() -> None:
         for k, name in ((1, "Abel"), (2, "Bruno"), (3, "Cora"))
     )
     html = (
-        "<html><head><title>Front page | Example Wire</title></head><body><header>EXAMPLE "
+        "<html><head><title>Front page | Example Wire</title><meta property='og:site_name' "
+        "content='Example Wire'></head><body><header>EXAMPLE "
         f"WIRE</header><main>{articles}</main><footer>© 2026 Example Wire</footer></body></html>"
     )
     result = extract(RawDocument("front.html", html, "html"))
     assert isinstance(result, list)
     assert [a.title for a in result] == [f"Headline number {k} about the bridge" for k in (1, 2, 3)]
     assert [a.author for a in result] == ["Author Abel", "Author Bruno", "Author Cora"]
+    assert [a.outlet for a in result] == ["Example Wire"] * 3  # from the page's head
     for art in result:
         assert art.text.count(PARA) == 5
         assert_maps_back(html, art)

@@ -109,9 +109,10 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
         return [] if article is None else [_with_canonical(article, canonical)]
     out: list[Extracted] = []
     cursor = body
+    page = _page_meta(root, doc.meta.get("url"))  # the site's name and url are every article's
     for n, (element, headline) in enumerate(articles):
         found = _trafilatura(_as_document(element), doc.meta.get("url"))
-        meta = {**_meta(found), "title": headline}
+        meta = {**page, **_meta(found), "title": headline}
         if n == 0:
             meta.update({k: v for k, v in doc.meta.items() if k != "title"})
         else:
@@ -174,6 +175,12 @@ def _trafilatura(root: HtmlElement, url: str | None) -> dict[str, Any]:
         root, url=url, with_metadata=True, include_comments=False
     )
     return dict(document.as_dict()) if document is not None else {}
+
+
+def _page_meta(root: HtmlElement, url: str | None) -> dict[str, str]:
+    found: Any = trafilatura.extract_metadata(copy.deepcopy(root), default_url=url)
+    meta = _meta(dict(found.as_dict())) if found is not None else {}
+    return {key: value for key, value in meta.items() if key in ("outlet", "url")}
 
 
 def _paragraphs(found: dict[str, Any]) -> list[str]:
