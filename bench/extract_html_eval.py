@@ -30,6 +30,7 @@ from typing import Any
 import trafilatura
 
 from propwatch.extract import extract
+from propwatch.extract.html import extract_html
 from propwatch.extract.units import count_words
 from propwatch.ingest.decode import decode
 from propwatch.model import RawDocument, Rejected
@@ -131,6 +132,17 @@ def _propwatch(page: Page) -> tuple[str | None, int]:
     return "\n\n".join(a.text for a in result), len(result)
 
 
+def _propwatch_body(page: Page) -> tuple[str | None, int]:
+    """Without the title paragraph: trafilatura.extract leaves the title out too, and the
+    ``without`` snippets of some pages are their title."""
+    result = extract(RawDocument(page.name, page.html, "html", meta={"url": page.url}))
+    if isinstance(result, Rejected):
+        print(f"  propwatch-body rejected {page.name}: {result.reason}"[:200])
+        return None, 0
+    bodies = [a.text.partition("\n\n")[2] if a.title else a.text for a in result]
+    return "\n\n".join(bodies), len(result)
+
+
 def _with_fallback(
     first: Callable[[Page], tuple[str | None, int]],
     second: Callable[[Page], tuple[str | None, int]],
@@ -145,6 +157,13 @@ def _with_fallback(
         return text, n
 
     return run
+
+
+def _propwatch_nostub(page: Page) -> tuple[str | None, int]:
+    """``propwatch-body`` without the page judgement (stub and notice rejections)."""
+    result = extract_html(RawDocument(page.name, page.html, "html", meta={"url": page.url}))
+    bodies = [a.text.partition("\n\n")[2] if a.title else a.text for a in result]
+    return "\n\n".join(bodies) or None, len(result)
 
 
 TRAF = {"include_comments": False}
@@ -164,6 +183,8 @@ SYSTEMS: dict[str, Callable[[Page], tuple[str | None, int]]] = {
         _trafilatura(favor_recall=True, **TRAF), _resiliparse
     ),
     "propwatch": _propwatch,
+    "propwatch-body": _propwatch_body,
+    "propwatch-body-nostub": _propwatch_nostub,
 }
 
 
@@ -257,9 +278,10 @@ def main(argv: list[str] | None = None) -> int:
         scores, outputs[name] = evaluate(name, SYSTEMS[name], pages)
         report(name, scores)
         sys.stdout.flush()
-    if "propwatch" in outputs:
-        others = [out for n, out in outputs.items() if n != "propwatch"]
-        wrong = wrong_rejections(pages, outputs["propwatch"], others)
+    ours = next((n for n in ("propwatch", "propwatch-body") if n in outputs), None)
+    if ours:
+        others = [out for n, out in outputs.items() if not n.startswith("propwatch")]
+        wrong = wrong_rejections(pages, outputs[ours], others)
         print(f"propwatch: {len(wrong)} pages with nothing out that another system extracted:")
         for name in wrong:
             print("  ", name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from propwatch.model import Extracted, RawDocument
+from propwatch.model import Extracted, RawDocument, Rejected
 
 DEMO = Path(__file__).resolve().parents[2] / "demo" / "corpus"
 
@@ -15,6 +15,17 @@ def assert_maps_back(raw: str, article: Extracted) -> None:
         j = article.offsets.to_raw(i)
         if j is not None:
             assert raw[j] == char, (i, j, char, raw[j])
+
+
+def extract_maps_back(raw: str, kind: str) -> list[Extracted] | Rejected:
+    """``extract`` of ``raw`` as ``kind``, checking that every article maps back to it."""
+    from propwatch.extract import extract
+
+    result = extract(RawDocument("page." + kind, raw, kind))
+    if isinstance(result, list):
+        for article in result:
+            assert_maps_back(raw, article)
+    return result
 
 
 def text_doc(text: str, source: str = "site/page.txt", **meta: str) -> RawDocument:

@@ -81,28 +81,42 @@ def test_html_body_is_trafilaturas_main_text() -> None:
 
 
 def test_html_page_of_several_articles_is_split() -> None:
-    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(3))
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(5))
     articles = "".join(
         f"<article><h2>Headline number {k} about the bridge</h2><p>By Author {name}</p>"
-        f"<p>Published on March {k}, 2026</p>{body}<div>Share on Telegram</div></article>"
+        f"<p>Published on <time>March {k}, 2026</time></p>{body}<div>Share on Telegram</div>"
+        "</article>"
         for k, name in ((1, "Abel"), (2, "Bruno"), (3, "Cora"))
     )
     html = (
-        "<html><head><title>Front page | Example Wire</title></head><body><header>EXAMPLE "
+        "<html><head><title>Front page | Example Wire</title><meta property='og:site_name' "
+        "content='Example Wire'></head><body><header>EXAMPLE "
         f"WIRE</header><main>{articles}</main><footer>© 2026 Example Wire</footer></body></html>"
     )
     result = extract(RawDocument("front.html", html, "html"))
     assert isinstance(result, list)
     assert [a.title for a in result] == [f"Headline number {k} about the bridge" for k in (1, 2, 3)]
     assert [a.author for a in result] == ["Author Abel", "Author Bruno", "Author Cora"]
+    assert [a.outlet for a in result] == ["Example Wire"] * 3  # from the page's head
     for art in result:
-        assert art.text.count(PARA) == 3
+        assert art.text.count(PARA) == 5
         assert_maps_back(html, art)
     # Each article's paragraphs map into its own <article>, not the first one's.
     starts = [html.find(f"Headline number {k}") for k in (1, 2, 3)] + [len(html)]
     for k, art in enumerate(result):
         body_at = art.offsets.to_raw(art.text.index(PARA))
         assert body_at is not None and starts[k] < body_at < starts[k + 1]
+
+
+def test_sections_marked_up_as_articles_are_not_split() -> None:
+    """Sections of one article in <article> elements have no header (time, author) of their
+    own: they stay one article (a real page of extraction-eval does this)."""
+    body = "".join(f"<p>{PARA} ({n})</p>" for n in range(3))
+    sections = "".join(f"<article><h2>Question {k}</h2>{body}</article>" for k in range(3))
+    html = f"<html><body><main><h1>Car loans explained</h1>{sections}</main></body></html>"
+    result = extract(RawDocument("faq.html", html, "html"))
+    assert isinstance(result, list) and len(result) == 1
+    assert all(f"Question {k}" in result[0].text for k in range(3))
 
 
 def test_teaser_list_of_articles_is_not_split() -> None:

@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
@@ -28,7 +29,7 @@ from propwatch.model import Extracted, RawDocument
 
 MIN_RUN = 3  # shorter pieces are not searched for in the raw HTML
 WINDOW = 200_000  # how far after the previous paragraph the next one is looked for
-MIN_ARTICLE_WORDS = 80  # body words an <article> needs to count as an article of its own
+MIN_ARTICLE_WORDS = 150  # body words an <article> needs to count as an article of its own
 # Pages with more elements than this (5 times the largest of the 990 real pages of the
 # extraction set) keep all their visible blocks but navigation, header, footer and asides:
 # trafilatura needs about 0.1 ms per element, and such a page is no ordinary article page.
@@ -45,6 +46,10 @@ _CANONICAL = [
         r"<meta\b[^<>]*\bcontent=[\"']([^\"'<>\s]+)[\"'][^<>]*\bproperty=[\"']og:url", re.I
     ),
 ]
+_DATELINE = lxml.etree.XPath(
+    "boolean(.//time | .//*[@itemprop='author' or @itemprop='datePublished' or @rel='author'"
+    " or contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'date')])"
+)
 _CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "button")
 _BODY = re.compile(r"<body\b", re.I)
 _HIDDEN_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "select", "head")
@@ -104,9 +109,10 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
         return [] if article is None else [_with_canonical(article, canonical)]
     out: list[Extracted] = []
     cursor = body
+    page = _page_meta(root, doc.meta.get("url"))  # the site's name and url are every article's
     for n, (element, headline) in enumerate(articles):
         found = _trafilatura(_as_document(element), doc.meta.get("url"))
-        meta = {**_meta(found), "title": headline}
+        meta = {**page, **_meta(found), "title": headline}
         if n == 0:
             meta.update({k: v for k, v in doc.meta.items() if k != "title"})
         else:
@@ -121,7 +127,10 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
 
 def structural_articles(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """The page's outermost ``<article>`` elements, each with its headline, when two or more
-    of them hold a headline and a body (3+ paragraphs of 10+ words, 80+ words); else []."""
+    of them hold a headline, a header of their own (a ``<time>``, an author or date element)
+    and a body (3+ paragraphs of 10+ words outside links, 150+ words); else [].  Sections of
+    one article marked up as ``<article>`` have no header of their own; teasers and link lists
+    have no such body."""
     found = []
     for element in root.iter("article"):
         if any(a.tag == "article" for a in element.iterancestors()):
@@ -129,8 +138,10 @@ def structural_articles(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
         heading = next(element.iter("h1", "h2", "h3"), None)
         if heading is None:
             continue
-        paragraphs = [n for n in (_words(p) for p in element.iter("p")) if n >= 10]
-        if len(paragraphs) >= MIN_ARTICLE_PARAGRAPHS and sum(paragraphs) >= MIN_ARTICLE_WORDS:
+        paragraphs = [n for n in map(_unlinked_words, element.iter("p")) if n >= 10]
+        long = len(paragraphs) >= MIN_ARTICLE_PARAGRAPHS and sum(paragraphs) >= MIN_ARTICLE_WORDS
+        long = long and _unlinked_words(element) >= MIN_ARTICLE_WORDS
+        if long and _DATELINE(element):
             found.append((element, " ".join(heading.text_content().split())))
     headlines = {headline for _, headline in found}
     return found if len(found) >= 2 and len(headlines) == len(found) else []
@@ -147,8 +158,10 @@ def _body_start(html: str) -> int:
     return m.start() if m else 0
 
 
-def _words(element: HtmlElement) -> int:
-    return count_words(element.text_content())
+def _unlinked_words(element: HtmlElement) -> int:
+    """Words of an element's text outside its links (teaser and link lists are all links)."""
+    links = sum(count_words(a.text_content()) for a in element.iter("a"))
+    return count_words(element.text_content()) - links
 
 
 def _as_document(element: HtmlElement) -> HtmlElement:
@@ -162,6 +175,12 @@ def _trafilatura(root: HtmlElement, url: str | None) -> dict[str, Any]:
         root, url=url, with_metadata=True, include_comments=False
     )
     return dict(document.as_dict()) if document is not None else {}
+
+
+def _page_meta(root: HtmlElement, url: str | None) -> dict[str, str]:
+    found: Any = trafilatura.extract_metadata(copy.deepcopy(root), default_url=url)
+    meta = _meta(dict(found.as_dict())) if found is not None else {}
+    return {key: value for key, value in meta.items() if key in ("outlet", "url")}
 
 
 def _paragraphs(found: dict[str, Any]) -> list[str]:
