@@ -2,7 +2,7 @@
 config.json; then print validation and test figures of both, with the reliability of the
 calibrated confidence on test.
 
-Usage: python bench/techniques_profiles.py [PTC_DIR] [MODEL_DIR] [--write]
+Usage: python bench/techniques_profiles.py [PTC_DIR] [MODEL_DIR] [--write] [--keep-balanced]
 
 Steps, all on the validation split (test only scored): techniques that may span sentences
 (measured on the training split's gold spans); the balanced profile = thresholds re-tuned
@@ -45,17 +45,27 @@ def main() -> None:
         outs = dict(zip(ids, tagger.token_outputs([a.text for a in chosen]), strict=True))
         parts[name] = ({a.id: a.text for a in chosen}, outs, {a.id: a.spans for a in chosen})
     base = replace(
-        tagger.decode_cfg, cross_sentence=cross, min_scores=None, si_from_techniques=False
+        tagger.decode_cfg,
+        cross_sentence=cross,
+        min_scores=None,
+        si_from_techniques=False,
     )
-    cands = []
-    for hysteresis in (False, True):
-        cfg, _ = tune(*parts["val"], base, hysteresis=hysteresis)
-        r = evaluate(*parts["val"], cfg)
-        cands.append((r["si"].f1 + r["flc"].f1, hysteresis, cfg))
-        print(f"balanced, hysteresis {hysteresis}: val SI {r['si'].f1:.3f} FLC {r['flc'].f1:.3f}")
-    _, hysteresis, balanced = max(cands, key=lambda c: c[0])
+    if "--keep-balanced" in sys.argv:  # re-derive only the precise profile
+        balanced = tagger.decode_cfg
+    else:
+        cands = []
+        for hysteresis in (False, True):
+            cfg, _ = tune(*parts["val"], base, hysteresis=hysteresis)
+            r = evaluate(*parts["val"], cfg)
+            cands.append((r["si"].f1 + r["flc"].f1, hysteresis, cfg))
+            print(
+                f"balanced, hysteresis {hysteresis}: "
+                f"val SI {r['si'].f1:.3f} FLC {r['flc'].f1:.3f}"
+            )
+        _, hysteresis, balanced = max(cands, key=lambda c: c[0])
+        print(f"chosen: hysteresis {hysteresis}")
     precise, info = tune_precise(*parts["val"], balanced)
-    print(f"chosen: hysteresis {hysteresis}; precise common floor {info['common_floor']}")
+    print(f"precise: common floor {info['common_floor']}, validation SI {info['val_si']}")
     calibration = fit_calibration(*parts["val"], balanced)
     profiles = {"precise": precise, "balanced": balanced}
     for name, cfg in profiles.items():

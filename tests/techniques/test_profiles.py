@@ -138,3 +138,21 @@ def test_anchored_windows_do_not_move_with_text_before_them() -> None:
     shifted = {(s - 77, n) for s, n in page if s >= 77}
     inner = [w for w in alone if w[0] >= 300]  # past the article's first anchors
     assert inner and all(w in shifted for w in inner)
+
+
+def test_use_profile_chooses_the_pipeline_profile() -> None:
+    from propwatch.techniques import tagger as tagger_module
+
+    try:
+        tagger_module.use_profile("balanced")
+        assert tagger_module._default_profile == "balanced"
+        with pytest.raises(ModelError, match="choose one of"):
+            tagger_module.use_profile("loose")
+    finally:
+        tagger_module.use_profile("precise")
+    assert tagger_module._default_profile == "precise"
+
+
+def test_analyze_help_offers_the_profiles() -> None:
+    res = CliRunner().invoke(main, ["analyze", "--help"])
+    assert res.exit_code == 0 and "--profile" in res.output and "balanced" in res.output

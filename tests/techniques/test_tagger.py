@@ -135,7 +135,7 @@ def test_no_torch_on_the_inference_path(tiny_model: Path) -> None:
 
 @pytest.mark.skipif(not (DEFAULT_MODEL_DIR / "model.onnx").exists(), reason="no shipped model")
 def test_shipped_model_finds_obvious_loaded_language() -> None:
-    tagger = Tagger()
+    tagger = Tagger(profile="balanced")
     text = (
         "Thousands of brave patriots marched against the treacherous, corrupt elite that "
         "is destroying our great nation with its evil lies."
@@ -151,6 +151,12 @@ def test_shipped_model_finds_obvious_loaded_language() -> None:
     ]
     size = sum(f.stat().st_size for f in DEFAULT_MODEL_DIR.iterdir())
     assert size < 40 * 1024 * 1024
+    # The default (precise) profile shows a subset of these spans, scored as probabilities.
+    precise = Tagger().tag(text)
+    assert {(s.start, s.end, s.label) for s in precise} <= {
+        (s.start, s.end, s.label) for s in spans
+    }
+    assert all(0.0 <= (s.score or 0.0) <= 1.0 for s in spans + precise)
 
 
 def test_tuning_picks_thresholds_that_do_not_lower_validation_f1(

@@ -3,7 +3,9 @@
 * ``precise`` (the default): fewer spans, most of them right.  Each technique gets a
   floor on its span score chosen for precision-weighted F (F0.5) of its spans on
   validation, then one common floor is raised until the shown spans reach SI precision
-  :data:`PRECISION_TARGET` on validation.  Its SI spans are the shown spans, merged.
+  :data:`PRECISION_TARGET` on validation, but never so far that fewer spans than
+  validation articles remain (then: the most precise floor above that limit).  Its SI
+  spans are the shown spans, merged.
 * ``balanced``: the best-F1 point (thresholds tuned for F1 on validation).
 
 Both carry the :class:`~propwatch.techniques.calibration.Calibration` fitted on the
@@ -52,10 +54,13 @@ def tune_precise(
     gold: Mapping[str, Sequence[Span]],
     balanced: DecodeConfig,
     target: float = PRECISION_TARGET,
+    min_spans: int | None = None,
 ) -> tuple[DecodeConfig, dict[str, Any]]:
     """The precise profile, derived from the balanced one on validation articles: per
     technique the span-score floor with the best F0.5, then one common floor raised until
-    the shown spans reach SI precision ``target``; SI spans are the shown spans merged."""
+    the shown spans reach SI precision ``target`` (or as near as it gets while at least
+    ``min_spans`` spans, default one per article, remain); SI spans are the shown spans
+    merged."""
     g = {a: _triples(gold[a]) for a in texts}
     cfg = replace(balanced, min_scores=None, si_from_techniques=True)
     spans = {a: technique_spans(texts[a], outs[a], cfg) for a in texts}
@@ -74,14 +79,23 @@ def tune_precise(
     solid = [floors[k] for k in range(len(TECHNIQUES)) if support[k] >= MIN_SUPPORT]
     median = float(np.median(solid)) if solid else 0.0
     floors = [f if support[k] >= MIN_SUPPORT else median for k, f in enumerate(floors)]
-    chosen = replace(cfg, min_scores=floors)
-    common = 0.0
+    # The common floor: the lowest reaching the target while keeping at least one span
+    # per validation article (a precision measured on a handful of spans is noise); if
+    # none does, the most precise of those keeping that many.
+    min_spans = len(texts) if min_spans is None else min_spans
+    best: tuple[float, float] | None = None  # (precision, floor)
     for q in [0.0, *_SI_GRID]:
         trial = replace(cfg, min_scores=[max(f, q) for f in floors])
         si, _ = span_scores({a: _triples(si_spans(texts[a], outs[a], trial)) for a in texts}, g)
-        chosen, common = trial, q
-        if si.precision >= target or not si.n_pred:
+        if si.n_pred < min_spans:
             break
+        if si.precision >= target:
+            best = (si.precision, q)
+            break
+        if best is None or si.precision > best[0]:
+            best = (si.precision, q)
+    common = best[1] if best is not None else 0.0
+    chosen = replace(cfg, min_scores=[max(f, common) for f in floors])
     si, _ = span_scores({a: _triples(si_spans(texts[a], outs[a], chosen)) for a in texts}, g)
     return chosen, {"common_floor": common, "val_si": si}
 

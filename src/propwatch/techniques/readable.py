@@ -7,7 +7,7 @@ Rules applied to every decoded span (after it is widened to whole words):
   same line, otherwise cut at the stray quote mark (the longer side is kept).
 * **Sentence ends**: a span never runs over a sentence end unless its technique is one
   that spans sentences in the training data (``cross_sentence`` in the model config,
-  measured on the training split by ``bench/techniques_sentences.py``).  Decoding treats
+  measured on the training split by ``bench/techniques_profiles.py``).  Decoding treats
   sentence ends like line breaks: runs of tokens are cut there (:func:`sentence_breaks`).
 * **No lone function words**: a span whose words are all function words ("an", "its",
   "anti-") is dropped.

@@ -18,7 +18,9 @@ import zlib
 import numpy as np
 from numpy.typing import NDArray
 
-#: Tokens between anchors on average (about half a window: context without overflow).
+#: Tokens between anchors on average.  64 keeps more spans identical in a page (96.7%
+#: against 91.3% on 20 news articles) but scored lower on validation once re-tuned (SI
+#: 0.395 / FLC 0.229 / precise SI precision 0.484 against 0.398 / 0.237 / 0.563).
 ANCHOR_EVERY = 128
 
 
