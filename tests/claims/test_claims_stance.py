@@ -25,12 +25,21 @@ def test_tfidf_is_unit_length_and_ignores_unknown_terms() -> None:
     assert not tfidf("nothing known here", vocabulary, np.ones(2)).any()
 
 
-def test_asserts_only_at_its_threshold(tmp_path: Path) -> None:
+def test_asserts_and_refutes_only_at_their_thresholds(tmp_path: Path) -> None:
     model = default_stance_model()
-    assert model.decide(np.array([model.asserts_threshold, 0.0, 0.0])) == "asserts"
-    below = model.asserts_threshold - 1e-6
-    assert model.decide(np.array([below, 0.6, 0.4])) == "refutes"
-    assert model.decide(np.array([below, 0.2, 0.8])) == "reports"
+    a, r = model.asserts_threshold, model.refutes_threshold
+    assert model.decide(np.array([a, 0.0, 1.0 - a])) == "asserts"
+    assert model.decide(np.array([0.0, r, 1.0 - r])) == "refutes"
+    below_a, below_r = a - 1e-6, r - 1e-6
+    assert model.decide(np.array([below_a, below_r, 0.0])) == "reports"  # doubt: no side
+
+
+def test_refutes_wins_only_when_likelier_than_asserts() -> None:
+    model = default_stance_model()
+    a, r = model.asserts_threshold, model.refutes_threshold
+    high = max(a, r) + 0.01
+    assert model.decide(np.array([high, high + 0.001, 0.0])) == "refutes"
+    assert model.decide(np.array([high + 0.001, high, 0.0])) == "asserts"
 
 
 def test_shipped_model_gives_a_stance_with_its_probability() -> None:

@@ -6,10 +6,11 @@ disagree / discuss, headline = claim, body = article) as a multinomial logistic 
 over the cue features below, read at two scopes (the matched sentence, and the sentence
 with its neighbours), plus TF-IDF word unigrams and bigrams of the
 sentence with its neighbours (vocabulary and IDF stored with the model).  ``asserts`` is
-only said when its probability reaches ``asserts_threshold`` (chosen on FNC-1 dev: the
-lowest with asserts precision >= 0.75, or the most precise when none reaches it): calling
-an article a spreader of a claim it refutes is the costly mistake, so doubt falls to
-``refutes`` or ``reports``.
+only said when its probability reaches ``asserts_threshold``, ``refutes`` only when its
+probability reaches ``refutes_threshold`` (both chosen on the held-out half of FNC-1 dev
+for precision, see ``bench/claims_fit_stance.py``); anything else is ``reports``.  Calling
+an article a spreader of a claim it refutes, or a debunker of a claim it spreads, are the
+costly mistakes, so doubt falls to ``reports`` (mentions it, no clear side).
 
 Model file: ``model/stance_model.npz``, built by ``bench/claims_fit_stance.py``.
 """
@@ -127,6 +128,7 @@ class StanceModel:
             self.coef = data["coef"].astype(np.float64)  # stances x features
             self.intercept = data["intercept"].astype(np.float64)
             self.asserts_threshold = float(data["asserts_threshold"])
+            self.refutes_threshold = float(data["refutes_threshold"])
             terms = [str(t) for t in data["vocabulary"]]
             self.idf = data["idf"].astype(np.float64)
         self.vocabulary = {t: j for j, t in enumerate(terms)}
@@ -145,10 +147,13 @@ class StanceModel:
         return np.asarray(e / e.sum(axis=1, keepdims=True))
 
     def decide(self, probs: np.ndarray) -> str:
-        """asserts only at or above its threshold; otherwise the likelier of the other two."""
-        if probs[0] >= self.asserts_threshold:
-            return "asserts"
-        return "refutes" if probs[1] > probs[2] else "reports"
+        """asserts or refutes only at or above its own threshold (the likelier of the two when
+        both reach it); otherwise reports."""
+        asserts = probs[0] >= self.asserts_threshold
+        refutes = probs[1] >= self.refutes_threshold
+        if refutes and (not asserts or probs[1] > probs[0]):
+            return "refutes"
+        return "asserts" if asserts else "reports"
 
     def stance(self, claim: str, sentence: str, context: str) -> tuple[str, float]:
         """(stance, its probability) of one matched sentence, in its context (the sentence
