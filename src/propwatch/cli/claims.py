@@ -13,7 +13,6 @@ from propwatch.claims.stance import STANCES
 from propwatch.cli._group import main
 from propwatch.cli._options import db_option
 from propwatch.cli._text import terminal_safe
-from propwatch.errors import PropwatchError
 from propwatch.kb import list_claims, match_new_claims, set_verdict
 from propwatch.store import open_store
 
@@ -52,12 +51,9 @@ def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool, related: 
     if not Path(db).exists():
         raise click.ClickException(f"no database at {db}; pass --db with the file analyze wrote")
     decision = "match" if matched else "related" if related else None
-    try:
-        with open_store(db) as store:
-            rows = list_claims(store, decision=decision, stances=stances,
-                               everything=everything)
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with open_store(db) as store:
+        rows = list_claims(store, decision=decision, stances=stances,
+                           everything=everything)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -81,17 +77,14 @@ def match_command(db: str, rematch: bool) -> None:
     console = Console(stderr=True)
     columns = (TextColumn("matching claims"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    try:
-        with open_store(db) as store, Progress(*columns, console=console, transient=True,
-                                               disable=not console.is_terminal) as bar:
-            task = bar.add_task("claims", total=None)
+    with open_store(db) as store, Progress(*columns, console=console, transient=True,
+                                           disable=not console.is_terminal) as bar:
+        task = bar.add_task("claims", total=None)
 
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-            s = match_new_claims(store, rematch=rematch, progress=progress)
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        s = match_new_claims(store, rematch=rematch, progress=progress)
     if not s.known_claims:
         click.echo("the knowledge base is empty: import known claims first, e.g. "
                    f"propwatch kb import euvsdisinfo claims.csv --db {db}")
@@ -102,11 +95,8 @@ def match_command(db: str, rematch: bool) -> None:
 
 
 def _verdict(action: str, match_id: int, db: str) -> None:
-    try:
-        with open_store(db) as store:
-            row = set_verdict(store, match_id, action)
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with open_store(db) as store:
+        row = set_verdict(store, match_id, action)
     click.echo(f"match #{row.match_id} {row.verdict or 'unreviewed'}")
     click.echo(f"  sentence ({row.article_id}[{row.start}:{row.end}]): "
                f"{terminal_safe(row.sentence)}")

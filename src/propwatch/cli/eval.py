@@ -10,7 +10,6 @@ import click
 
 from propwatch.cli._group import main
 from propwatch.cli._options import MODEL_DIR_OPTION, PROFILE_OPTION
-from propwatch.errors import PropwatchError
 
 
 @main.group("eval")
@@ -37,9 +36,6 @@ def eval_ptc(directory: Path, split: str, model_dir: Path | None, as_json: bool,
     from propwatch.techniques.run import evaluate_ptc, format_eval, split_of
     from propwatch.techniques.tagger import Tagger
 
-    try:
-        tagger = Tagger(model_dir, profile=profile)
-        res = evaluate_ptc(directory, tagger, split_of(directory, split))
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    tagger = Tagger(model_dir, profile=profile)
+    res = evaluate_ptc(directory, tagger, split_of(directory, split))
     click.echo(json.dumps(asdict(res), indent=1) if as_json else format_eval(res))

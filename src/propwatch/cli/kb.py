@@ -11,7 +11,6 @@ import click
 from propwatch.cli._group import main
 from propwatch.cli._options import db_option
 from propwatch.cli._text import terminal_safe
-from propwatch.errors import PropwatchError
 from propwatch.kb import add_alias, import_kb, list_aliases
 from propwatch.kb.lookup import DEFAULT_TOP, search_known_claims
 from propwatch.store import open_store
@@ -49,11 +48,8 @@ def import_command(kind: str, path: Path, db: str) -> None:
     Malformed rows are reported with their line and skipped.  Known claims are
     embedded for matching the first time claims are matched.
     """
-    try:
-        with open_store(db) as store:
-            s = import_kb(store, kind, path)
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with open_store(db) as store:
+        s = import_kb(store, kind, path)
     for error in s.skipped:
         click.echo(f"skipped {error}", err=True)
     click.echo(
@@ -74,11 +70,8 @@ def alias_group() -> None:
 @DB
 def alias_add(canonical: str, aliases: tuple[str, ...], db: str) -> None:
     """Make ALIASES mean CANONICAL when matching (stored in the database)."""
-    try:
-        with open_store(db) as store:
-            added = add_alias(store, canonical, list(aliases))
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with open_store(db) as store:
+        added = add_alias(store, canonical, list(aliases))
     click.echo(f"{added} alias(es) added to {canonical!r}")
 
 
@@ -111,11 +104,8 @@ def search_command(text: str, db: str, top: int, fmt: str) -> None:
     "decision", "url"}]}], one object per text, in input order.
     """
     texts = [line.strip() for line in sys.stdin if line.strip()] if text == "-" else [text]
-    try:
-        with open_store(db) as store:
-            results = search_known_claims(store, texts, top=top)
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with open_store(db) as store:
+        results = search_known_claims(store, texts, top=top)
     if fmt == "json":
         click.echo(json.dumps(results, ensure_ascii=False, indent=1))
         return

@@ -9,7 +9,6 @@ import click
 
 from propwatch.cli._group import main
 from propwatch.cli._options import MODEL_DIR_OPTION, PROFILE_OPTION
-from propwatch.errors import PropwatchError
 
 
 @main.command()
@@ -34,13 +33,10 @@ def tag(paths: tuple[Path, ...], fmt: str, model_dir: Path | None, profile: str)
     from propwatch.techniques.run import jsonl_record, semeval_lines, tag_files
     from propwatch.techniques.tagger import Tagger
 
-    try:
-        tagger = Tagger(model_dir, profile=profile)
-        for tf in tag_files(list(paths), tagger):
-            if fmt == "semeval":
-                for line in semeval_lines(tf):
-                    click.echo(line)
-            else:
-                click.echo(json.dumps(jsonl_record(tf), ensure_ascii=False))
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    tagger = Tagger(model_dir, profile=profile)
+    for tf in tag_files(list(paths), tagger):
+        if fmt == "semeval":
+            for line in semeval_lines(tf):
+                click.echo(line)
+        else:
+            click.echo(json.dumps(jsonl_record(tf), ensure_ascii=False))

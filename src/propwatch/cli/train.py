@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from propwatch.cli._group import main
-from propwatch.errors import PropwatchError
 
 
 @main.group()
@@ -104,10 +103,7 @@ def train_techniques(
         unlabelled=unlabelled,
         teacher_share=teacher_share,
     )
-    try:
-        best = run(cfg, report=lambda msg: click.echo(msg, err=True))
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    best = run(cfg, report=lambda msg: click.echo(msg, err=True))
     click.echo(str(best))
 
 
@@ -165,18 +161,15 @@ def export_techniques(
 
     from propwatch.train.export import build_model_dir
 
-    try:
-        res = build_model_dir(
-            checkpoint,
-            data,
-            out_dir,
-            quantize=quantize,
-            seed=seed,
-            report=lambda msg: click.echo(msg, err=True),
-            hysteresis=hysteresis,
-        )
-    except PropwatchError as exc:
-        raise click.ClickException(str(exc)) from exc
+    res = build_model_dir(
+        checkpoint,
+        data,
+        out_dir,
+        quantize=quantize,
+        seed=seed,
+        report=lambda msg: click.echo(msg, err=True),
+        hysteresis=hysteresis,
+    )
     if figures:
         figures.write_text(json.dumps(res, indent=1))
     click.echo(str(out_dir))
