@@ -81,7 +81,8 @@ def load(folder: Path, limit: int | None) -> list[Page]:
     for name in sorted(gold)[:limit]:
         data = gzip.decompress((folder / "pages" / name).read_bytes())
         item = gold[name]
-        pages.append(Page(name, item["url"], decode(data, name), item["with"], item["without"]))
+        html = decode(data, name).text
+        pages.append(Page(name, item["url"], html, item["with"], item["without"]))
     return pages
 
 

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             target = args.out / (name.removesuffix(".html.gz") + ".txt")
             if target.exists():
                 continue
-            html = decode(gzip.decompress((args.data / "pages" / name).read_bytes()), name)
+            html = decode(gzip.decompress((args.data / "pages" / name).read_bytes()), name).text
             try:
                 page.set_content(html, wait_until="domcontentloaded", timeout=20_000)
                 text = page.evaluate("() => document.body ? document.body.innerText : ''")
