@@ -6,7 +6,7 @@ timed assertion fails on a busy machine and passes a slow regression on a fast o
 import random
 
 from propwatch.extract import extract
-from propwatch.model import Extracted, Rejected, RawDocument
+from propwatch.model import Extracted, RawDocument, Rejected
 
 
 def test_one_huge_line_without_words_is_a_stub() -> None:
