@@ -32,7 +32,7 @@ import numpy as np
 
 from propwatch.analyse import Pipeline
 from propwatch.batch import build_articles
-from propwatch.model import Extracted, OffsetMap, RawDocument
+from propwatch.model import Extracted, OffsetMap, RawDocument, article_id
 from propwatch.narratives import Settings, Thresholds, update
 from propwatch.store import open_store
 from propwatch.store.narratives import NarrativeTables
@@ -84,14 +84,17 @@ def bcubed(pred: dict[str, object], gold: dict[str, int]) -> tuple[float, float,
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def build_store(split: str, bodies: dict[str, str], work: Path) -> Path:
-    """A propwatch database of the split's bodies (sentences + claims layers), made once."""
+def build_store(split: str, bodies: dict[str, str], work: Path) -> tuple[Path, dict[str, str]]:
+    """A propwatch database of the split's bodies (sentences + claims layers), made once,
+    and body id -> article id (bodies with the very same text are one article)."""
     path = work / f"fnc1_{split}.db"
     pipeline = Pipeline.from_names(["sentences", "claims"])
+    articles = {}
     with open_store(path) as store:
         start = time.time()
         for n, (body, text) in enumerate(bodies.items(), start=1):
             doc = RawDocument(f"fnc1/{split}/{body}", text, "text")
+            articles[body] = article_id(doc.content_hash, 1)
             if store.has_document(doc.content_hash):
                 continue
             part = Extracted(text=text, offsets=OffsetMap(), title=body)
@@ -99,17 +102,12 @@ def build_store(split: str, bodies: dict[str, str], work: Path) -> Path:
             if n % 50 == 0:
                 print(f"  {split}: analysed {n}/{len(bodies)} ({time.time() - start:.0f} s)",
                       file=sys.stderr)
-    return path
+    return path, articles
 
 
-def body_of(store_path: Path) -> dict[str, str]:
-    with open_store(store_path) as store:
-        return {a.id: a.title or "" for a in store.articles()}
-
-
-def narrative_groups(path: Path, settings: Settings) -> tuple[dict[str, object], dict[str, object]]:
+def narrative_groups(path: Path, articles: dict[str, str], settings: Settings
+                     ) -> tuple[dict[str, object], dict[str, object]]:
     """(body -> dominant narrative, body -> dominant claim cluster) after a rebuild."""
-    bodies = body_of(path)
     with open_store(path) as store:
         update(store, settings, rebuild=True)
         rows = NarrativeTables(store.conn).members()
@@ -119,12 +117,12 @@ def narrative_groups(path: Path, settings: Settings) -> tuple[dict[str, object],
         narrative[row.article_id][row.narrative] += 1
         cluster[row.article_id][row.cluster] += 1
 
-    def dominant(counts: dict[str, Counter[int]]) -> dict[str, object]:
-        return {bodies[a]: (min(c, key=lambda k: (-c[k], k)) if a in counts and c
-                            else "alone:" + a) for a, c in
-                ((a, counts.get(a, Counter())) for a in bodies)}
+    def dominant(counts: dict[str, Counter[int]], body: str) -> object:
+        c = counts.get(articles[body])
+        return min(c, key=lambda k: (-c[k], k)) if c else "alone:" + articles[body]
 
-    return dominant(narrative), dominant(cluster)
+    return ({b: dominant(narrative, b) for b in articles},
+            {b: dominant(cluster, b) for b in articles})
 
 
 def tfidf_groups(bodies: dict[str, str], threshold: float) -> dict[str, object]:
@@ -160,6 +158,7 @@ def main() -> None:
     for split, (bodies, gold) in splits.items():
         print(f"{split}: {len(bodies)} bodies, {len(set(gold.values()))} gold groups")
     stores = {s: build_store(s, b, args.work) for s, (b, _) in splits.items()}
+    start = time.time()
 
     def fmt(name: str, pred: dict[str, object], gold: dict[str, int]) -> str:
         p, r, f = bcubed(pred, gold)
@@ -170,15 +169,17 @@ def main() -> None:
     fits = []
     for claim, narr, min_score in itertools.product(CLAIM, NARRATIVE, MIN_SCORE):
         settings = Settings(Thresholds(claim, narr), min_score)
-        n, c = narrative_groups(stores["train"], settings)
+        n, c = narrative_groups(*stores["train"], settings)
         fits.append((bcubed(n, train_gold)[2], bcubed(c, train_gold)[2], settings))
+        print(f"  train {settings}: narratives F1 {fits[-1][0]:.3f}, claim clusters F1 "
+              f"{fits[-1][1]:.3f} ({time.time() - start:.0f} s)", file=sys.stderr)
     best_n = max(fits, key=lambda f: f[0])[2]
     best_c = max(fits, key=lambda f: f[1])[2]
     print(f"chosen on train: narratives {best_n}; claim clusters {best_c}; "
           f"tf-idf threshold {best_t}")
     for split, (bodies, gold) in splits.items():
-        n, _ = narrative_groups(stores[split], best_n)
-        _, c = narrative_groups(stores[split], best_c)
+        n, _ = narrative_groups(*stores[split], best_n)
+        _, c = narrative_groups(*stores[split], best_c)
         print(fmt(f"{split} narratives (dominant)", n, gold))
         print(fmt(f"{split} claim clusters (dominant)", c, gold))
         print(fmt(f"{split} tf-idf greedy baseline", tfidf_groups(bodies, best_t), gold))

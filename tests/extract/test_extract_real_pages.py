@@ -28,7 +28,7 @@ def test_real_pages_keep_what_trafilatura_finds() -> None:
     gold = json.loads((DATA / "gold.json").read_text(encoding="utf-8"))
     names = sorted(gold)[::40][:SAMPLE]
     for name in names:
-        html = decode(gzip.decompress((DATA / "pages" / name).read_bytes()), name)
+        html = decode(gzip.decompress((DATA / "pages" / name).read_bytes()), name).text
         url = gold[name]["url"]
         result = extract(RawDocument(name, html, "html", meta={"url": url}))
         baseline = _flat(trafilatura.extract(html, url=url, include_comments=False) or "")

@@ -60,3 +60,17 @@ def test_unknown_ids_and_lone_thresholds_are_errors_that_say_what_to_do(
     assert lone.exit_code == 1 and "--rebuild" in lone.output
     date = CliRunner().invoke(main, ["narratives", "--db", db, "--since", "March"])
     assert date.exit_code == 2 and "YYYY-MM-DD" in date.output
+
+
+def test_the_article_export_names_each_articles_narratives(tmp_path: Path) -> None:
+    db = corpus(tmp_path)
+    before = CliRunner().invoke(main, ["export", "--db", db, "--format", "jsonl"])
+    assert all(json.loads(line)["narratives"] == [] for line in before.stdout.splitlines())
+    CliRunner().invoke(main, ["narratives", "--db", db])
+    after = [json.loads(line) for line in
+             CliRunner().invoke(main, ["export", "--db", db, "--format", "jsonl"])
+             .stdout.splitlines()]
+    ids = [r["narratives"] for r in after]
+    assert all(len(i) == 1 for i in ids) and len({i[0] for i in ids}) == 2
+    table = CliRunner().invoke(main, ["export", "--db", db, "--format", "csv"])
+    assert "narratives" in table.stdout.splitlines()[0]

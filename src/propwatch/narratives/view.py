@@ -90,6 +90,16 @@ def narratives(store: SqliteStore, since: str | None = None,
     return out
 
 
+def narratives_by_article(store: SqliteStore) -> dict[str, list[str]]:
+    """Article id -> ids of the narratives its claims are in, the dominant one first (as
+    the last ``propwatch narratives`` run grouped them)."""
+    counts: dict[str, Counter[int]] = defaultdict(Counter)
+    for row in NarrativeTables(store.conn).members():
+        counts[row.article_id][row.narrative] += 1
+    return {a: [narrative_id(n) for n in sorted(c, key=lambda n: (-c[n], n))]
+            for a, c in counts.items()}
+
+
 def dominant_narratives(rows: list[MemberRow]) -> dict[str, int]:
     """Article id -> the narrative holding most of its claims (ties: the lowest id)."""
     counts: dict[str, Counter[int]] = defaultdict(Counter)
