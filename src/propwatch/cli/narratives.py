@@ -51,9 +51,9 @@ def narratives_command(ctx: click.Context, db: str, fmt: str, since: str | None,
                        narrative_threshold: float | None) -> None:
     """List the narratives of a corpus: its claims grouped by meaning.
 
-    Groups the check-worthy and known-claim-matched sentences of every article (entity
-    aliases applied: Daesh = ISIS) into claim clusters (the same claim in other words) and
-    narratives (related claims).  Claims not yet grouped are embedded and assigned first:
+    Groups the claim sentences of every article (its claims layer, matched ones included;
+    entity aliases applied: Daesh = ISIS) into claim clusters (the same claim in other
+    words) and narratives (related claims).  Claims not yet grouped are embedded and assigned first:
     adding articles keeps every earlier claim where it was, so narrative ids stay valid
     across runs.  An article's dominant narrative is the one holding most of its claims.
 
