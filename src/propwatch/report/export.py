@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from propwatch.kb import claims_by_article
 from propwatch.model import Article, Span
+from propwatch.narratives.view import narratives_by_article
 from propwatch.reuse import reuse_by_article
 from propwatch.store import SqliteStore
 
@@ -19,7 +20,7 @@ CSV_COLUMNS = [
     "id", "source", "part", "title", "author", "outlet", "published", "url", "language",
     "declared_source", "canonical_url", "words", "sentences", "technique_spans", "techniques",
     "claims", "known_claims", "known_claim_decisions", "known_claim_stances",
-    "known_claim_links", "reuse_cluster", "text",
+    "known_claim_links", "reuse_cluster", "narratives", "text",
 ]
 
 
@@ -36,12 +37,14 @@ def _techniques(spans: list[Span]) -> list[dict[str, Any]]:
 def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
     """Per-article fields computed over the whole corpus: field name -> {article id: value}.
 
-    Republication (``reuse``) and known-claim matches (``claims``) register here.
+    Republication (``reuse``), known-claim matches (``claims``) and narratives (ids, the
+    dominant one first, as the last ``propwatch narratives`` run grouped them) register here.
     """
     fields: dict[str, Mapping[str, Any]] = {}
     fields["reuse"] = reuse_by_article(store)
     fields["also_at"] = store.also_at()
     fields["claims"] = claims_by_article(store)
+    fields["narratives"] = narratives_by_article(store)
     return fields
 
 
@@ -68,6 +71,7 @@ def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> 
              "matches": []}
             for s in article.layers.get("claims", [])
         ],
+        "narratives": [],
     }
     for name, values in extra.items():
         if article.id in values:
@@ -123,6 +127,7 @@ def _flat(record: Mapping[str, Any]) -> dict[str, Any]:
         "claims": len(record["claims"]),
         **_known_claims(record["claims"]),
         "reuse_cluster": reuse.get("cluster") if isinstance(reuse, dict) else None,
+        "narratives": "; ".join(record["narratives"]),
     }
 
 

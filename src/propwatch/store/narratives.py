@@ -1,0 +1,188 @@
+"""SQL for narratives: stored claim embeddings, claim clusters, narratives, assignments.
+
+``NarrativeTables`` wraps the ``sqlite3.Connection`` of a ``SqliteStore`` (migrated by it,
+see ``migrations/007_narratives_claim_embeddings.sql``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from propwatch.store.kb import EMBED_DTYPE
+
+ClaimKey = tuple[str, int, int]  # (article id, start, end)
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A claim that narratives group: a ``claims`` span listed as check-worthy or matched."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> ClaimKey:
+        return (self.article_id, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A grouped claim with what views need about its article."""
+
+    narrative: int
+    cluster: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+    published: str | None
+    outlet: str | None
+    url: str | None
+    source: str
+    title: str | None
+
+
+# A claim counts as matched when an analyst confirmed it, or the model decided `match` and
+# no analyst rejected it (the rule of propwatch.kb.results).
+COUNTED_MATCH = ("(m.verdict = 'confirmed' OR (m.decision = 'match' AND m.verdict IS NOT "
+                 "'rejected'))")
+
+
+class NarrativeTables:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- claims and their vectors --------------------------------------------------------
+
+    def claims(self, min_score: float) -> list[ClaimRow]:
+        """Claims scoring at least ``min_score`` or holding a counted known-claim match, in
+        the order their articles were first seen."""
+        sql = (
+            'SELECT a.article_id, a.start, a."end", '
+            'substr(t.text, a.start + 1, a."end" - a.start) '
+            "FROM annotations a JOIN articles t ON t.id = a.article_id "
+            "WHERE a.layer = 'claims' AND (COALESCE(a.score, 0) >= ? OR EXISTS ("
+            " SELECT 1 FROM claim_matches m WHERE m.article_id = a.article_id"
+            f' AND m.start = a.start AND m."end" = a."end" AND {COUNTED_MATCH}))'
+            " ORDER BY t.added_seq, a.start"
+        )
+        return [ClaimRow(str(r[0]), int(r[1]), int(r[2]), str(r[3]))
+                for r in self.conn.execute(sql, (min_score,))]
+
+    def vectors(self, aliases: str, dim: int) -> dict[ClaimKey, np.ndarray]:
+        """Stored vectors made with the alias set ``aliases`` (fingerprint)."""
+        rows = self.conn.execute(
+            'SELECT article_id, start, "end", vector FROM claim_embeddings WHERE aliases = ?',
+            (aliases,),
+        )
+        return {(str(a), int(s), int(e)): np.frombuffer(v, dtype=EMBED_DTYPE)
+                .reshape(dim).astype(np.float32) for a, s, e, v in rows}
+
+    def save_vectors(self, keys: Sequence[ClaimKey], vectors: np.ndarray, aliases: str) -> None:
+        with self._transaction():
+            self.conn.executemany(
+                'INSERT INTO claim_embeddings (article_id, start, "end", aliases, vector)'
+                ' VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE'
+                " SET aliases = excluded.aliases, vector = excluded.vector",
+                [(*k, aliases, v.astype(EMBED_DTYPE).tobytes())
+                 for k, v in zip(keys, vectors, strict=True)],
+            )
+
+    # -- groups ---------------------------------------------------------------------------
+
+    def grouped(self) -> set[ClaimKey]:
+        rows = self.conn.execute('SELECT article_id, start, "end" FROM narrative_claims')
+        return {(str(a), int(s), int(e)) for a, s, e in rows}
+
+    def clusters(self, dim: int) -> list[tuple[int, int, np.ndarray]]:
+        """(cluster id, narrative id, sum of member vectors) of every claim cluster."""
+        rows = self.conn.execute("SELECT id, narrative, total FROM claim_clusters ORDER BY id")
+        return [(int(c), int(n), np.frombuffer(t, dtype=np.float32).reshape(dim).copy())
+                for c, n, t in rows]
+
+    def save_groups(
+        self, narratives: Iterable[int], clusters: Iterable[tuple[int, int, np.ndarray]],
+        members: Iterable[tuple[ClaimKey, int]], meta: dict[str, str],
+    ) -> None:
+        """In one transaction: new narratives, new or changed clusters (id, narrative,
+        total), claim assignments and settings."""
+        with self._transaction():
+            self.conn.executemany("INSERT OR IGNORE INTO narratives (id) VALUES (?)",
+                                  [(n,) for n in narratives])
+            self.conn.executemany(
+                "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
+                " total = excluded.total",
+                [(c, n, t.astype(np.float32).tobytes()) for c, n, t in clusters],
+            )
+            self.conn.executemany(
+                'INSERT OR REPLACE INTO narrative_claims (article_id, start, "end", cluster)'
+                " VALUES (?, ?, ?, ?)",
+                [(*key, cluster) for key, cluster in members],
+            )
+            self._set_meta(meta)
+
+    def reset(self) -> None:
+        """Forget every grouping (not the vectors, not the next free ids)."""
+        with self._transaction():
+            self.conn.execute("DELETE FROM narrative_claims")
+            self.conn.execute("DELETE FROM claim_clusters")
+            self.conn.execute("DELETE FROM narratives")
+
+    def members(self) -> list[MemberRow]:
+        sql = (
+            'SELECT c.narrative, g.cluster, g.article_id, g.start, g."end",'
+            ' substr(t.text, g.start + 1, g."end" - g.start), t.published, t.outlet, t.url,'
+            " t.source, t.title FROM narrative_claims g"
+            " JOIN claim_clusters c ON c.id = g.cluster JOIN articles t ON t.id = g.article_id"
+            " ORDER BY c.narrative, t.added_seq, g.start"
+        )
+        return [MemberRow(int(r[0]), int(r[1]), str(r[2]), int(r[3]), int(r[4]), str(r[5]),
+                          *r[6:]) for r in self.conn.execute(sql)]
+
+    def matches(self) -> dict[ClaimKey, list[tuple[str, str, str | None, str | None]]]:
+        """Counted known-claim matches of grouped claims: key -> [(kb id, known claim text,
+        url, stance)]."""
+        sql = (
+            'SELECT m.article_id, m.start, m."end", m.kb_id, k.text, k.url, m.stance'
+            " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id"
+            " JOIN narrative_claims g ON g.article_id = m.article_id AND g.start = m.start"
+            f' AND g."end" = m."end" WHERE {COUNTED_MATCH} ORDER BY m.kb_id'
+        )
+        out: dict[ClaimKey, list[tuple[str, str, str | None, str | None]]] = {}
+        for a, s, e, kb_id, text, url, stance in self.conn.execute(sql):
+            out.setdefault((str(a), int(s), int(e)), []).append((kb_id, text, url, stance))
+        return out
+
+    # -- settings -------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in
+                self.conn.execute("SELECT key, value FROM narrative_meta")}
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        self.conn.executemany(
+            "INSERT INTO narrative_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.conn)
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import pytest
+
+from propwatch.errors import ConfigError
+from propwatch.kb.aliases import Aliases
+from propwatch.narratives import Settings, Thresholds, narratives, update
+from propwatch.narratives.build import embedding_text
+from propwatch.store import SqliteStore
+from propwatch.store.kb import KbTables, KnownClaim, NewMatch
+from propwatch.store.narratives import NarrativeTables
+
+from .conftest import AddArticle
+
+RAQQA = "ISIS fighters seized the Syrian city of Raqqa on Monday after heavy fighting."
+RAQQA_AGAIN = ("On Monday, after heavy fighting, militants of ISIS captured the Syrian city "
+               "of Raqqa.")
+RATES = "The central bank raised its interest rate by half a percentage point to fight inflation."
+RATES_AGAIN = "To fight inflation, the central bank lifted interest rates by half a point."
+
+
+def clusters_of(store: SqliteStore) -> dict[str, int]:
+    return {r.text: r.cluster for r in NarrativeTables(store.conn).members()}
+
+
+def narrative_of(store: SqliteStore) -> dict[str, int]:
+    return {r.text: r.narrative for r in NarrativeTables(store.conn).members()}
+
+
+def test_paraphrases_share_a_claim_cluster_and_another_story_does_not(
+        store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA)
+    add(RAQQA_AGAIN)
+    add(RATES)
+    add(RATES_AGAIN)
+    summary = update(store)
+    assert summary.claims == 4 and summary.embedded == 4
+    cluster = clusters_of(store)
+    assert cluster[RAQQA] == cluster[RAQQA_AGAIN]
+    assert cluster[RATES] == cluster[RATES_AGAIN] != cluster[RAQQA]
+    found = narratives(store)
+    assert len(found) == 2
+    assert {c["text"] for c in found[0].claims} in ({RAQQA, RAQQA_AGAIN}, {RATES, RATES_AGAIN})
+
+
+def test_adding_articles_keeps_every_earlier_id(store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA)
+    add(RATES)
+    update(store)
+    before = narrative_of(store)
+    add(RAQQA_AGAIN)
+    add("Volcanic ash closed every airport in Iceland for a second day.")
+    summary = update(store)
+    after = narrative_of(store)
+    assert summary.new_claims == 2 and summary.embedded == 2 and not summary.rebuilt
+    assert {t: after[t] for t in before} == before
+    assert after[RAQQA_AGAIN] == before[RAQQA]  # the new article joins the known narrative
+
+
+def test_a_rebuild_groups_again_with_ids_never_used_before(
+        store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA)
+    add(RATES)
+    update(store)
+    old = set(narrative_of(store).values())
+    summary = update(store, rebuild=True)
+    assert summary.rebuilt == "asked for" and summary.embedded == 0
+    assert not old & set(narrative_of(store).values())
+
+
+def test_other_thresholds_need_a_rebuild(store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA)
+    update(store)
+    with pytest.raises(ConfigError, match="--rebuild"):
+        update(store, Settings(Thresholds(0.9, 0.3)))
+    assert update(store, Settings(Thresholds(0.9, 0.3)), rebuild=True).rebuilt
+
+
+def test_aliases_are_applied_before_embedding(store: SqliteStore, add: AddArticle) -> None:
+    aliases = Aliases.load()
+    assert embedding_text("Daesh and the Islamic State (IS) hold Raqqah.", aliases) == \
+        "ISIS and the ISIS (ISIS) hold Raqqa."
+    add("Daesh fighters seized the Syrian city of Raqqah on Monday after heavy fighting.")
+    add(RAQQA)
+    update(store)
+    assert len(set(clusters_of(store).values())) == 1
+
+
+def test_a_user_alias_changes_what_is_embedded_and_regroups(
+        store: SqliteStore, add: AddArticle) -> None:
+    add("Zorblax troops crossed the northern border at dawn, the ministry said.")
+    add("Ruritanian troops crossed the northern border at dawn, the ministry said.")
+    update(store)
+    KbTables(store.conn).add_aliases("Ruritania", ["Zorblax", "Ruritanian"])
+    summary = update(store)
+    assert summary.rebuilt == "the alias list changed" and summary.embedded == 2
+    texts = NarrativeTables(store.conn).members()
+    assert len({r.cluster for r in texts}) == 1
+
+
+def test_timeline_counts_articles_per_day_week_and_outlet(
+        store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA, published="2024-03-04", outlet="Daily")
+    add(RAQQA_AGAIN, published="2024-03-12", url="https://www.example.org/a")
+    add("ISIS militants took Raqqa in Syria on Monday after fierce battles.")
+    update(store)
+    [n] = narratives(store)
+    assert n.timeline["first_seen"] == "2024-03-04"
+    assert n.timeline["per_day"] == {"2024-03-04": 1, "2024-03-12": 1}
+    assert n.timeline["per_week"] == {"2024-W10": 1, "2024-W11": 1}
+    assert n.timeline["undated"] == 1
+    assert n.timeline["per_outlet"]["example.org"] == {"articles": 1, "first_seen": "2024-03-12"}
+    [late] = narratives(store, since="2024-03-10")
+    assert len(late.articles) == 1
+    assert narratives(store, until="2024-03-01") == []
+
+
+def test_the_label_is_a_claim_of_the_narrative_with_its_terms(
+        store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA)
+    add(RAQQA_AGAIN)
+    add(RATES)
+    update(store)
+    [n] = [n for n in narratives(store) if len(n.claims) == 2]
+    assert n.central_claim in (RAQQA, RAQQA_AGAIN)
+    assert n.label.startswith(n.central_claim)
+    shared = {"isis", "city", "syrian", "raqqa", "monday", "heavy", "fighting"}
+    assert n.terms and set(n.terms) <= shared  # in both claims, not in the other story
+
+
+def test_known_claims_count_asserts_apart_from_refutes(
+        store: SqliteStore, add: AddArticle) -> None:
+    tables = KbTables(store.conn)
+    known = KnownClaim("https://debunk.example/1", "test", "Checkers", "ISIS took Raqqa.")
+    tables.upsert([(known, "isis took raqqa", "ISIS took Raqqa.")])
+    first, second = add(RAQQA), add(RAQQA_AGAIN)
+    rejected = add("Reports that ISIS took the Syrian city of Raqqa on Monday are false.")
+    for article, stance, verdict in ((first, "asserts", None), (second, "refutes", None),
+                                     (rejected, "asserts", "rejected")):
+        [claim] = [c for c in tables.claims_layer() if c.article_id == article]
+        tables.save_matches(claim, [NewMatch(known.id, 0.9, "match", stance, 0.8)])
+        if verdict:
+            [row] = tables.matches(article)
+            tables.set_verdict(row.match_id, verdict)
+    update(store)
+    [n] = [n for n in narratives(store) if n.known_claims]
+    [entry] = n.known_claims
+    assert (entry["asserts"], entry["refutes"], entry["reports"]) == (1, 1, 0)
+    assert sorted(entry["articles"]) == sorted([first, second])
