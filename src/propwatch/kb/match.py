@@ -176,17 +176,14 @@ class KbIndex:
     def candidates(self, texts: Sequence[str]) -> list[list[Candidate]]:
         """Every pooled candidate group of each text, scored, best first."""
         out: list[list[Candidate]] = []
-        for pool, rows in self.pairs(texts):
+        for text, (pool, rows) in zip(texts, self.pairs(texts), strict=True):
             if not pool:
                 out.append([])
                 continue
-            matrix = np.asarray(rows, dtype=np.float64)
-            raw = self.model.raw(matrix)
-            probs = self.model.calibrate(raw)
-            order = sorted(range(len(pool)), key=lambda i: (-raw[i], pool[i].id))
-            out.append([Candidate(pool[i], round(float(probs[i]), 4),
-                                  self.model.decision(float(probs[i])), tuple(rows[i]))
-                        for i in order])
+            ranked = self.model.rank(clean_query(text), [c.text for c in pool],
+                                     np.asarray(rows, dtype=np.float64), [c.id for c in pool])
+            out.append([Candidate(pool[r.index], round(r.probability, 4), r.decision,
+                                  tuple(rows[r.index])) for r in ranked])
         return out
 
     def pairs(self, texts: Sequence[str]) -> list[tuple[list[StoredClaim], list[list[float]]]]:
