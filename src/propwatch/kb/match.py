@@ -11,6 +11,9 @@
    and the shipped match model (``propwatch.claims.matcher``, fit on CheckThat! 2020 train,
    operating points chosen on dev) turns them into P(the sentence makes that claim) and a
    decision: ``match``, ``related`` or ``none``.
+4. The best few candidates of a sentence that reaches ``related`` are read again, with the
+   sentence, by a cross-encoder (``propwatch.claims.reranker``); only that second stage
+   can say ``match`` (``MatchModel.rank``).
 
 Everything a pair's score depends on is the sentence, the candidate and the knowledge base:
 not the other sentences of the run (see ``propwatch.claims.encoder`` on batching).
