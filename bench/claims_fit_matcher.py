@@ -17,6 +17,18 @@
    ``--news-max`` of the dev news sentences (odd files) reach it, for it and every higher
    cut; ``related`` the lowest at which a third of dev pairs above it are right and <= 10%
    of the dev news sentences reach it.
+
+With ``--rerank`` (after ``bench/claims_fit_reranker.py pairs/train/export/score``), the
+first stage above is kept as shipped and the second stage is fit
+(``src/propwatch/claims/model/rerank_model.npz``, see ``propwatch.claims.matcher``):
+
+5. Rows: the ``--top`` best first-stage candidates of the train tweets the reranker did
+   not learn from (3 in 10) and of the news-train sentences it did not learn from, with
+   the 13 features plus the reranker's log-odds; a logistic regression on them, isotonic
+   calibration on 5-fold out-of-fold scores (folds by query).
+6. On dev, only tweets (and news sentences) whose best first-stage candidate reaches
+   ``related`` are reranked, as at run time; C and ``match`` are chosen there with the
+   rule of step 4.
 """
 
 from __future__ import annotations
@@ -131,6 +143,130 @@ def raw_scores(model, x: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-d
     return scaler.transform(x) @ lr.coef_[0] + lr.intercept_[0]
 
 
+def reliability(prob: np.ndarray, y: np.ndarray) -> str:
+    """Pairs, mean probability and share correct in five probability bins."""
+    bins = np.linspace(0, 1, 6)
+    cal = []
+    for lo, hi in zip(bins[:-1], bins[1:], strict=True):
+        sel = (prob >= lo) & (prob < hi if hi < 1 else prob <= hi)
+        if sel.any():
+            cal.append(f"[{lo:.1f},{hi:.1f}): {sel.sum()} pairs, mean p {prob[sel].mean():.3f}"
+                       f", correct {y[sel].mean():.3f}")
+    return "; ".join(cal)
+
+
+def choose_match(top_p: np.ndarray, ok: np.ndarray, news_p: np.ndarray, n: int,
+                 news_max: float) -> float | None:
+    """The lowest cut at which the first results above it (and above every higher cut) have
+    precision >= 0.9, wrong matches <= 3% of the ``n`` tweets, and at most ``news_max`` of
+    the news sentences reach it."""
+    match_t = None
+    for t in sorted(set(np.round(top_p[np.isfinite(top_p)], 4)), reverse=True):
+        sel = top_p >= t
+        if not sel.any():
+            continue
+        precision, wrong = ok[sel].mean(), (sel & ~ok).sum() / n
+        if precision >= 0.9 and wrong <= 0.03 and np.mean(news_p >= t) <= news_max:
+            match_t = t
+        else:
+            break
+    return match_t
+
+
+def rerank_rows(split: str, top: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features + reranker log-odds, labels, query index) of the ``top`` best candidates of
+    each query the reranker reads (``claims_fit_reranker.scored_rows``)."""
+    from claims_fit_reranker import scored_rows
+
+    from propwatch.claims.matcher import rerank_logodds
+
+    scores_path = RUNS / f"rerank_scores_{split}.json"
+    if not scores_path.exists():
+        sys.exit(f"{scores_path} is missing: run 'bench/claims_fit_reranker.py score' first")
+    scores = json.loads(scores_path.read_text())
+    keep = [(r, s) for r, s in zip(scored_rows(split), scores, strict=True) if r["rank"] < top]
+    x = np.array([r["features"] + [float(rerank_logodds(np.array(s)))] for r, s in keep])
+    y = np.array([r["label"] for r, _ in keep])
+    q = np.array([r["q"] for r, _ in keep])
+    return x, y, q
+
+
+def fit_rerank(args: argparse.Namespace) -> None:
+    from sklearn.isotonic import IsotonicRegression
+
+    from propwatch.claims.matcher import RERANK_FEATURE
+    from propwatch.kb.match import FEATURES
+
+    top = args.top
+    xt, yt, qt = rerank_rows("train", top)
+    xn, yn, qn = rerank_rows("news-train", top)
+    xd, yd, qd = rerank_rows("dev", top)
+    xnd, _, qnd = rerank_rows("news-dev", top)
+    nd, nnd = len(tweets("dev")), len(news_sentences("news-dev"))
+    off = int(qt.max()) + 1
+    xa, ya = np.vstack([xt, xn]), np.concatenate([yt, yn])
+    qa = np.concatenate([qt, qn + off])
+    wa = np.concatenate([np.ones(len(yt)), np.full(len(yn), args.news_weight)])
+    print(f"second stage: {len(set(qt))} train tweets ({len(yt)} pairs, {int(yt.sum())} gold), "
+          f"{len(set(qn))} news sentences ({len(yn)} pairs), those that reach `related`; dev: "
+          f"{len(set(qd))}/{nd} tweets and {len(set(qnd))}/{nnd} news sentences reach it")
+    _, ce_ok = first_results(xd[:, -1], yd, qd, nd)
+    _, lr_ok = first_results(-np.arange(len(yd), dtype=float), yd, qd, nd)
+    print(f"dev first result correct: first stage {lr_ok.mean():.3f}, reranker alone "
+          f"{ce_ok.mean():.3f} (of all dev tweets)")
+
+    def dev_points(model, iso):  # type: ignore[no-untyped-def]
+        top_r, ok = first_results(raw_scores(model, xd), yd, qd, nd)
+        top_p = np.where(np.isfinite(top_r), iso.predict(np.where(np.isfinite(top_r), top_r,
+                                                                  -50.0)), -np.inf)
+        news_r, _ = first_results(raw_scores(model, xnd), np.zeros(len(qnd)), qnd, nnd)
+        news_p = np.where(np.isfinite(news_r), iso.predict(np.where(np.isfinite(news_r),
+                                                                    news_r, -50.0)), -np.inf)
+        return top_p, ok, news_p
+
+    def fitted(c: float):  # type: ignore[no-untyped-def]
+        rng = np.random.default_rng(13)
+        fold = rng.integers(0, 5, size=int(qa.max()) + 1)
+        oof = np.zeros(len(ya))
+        for k in range(5):
+            test = fold[qa] == k
+            oof[test] = raw_scores(fit_lr(xa[~test], ya[~test], c, wa[~test]), xa[test])
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(oof, ya, wa)
+        return fit_lr(xa, ya, c, wa), iso
+
+    best = None
+    for c in (0.01, 0.1, 1.0, 10.0):
+        model, iso = fitted(c)
+        top_p, ok, news_p = dev_points(model, iso)
+        t = choose_match(top_p, ok, news_p, nd, args.news_max)
+        share = float(np.mean((top_p >= t) & ok)) if t is not None else 0.0
+        print(f"LR C={c}: dev first result correct {ok.mean():.3f}, match cut {t}, "
+              f"correct `match` {share:.3f}")
+        if t is not None and (best is None or share > best[0] + 1e-9):
+            best = (share, c, t, model, iso, top_p, ok, news_p)
+    if best is None:
+        sys.exit("no cut meets the precision rule on dev; nothing written")
+    share, c, match_t, model, iso, top_p, ok, news_p = best
+    print("dev sweep: threshold, first result a correct match, a wrong match, news sentences "
+          "with a match")
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, match_t):
+        sel = top_p >= t
+        print(f"  {t:.4f}  {np.mean(sel & ok):.3f}  {np.mean(sel & ~ok):.3f}  "
+              f"{np.mean(news_p >= t):.3f}")
+    print("  calibration (dev, reranked pairs): "
+          + reliability(iso.predict(raw_scores(model, xd)), yd))
+    print(f"chosen: C={c}, top {top}, match >= {match_t:.4f}")
+    scaler, lr = model
+    features = (*FEATURES, RERANK_FEATURE)
+    np.savez(args.rerank_out, features=np.array(features), mean=scaler.mean_,
+             scale=scaler.scale_, coef=lr.coef_[0], intercept=np.float64(lr.intercept_[0]),
+             iso_x=iso.X_thresholds_, iso_y=iso.y_thresholds_,
+             match_threshold=np.float64(match_t), top=np.int64(top))
+    print(json.dumps({"C": c, "match_threshold": match_t, "top": top, "weights": dict(
+        zip(features, map(float, lr.coef_[0]), strict=True))}, indent=1))
+    print(f"wrote {args.rerank_out}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -141,7 +277,14 @@ def main() -> None:
                    help="weight of the news sentences as negatives in the fit (0: not used)")
     p.add_argument("--news-max", type=float, default=0.01,
                    help="largest share of dev news sentences allowed a `match`")
+    p.add_argument("--rerank", action="store_true",
+                   help="fit the second stage over the reranker's score (first stage kept)")
+    p.add_argument("--top", type=int, default=3, help="with --rerank: candidates reranked")
+    p.add_argument("--rerank-out", type=Path, default=OUT.with_name("rerank_model.npz"))
     args = p.parse_args()
+    if args.rerank:
+        fit_rerank(args)
+        return
     from sklearn.isotonic import IsotonicRegression
 
     from propwatch.kb.match import FEATURES
@@ -203,16 +346,8 @@ def main() -> None:
     # article is matched, so `match` must be rare among them (--news-max)
     news_top, _ = first_results(raw_scores(model, xnd), np.zeros(len(qnd)), qnd, nnd)
     news_p = iso.predict(news_top)
-    match_t = None
-    for t in sorted(set(np.round(top_p, 4)), reverse=True):
-        sel = top_p >= t
-        if not sel.any():
-            continue
-        precision, wrong = ok[sel].mean(), (sel & ~ok).sum() / nd
-        if precision >= 0.9 and wrong <= 0.03 and np.mean(news_p >= t) <= args.news_max:
-            match_t = t
-        else:
-            break
+    match_t = choose_match(top_p, ok, news_p, nd, args.news_max)
+    assert match_t is not None, "no cut meets the precision rule on dev"
     # related: the lowest cut at which a third of dev pairs above it are right and at most
     # 10% of the dev news sentences (no claim) get a related-or-better first result
     related_t = match_t
@@ -240,14 +375,7 @@ def main() -> None:
         print(f"{name}: first result a correct match {np.mean(m & tok):.3f}, wrong match "
               f"{np.mean(m & ~tok):.3f}; first result correct (any level) {tok.mean():.3f}; "
               f"related-or-better first result {np.mean(tpp >= related_t):.3f}")
-        bins = np.linspace(0, 1, 6)
-        cal = []
-        for lo, hi in zip(bins[:-1], bins[1:], strict=True):
-            sel = (prob >= lo) & (prob < hi if hi < 1 else prob <= hi)
-            if sel.any():
-                cal.append(f"[{lo:.1f},{hi:.1f}): {sel.sum()} pairs, mean p {prob[sel].mean():.3f}"
-                           f", correct {y[sel].mean():.3f}")
-        print(f"  calibration ({name}): " + "; ".join(cal))
+        print(f"  calibration ({name}): " + reliability(prob, y))
     scaler, lr = model
     np.savez(
         args.out, features=np.array(FEATURES), mean=scaler.mean_, scale=scaler.scale_,

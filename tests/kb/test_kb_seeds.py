@@ -26,7 +26,7 @@ def test_seed_articles_meet_isis_debunks(store: SqliteStore, shared: Callable[..
         art.add_layer("claims", component.predict(art))
         store.save_articles(doc, [art])
     summary = match_new_claims(store)
-    assert summary.matched >= 1
+    assert summary.matches >= 1  # `match` needs the reranker; see docs/benchmarks.md, seeds
     by_text = {c["text"]: c["matches"] for claims in claims_by_article(store).values()
                for c in claims}
     best = by_text["Why would the US Air Force protect Da'esh terrorists on the ground?"][0]

@@ -53,18 +53,61 @@ def finetune(
     extra: Path | None = None, bf16: bool = False,
 ) -> None:
     """Fine-tune MiniLM-L6 as a two-class check-worthiness classifier; keep the best dev F1."""
-    torch = _torch()
-    from transformers import AutoTokenizer, BertForSequenceClassification
-
-    torch.manual_seed(seed)
     random.seed(seed)
-    torch.set_num_threads(2)
     data = load_claimbuster(train_path)
     if extra is not None:
         data += load_claimbuster(extra)
     random.shuffle(data)
     n_dev = int(len(data) * dev_fraction)
     dev, train = data[:n_dev], data[n_dev:]
+
+    def dev_f1(model: Any, tok: Any) -> float:
+        probs = _predict(model, tok, [(r[0], None) for r in dev], max_len)
+        return _f1(probs, [r[1] for r in dev])
+
+    _fit([(text, None, label) for text, label in train], dev_f1, out_dir, epochs=epochs,
+         lr=lr, batch=batch, seed=seed, max_len=max_len, bf16=bf16)
+
+
+def finetune_pairs(
+    train: list[tuple[str, str, int]], dev: list[tuple[str, str, int, int]], out_dir: Path,
+    epochs: int = 2, lr: float = 5e-5, batch: int = 32, seed: int = 13, max_len: int = 128,
+) -> None:
+    """Fine-tune MiniLM-L6 as a cross-encoder: (sentence, known claim) -> P(the sentence
+    makes the claim). ``dev`` rows are (sentence, claim, label, query id); the epoch with
+    the best dev MAP@5 over each query's candidates is kept."""
+
+    def dev_map(model: Any, tok: Any) -> float:
+        probs = _predict(model, tok, [(r[0], r[1]) for r in dev], max_len)
+        by_query: dict[int, list[tuple[float, int]]] = {}
+        for (_, _, label, q), p in zip(dev, probs, strict=True):
+            by_query.setdefault(q, []).append((p, label))
+        total = 0.0
+        for rows in by_query.values():
+            ranked = [label for _, label in sorted(rows, key=lambda r: -r[0])][:5]
+            hits, ap = 0, 0.0
+            for rank, label in enumerate(ranked, start=1):
+                hits += label
+                ap += hits / rank if label else 0.0
+            total += ap / max(1, min(5, sum(label for _, label in rows)))
+        return total / max(1, len(by_query))
+
+    random.seed(seed)
+    _fit([(a, b, y) for a, b, y in train], dev_map, out_dir, epochs=epochs, lr=lr,
+         batch=batch, seed=seed, max_len=max_len)
+
+
+def _fit(
+    train: list[tuple[str, str | None, int]], evaluate: Any, out_dir: Path, epochs: int,
+    lr: float, batch: int, seed: int, max_len: int, bf16: bool = False,
+) -> None:
+    """The shared fine-tuning loop: MiniLM-L6 + a two-class head, keep the best ``evaluate``."""
+    torch = _torch()
+    from transformers import AutoTokenizer, BertForSequenceClassification
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+    train = list(train)
     tok = AutoTokenizer.from_pretrained(str(minilm_path()))
     model = BertForSequenceClassification.from_pretrained(
         str(minilm_path()), num_labels=2, attn_implementation="eager",
@@ -85,16 +128,15 @@ def finetune(
         random.shuffle(train)
         # length-bucketed batches: sort chunks of 50 batches by length
         chunk = batch * 50
-        batches: list[list[tuple[str, int]]] = []
+        batches: list[list[tuple[str, str | None, int]]] = []
         for i in range(0, len(train), chunk):
-            part = sorted(train[i : i + chunk], key=lambda r: len(r[0]))
+            part = sorted(train[i : i + chunk], key=lambda r: len(r[0]) + len(r[1] or ""))
             batches += [part[j : j + batch] for j in range(0, len(part), batch)]
         random.shuffle(batches)
         t0, total = time.time(), 0.0
         for step, rows in enumerate(batches):
-            enc = tok([r[0] for r in rows], truncation=True, max_length=max_len,
-                      padding=True, return_tensors="pt")
-            labels = torch.tensor([r[1] for r in rows])
+            enc = _encode(tok, [(r[0], r[1]) for r in rows], max_len)
+            labels = torch.tensor([r[2] for r in rows])
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 out = model(**enc, labels=labels)
             out.loss.backward()
@@ -103,27 +145,37 @@ def finetune(
             sched.step()
             opt.zero_grad()
             total += float(out.loss.detach())
-            if step % 50 == 0:
+            if step % 10 == 0:
                 log.info("epoch %d step %d/%d loss %.4f (%.0fs)", epoch, step, len(batches),
                          total / (step + 1), time.time() - t0)
-        f1 = _f1(_predict(model, tok, [r[0] for r in dev], max_len), [r[1] for r in dev])
-        log.info("epoch %d dev F1 %.4f (%.0fs)", epoch, f1, time.time() - t0)
-        if f1 > best:
-            best = f1
+        score = float(evaluate(model, tok))
+        log.info("epoch %d dev %.4f (%.0fs)", epoch, score, time.time() - t0)
+        model.save_pretrained(str(out_dir / f"epoch{epoch}"))  # checkpoint
+        if score > best:
+            best = score
             model.save_pretrained(str(out_dir))
             tok.save_pretrained(str(out_dir))
-            (out_dir / "dev.json").write_text(json.dumps({"epoch": epoch, "dev_f1": f1}))
+            (out_dir / "dev.json").write_text(json.dumps({"epoch": epoch, "dev": score}))
 
 
-def _predict(model: Any, tok: Any, texts: list[str], max_len: int) -> list[float]:
+def _encode(tok: Any, rows: list[tuple[str, str | None]], max_len: int) -> Any:
+    """Tokenised batch of single texts or of (text, pair) pairs."""
+    first = [r[0] for r in rows]
+    pairs = [r[1] for r in rows]
+    if all(p is None for p in pairs):
+        return tok(first, truncation=True, max_length=max_len, padding=True, return_tensors="pt")
+    return tok(first, [p or "" for p in pairs], truncation=True, max_length=max_len,
+               padding=True, return_tensors="pt")
+
+
+def _predict(model: Any, tok: Any, rows: list[tuple[str, str | None]], max_len: int
+             ) -> list[float]:
     torch = _torch()
     model.eval()
     probs: list[float] = []
     with torch.no_grad():
-        for i in range(0, len(texts), 64):
-            enc = tok(texts[i : i + 64], truncation=True, max_length=max_len, padding=True,
-                      return_tensors="pt")
-            logits = model(**enc).logits
+        for i in range(0, len(rows), 64):
+            logits = model(**_encode(tok, rows[i : i + 64], max_len)).logits
             probs += torch.softmax(logits, -1)[:, 1].tolist()
     model.train()
     return probs

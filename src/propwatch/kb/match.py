@@ -11,6 +11,9 @@
    and the shipped match model (``propwatch.claims.matcher``, fit on CheckThat! 2020 train,
    operating points chosen on dev) turns them into P(the sentence makes that claim) and a
    decision: ``match``, ``related`` or ``none``.
+4. The best few candidates of a sentence that reaches ``related`` are read again, with the
+   sentence, by a cross-encoder (``propwatch.claims.reranker``); only that second stage
+   can say ``match`` (``MatchModel.rank``).
 
 Everything a pair's score depends on is the sentence, the candidate and the knowledge base:
 not the other sentences of the run (see ``propwatch.claims.encoder`` on batching).
@@ -176,17 +179,14 @@ class KbIndex:
     def candidates(self, texts: Sequence[str]) -> list[list[Candidate]]:
         """Every pooled candidate group of each text, scored, best first."""
         out: list[list[Candidate]] = []
-        for pool, rows in self.pairs(texts):
+        for text, (pool, rows) in zip(texts, self.pairs(texts), strict=True):
             if not pool:
                 out.append([])
                 continue
-            matrix = np.asarray(rows, dtype=np.float64)
-            raw = self.model.raw(matrix)
-            probs = self.model.calibrate(raw)
-            order = sorted(range(len(pool)), key=lambda i: (-raw[i], pool[i].id))
-            out.append([Candidate(pool[i], round(float(probs[i]), 4),
-                                  self.model.decision(float(probs[i])), tuple(rows[i]))
-                        for i in order])
+            ranked = self.model.rank(clean_query(text), [c.text for c in pool],
+                                     np.asarray(rows, dtype=np.float64), [c.id for c in pool])
+            out.append([Candidate(pool[r.index], round(r.probability, 4), r.decision,
+                                  tuple(rows[r.index])) for r in ranked])
         return out
 
     def pairs(self, texts: Sequence[str]) -> list[tuple[list[StoredClaim], list[list[float]]]]:
