@@ -53,8 +53,10 @@ class Ranked:
 
 
 @dataclass(frozen=True)
-class RerankStage:
-    """Logistic regression over the first-stage features + ``RERANK_FEATURE``, isotonic."""
+class CalibratedLogit:
+    """A logistic regression over standardised named features and an isotonic calibration
+    of its output (breakpoints for ``numpy.interp``), as bench/claims_fit_matcher.py writes
+    them into an npz; both stages of the match decision are one."""
 
     features: tuple[str, ...]
     mean: np.ndarray
@@ -63,27 +65,43 @@ class RerankStage:
     intercept: float
     iso_x: np.ndarray
     iso_y: np.ndarray
+    source: str  # the file, named in errors
+
+    @classmethod
+    def read(cls, data: np.lib.npyio.NpzFile, source: str) -> CalibratedLogit:
+        return cls(tuple(str(f) for f in data["features"]), data["mean"].astype(np.float64),
+                   data["scale"].astype(np.float64), data["coef"].astype(np.float64),
+                   float(data["intercept"]), data["iso_x"].astype(np.float64),
+                   data["iso_y"].astype(np.float64), source)
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The uncalibrated score (log-odds) of each feature row."""
+        if x.shape[1] != len(self.features):
+            raise ModelError(f"{self.source} expects {len(self.features)} features, got "
+                             f"{x.shape[1]}; rebuild it with the current propwatch")
+        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (isotonic on held-out folds of the training data)."""
+        return np.interp(raw, self.iso_x, self.iso_y)
+
+
+@dataclass(frozen=True)
+class RerankStage(CalibratedLogit):
+    """Over the first-stage features + ``RERANK_FEATURE``; says ``match`` at its own cut."""
+
     match_threshold: float
     top: int
 
     @classmethod
     def load(cls, path: Path) -> RerankStage:
         with np.load(path, allow_pickle=False) as d:
-            return cls(tuple(str(f) for f in d["features"]), d["mean"].astype(np.float64),
-                       d["scale"].astype(np.float64), d["coef"].astype(np.float64),
-                       float(d["intercept"]), d["iso_x"].astype(np.float64),
-                       d["iso_y"].astype(np.float64), float(d["match_threshold"]),
-                       int(d["top"]))
+            base = CalibratedLogit.read(d, str(path))
+            return cls(**vars(base), match_threshold=float(d["match_threshold"]),
+                       top=int(d["top"]))
 
     def raw(self, rows: np.ndarray, rerank: np.ndarray) -> np.ndarray:
-        x = np.column_stack([rows, rerank_logodds(rerank)])
-        if x.shape[1] != len(self.features):
-            raise ModelError(f"{RERANK_FILE} expects {len(self.features)} features, got "
-                             f"{x.shape[1]}; rebuild it with the current propwatch")
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
-
-    def calibrate(self, raw: np.ndarray) -> np.ndarray:
-        return np.interp(raw, self.iso_x, self.iso_y)
+        return self.logit(np.column_stack([rows, rerank_logodds(rerank)]))
 
 
 class MatchModel:
@@ -100,27 +118,25 @@ class MatchModel:
             raise ModelError(f"match model missing at {path}; reinstall propwatch or rebuild "
                              "it with 'bench/claims_fit_matcher.py'")
         with np.load(path, allow_pickle=False) as data:
-            self.features = tuple(str(f) for f in data["features"])
-            self.mean = data["mean"].astype(np.float64)
-            self.scale = data["scale"].astype(np.float64)
-            self.coef = data["coef"].astype(np.float64)
-            self.intercept = float(data["intercept"])
-            self.iso_x = data["iso_x"].astype(np.float64)
-            self.iso_y = data["iso_y"].astype(np.float64)
+            self.first = CalibratedLogit.read(data, str(path))
             self.match_threshold = float(data["match_threshold"])
             self.related_threshold = float(data["related_threshold"])
         self.path = path
 
+    @property
+    def features(self) -> tuple[str, ...]:
+        return self.first.features
+
+    @property
+    def iso_y(self) -> np.ndarray:
+        return self.first.iso_y
+
     def raw(self, rows: np.ndarray) -> np.ndarray:
         """The uncalibrated score (log-odds) of each feature row; ranks candidates."""
-        if rows.shape[1] != len(self.features):
-            raise ModelError(f"{self.path} expects {len(self.features)} features, got "
-                             f"{rows.shape[1]}; rebuild it with the current propwatch")
-        return ((rows - self.mean) / self.scale) @ self.coef + self.intercept
+        return self.first.logit(rows)
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities (isotonic on held-out folds of the training tweets)."""
-        return np.interp(raw, self.iso_x, self.iso_y)
+        return self.first.calibrate(raw)
 
     @property
     def reranker(self) -> Reranker:
