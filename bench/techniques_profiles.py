@@ -1,14 +1,24 @@
 """Choose the tagger's two profiles on the validation split and write them into a model's
-config.json; then print validation and test figures of both, with the reliability of the
-calibrated confidence on test.
+config.json; then print validation and test figures of both, per technique, with the
+reliability and the separation (ROC AUC, right vs wrong spans) of the confidence on test.
 
-Usage: python bench/techniques_profiles.py [PTC_DIR] [MODEL_DIR] [--write] [--keep-balanced]
+Usage: python bench/techniques_profiles.py [PTC_DIR] [MODEL_DIR] [--write] [--retune-balanced]
 
-Steps, all on the validation split (test only scored): techniques that may span sentences
-(measured on the training split's gold spans); the balanced profile = thresholds re-tuned
-for F1 with and without hysteresis, whichever scores higher SI + FLC F1 on validation; the
-precise profile (propwatch.techniques.profiles.tune_precise); one isotonic calibration
-fitted on the balanced profile's validation spans.
+Steps, all on the validation split (test only scored), token outputs cached
+(bench/techniques_cache.py), sentence heads from the model's heads.npz
+(bench/techniques_sentence_heads.py):
+
+1. decoding of the token spans: the shipped balanced thresholds (``--retune-balanced``:
+   re-tuned for F1 with and without hysteresis, whichever scores higher SI + FLC F1);
+2. ``emit``: per technique, the sentence-head threshold at which whole-sentence spans give
+   its spans the best validation F1, where they beat its token spans
+   (propwatch.techniques.profiles.choose_emit);
+3. confidence: a logistic regression of span rightness (at least half of the span inside
+   gold spans of its technique) on the raw score, the head probability of the span's
+   technique on its sentence and the technique, fitted on every validation span;
+4. balanced = 1-3, SI from the "any technique" column; precise = 1-3 plus the lowest common
+   confidence floor reaching SI precision 0.60 on validation with at least one span per
+   validation article (propwatch.techniques.profiles.choose_floor), SI = shown spans merged.
 """
 
 from __future__ import annotations
@@ -18,19 +28,45 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from propwatch.techniques.calibration import reliability
-from propwatch.techniques.profiles import fit_calibration, span_rightness, tune_precise
+import numpy as np
+from techniques_cache import token_outputs
+
+from propwatch.techniques.calibration import RIGHT_SHARE, reliability
+from propwatch.techniques.evidence import SentenceConfig, analyse_text
+from propwatch.techniques.heads import sentence_ranges
+from propwatch.techniques.labels import TECHNIQUES
+from propwatch.techniques.profiles import (
+    choose_emit,
+    choose_floor,
+    fit_logistic,
+    span_table,
+)
 from propwatch.techniques.ptc import load_ptc, split_ids
 from propwatch.techniques.readable import cross_sentence_techniques
+from propwatch.techniques.scorer import span_credits, span_scores
 from propwatch.techniques.tagger import DEFAULT_MODEL_DIR, Tagger
-from propwatch.techniques.tune import evaluate, tune
+from propwatch.techniques.tune import evaluate, evaluate_tc, tune
+
+
+def roc_auc(scores: list[float], right: list[bool]) -> float:
+    """Probability that a right span scores above a wrong one (ties count half)."""
+    s = np.asarray(scores)
+    r = np.asarray(right, bool)
+    pos, neg = s[r], s[~r]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return float(greater / (len(pos) * len(neg)))
 
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     ptc = Path(args[0]) if args else Path("../shared/data/ptc")
     model_dir = Path(args[1]) if len(args) > 1 else DEFAULT_MODEL_DIR
-    tagger = Tagger(model_dir, profile="balanced")
+    tagger = Tagger(model_dir, threads=1, profile="balanced")
+    heads = tagger.heads
+    if heads is None:
+        sys.exit(f"no heads.npz in {model_dir}: run bench/techniques_sentence_heads.py --write")
     arts = load_ptc(ptc)
     split = split_ids([a.id for a in arts], seed=int(tagger.config["split"]["seed"]))
     by_id = {a.id: a for a in arts}
@@ -39,60 +75,90 @@ def main() -> None:
         (s.label, a.text[s.start : s.end]) for a in train for s in a.spans
     )
     print(f"may span sentences (>= 10% of training spans do): {', '.join(cross)}")
+    outs = token_outputs(tagger, [by_id[i] for i in (*split.val, *split.test)])
     parts = {}
+    probs = {}
     for name, ids in (("val", split.val), ("test", split.test)):
         chosen = [by_id[i] for i in ids]
-        outs = dict(zip(ids, tagger.token_outputs([a.text for a in chosen]), strict=True))
-        parts[name] = ({a.id: a.text for a in chosen}, outs, {a.id: a.spans for a in chosen})
-    base = replace(
-        tagger.decode_cfg,
-        cross_sentence=cross,
-        min_scores=None,
-        si_from_techniques=False,
-    )
-    if "--keep-balanced" in sys.argv:  # re-derive only the precise profile
-        balanced = tagger.decode_cfg
-    else:
+        parts[name] = ({a.id: a.text for a in chosen}, {a.id: outs[a.id] for a in chosen},
+                       {a.id: a.spans for a in chosen})
+        for a in chosen:
+            probs[a.id] = heads.predict(a.text, outs[a.id], sentence_ranges(a.text))
+    base = replace(tagger.decode_cfg, cross_sentence=cross, min_scores=None,
+                   si_from_techniques=False)
+    if "--retune-balanced" in sys.argv:
         cands = []
         for hysteresis in (False, True):
             cfg, _ = tune(*parts["val"], base, hysteresis=hysteresis)
             r = evaluate(*parts["val"], cfg)
             cands.append((r["si"].f1 + r["flc"].f1, hysteresis, cfg))
-            print(
-                f"balanced, hysteresis {hysteresis}: "
-                f"val SI {r['si'].f1:.3f} FLC {r['flc'].f1:.3f}"
-            )
-        _, hysteresis, balanced = max(cands, key=lambda c: c[0])
+            print(f"balanced, hysteresis {hysteresis}: "
+                  f"val SI {r['si'].f1:.3f} FLC {r['flc'].f1:.3f}")
+        _, hysteresis, decode = max(cands, key=lambda c: c[0])
         print(f"chosen: hysteresis {hysteresis}")
-    precise, info = tune_precise(*parts["val"], balanced)
-    print(f"precise: common floor {info['common_floor']}, validation SI {info['val_si']}")
-    calibration = fit_calibration(*parts["val"], balanced)
-    profiles = {"precise": precise, "balanced": balanced}
-    for name, cfg in profiles.items():
+    else:
+        decode = base
+    emit = choose_emit(*parts["val"], decode, heads, probs)
+    print("emit (whole-sentence spans):", json.dumps(emit))
+    sc = SentenceConfig(emit=emit)
+    rows, feats, right = span_table(*parts["val"], decode, heads, sc, probs)
+    weights = fit_logistic(feats, right)
+    conf = 1 / (1 + np.exp(-(feats @ np.asarray(weights))))
+    print(f"confidence model on {len(rows)} validation spans ({int(right.sum())} right); "
+          f"val ROC AUC raw {roc_auc([c.raw for _, c in rows], list(right > 0)):.3f}, "
+          f"head {roc_auc([c.head for _, c in rows], list(right > 0)):.3f}, "
+          f"confidence {roc_auc(list(conf), list(right > 0)):.3f}")
+    floor, val_si = choose_floor(parts["val"][0], parts["val"][2], rows, conf)
+    print(f"precise: common confidence floor {floor}, validation SI {val_si}")
+    profiles = {
+        "precise": SentenceConfig(emit=emit, confidence=weights,
+                                  min_confidence=dict.fromkeys(TECHNIQUES, floor),
+                                  si_from_spans=True),
+        "balanced": SentenceConfig(emit=emit, confidence=weights),
+    }
+    for name, scfg in profiles.items():
         for part in ("val", "test"):
-            r = evaluate(*parts[part], cfg)
-            print(
-                f"{name:8s} {part:4s} SI P {r['si'].precision:.3f} R {r['si'].recall:.3f} "
-                f"F1 {r['si'].f1:.3f} ({r['si'].n_pred} spans) | FLC P {r['flc'].precision:.3f} "
-                f"R {r['flc'].recall:.3f} F1 {r['flc'].f1:.3f} | TC {r['tc'].f1:.3f}"
-            )
-        scores, right = span_rightness(*parts["test"], cfg)
-        rows, ece = reliability([calibration(s) for s in scores], right)
-        print(
-            f"  test reliability ({len(scores)} spans, ECE {ece:.3f}): confidence bin, "
-            "mean confidence, share right, spans"
-        )
-        for lo, hi, mean, share, n in rows:
-            print(f"    [{lo:.1f}, {hi:.1f})  {mean:.3f}  {share:.3f}  {n}")
+            texts, pouts, gold = parts[part]
+            g = {a: [(s.start, s.end, s.label) for s in gold[a]] for a in texts}
+            flc, si = {}, {}
+            scores: list[float] = []
+            ok: list[bool] = []
+            for a in texts:
+                techs, sis = analyse_text(texts[a], pouts[a], decode, heads, scfg)
+                flc[a] = [(s.start, s.end, s.label) for s in techs]
+                si[a] = [(s.start, s.end, s.label) for s in sis]
+                scores += [s.score or 0.0 for s in techs]
+                ok += [c >= RIGHT_SHARE for c in span_credits(flc[a], g[a])]
+            si_all, _ = span_scores(si, g)
+            flc_all, flc_per = span_scores(flc, g, TECHNIQUES)
+            tc, _ = evaluate_tc(texts, pouts, gold, decode)
+            print(f"{name:8s} {part:4s} SI P {si_all.precision:.3f} R {si_all.recall:.3f} "
+                  f"F1 {si_all.f1:.3f} ({si_all.n_pred} spans) | FLC P {flc_all.precision:.3f} "
+                  f"R {flc_all.recall:.3f} F1 {flc_all.f1:.3f} ({flc_all.n_pred}) | TC {tc.f1:.3f}"
+                  f" | confidence ROC AUC {roc_auc(scores, ok):.3f}")
+            for t in TECHNIQUES:
+                p = flc_per.get(t)
+                if p is not None and (p.n_gold or p.n_pred):
+                    print(f"    {t:36s} P {p.precision:.3f} R {p.recall:.3f} F1 {p.f1:.3f} "
+                          f"pred {p.n_pred} gold {p.n_gold}")
+            if part == "test":
+                rel, ece = reliability(scores, ok)
+                print(f"  test reliability ({len(scores)} spans, ECE {ece:.3f}): confidence "
+                      "bin, mean confidence, share right, spans")
+                for lo, hi, mean, share, n in rel:
+                    print(f"    [{lo:.1f}, {hi:.1f})  {mean:.3f}  {share:.3f}  {n}")
     if "--write" in sys.argv:
         path = model_dir / "config.json"
-        conf = json.loads(path.read_text(encoding="utf-8"))
-        conf["decode"] = balanced.to_json()
-        conf["profiles"] = {
-            name: {"decode": cfg.to_json(), "calibration": calibration.to_json()}
-            for name, cfg in profiles.items()
+        conf_json = json.loads(path.read_text(encoding="utf-8"))
+        conf_json["decode"] = decode.to_json()
+        precise_decode = replace(decode, si_from_techniques=True)
+        conf_json["profiles"] = {
+            "precise": {"decode": precise_decode.to_json(), "calibration": None,
+                        "sentence": profiles["precise"].to_json()},
+            "balanced": {"decode": decode.to_json(), "calibration": None,
+                         "sentence": profiles["balanced"].to_json()},
         }
-        path.write_text(json.dumps(conf, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(conf_json, indent=1), encoding="utf-8")
         print(f"written: {path}")
 
 

@@ -23,6 +23,14 @@ import numpy as np
 
 from propwatch.model import Span
 from propwatch.techniques.calibration import RIGHT_SHARE, Calibration, fit_isotonic
+from propwatch.techniques.evidence import (
+    Candidate,
+    SentenceConfig,
+    candidates,
+    confidence_features,
+    merged,
+)
+from propwatch.techniques.heads import SentenceHeads
 from propwatch.techniques.infer import DecodeConfig, TokenOutput, si_spans, technique_spans
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.scorer import PRF, span_credits, span_scores
@@ -129,6 +137,13 @@ def fit_calibration(
     return fit_isotonic(scores, right)
 
 
+def sentence_configs(conf: Mapping[str, Any]) -> dict[str, SentenceConfig]:
+    """The sentence-head part of each profile of a model's ``config.json`` (profiles
+    without one are left out)."""
+    raw = conf.get("profiles") or {}
+    return {n: SentenceConfig.from_json(d["sentence"]) for n, d in raw.items() if d.get("sentence")}
+
+
 def profile_configs(conf: Mapping[str, Any]) -> dict[str, tuple[DecodeConfig, Calibration | None]]:
     """The profiles of a model's ``config.json``; a model without ``profiles`` (built before
     they existed) offers its one ``decode`` config under every profile name, uncalibrated."""
@@ -144,3 +159,119 @@ def profile_configs(conf: Mapping[str, Any]) -> dict[str, tuple[DecodeConfig, Ca
             Calibration.from_json(cal) if cal else None,
         )
     return out
+
+
+# --- Sentence heads in the profiles (issue 11): emit thresholds, confidence, floor. ---
+
+#: Grid of head probabilities tried as ``emit`` thresholds.
+EMIT_GRID = [round(x, 3) for x in np.arange(0.10, 0.951, 0.025)]
+#: L2 strength of the confidence model (its inputs are a handful of logits and one-hots).
+CONFIDENCE_L2 = 1.0
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = CONFIDENCE_L2) -> list[float]:
+    """L2-regularised logistic regression by Newton steps (the bias, column 0, is not
+    penalised); weights over the columns of ``x``."""
+    w = np.zeros(x.shape[1])
+    pen = np.full(x.shape[1], l2)
+    pen[0] = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -40, 40)))
+        grad = x.T @ (p - y) + pen * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(pen + 1e-6)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return [float(v) for v in w]
+
+
+def choose_emit(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    cfg: DecodeConfig,
+    heads: SentenceHeads,
+    probs: Mapping[str, np.ndarray],
+    min_support: int = MIN_SUPPORT,
+) -> dict[str, float]:
+    """Per technique with at least ``min_support`` validation spans, the ``emit`` threshold
+    giving its spans the best F1 on validation, if that beats its token spans alone."""
+    g = {a: _triples(gold[a]) for a in texts}
+    emit: dict[str, float] = {}
+    for tech in heads.techniques:
+        gk = {a: [t for t in g[a] if t[2] == tech] for a in g}
+        if sum(len(v) for v in gk.values()) < min_support:
+            continue
+
+        def f1(th: float | None, tech: str = tech, gk: Any = gk) -> float:
+            sc = SentenceConfig(emit={} if th is None else {tech: th})
+            pred = {
+                a: [(c.start, c.end, c.technique)
+                    for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a])
+                    if c.technique == tech]
+                for a in texts
+            }
+            return span_scores(pred, gk, [tech])[0].f1
+
+        base = f1(None)
+        best = max(EMIT_GRID, key=f1)
+        if f1(best) > base:
+            emit[tech] = best
+    return emit
+
+
+def span_table(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    cfg: DecodeConfig,
+    heads: SentenceHeads,
+    scfg: SentenceConfig,
+    probs: Mapping[str, np.ndarray],
+) -> tuple[list[tuple[str, Candidate]], np.ndarray, np.ndarray]:
+    """Every candidate span (article id, candidate), its confidence features and whether it
+    is right (at least :data:`RIGHT_SHARE` of it inside gold spans of its technique)."""
+    rows: list[tuple[str, Candidate]] = []
+    feats: list[list[float]] = []
+    right: list[bool] = []
+    for a in texts:
+        cands = candidates(texts[a], outs[a], cfg, heads, scfg, probs[a])
+        credits = span_credits([(c.start, c.end, c.technique) for c in cands], _triples(gold[a]))
+        for c, cr in zip(cands, credits, strict=True):
+            rows.append((a, c))
+            feats.append(confidence_features(c.raw, c.head, c.source, c.technique))
+            right.append(cr >= RIGHT_SHARE)
+    return rows, np.asarray(feats, np.float64), np.asarray(right, np.float64)
+
+
+def choose_floor(
+    texts: Mapping[str, str],
+    gold: Mapping[str, Sequence[Span]],
+    rows: Sequence[tuple[str, Candidate]],
+    conf: np.ndarray,
+    target: float = PRECISION_TARGET,
+    min_spans: int | None = None,
+) -> tuple[float, PRF]:
+    """The lowest common confidence floor whose shown spans, merged, reach SI precision
+    ``target`` on validation while at least ``min_spans`` (default: one per article)
+    remain; if none does, the most precise floor keeping that many."""
+    g = {a: _triples(gold[a]) for a in texts}
+    min_spans = len(texts) if min_spans is None else min_spans
+    best: tuple[float, float, PRF] | None = None
+    for q in [0.0, *_SI_GRID]:
+        per: dict[str, list[Span]] = {a: [] for a in texts}
+        for (a, c), s in zip(rows, conf, strict=True):
+            if s >= q:
+                per[a].append(Span(c.start, c.end, c.technique))
+        pred = {a: _triples(merged(per[a])) for a in texts}
+        si, _ = span_scores(pred, g)
+        if si.n_pred < min_spans:
+            break
+        if si.precision >= target:
+            return q, si
+        if best is None or si.precision > best[0]:
+            best = (si.precision, q, si)
+    if best is None:
+        return 0.0, PRF(0.0, 0.0, 0.0, 0, 0)
+    return best[1], best[2]

@@ -1,8 +1,9 @@
 """Run-time technique tagger: ONNX Runtime + ``tokenizers``, no torch.
 
 The model directory holds ``model.onnx`` (encoder + token head; outputs ``logits`` and
-``hidden``), ``tokenizer.json``, ``config.json`` (window, thresholds, span classifier) and,
-optionally, ``lexical.npz`` (a lexical span classifier averaged with the span head).
+``hidden``), ``tokenizer.json``, ``config.json`` (window, profiles, span classifier) and,
+optionally, ``lexical.npz`` (a lexical span classifier averaged with the span head) and
+``heads.npz`` (sentence-level technique heads, :mod:`propwatch.techniques.heads`).
 """
 
 from __future__ import annotations
@@ -21,16 +22,17 @@ from numpy.typing import NDArray
 from propwatch.errors import ModelError
 from propwatch.model import Span
 from propwatch.techniques.align import WordPieces
-from propwatch.techniques.infer import (
-    TokenOutput,
-    classify,
-    run_windows,
-    si_spans,
-    technique_spans,
-)
+from propwatch.techniques.evidence import analyse_text
+from propwatch.techniques.heads import HEADS_FILE, SentenceHeads
+from propwatch.techniques.infer import TokenOutput, classify, run_windows
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.lexical import LexicalClassifier
-from propwatch.techniques.profiles import DEFAULT_PROFILE, PROFILES, profile_configs
+from propwatch.techniques.profiles import (
+    DEFAULT_PROFILE,
+    PROFILES,
+    profile_configs,
+    sentence_configs,
+)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 #: Optional lexical span classifier beside the ONNX model (see techniques/lexical.py).
@@ -86,7 +88,10 @@ class Tagger:
             conf: dict[str, Any] = json.loads(files[2].read_text(encoding="utf-8"))
             self.config = conf
             profiles = profile_configs(conf)
+            sentence = sentence_configs(conf)
             lexical = self.model_dir / LEXICAL_FILE
+            heads_file = self.model_dir / HEADS_FILE
+            self.heads = SentenceHeads.load(heads_file) if heads_file.exists() else None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
         except Exception as exc:  # onnxruntime raises its own exception types
@@ -98,6 +103,8 @@ class Tagger:
             )
         self.profile = profile
         self.decode_cfg, self.calibration = profiles[profile]
+        #: The sentence-head part of the profile (None: token spans shown as decoded).
+        self.sentence_cfg = sentence.get(profile)
         if lexical.exists():
             self.decode_cfg.lexical = LexicalClassifier.load(lexical)
         if list(conf.get("techniques", TECHNIQUES)) != list(TECHNIQUES):
@@ -131,14 +138,20 @@ class Tagger:
         )
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
+        """Technique and SI spans of each text under the tagger's profile.  Each technique
+        span's ``data``: ``explanation_key``, ``profile`` (the profile that produced it),
+        ``source`` (``token`` or ``sentence``: a whole sentence from a sentence head),
+        ``raw_score`` and, with sentence heads, ``head`` (the head probability of its
+        technique on its sentence)."""
         res = []
         for text, out in zip(texts, self.token_outputs(texts), strict=True):
+            shown, si = analyse_text(text, out, self.decode_cfg, self.heads, self.sentence_cfg)
             techs = [
                 Span(s.start, s.end, s.label, self.confidence(s.score or 0.0),
-                     {"explanation_key": s.label, "raw_score": s.score})
-                for s in technique_spans(text, out, self.decode_cfg)
+                     {"explanation_key": s.label, "profile": self.profile, **s.data})
+                for s in shown
             ]
-            res.append(Analysis(techs, si_spans(text, out, self.decode_cfg), out))
+            res.append(Analysis(techs, si, out))
         return res
 
     def confidence(self, raw: float) -> float:

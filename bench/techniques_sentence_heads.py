@@ -1,0 +1,135 @@
+"""Fit the sentence-level technique heads (propwatch.techniques.heads) on PTC.
+
+Usage: python bench/techniques_sentence_heads.py [PTC_DIR] [MODEL_DIR] [--write]
+
+Train split: one logistic regression per technique on the head features of every training
+sentence, label 1 when a gold span of the technique overlaps the sentence; the inverse
+regularisation strength C is chosen per technique on the validation split (average
+precision), then the Platt scaling of its logits is fitted on validation.  Prints, per
+technique, validation and test average precision and the span P/R/F1 of whole-sentence
+spans at the threshold with the best validation F1.  ``--write`` saves heads.npz into the
+model directory.  Token outputs are cached (bench/techniques_cache.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+from techniques_cache import token_outputs
+
+from propwatch.techniques.heads import HEADS_FILE, SentenceHeads, head_features, sentence_ranges
+from propwatch.techniques.labels import TECHNIQUES
+from propwatch.techniques.ptc import PtcArticle, load_ptc, split_ids
+from propwatch.techniques.scorer import span_scores
+from propwatch.techniques.tagger import DEFAULT_MODEL_DIR, Tagger
+
+C_GRID = (0.003, 0.01, 0.03, 0.1)
+TH_GRID = [round(x, 3) for x in np.arange(0.05, 0.96, 0.025)]
+
+
+def sentence_table(arts, outs):  # type: ignore[no-untyped-def]
+    """Features, labels (n, T) and (article, start, end) of every sentence."""
+    xs, ys, where = [], [], []
+    for a in arts:
+        ranges = sentence_ranges(a.text)
+        if not ranges:
+            continue
+        xs.append(head_features(a.text, outs[a.id], ranges))
+        y = np.zeros((len(ranges), len(TECHNIQUES)), np.float32)
+        for r, (s, e) in enumerate(ranges):
+            for g in a.spans:
+                if min(e, g.end) - max(s, g.start) >= 2:
+                    y[r, TECHNIQUES.index(g.label)] = 1
+        ys.append(y)
+        where += [(a.id, s, e) for s, e in ranges]
+    return np.concatenate(xs), np.concatenate(ys), where
+
+
+def span_prf(probs, where, arts: list[PtcArticle], k: int, th: float):  # type: ignore[no-untyped-def]
+    tech = TECHNIQUES[k]
+    pred: dict[str, list[tuple[int, int, str]]] = {a.id: [] for a in arts}
+    for p, (aid, s, e) in zip(probs[:, k], where, strict=True):
+        if p >= th:
+            pred[aid].append((s, e, tech))
+    gold = {a.id: [(g.start, g.end, g.label) for g in a.spans if g.label == tech] for a in arts}
+    return span_scores(pred, gold, [tech])[0]
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    ptc = Path(args[0]) if args else Path("../shared/data/ptc")
+    model_dir = Path(args[1]) if len(args) > 1 else DEFAULT_MODEL_DIR
+    tagger = Tagger(model_dir, threads=1, profile="balanced")
+    arts = load_ptc(ptc)
+    split = split_ids([a.id for a in arts], seed=int(tagger.config["split"]["seed"]))
+    by_id = {a.id: a for a in arts}
+    outs = token_outputs(tagger, arts)
+    parts = {}
+    for name, ids in (("train", split.train), ("val", split.val), ("test", split.test)):
+        chosen = [by_id[i] for i in ids]
+        parts[name] = (chosen, *sentence_table(chosen, outs))
+    _, xtr, ytr, _ = parts["train"]
+    val_arts, xva, yva, wva = parts["val"]
+    test_arts, xte, yte, wte = parts["test"]
+    mean = xtr.mean(axis=0)
+    scale = xtr.std(axis=0) + 1e-4
+    z = {n: (parts[n][1] - mean) / scale for n in parts}
+    print(f"sentences: train {len(xtr)}, val {len(xva)}, test {len(xte)}; features {xtr.shape[1]}")
+    weights, bias, platt = [], [], []
+    print(
+        f"{'technique':36s} {'C':>6s} {'pos tr/va/te':>14s} {'AP va':>6s} {'AP te':>6s} "
+        f"{'th':>5s} | val P R F1 | test P R F1 (spans)"
+    )
+    for k, tech in enumerate(TECHNIQUES):
+        best = None
+        for c in C_GRID:
+            lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+            lr.fit(z["train"], ytr[:, k])
+            lv = lr.decision_function(z["val"])
+            ap = average_precision_score(yva[:, k], lv) if yva[:, k].any() else 0.0
+            if best is None or ap > best[0]:
+                best = (ap, c, lr)
+        ap_va, c, lr = best
+        lv = lr.decision_function(z["val"])
+        pl = LogisticRegression(C=1.0).fit(lv[:, None], yva[:, k]) if yva[:, k].any() else None
+        a = float(pl.coef_[0, 0]) if pl is not None else 1.0
+        b0 = float(pl.intercept_[0]) if pl is not None else -5.0
+        weights.append(lr.coef_[0])
+        bias.append(lr.intercept_[0])
+        platt.append((a, b0))
+        pv = 1 / (1 + np.exp(-(a * lv + b0)))
+        pt = 1 / (1 + np.exp(-(a * lr.decision_function(z["test"]) + b0)))
+        ap_te = average_precision_score(yte[:, k], pt) if yte[:, k].any() else 0.0
+        th = max(
+            TH_GRID,
+            key=lambda t: span_prf(pv[:, None].repeat(len(TECHNIQUES), 1), wva, val_arts, k, t).f1,
+        )
+        v = span_prf(pv[:, None].repeat(len(TECHNIQUES), 1), wva, val_arts, k, th)
+        t = span_prf(pt[:, None].repeat(len(TECHNIQUES), 1), wte, test_arts, k, th)
+        pos = f"{int(ytr[:, k].sum())}/{int(yva[:, k].sum())}/{int(yte[:, k].sum())}"
+        print(
+            f"{tech:36s} {c:6.3f} {pos:>14s} {ap_va:6.3f} {ap_te:6.3f} {th:5.3f} | "
+            f"{v.precision:.3f} {v.recall:.3f} {v.f1:.3f} ({v.n_pred}) | "
+            f"{t.precision:.3f} {t.recall:.3f} {t.f1:.3f} ({t.n_pred}/{t.n_gold})"
+        )
+    heads = SentenceHeads(
+        list(TECHNIQUES),
+        mean.astype(np.float32),
+        scale.astype(np.float32),
+        np.asarray(weights, np.float32),
+        np.asarray(bias, np.float32),
+        np.asarray(platt, np.float32),
+    )
+    if "--write" in sys.argv:
+        heads.save(model_dir / HEADS_FILE)
+        print(
+            f"written: {model_dir / HEADS_FILE} ({(model_dir / HEADS_FILE).stat().st_size} bytes)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""What the tagger shows: decoded token spans confirmed by the sentence heads, whole-sentence
+spans of the argument-level techniques, and one confidence per span.
+
+Per profile (``config.json``, ``profiles.<name>.sentence``):
+
+* ``gate``: technique -> the head probability the sentence of a token span must reach
+  for the span to be shown (the head of its technique "agrees");
+* ``emit``: technique -> the head probability at which a whole sentence becomes a span of
+  that technique (readable rules applied; it replaces the token spans of the same
+  technique inside it);
+* ``confidence``: a logistic regression, fitted on validation spans, of the span's
+  rightness on its raw score, its head probability and its technique; spans whose
+  confidence is under ``min_confidence`` (per technique) are not shown.
+
+Without heads (a model without ``heads.npz``) the decoded token spans are shown as they
+are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from propwatch.model import Span
+from propwatch.techniques.heads import SentenceHeads, sentence_ranges
+from propwatch.techniques.infer import DecodeConfig, TokenOutput, si_spans, technique_spans
+from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
+from propwatch.techniques.readable import readable
+
+#: Sources of a shown span (``Span.data["source"]``).
+TOKEN, SENTENCE = "token", "sentence"
+_EPS = 1e-4
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, _EPS), 1 - _EPS)
+    return float(np.log(p / (1 - p)))
+
+
+def confidence_features(raw: float, head: float, source: str, technique: str) -> list[float]:
+    """Inputs of the confidence model: bias, logit of the raw score (token spans), logit of
+    the head probability, whether the span is a whole sentence, technique one-hot."""
+    sent = float(source == SENTENCE)
+    onehot = [float(technique == t) for t in TECHNIQUES]
+    return [1.0, (1 - sent) * _logit(raw), _logit(head), sent, *onehot]
+
+
+@dataclass
+class SentenceConfig:
+    """The sentence-head part of a profile."""
+
+    gate: dict[str, float] = field(default_factory=dict)
+    emit: dict[str, float] = field(default_factory=dict)
+    confidence: list[float] | None = None  # weights over confidence_features
+    min_confidence: dict[str, float] = field(default_factory=dict)
+    #: SI spans are the shown spans merged (else the "any technique" column, decoded).
+    si_from_spans: bool = False
+
+    def score(self, raw: float, head: float, source: str, technique: str) -> float:
+        """The span's confidence (its raw score when there is no confidence model)."""
+        if self.confidence is None:
+            return raw
+        z = float(np.dot(self.confidence, confidence_features(raw, head, source, technique)))
+        return float(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "gate": self.gate,
+            "emit": self.emit,
+            "confidence": None
+            if self.confidence is None
+            else [round(w, 6) for w in self.confidence],
+            "min_confidence": self.min_confidence,
+            "si_from_spans": self.si_from_spans,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> SentenceConfig:
+        unknown = (set(d.get("gate", {})) | set(d.get("emit", {}))) - set(TECHNIQUES)
+        if unknown:
+            raise ValueError(f"unknown techniques in the sentence config: {sorted(unknown)}")
+        conf = d.get("confidence")
+        return cls(
+            gate={str(k): float(v) for k, v in d.get("gate", {}).items()},
+            emit={str(k): float(v) for k, v in d.get("emit", {}).items()},
+            confidence=None if conf is None else [float(w) for w in conf],
+            min_confidence={str(k): float(v) for k, v in d.get("min_confidence", {}).items()},
+            si_from_spans=bool(d.get("si_from_spans", False)),
+        )
+
+
+@dataclass
+class Candidate:
+    """A span before the profile's confidence floor: raw score, head probability, source."""
+
+    start: int
+    end: int
+    technique: str
+    raw: float
+    head: float
+    source: str
+
+
+def candidates(
+    text: str,
+    out: TokenOutput,
+    cfg: DecodeConfig,
+    heads: SentenceHeads,
+    scfg: SentenceConfig,
+    probs: NDArray[np.float32] | None = None,
+) -> list[Candidate]:
+    """Token spans whose sentence head agrees (``scfg.gate``) and whole-sentence spans
+    (``scfg.emit``), each with its head probability.  ``probs``: the heads' probabilities
+    for :func:`sentence_ranges` of ``text`` when already computed."""
+    ranges = sentence_ranges(text)
+    if probs is None:
+        probs = heads.predict(text, out, ranges)
+    col = {t: heads.techniques.index(t) for t in heads.techniques}
+    starts = np.asarray([s for s, _ in ranges], np.int64)
+    ends = np.asarray([e for _, e in ranges], np.int64)
+
+    def head_of(start: int, end: int, tech: str) -> float:
+        if tech not in col or not len(ranges):
+            return 0.0
+        sel = (starts < end) & (ends > start)
+        return float(probs[sel, col[tech]].max()) if sel.any() else 0.0
+
+    sentence: list[Candidate] = []
+    for r, (s, e) in enumerate(ranges):
+        for tech, th in scfg.emit.items():
+            p = float(probs[r, col[tech]]) if tech in col else 0.0
+            fixed = readable(text, s, e) if p >= th else None
+            if fixed is not None:
+                sentence.append(Candidate(fixed[0], fixed[1], tech, p, p, SENTENCE))
+    out_spans = list(sentence)
+    for span in technique_spans(text, out, cfg):
+        tech = span.label
+        head = head_of(span.start, span.end, tech)
+        if head < scfg.gate.get(tech, 0.0):
+            continue
+        if any(
+            c.technique == tech and c.start <= span.start and span.end <= c.end for c in sentence
+        ):
+            continue  # the whole sentence is shown for this technique
+        out_spans.append(Candidate(span.start, span.end, tech, span.score or 0.0, head, TOKEN))
+    out_spans.sort(key=lambda c: (c.start, c.end, c.technique))
+    return out_spans
+
+
+def shown_spans(
+    text: str,
+    out: TokenOutput,
+    cfg: DecodeConfig,
+    heads: SentenceHeads | None,
+    scfg: SentenceConfig | None,
+) -> list[Span]:
+    """The technique spans a profile shows, score = confidence (before the profile's
+    isotonic calibration, if any), ``data``: source, head probability, raw score."""
+    if heads is None or scfg is None:
+        return [
+            Span(s.start, s.end, s.label, s.score, {"source": TOKEN, "raw_score": s.score})
+            for s in technique_spans(text, out, cfg)
+        ]
+    res = []
+    for c in candidates(text, out, cfg, heads, scfg):
+        conf = scfg.score(c.raw, c.head, c.source, c.technique)
+        if conf < scfg.min_confidence.get(c.technique, 0.0):
+            continue
+        data = {"source": c.source, "head": c.head, "raw_score": c.raw}
+        res.append(Span(c.start, c.end, c.technique, conf, data))
+    return res
+
+
+def merged(spans: Sequence[Span]) -> list[Span]:
+    """Technique spans merged where they overlap, label ``propaganda`` (SI)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        if out and s.start < out[-1].end:
+            last = out[-1]
+            score = max(last.score or 0.0, s.score or 0.0)
+            out[-1] = Span(last.start, max(last.end, s.end), PROPAGANDA, score)
+        else:
+            out.append(Span(s.start, s.end, PROPAGANDA, s.score))
+    return out
+
+
+def analyse_text(
+    text: str,
+    out: TokenOutput,
+    cfg: DecodeConfig,
+    heads: SentenceHeads | None,
+    scfg: SentenceConfig | None,
+) -> tuple[list[Span], list[Span]]:
+    """(technique spans, SI spans) of one text under one profile."""
+    techs = shown_spans(text, out, cfg, heads, scfg)
+    if scfg is not None and scfg.si_from_spans:
+        return techs, merged(techs)
+    return techs, si_spans(text, out, cfg)
