@@ -98,7 +98,16 @@ def main() -> None:
         print(f"chosen: hysteresis {hysteresis}")
     else:
         decode = base
-    emit = choose_emit(*parts["val"], decode, heads, probs)
+    # Share of training sentences overlapping a gold span of each technique.
+    hits = dict.fromkeys(TECHNIQUES, 0)
+    n_train = 0
+    for a in train:
+        for st, en in sentence_ranges(a.text):
+            n_train += 1
+            for t in {g.label for g in a.spans if min(en, g.end) - max(st, g.start) >= 2}:
+                hits[t] += 1
+    shares = {t: hits[t] / max(1, n_train) for t in TECHNIQUES}
+    emit = choose_emit(*parts["val"], decode, heads, probs, shares)
     print("emit (whole-sentence spans):", json.dumps(emit))
     sc = SentenceConfig(emit=emit)
     rows, feats, right = span_table(*parts["val"], decode, heads, sc, probs)
@@ -110,11 +119,25 @@ def main() -> None:
           f"confidence {roc_auc(list(conf), list(right > 0)):.3f}")
     floor, val_si = choose_floor(parts["val"][0], parts["val"][2], rows, conf)
     print(f"precise: common confidence floor {floor}, validation SI {val_si}")
+    # Balanced SI: the decoded column, or the column with the sentence spans added,
+    # whichever scores higher SI F1 on validation.
+    texts, pouts, gold = parts["val"]
+    g = {a: [(s.start, s.end, s.label) for s in gold[a]] for a in texts}
+    si_f1 = {}
+    for adds in (False, True):
+        trial = SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds)
+        pred = {a: [(s.start, s.end, s.label)
+                    for s in analyse_text(texts[a], pouts[a], decode, heads, trial)[1]]
+                for a in texts}
+        si_f1[adds] = span_scores(pred, g)[0].f1
+    adds = si_f1[True] > si_f1[False]
+    print(f"balanced SI on validation: column {si_f1[False]:.3f}, with sentence spans "
+          f"{si_f1[True]:.3f}; chosen: {'with' if adds else 'column'}")
     profiles = {
         "precise": SentenceConfig(emit=emit, confidence=weights,
                                   min_confidence=dict.fromkeys(TECHNIQUES, floor),
                                   si_from_spans=True),
-        "balanced": SentenceConfig(emit=emit, confidence=weights),
+        "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds),
     }
     for name, scfg in profiles.items():
         for part in ("val", "test"):

@@ -74,13 +74,13 @@ def test_heads_round_trip_through_npz(tmp_path: Path) -> None:
     back = SentenceHeads.load(tmp_path / HEADS_FILE)
     x = np.random.default_rng(0).normal(size=(3, 7)).astype(np.float32)
     assert back.techniques == list(TECHNIQUES)
-    np.testing.assert_allclose(back.calibrated(back.logits(x)), heads.calibrated(heads.logits(x)))
-    assert back.calibrated(back.logits(x))[0, DOUBT] == pytest.approx(1 / (1 + np.exp(-2.0)))
+    np.testing.assert_allclose(back.calibrated(back.logits(x, ["a"] * 3)), heads.calibrated(heads.logits(x, ["a"] * 3)))
+    assert back.calibrated(back.logits(x, ["a"] * 3))[0, DOUBT] == pytest.approx(1 / (1 + np.exp(-2.0)))
 
 
 def test_heads_of_another_model_are_a_model_error() -> None:
     with pytest.raises(ModelError, match="refit"):
-        _heads(7, {}).logits(np.zeros((1, 9), np.float32))
+        _heads(7, {}).logits(np.zeros((1, 9), np.float32), ["a"])
 
 
 def test_sentence_spans_are_whole_readable_sentences(tiny_model: Path, tmp_path: Path) -> None:
@@ -144,3 +144,20 @@ def test_sentence_spans_same_alone_and_embedded(tiny_model: Path, tmp_path: Path
 def test_unknown_technique_in_sentence_config_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown techniques"):
         SentenceConfig.from_json({"emit": {"Sarcasm": 0.5}})
+
+
+def test_tfidf_part_of_the_heads_reads_the_words() -> None:
+    """With mix 1 the head is its TF-IDF part alone: a sentence with the word pair
+    "what about" scores high on Whataboutism, one without stays at the bias."""
+    heads = _heads(3, {})
+    k = TECHNIQUES.index("Whataboutism,Straw_Men,Red_Herring")
+    heads.words = ["what", "about", "what about"]
+    heads.__post_init__()
+    heads.idf = np.ones(3, np.float32)
+    heads.lex_weights = np.zeros((len(TECHNIQUES), 3), np.float32)
+    heads.lex_weights[k, 2] = 20.0
+    heads.lex_bias = np.full(len(TECHNIQUES), -4.0, np.float32)
+    heads.mix = 1.0
+    p = heads.calibrated(heads.logits(np.zeros((2, 3), np.float32),
+                                      ["But what about the others?", "The bridge reopened."]))
+    assert p[0, k] > 0.9 and p[1, k] == pytest.approx(1 / (1 + np.exp(4.0)), abs=1e-4)

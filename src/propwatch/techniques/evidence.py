@@ -59,6 +59,8 @@ class SentenceConfig:
     min_confidence: dict[str, float] = field(default_factory=dict)
     #: SI spans are the shown spans merged (else the "any technique" column, decoded).
     si_from_spans: bool = False
+    #: The whole-sentence spans join the decoded "any technique" column in the SI spans.
+    si_adds_sentences: bool = False
 
     def score(self, raw: float, head: float, source: str, technique: str) -> float:
         """The span's confidence (its raw score when there is no confidence model)."""
@@ -76,6 +78,7 @@ class SentenceConfig:
             else [round(w, 6) for w in self.confidence],
             "min_confidence": self.min_confidence,
             "si_from_spans": self.si_from_spans,
+            "si_adds_sentences": self.si_adds_sentences,
         }
 
     @classmethod
@@ -90,6 +93,7 @@ class SentenceConfig:
             confidence=None if conf is None else [float(w) for w in conf],
             min_confidence={str(k): float(v) for k, v in d.get("min_confidence", {}).items()},
             si_from_spans=bool(d.get("si_from_spans", False)),
+            si_adds_sentences=bool(d.get("si_adds_sentences", False)),
         )
 
 
@@ -112,10 +116,12 @@ def candidates(
     heads: SentenceHeads,
     scfg: SentenceConfig,
     probs: NDArray[np.float32] | None = None,
+    decoded: Sequence[Span] | None = None,
 ) -> list[Candidate]:
     """Token spans whose sentence head agrees (``scfg.gate``) and whole-sentence spans
     (``scfg.emit``), each with its head probability.  ``probs``: the heads' probabilities
-    for :func:`sentence_ranges` of ``text`` when already computed."""
+    for :func:`sentence_ranges` of ``text``, ``decoded``: its decoded token spans, when
+    already computed."""
     ranges = sentence_ranges(text)
     if probs is None:
         probs = heads.predict(text, out, ranges)
@@ -137,7 +143,7 @@ def candidates(
             if fixed is not None:
                 sentence.append(Candidate(fixed[0], fixed[1], tech, p, p, SENTENCE))
     out_spans = list(sentence)
-    for span in technique_spans(text, out, cfg):
+    for span in technique_spans(text, out, cfg) if decoded is None else decoded:
         tech = span.label
         head = head_of(span.start, span.end, tech)
         if head < scfg.gate.get(tech, 0.0):
@@ -199,4 +205,7 @@ def analyse_text(
     techs = shown_spans(text, out, cfg, heads, scfg)
     if scfg is not None and scfg.si_from_spans:
         return techs, merged(techs)
-    return techs, si_spans(text, out, cfg)
+    column = si_spans(text, out, cfg)
+    if scfg is not None and scfg.si_adds_sentences:
+        return techs, merged([*column, *(s for s in techs if s.data.get("source") == SENTENCE)])
+    return techs, column

@@ -1,7 +1,9 @@
-"""Sentence-level technique heads: one logistic regression per technique on the pooled
-tagger hidden states of a sentence (:func:`propwatch.techniques.pooling.sentence_vectors`,
-the same encoder pass as the token spans) plus the sentence's mean and highest token
-probabilities and a few surface cues.
+"""Sentence-level technique heads: per technique, two logistic regressions on a sentence,
+averaged in logit space: one on the pooled tagger hidden states
+(:func:`propwatch.techniques.pooling.sentence_vectors`, the same encoder pass as the token
+spans) plus the sentence's mean and highest token probabilities and a few surface cues;
+one on the TF-IDF of its words and word pairs (the encoder was fine-tuned on the training
+split, so its states over-fit there; the words do not).
 
 They serve two purposes:
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,7 @@ from numpy.typing import NDArray
 from propwatch.errors import ModelError
 from propwatch.techniques.align import N_OUT, token_range
 from propwatch.techniques.infer import TokenOutput, sigmoid
+from propwatch.techniques.lexical import tfidf, word_grams
 from propwatch.techniques.pooling import sentence_vectors
 from propwatch.techniques.readable import sentence_ends
 
@@ -80,9 +83,10 @@ def head_features(
 
 @dataclass
 class SentenceHeads:
-    """Per technique ``t``: ``P(t in sentence) = sigmoid(a_t * (w_t . z + b_t) + c_t)`` with
-    ``z`` the standardised features and ``(a_t, c_t)`` the Platt scaling fitted on
-    validation."""
+    """Per technique ``t``: ``P(t in sentence) = sigmoid(a_t * l_t + c_t)`` with
+    ``l_t = (1 - mix) * (w_t . z + b_t) + mix * (u_t . v + d_t)``, ``z`` the standardised
+    dense features, ``v`` the sentence's TF-IDF over ``words`` and ``(a_t, c_t)`` the Platt
+    scaling fitted on validation."""
 
     techniques: list[str]
     mean: NDArray[np.float32]  # (D,)
@@ -90,9 +94,17 @@ class SentenceHeads:
     weights: NDArray[np.float32]  # (T, D)
     bias: NDArray[np.float32]  # (T,)
     platt: NDArray[np.float32]  # (T, 2): slope, intercept
+    words: list[str] = field(default_factory=list)  # TF-IDF vocabulary (words, word pairs)
+    idf: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
+    lex_weights: NDArray[np.float32] = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    lex_bias: NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, np.float32))
+    mix: float = 0.0  # share of the TF-IDF logit
 
-    def logits(self, x: NDArray[np.float32]) -> NDArray[np.float32]:
-        """(n, T) raw head logits of feature rows ``x`` (before Platt scaling)."""
+    def __post_init__(self) -> None:
+        self._word_ix = {w: i for i, w in enumerate(self.words)}
+
+    def dense_logits(self, x: NDArray[np.float32]) -> NDArray[np.float32]:
+        """(n, T) logits of the dense part for feature rows ``x``."""
         if x.shape[1] != self.mean.shape[0]:
             raise ModelError(
                 f"sentence heads expect {self.mean.shape[0]} features, got {x.shape[1]}: "
@@ -101,6 +113,26 @@ class SentenceHeads:
             )
         z = (x - self.mean) / self.scale
         return (z @ self.weights.T + self.bias).astype(np.float32)
+
+    def lexical_logits(self, pieces: Sequence[str]) -> NDArray[np.float32]:
+        """(n, T) logits of the TF-IDF part for sentence texts."""
+        out = np.tile(self.lex_bias, (len(pieces), 1)).astype(np.float32)
+        if not self.words:
+            return out
+        for r, piece in enumerate(pieces):
+            feats = tfidf(word_grams(piece), self._word_ix, self.idf)
+            if feats:
+                cols = np.fromiter(feats.keys(), np.int64, len(feats))
+                vals = np.fromiter(feats.values(), np.float32, len(feats))
+                out[r] += vals @ self.lex_weights[:, cols].T
+        return out
+
+    def logits(self, x: NDArray[np.float32], pieces: Sequence[str]) -> NDArray[np.float32]:
+        """(n, T) mixed logits before Platt scaling."""
+        dense = self.dense_logits(x)
+        if self.mix <= 0:
+            return dense
+        return ((1 - self.mix) * dense + self.mix * self.lexical_logits(pieces)).astype(np.float32)
 
     def calibrated(self, logits: NDArray[np.float32]) -> NDArray[np.float32]:
         return sigmoid(logits * self.platt[:, 0] + self.platt[:, 1])
@@ -111,7 +143,8 @@ class SentenceHeads:
         """(len(ranges), T) calibrated probability that each range uses each technique."""
         if not ranges:
             return np.zeros((0, len(self.techniques)), np.float32)
-        return self.calibrated(self.logits(head_features(text, out, ranges)))
+        x = head_features(text, out, ranges)
+        return self.calibrated(self.logits(x, [text[s:e] for s, e in ranges]))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -122,6 +155,11 @@ class SentenceHeads:
             weights=self.weights.astype(np.float16),
             bias=self.bias.astype(np.float32),
             platt=self.platt.astype(np.float32),
+            words=np.asarray(self.words, dtype=str),
+            idf=self.idf.astype(np.float32),
+            lex_weights=self.lex_weights.astype(np.float16),
+            lex_bias=self.lex_bias.astype(np.float32),
+            mix=np.asarray(self.mix, np.float32),
         )
 
     @classmethod
@@ -134,4 +172,9 @@ class SentenceHeads:
                 weights=z["weights"].astype(np.float32),
                 bias=z["bias"].astype(np.float32),
                 platt=z["platt"].astype(np.float32),
+                words=[str(w) for w in z["words"]],
+                idf=z["idf"].astype(np.float32),
+                lex_weights=z["lex_weights"].astype(np.float32),
+                lex_bias=z["lex_bias"].astype(np.float32),
+                mix=float(z["mix"]),
             )

@@ -65,7 +65,7 @@ def surface(article: str, start: int, end: int) -> list[float]:
     ]
 
 
-def _tfidf(grams: list[str], vocab: dict[str, int], idf: NDArray[np.float32]) -> dict[int, float]:
+def tfidf(grams: list[str], vocab: dict[str, int], idf: NDArray[np.float32]) -> dict[int, float]:
     counts = Counter(vocab[g] for g in grams if g in vocab)
     vals = {i: (1.0 + math.log(c)) * float(idf[i]) for i, c in counts.items()}
     norm = math.sqrt(sum(v * v for v in vals.values()))
@@ -92,9 +92,9 @@ class LexicalClassifier:
     def features(self, article: str, start: int, end: int) -> dict[int, float]:
         """Sparse feature vector of one span as ``{column: value}``."""
         span = article[start:end]
-        feats = _tfidf(word_grams(span), self._word_ix, self.word_idf)
+        feats = tfidf(word_grams(span), self._word_ix, self.word_idf)
         off = len(self.words)
-        for i, v in _tfidf(char_grams(span), self._char_ix, self.char_idf).items():
+        for i, v in tfidf(char_grams(span), self._char_ix, self.char_idf).items():
             feats[off + i] = v
         off += len(self.chars)
         for i, v in enumerate(surface(article, start, end)):

@@ -193,22 +193,31 @@ def choose_emit(
     cfg: DecodeConfig,
     heads: SentenceHeads,
     probs: Mapping[str, np.ndarray],
+    shares: Mapping[str, float],
     min_support: int = MIN_SUPPORT,
 ) -> dict[str, float]:
     """Per technique with at least ``min_support`` validation spans, the ``emit`` threshold
-    giving its spans the best F1 on validation, if that beats its token spans alone."""
+    giving its spans the best F1 on validation, if that beats its token spans alone.  A
+    technique with fewer validation spans (a threshold tuned on 1-7 spans is noise, and so
+    is its Platt scaling) flags as many validation sentences as its share of training
+    sentences (``shares``) predicts: its threshold is the head probability of the k-th
+    most likely validation sentence."""
     g = {a: _triples(gold[a]) for a in texts}
+    decoded = {a: technique_spans(texts[a], outs[a], cfg) for a in texts}
     emit: dict[str, float] = {}
+    thin: list[str] = []
     for tech in heads.techniques:
         gk = {a: [t for t in g[a] if t[2] == tech] for a in g}
         if sum(len(v) for v in gk.values()) < min_support:
+            thin.append(tech)
             continue
 
         def f1(th: float | None, tech: str = tech, gk: Any = gk) -> float:
             sc = SentenceConfig(emit={} if th is None else {tech: th})
             pred = {
                 a: [(c.start, c.end, c.technique)
-                    for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a])
+                    for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a],
+                                        [s for s in decoded[a] if s.label == tech])
                     if c.technique == tech]
                 for a in texts
             }
@@ -218,6 +227,13 @@ def choose_emit(
         best = max(EMIT_GRID, key=f1)
         if f1(best) > base:
             emit[tech] = best
+    n_sent = sum(len(p) for p in probs.values())
+    for tech in thin:
+        k = heads.techniques.index(tech)
+        col = np.sort(np.concatenate([probs[a][:, k] for a in texts if len(probs[a])]))[::-1]
+        top = max(1, int(np.ceil(shares.get(tech, 0.0) * n_sent)))
+        if len(col):
+            emit[tech] = float(col[min(top, len(col)) - 1])
     return emit
 
 
