@@ -40,6 +40,7 @@ from propwatch.techniques.profiles import (
     choose_floor,
     fit_logistic,
     span_table,
+    tune_precise,
 )
 from propwatch.techniques.ptc import load_ptc, split_ids
 from propwatch.techniques.readable import cross_sentence_techniques
@@ -133,12 +134,26 @@ def main() -> None:
     adds = si_f1[True] > si_f1[False]
     print(f"balanced SI on validation: column {si_f1[False]:.3f}, with sentence spans "
           f"{si_f1[True]:.3f}; chosen: {'with' if adds else 'column'}")
+    # Precise: the confidence floor above, or the raw-score floors of tune_precise (token
+    # spans only, scored by the confidence model), whichever is more precise on validation.
+    floors_decode, info = tune_precise(*parts["val"], decode)
+    by_floor = SentenceConfig(emit=emit, confidence=weights,
+                              min_confidence=dict.fromkeys(TECHNIQUES, floor),
+                              si_from_spans=True)
+    by_raw = SentenceConfig(confidence=weights, si_from_spans=True)
+    print(f"precise by raw-score floors (common {info['common_floor']}): validation SI "
+          f"{info['val_si']}")
+    if info["val_si"].precision > val_si.precision:
+        precise_decode, precise = floors_decode, by_raw
+        print("precise: chosen raw-score floors")
+    else:
+        precise_decode, precise = replace(decode, si_from_techniques=True), by_floor
+        print("precise: chosen confidence floor")
     profiles = {
-        "precise": SentenceConfig(emit=emit, confidence=weights,
-                                  min_confidence=dict.fromkeys(TECHNIQUES, floor),
-                                  si_from_spans=True),
+        "precise": precise,
         "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds),
     }
+    decodes = {"precise": precise_decode, "balanced": decode}
     for name, scfg in profiles.items():
         for part in ("val", "test"):
             texts, pouts, gold = parts[part]
@@ -147,7 +162,7 @@ def main() -> None:
             scores: list[float] = []
             ok: list[bool] = []
             for a in texts:
-                techs, sis = analyse_text(texts[a], pouts[a], decode, heads, scfg)
+                techs, sis = analyse_text(texts[a], pouts[a], decodes[name], heads, scfg)
                 flc[a] = [(s.start, s.end, s.label) for s in techs]
                 si[a] = [(s.start, s.end, s.label) for s in sis]
                 scores += [s.score or 0.0 for s in techs]
@@ -155,10 +170,13 @@ def main() -> None:
             si_all, _ = span_scores(si, g)
             flc_all, flc_per = span_scores(flc, g, TECHNIQUES)
             tc, _ = evaluate_tc(texts, pouts, gold, decode)
+            raw_auc = roc_auc([s.data["raw_score"] for a in texts for s in
+                               analyse_text(texts[a], pouts[a], decodes[name], heads, scfg)[0]],
+                              ok)
             print(f"{name:8s} {part:4s} SI P {si_all.precision:.3f} R {si_all.recall:.3f} "
                   f"F1 {si_all.f1:.3f} ({si_all.n_pred} spans) | FLC P {flc_all.precision:.3f} "
                   f"R {flc_all.recall:.3f} F1 {flc_all.f1:.3f} ({flc_all.n_pred}) | TC {tc.f1:.3f}"
-                  f" | confidence ROC AUC {roc_auc(scores, ok):.3f}")
+                  f" | ROC AUC confidence {roc_auc(scores, ok):.3f}, raw score {raw_auc:.3f}")
             for t in TECHNIQUES:
                 p = flc_per.get(t)
                 if p is not None and (p.n_gold or p.n_pred):
@@ -174,7 +192,6 @@ def main() -> None:
         path = model_dir / "config.json"
         conf_json = json.loads(path.read_text(encoding="utf-8"))
         conf_json["decode"] = decode.to_json()
-        precise_decode = replace(decode, si_from_techniques=True)
         conf_json["profiles"] = {
             "precise": {"decode": precise_decode.to_json(), "calibration": None,
                         "sentence": profiles["precise"].to_json()},

@@ -7,10 +7,12 @@ when a gold span of the technique overlaps the sentence: one on the dense head f
 (pooled hidden state, token probability statistics, surface cues), one on the TF-IDF of
 the sentence's words and word pairs; each one's inverse regularisation strength C is
 chosen per technique on the validation split (average precision); the head's logit is the
-mean of the two (MIX), Platt-scaled on validation.  Prints, per technique, validation and
-test average precision (dense / TF-IDF / mixed) and the span P/R/F1 of whole-sentence
-spans at the threshold with the best validation F1.  ``--write`` saves heads.npz into the
-model directory.  Token outputs are cached (bench/techniques_cache.py).
+mean of the two (MIX), Platt-scaled on validation (techniques with fewer than MIN_PLATT
+validation positives: fixed slope, mean probability = training share).  Prints, per
+technique, validation and test average precision (dense / TF-IDF / mixed) and the span
+P/R/F1 of whole-sentence spans at the threshold with the best validation F1.  ``--write``
+saves heads.npz into the model directory.  Token outputs are cached
+(bench/techniques_cache.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import brentq
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
@@ -35,6 +38,11 @@ C_GRID = (0.003, 0.01, 0.03, 0.1)
 LEX_C_GRID = (0.3, 1.0, 3.0)
 #: Share of the TF-IDF logit in the head's logit.
 MIX = 0.5
+#: Validation positives needed to fit a head's Platt scaling; with fewer, the slope is
+#: THIN_SLOPE and the intercept makes the mean probability on validation sentences the
+#: technique's share of training sentences.
+MIN_PLATT = 8
+THIN_SLOPE = 0.5
 #: Documents (training sentences) a word or word pair must occur in to be in the vocabulary.
 MIN_DF = 3
 TH_GRID = [round(x, 3) for x in np.arange(0.05, 0.96, 0.025)]
@@ -117,9 +125,14 @@ def main() -> None:
 
         lv, lt = mixed("val"), mixed("test")
         ap_m = average_precision_score(yva[:, k], lv) if yva[:, k].any() else 0.0
-        pl = LogisticRegression(C=1.0).fit(lv[:, None], yva[:, k]) if yva[:, k].any() else None
-        a = float(pl.coef_[0, 0]) if pl is not None else 1.0
-        b0 = float(pl.intercept_[0]) if pl is not None else -5.0
+        if yva[:, k].sum() >= MIN_PLATT:
+            pl = LogisticRegression(C=1.0).fit(lv[:, None], yva[:, k])
+            a, b0 = float(pl.coef_[0, 0]), float(pl.intercept_[0])
+        else:  # too few validation positives: a fixed slope, the training share as mean
+            a = THIN_SLOPE
+            share = float(ytr[:, k].mean())
+            b0 = float(brentq(lambda c, a=a, lv=lv, share=share:
+                              np.mean(1 / (1 + np.exp(-(a * lv + c)))) - share, -50, 50))
         weights.append(lr_d.coef_[0])
         bias.append(lr_d.intercept_[0])
         lex_w.append(lr_l.coef_[0])

@@ -74,8 +74,9 @@ def test_heads_round_trip_through_npz(tmp_path: Path) -> None:
     back = SentenceHeads.load(tmp_path / HEADS_FILE)
     x = np.random.default_rng(0).normal(size=(3, 7)).astype(np.float32)
     assert back.techniques == list(TECHNIQUES)
-    np.testing.assert_allclose(back.calibrated(back.logits(x, ["a"] * 3)), heads.calibrated(heads.logits(x, ["a"] * 3)))
-    assert back.calibrated(back.logits(x, ["a"] * 3))[0, DOUBT] == pytest.approx(1 / (1 + np.exp(-2.0)))
+    p = back.calibrated(back.logits(x, ["a"] * 3))
+    np.testing.assert_allclose(p, heads.calibrated(heads.logits(x, ["a"] * 3)))
+    assert p[0, DOUBT] == pytest.approx(1 / (1 + np.exp(-2.0)))
 
 
 def test_heads_of_another_model_are_a_model_error() -> None:
@@ -110,12 +111,13 @@ def test_gate_drops_token_spans_whose_head_disagrees(tiny_model: Path, tmp_path:
 
 
 def test_confidence_model_and_floor(tiny_model: Path, tmp_path: Path) -> None:
-    weights = [0.5, 1.0, 0.25, 0.0] + [0.0] * len(TECHNIQUES)
+    weights = [0.5, 1.0, 0.25, 0.0] + [0.0] * len(TECHNIQUES) + [0.5, -0.2]
     d = _model(tiny_model, tmp_path / "a", {}, confidence=weights)
     spans = Tagger(d, profile="precise").tag(TEXT)
     assert spans
     for s in spans:
-        x = confidence_features(s.data["raw_score"], s.data["head"], TOKEN, s.label)
+        d = s.data
+        x = confidence_features(d["raw_score"], d["head"], TOKEN, s.label, d["any"], d["words"])
         z = np.dot(weights, x)
         assert s.score == pytest.approx(1 / (1 + np.exp(-z)), abs=1e-3)
         assert s.data["profile"] == "precise"

@@ -98,6 +98,7 @@ def test_cli_tag_jsonl(tiny_model: Path, tmp_path: Path) -> None:
     assert rec["id"] == "news-1"
     for s in rec["techniques"]:
         assert text[s["start"] : s["end"]] == s["text"]
+        assert s["profile"] == "precise" and s["source"] == "token"
 
 
 def test_eval_runs_on_fixture(tiny_model: Path, fixture_ptc: Path) -> None:

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from propwatch.model import Span
+from propwatch.techniques.align import ANY, token_range
 from propwatch.techniques.heads import SentenceHeads, sentence_ranges
 from propwatch.techniques.infer import DecodeConfig, TokenOutput, si_spans, technique_spans
 from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
@@ -41,12 +42,16 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def confidence_features(raw: float, head: float, source: str, technique: str) -> list[float]:
+def confidence_features(
+    raw: float, head: float, source: str, technique: str, anyp: float, words: int
+) -> list[float]:
     """Inputs of the confidence model: bias, logit of the raw score (token spans), logit of
-    the head probability, whether the span is a whole sentence, technique one-hot."""
+    the head probability, whether the span is a whole sentence, technique one-hot, logit
+    of the mean "any technique" token probability over the span, log of its word count."""
     sent = float(source == SENTENCE)
     onehot = [float(technique == t) for t in TECHNIQUES]
-    return [1.0, (1 - sent) * _logit(raw), _logit(head), sent, *onehot]
+    return [1.0, (1 - sent) * _logit(raw), _logit(head), sent, *onehot, _logit(anyp),
+            float(np.log1p(words))]
 
 
 @dataclass
@@ -62,11 +67,11 @@ class SentenceConfig:
     #: The whole-sentence spans join the decoded "any technique" column in the SI spans.
     si_adds_sentences: bool = False
 
-    def score(self, raw: float, head: float, source: str, technique: str) -> float:
+    def score(self, c: Candidate) -> float:
         """The span's confidence (its raw score when there is no confidence model)."""
         if self.confidence is None:
-            return raw
-        z = float(np.dot(self.confidence, confidence_features(raw, head, source, technique)))
+            return c.raw
+        z = float(np.dot(self.confidence, c.features()))
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
 
     def to_json(self) -> dict[str, Any]:
@@ -107,6 +112,13 @@ class Candidate:
     raw: float
     head: float
     source: str
+    anyp: float = 0.0  # mean "any technique" token probability over the span
+    words: int = 0
+
+    def features(self) -> list[float]:
+        return confidence_features(
+            self.raw, self.head, self.source, self.technique, self.anyp, self.words
+        )
 
 
 def candidates(
@@ -153,6 +165,10 @@ def candidates(
         ):
             continue  # the whole sentence is shown for this technique
         out_spans.append(Candidate(span.start, span.end, tech, span.score or 0.0, head, TOKEN))
+    for c in out_spans:
+        i, j = token_range(out.enc.offsets, c.start, c.end) if len(out.enc.ids) else (0, 0)
+        c.anyp = float(out.probs[i:j, ANY].mean()) if j > i else 0.0
+        c.words = len(text[c.start : c.end].split())
     out_spans.sort(key=lambda c: (c.start, c.end, c.technique))
     return out_spans
 
@@ -173,10 +189,11 @@ def shown_spans(
         ]
     res = []
     for c in candidates(text, out, cfg, heads, scfg):
-        conf = scfg.score(c.raw, c.head, c.source, c.technique)
+        conf = scfg.score(c)
         if conf < scfg.min_confidence.get(c.technique, 0.0):
             continue
-        data = {"source": c.source, "head": c.head, "raw_score": c.raw}
+        data = {"source": c.source, "head": c.head, "raw_score": c.raw, "any": c.anyp,
+                "words": c.words}
         res.append(Span(c.start, c.end, c.technique, conf, data))
     return res
 

@@ -27,7 +27,6 @@ from propwatch.techniques.evidence import (
     Candidate,
     SentenceConfig,
     candidates,
-    confidence_features,
     merged,
 )
 from propwatch.techniques.heads import SentenceHeads
@@ -165,6 +164,8 @@ def profile_configs(conf: Mapping[str, Any]) -> dict[str, tuple[DecodeConfig, Ca
 
 #: Grid of head probabilities tried as ``emit`` thresholds.
 EMIT_GRID = [round(x, 3) for x in np.arange(0.10, 0.951, 0.025)]
+#: Multiples of a technique's training share of sentences tried for thin techniques.
+THIN_FACTORS = (0.25, 0.5, 1.0, 2.0)
 #: L2 strength of the confidence model (its inputs are a handful of logits and one-hots).
 CONFIDENCE_L2 = 1.0
 
@@ -199,9 +200,10 @@ def choose_emit(
     """Per technique with at least ``min_support`` validation spans, the ``emit`` threshold
     giving its spans the best F1 on validation, if that beats its token spans alone.  A
     technique with fewer validation spans (a threshold tuned on 1-7 spans is noise, and so
-    is its Platt scaling) flags as many validation sentences as its share of training
-    sentences (``shares``) predicts: its threshold is the head probability of the k-th
-    most likely validation sentence."""
+    is its Platt scaling) flags a share of validation sentences: its share of training
+    sentences (``shares``) times one factor of :data:`THIN_FACTORS`, the one with the best
+    F1 of these techniques' spans pooled on validation; its threshold is the head
+    probability of the last validation sentence flagged."""
     g = {a: _triples(gold[a]) for a in texts}
     decoded = {a: technique_spans(texts[a], outs[a], cfg) for a in texts}
     emit: dict[str, float] = {}
@@ -227,13 +229,36 @@ def choose_emit(
         best = max(EMIT_GRID, key=f1)
         if f1(best) > base:
             emit[tech] = best
+    # Thin techniques: the share factor with the best F1 of their spans pooled on
+    # validation (together they have enough spans to tell).
     n_sent = sum(len(p) for p in probs.values())
-    for tech in thin:
-        k = heads.techniques.index(tech)
-        col = np.sort(np.concatenate([probs[a][:, k] for a in texts if len(probs[a])]))[::-1]
-        top = max(1, int(np.ceil(shares.get(tech, 0.0) * n_sent)))
-        if len(col):
-            emit[tech] = float(col[min(top, len(col)) - 1])
+    gt = {a: [t for t in g[a] if t[2] in thin] for a in g}
+
+    def thin_emit(factor: float) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for tech in thin:
+            k = heads.techniques.index(tech)
+            col = np.sort(np.concatenate([probs[a][:, k] for a in texts]))[::-1]
+            top = max(1, int(np.ceil(factor * shares.get(tech, 0.0) * n_sent)))
+            if len(col):
+                out[tech] = float(col[min(top, len(col)) - 1])
+        return out
+
+    def pooled_f1(th: dict[str, float]) -> float:
+        sc = SentenceConfig(emit=th)
+        pred = {
+            a: [(c.start, c.end, c.technique)
+                for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a],
+                                    [s for s in decoded[a] if s.label in thin])
+                if c.technique in thin]
+            for a in texts
+        }
+        return span_scores(pred, gt, thin)[0].f1
+
+    if thin and n_sent:
+        options = [thin_emit(f) for f in THIN_FACTORS]
+        scores = [pooled_f1(o) for o in options]
+        emit.update(options[int(np.argmax(scores))])
     return emit
 
 
@@ -256,7 +281,7 @@ def span_table(
         credits = span_credits([(c.start, c.end, c.technique) for c in cands], _triples(gold[a]))
         for c, cr in zip(cands, credits, strict=True):
             rows.append((a, c))
-            feats.append(confidence_features(c.raw, c.head, c.source, c.technique))
+            feats.append(c.features())
             right.append(cr >= RIGHT_SHARE)
     return rows, np.asarray(feats, np.float64), np.asarray(right, np.float64)
 

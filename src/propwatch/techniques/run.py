@@ -64,6 +64,8 @@ def jsonl_record(tf: TaggedFile) -> dict[str, Any]:
                 "end": s.end,
                 "score": round(s.score or 0.0, 4),
                 "text": tf.text[s.start : s.end],
+                "profile": s.data.get("profile"),
+                "source": s.data.get("source"),
             }
             for s in tf.analysis.techniques
         ],
