@@ -90,11 +90,11 @@ def main() -> None:
         text = read_text(p)
         for s in tagger.tag(text):
             key = (p.name, s.start, s.end, s.label)
-            row = judged.get(key) or {
+            row = dict(judged.get(key) or {
                 "file": p.name, "start": str(s.start), "end": str(s.end), "technique": s.label,
-                "confidence": f"{s.score or 0.0:.3f}", "text": text[s.start : s.end],
-                "verdict": "", "reason": "",
-            }
+                "text": text[s.start : s.end], "verdict": "", "reason": "",
+            })
+            row["confidence"] = f"{s.score or 0.0:.3f}"  # the verdict stays, the score is now
             rows.append(row)
     if args.dump:
         JUDGED.parent.mkdir(exist_ok=True)

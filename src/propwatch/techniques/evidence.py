@@ -28,8 +28,14 @@ from numpy.typing import NDArray
 from propwatch.model import Span
 from propwatch.techniques.align import ANY, token_range
 from propwatch.techniques.heads import SentenceHeads, sentence_ranges
-from propwatch.techniques.infer import DecodeConfig, TokenOutput, si_spans, technique_spans
-from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
+from propwatch.techniques.infer import (
+    DecodeConfig,
+    TokenOutput,
+    merged,
+    si_spans,
+    technique_spans,
+)
+from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.readable import readable
 
 #: Sources of a shown span (``Span.data["source"]``).
@@ -196,19 +202,6 @@ def shown_spans(
                 "words": c.words}
         res.append(Span(c.start, c.end, c.technique, conf, data))
     return res
-
-
-def merged(spans: Sequence[Span]) -> list[Span]:
-    """Technique spans merged where they overlap, label ``propaganda`` (SI)."""
-    out: list[Span] = []
-    for s in sorted(spans, key=lambda s: (s.start, s.end)):
-        if out and s.start < out[-1].end:
-            last = out[-1]
-            score = max(last.score or 0.0, s.score or 0.0)
-            out[-1] = Span(last.start, max(last.end, s.end), PROPAGANDA, score)
-        else:
-            out.append(Span(s.start, s.end, PROPAGANDA, s.score))
-    return out
 
 
 def analyse_text(

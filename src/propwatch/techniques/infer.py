@@ -265,16 +265,21 @@ def si_spans(text: str, out: TokenOutput, cfg: DecodeConfig) -> list[Span]:
     if len(out.enc.ids) == 0:
         return []
     if cfg.si_from_techniques:
-        merged: list[Span] = []
-        for s in sorted(technique_spans(text, out, cfg), key=lambda s: (s.start, s.end)):
-            if merged and s.start < merged[-1].end:
-                last = merged[-1]
-                score = max(last.score or 0.0, s.score or 0.0)
-                merged[-1] = Span(last.start, max(last.end, s.end), PROPAGANDA, score)
-            else:
-                merged.append(Span(s.start, s.end, PROPAGANDA, s.score))
-        return merged
+        return merged(technique_spans(text, out, cfg))
     return decode_column(text, out, ANY, PROPAGANDA, cfg.si_threshold, cfg.max_gap, cfg.si_low)
+
+
+def merged(spans: Sequence[Span]) -> list[Span]:
+    """Technique spans merged where they overlap, label ``propaganda`` (SI)."""
+    out: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, s.end)):
+        if out and s.start < out[-1].end:
+            last = out[-1]
+            score = max(last.score or 0.0, s.score or 0.0)
+            out[-1] = Span(last.start, max(last.end, s.end), PROPAGANDA, score)
+        else:
+            out.append(Span(s.start, s.end, PROPAGANDA, s.score))
+    return out
 
 
 def decode_column(

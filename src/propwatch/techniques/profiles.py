@@ -23,14 +23,15 @@ import numpy as np
 
 from propwatch.model import Span
 from propwatch.techniques.calibration import RIGHT_SHARE, Calibration, fit_isotonic
-from propwatch.techniques.evidence import (
-    Candidate,
-    SentenceConfig,
-    candidates,
-    merged,
-)
+from propwatch.techniques.evidence import Candidate, SentenceConfig, candidates
 from propwatch.techniques.heads import SentenceHeads
-from propwatch.techniques.infer import DecodeConfig, TokenOutput, si_spans, technique_spans
+from propwatch.techniques.infer import (
+    DecodeConfig,
+    TokenOutput,
+    merged,
+    si_spans,
+    technique_spans,
+)
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.scorer import PRF, span_credits, span_scores
 
