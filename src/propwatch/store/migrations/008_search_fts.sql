@@ -1,0 +1,41 @@
+-- The workspace (propwatch serve): full-text search over articles, the indexes its filters
+-- use, and the analysts' verdicts on technique spans.
+
+-- Article title and text, indexed for search (kept in sync by the triggers below).
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+
+CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+
+CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+END;
+
+CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+END;
+
+-- Filters: technique (which articles carry a label), language, matches by decision.
+CREATE INDEX annotations_layer_label ON annotations(layer, label, article_id);
+CREATE INDEX articles_language ON articles(language);
+CREATE INDEX claim_matches_decision ON claim_matches(decision, verdict, article_id);
+
+-- An analyst marked a technique span wrong (or right).  Keyed by the span itself, no
+-- foreign key: like match verdicts, these outlive re-analysis and are training data.
+CREATE TABLE technique_verdicts (
+    article_id  TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    label       TEXT NOT NULL,
+    verdict     TEXT NOT NULL CHECK (verdict IN ('wrong', 'right')),
+    reviewed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+    PRIMARY KEY (article_id, start, "end", label)
+);
