@@ -35,7 +35,7 @@ from urllib.parse import quote, urlencode
 
 from propwatch.model import Article, RawDocument, Span, article_id
 from propwatch.reuse.update import update
-from propwatch.store import open_store
+from propwatch.store import SqliteStore, open_store
 from propwatch.store.kb import ClaimSpan, KbTables, KnownClaim, NewMatch
 from propwatch.techniques.labels import TECHNIQUES
 
@@ -43,6 +43,7 @@ SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 TECHNIQUES_PER_ARTICLE = 2.0  # mean technique spans per article (Poisson)
 MATCHED_SHARE = 0.05  # articles with one known-claim match
 KNOWN_CLAIMS = 2000
+BATCH = 500  # documents per transaction
 STANCES = ("asserts", "refutes", "reports")
 WORDS = ("government", "election", "minister", "border", "energy", "police", "army",
          "vaccine", "sanctions", "protest", "media", "court", "budget", "nato")
@@ -59,7 +60,8 @@ def spans_for(text: str, rng: random.Random) -> dict[str, list[Span]]:
         end = min(s.end, start + rng.randrange(8, 60))
         techniques.append(Span(start, end, rng.choice(TECHNIQUES), round(rng.uniform(0.5, 1), 4),
                                {"explanation_key": "x"}))
-    return {"sentences": sentences, "claims": claims, "techniques": techniques}
+    return {"sentences": sentences, "claims": claims, "techniques": techniques,
+            "language": [Span(0, len(text), "en", 1.0)]}
 
 
 def _poisson(rng: random.Random, mean: float) -> int:
@@ -82,27 +84,39 @@ def build(corpus: Path, db: Path, seed: int) -> None:
                                    f"2024-{1 + i % 12:02d}-01", "False"), f"g{i}", f"claim {i}")
                        for i in range(KNOWN_CLAIMS)])
         matched: list[ClaimSpan] = []
+        seq = int(store.conn.execute(
+            "SELECT COALESCE(MAX(added_seq), 0) FROM articles").fetchone()[0])
+        batch: list[tuple[RawDocument, Article]] = []
+        seen: set[str] = set()
         with corpus.open(encoding="utf-8") as handle:
             for line_no, line in enumerate(handle, start=1):
                 record = json.loads(line)
                 text = record["text"]
                 doc = RawDocument(str(corpus), text, "text", line_no)
+                if doc.content_hash in seen or store.has_document(doc.content_hash):
+                    continue
+                seen.add(doc.content_hash)
                 article = Article(
                     id=article_id(doc.content_hash, 1), source=doc.where, part=1, text=text,
                     title=record.get("title"), outlet=record.get("outlet"),
-                    published=record.get("published"), url=record.get("url"), language="en")
+                    published=record.get("published"), url=record.get("url"))
                 for layer, spans in spans_for(text, rng).items():
                     article.add_layer(layer, spans)
-                if store.save_articles(doc, [article]):
-                    stored += 1
-                    claims = article.layers["claims"]
-                    if claims and rng.random() < MATCHED_SHARE:
-                        c = rng.choice(claims)
-                        matched.append(ClaimSpan(article.id, c.start, c.end, c.score or 0,
-                                                 c.text_of(text)))
+                batch.append((doc, article))
+                claims = article.layers["claims"]
+                if claims and rng.random() < MATCHED_SHARE:
+                    c = rng.choice(claims)
+                    matched.append(ClaimSpan(article.id, c.start, c.end, c.score or 0,
+                                             c.text_of(text)))
+                if len(batch) == BATCH:
+                    seq = _save(store, batch, seq)
+                    stored += len(batch)
+                    batch = []
                 if line_no % 10000 == 0:
-                    print(f"  {line_no} articles stored, {time.perf_counter() - t0:.0f} s",
+                    print(f"  {line_no} articles read, {time.perf_counter() - t0:.0f} s",
                           flush=True)
+        seq = _save(store, batch, seq)
+        stored += len(batch)
         tables.begin()
         for claim in matched:
             kb = f"https://factcheck.example/{rng.randrange(KNOWN_CLAIMS)}"
@@ -114,6 +128,17 @@ def build(corpus: Path, db: Path, seed: int) -> None:
         t1 = time.perf_counter()
         summary = update(store)
         print(f"republication: {summary} in {time.perf_counter() - t1:.0f} s", flush=True)
+
+
+def _save(store: SqliteStore, batch: list[tuple[RawDocument, Article]], seq: int) -> int:
+    """Many documents per transaction (analyze stores one per transaction, so that a
+    failure loses only that document; a bench corpus need not pay for that)."""
+    with store.transaction() as conn:
+        for doc, article in batch:
+            store._insert_document(conn, doc, "analysed", None, None)
+            seq += 1
+            store._insert_article(conn, doc.content_hash, article, seq)
+    return seq
 
 
 # -- load ------------------------------------------------------------------------------

@@ -3,14 +3,16 @@ request then needs it; --read-only refuses writes and opens the database read-on
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from propwatch.errors import ConfigError, StoreError
 from propwatch.serve.database import Database
-from propwatch.serve.run import ServeOptions, access_for
+from propwatch.serve.run import SETTINGS_VARIABLE, ServeOptions, access_for, app_from_environment
 
 from .conftest import MakeClient
 
@@ -80,3 +82,15 @@ def test_read_only_opens_the_database_read_only(db_copy: Path) -> None:
 def test_read_only_on_a_missing_file_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="cannot open"):
         Database(tmp_path / "missing.db", read_only=True)
+
+
+def test_worker_processes_build_the_same_access_rule_from_the_environment(
+        corpus_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SETTINGS_VARIABLE, json.dumps(
+        {"db": str(corpus_db), "token": TOKEN, "read_only": True}))
+    client = TestClient(app_from_environment(), base_url="http://127.0.0.1:8000")
+    assert client.get("/api/stats").status_code == 401
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.get("/api/stats", headers=auth).status_code == 200
+    refused = client.post("/api/matches/1/verdict", json={"verdict": "confirm"}, headers=auth)
+    assert refused.status_code == 403

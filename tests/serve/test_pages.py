@@ -4,6 +4,7 @@ recorded where the analyst reads."""
 from __future__ import annotations
 
 import re
+import sqlite3
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -153,3 +154,25 @@ def test_dashboard_draws_its_charts_from_the_corpus(client: TestClient,
     assert html.count("<canvas") == 5 and '/static/chart.umd.min.js' in html
     assert f"<b>{len(export_records(corpus_db))}</b>articles" in html
     assert client.get("/static/chart.umd.min.js").status_code == 200
+
+
+def test_a_hostile_known_claim_is_shown_as_text_and_never_linked(
+        db_copy: Path, make_client: MakeClient) -> None:
+    with sqlite3.connect(db_copy) as conn:
+        conn.execute(
+            "INSERT INTO kb_claims (id, dataset, source, text, url, group_key, search_text)"
+            " VALUES ('kb-evil', 'test', '<b>Src</b>', '<script>alert(1)</script> claim',"
+            " 'javascript:alert(1)', 'evil', 'evil')")
+        article, start, end = conn.execute(
+            "SELECT article_id, start, \"end\" FROM annotations WHERE layer = 'claims'"
+            " LIMIT 1").fetchone()
+        conn.execute(
+            'INSERT INTO claim_matches (article_id, start, "end", kb_id, score, decision,'
+            " stance, stance_score) VALUES (?, ?, ?, 'kb-evil', 0.99, 'match', 'asserts', 0.9)",
+            (article, start, end))
+    client = make_client(db_copy)
+    for html in (client.get("/review").text, client.get(f"/articles/{article}").text,
+                 client.get("/").text):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; claim" in html
+        assert "<script>alert" not in html and "<b>Src</b>" not in html
+        assert 'href="javascript:' not in html

@@ -22,7 +22,10 @@ from propwatch.serve.run import ServeOptions, serve
                    "and none is given. Also read from $PROPWATCH_TOKEN.")
 @click.option("--read-only", is_flag=True,
               help="Open the database read-only and refuse every change (verdicts).")
-def serve_command(db: str, host: str, port: int, token: str | None, read_only: bool) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes (more answer more requests at once on more cores).")
+def serve_command(db: str, host: str, port: int, token: str | None, read_only: bool,
+                  workers: int) -> None:
     """Search, read and review the corpus in a browser; the same over a REST API.
 
     \b
@@ -41,5 +44,5 @@ def serve_command(db: str, host: str, port: int, token: str | None, read_only: b
       curl -H "Authorization: Bearer $TOKEN" 'http://host:8080/api/articles?q=nato'
     """
     options = ServeOptions(db=Path(db), host=host, port=port, token=token,
-                           read_only=read_only)
+                           read_only=read_only, workers=workers)
     serve(options, lambda line: click.echo(line, err=True))

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from propwatch.errors import ConfigError, MissingExtraError
 from propwatch.serve.auth import Access, needs_token, new_token
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+SETTINGS_VARIABLE = "PROPWATCH_SERVE"  # database, token, read-only, for worker processes
 
 
 @dataclass(frozen=True)
@@ -17,6 +25,7 @@ class ServeOptions:
     port: int = 8000
     token: str | None = None
     read_only: bool = False
+    workers: int = 1
 
 
 def access_for(options: ServeOptions) -> tuple[Access, bool]:
@@ -45,15 +54,34 @@ def serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
     from propwatch.serve.database import Database
 
     access, generated = access_for(options)
-    db = Database(options.db, read_only=options.read_only)
-    app = create_app(db, access)
+    db = Database(options.db, read_only=options.read_only)  # fails now if --db is bad
     shown = f"[{options.host}]" if ":" in options.host else options.host
     announce(f"propwatch workspace on http://{shown}:{options.port}/ over {options.db}"
-             + (" (read-only)" if options.read_only else ""))
+             + (" (read-only)" if options.read_only else "")
+             + (f", {options.workers} worker processes" if options.workers > 1 else ""))
     if generated:
         announce(f"access token (log in with it, or send 'Authorization: Bearer TOKEN'): "
                  f"{access.token}")
     elif access.token:
         announce("access token: the one given with --token")
-    uvicorn.run(app, host=options.host, port=options.port, log_level="warning",
-                server_header=False)
+    common: dict[str, Any] = {"host": options.host, "port": options.port,
+                              "log_level": "warning", "server_header": False}
+    if options.workers == 1:
+        uvicorn.run(create_app(db, access), **common)
+        return
+    # worker processes build their own app from the settings passed in the environment
+    os.environ[SETTINGS_VARIABLE] = json.dumps(
+        {"db": str(options.db), "token": access.token, "read_only": options.read_only})
+    uvicorn.run("propwatch.serve.run:app_from_environment", factory=True,
+                workers=options.workers, **common)
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process (``--workers`` > 1), from ``$PROPWATCH_SERVE``."""
+    from propwatch.serve.app import create_app
+    from propwatch.serve.database import Database
+
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    read_only = bool(settings["read_only"])
+    return create_app(Database(settings["db"], read_only=read_only),
+                      Access(settings["token"], read_only))

@@ -11,7 +11,7 @@ from propwatch.kb.results import shown
 from propwatch.kb.view import repeats
 from propwatch.model import Article, Span
 from propwatch.report.export import article_fields, article_record
-from propwatch.report.highlight import paragraphs
+from propwatch.report.highlight import Piece, paragraphs
 from propwatch.report.html import PALETTE, explanations, technique_colour
 from propwatch.store import SqliteStore
 from propwatch.techniques.labels import TECHNIQUES
@@ -57,7 +57,7 @@ def article_view(store: SqliteStore, article: Article) -> dict[str, Any]:
         "article": article,
         "record": record,
         "link": web_link(article.url),
-        "paragraphs": paragraphs(article.text, techniques),
+        **_heading_and_body(paragraphs(article.text, techniques), article.title),
         "spans": spans,
         "technique_counts": [(name, label_text(name), colour_class(name), n) for name, n in
                              Counter(s.label for s in techniques).most_common()],
@@ -66,6 +66,14 @@ def article_view(store: SqliteStore, article: Article) -> dict[str, Any]:
         "offsets": article.offsets.to_json()[:50],
         "offsets_total": len(article.offsets.to_json()),
     }
+
+
+def _heading_and_body(paras: list[list[Piece]], title: str | None) -> dict[str, Any]:
+    """The text's first line is the title, highlighted, when it is the title (as in the
+    report); the rest is the body."""
+    titled = bool(paras) and "".join(p.text for p in paras[0]).strip() == (title or "")
+    return {"heading": paras[0] if titled else None,
+            "paragraphs": paras[1:] if titled else paras}
 
 
 def _span_view(i: int, span: Span, text: str, info: dict[str, dict[str, str]],

@@ -91,19 +91,18 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
         where.append("a.language = ?")
         params.append(f.language)
     if f.technique:
-        where.append("EXISTS (SELECT 1 FROM annotations t WHERE t.article_id = a.id"
-                     " AND t.layer = 'techniques' AND t.label = ?)")
+        where.append("a.id IN (SELECT article_id FROM annotations WHERE layer = 'techniques'"
+                     " AND label = ?)")
         params.append(f.technique)
     if f.stance and f.stance not in STANCES:
         raise ConfigError(f"stance={f.stance!r} is unknown; use one of {', '.join(STANCES)}")
     if f.has_match or f.stance:
-        where.append("EXISTS (SELECT 1 FROM claim_matches m WHERE m.article_id = a.id AND "
-                     f"{COUNTED_MATCH}" + (" AND m.stance = ?)" if f.stance else ")"))
+        where.append(f"a.id IN (SELECT m.article_id FROM claim_matches m WHERE {COUNTED_MATCH}"
+                     + (" AND m.stance = ?)" if f.stance else ")"))
         if f.stance:
             params.append(f.stance)
     if f.reused:
-        where.append("(EXISTS (SELECT 1 FROM reuse_pairs p WHERE p.a = a.id)"
-                     " OR EXISTS (SELECT 1 FROM reuse_pairs p WHERE p.b = a.id))")
+        where.append("a.id IN (SELECT a FROM reuse_pairs UNION SELECT b FROM reuse_pairs)")
     return where, params
 
 
@@ -114,25 +113,35 @@ def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
         raise ConfigError(f"sort={f.sort!r} is unknown; use one of {', '.join(SORTS)}")
     where, params = _where(f)
     query = fts_query(f.q)
+    newest = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
     if query:
         source = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
         where.insert(0, "articles_fts MATCH ?")
         params.insert(0, query)
-        snippet = (f"snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)")
-        order = ("bm25(articles_fts, 4.0, 1.0), a.added_seq" if f.sort == "relevance"
-                 else "a.published IS NULL, a.published DESC, a.added_seq DESC")
+        order = "bm25(articles_fts, 4.0, 1.0), a.added_seq" if f.sort == "relevance" else newest
     else:
-        source = "articles a"
-        snippet = f"substr(a.text, 1, {SNIPPET_CHARS})"
-        order = "a.published IS NULL, a.published DESC, a.added_seq DESC"
+        source, order = "articles a", newest
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     total = int(conn.execute(f"SELECT COUNT(*) FROM {source}{clause}", params).fetchone()[0])
-    rows = conn.execute(
-        f"SELECT a.id, a.title, a.outlet, a.published, a.language, {snippet} FROM {source}"
-        f"{clause} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset],
-    ).fetchall()
-    return total, [Hit(r[0], r[1], r[2], r[3], r[4], _pieces(r[5] or "", bool(query)))
-                   for r in rows]
+    page = [int(r[0]) for r in conn.execute(
+        f"SELECT a.rowid FROM {source}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, limit, offset])]
+    if not page:
+        return total, []
+    # only the page's rows are read whole (text, snippet): the sort above reads none
+    marks = ",".join("?" * len(page))
+    columns = "a.rowid, a.id, a.title, a.outlet, a.published, a.language"
+    if query:
+        rows = conn.execute(
+            f"SELECT {columns}, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})", [query, *page])
+    else:
+        rows = conn.execute(f"SELECT {columns}, substr(a.text, 1, {SNIPPET_CHARS})"
+                            f" FROM articles a WHERE a.rowid IN ({marks})", page)
+    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(query)))
+             for r in rows}
+    return total, [found[rowid] for rowid in page if rowid in found]
 
 
 def _pieces(snippet: str, marked: bool) -> list[tuple[str, bool]]:
