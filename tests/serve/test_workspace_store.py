@@ -38,7 +38,9 @@ def test_articles_stored_before_the_index_existed_are_indexed_by_the_migration(
     conn = sqlite3.connect(db)
     for statement in ("DROP TABLE articles_fts", "DROP TRIGGER articles_fts_ai",
                       "DROP TRIGGER articles_fts_ad", "DROP TRIGGER articles_fts_au",
-                      "DROP INDEX annotations_layer_label", "DROP INDEX articles_language",
+                      "DROP INDEX annotations_layer_label", "DROP TABLE article_facets",
+                      "DROP TRIGGER article_facets_ai", "DROP TRIGGER article_facets_ad",
+                      "DROP TRIGGER article_facets_au",
                       "DROP INDEX claim_matches_decision", "DROP TABLE technique_verdicts",
                       "DELETE FROM schema_migrations WHERE name = '008_search_fts'"):
         conn.execute(statement)

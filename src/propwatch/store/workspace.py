@@ -115,12 +115,12 @@ def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
     query = fts_query(f.q)
     newest = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
     if query:
-        source = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        source = "articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid"
         where.insert(0, "articles_fts MATCH ?")
         params.insert(0, query)
         order = "bm25(articles_fts, 4.0, 1.0), a.added_seq" if f.sort == "relevance" else newest
     else:
-        source, order = "articles a", newest
+        source, order = "article_facets a", newest
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     total = int(conn.execute(f"SELECT COUNT(*) FROM {source}{clause}", params).fetchone()[0])
     page = [int(r[0]) for r in conn.execute(
@@ -128,7 +128,7 @@ def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
         [*params, limit, offset])]
     if not page:
         return total, []
-    # only the page's rows are read whole (text, snippet): the sort above reads none
+    # only the page's articles are read (text, snippet); filters and sort read the facets
     marks = ",".join("?" * len(page))
     columns = "a.rowid, a.id, a.title, a.outlet, a.published, a.language"
     if query:
@@ -164,8 +164,8 @@ def facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
         return [str(r[0]) for r in conn.execute(sql) if r[0]]
 
     return {
-        "outlets": column("SELECT DISTINCT outlet FROM articles ORDER BY outlet"),
-        "languages": column("SELECT DISTINCT language FROM articles ORDER BY language"),
+        "outlets": column("SELECT DISTINCT outlet FROM article_facets ORDER BY outlet"),
+        "languages": column("SELECT DISTINCT language FROM article_facets ORDER BY language"),
         "techniques": column("SELECT DISTINCT label FROM annotations WHERE layer = "
                              "'techniques' ORDER BY label"),
     }
@@ -178,7 +178,7 @@ def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
 
     counts = conn.execute(
         "SELECT (SELECT COUNT(*) FROM articles),"
-        " (SELECT COUNT(DISTINCT outlet) FROM articles),"
+        " (SELECT COUNT(DISTINCT outlet) FROM article_facets),"
         " (SELECT COUNT(*) FROM annotations WHERE layer = 'techniques'),"
         f" (SELECT COUNT(*) FROM claim_matches m WHERE {COUNTED_MATCH}),"
         " (SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL),"
@@ -193,17 +193,17 @@ def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
         "known_claims": int(counts[5]),
         "articles_per_month": [
             {"month": m, "articles": n} for m, n in rows(
-                "SELECT substr(published, 1, 7) AS m, COUNT(*) FROM articles"
+                "SELECT substr(published, 1, 7) AS m, COUNT(*) FROM article_facets"
                 " WHERE published IS NOT NULL GROUP BY m ORDER BY m")],
         "techniques_per_month": [
             {"month": m, "technique": t, "spans": n} for m, t, n in rows(
                 "SELECT substr(a.published, 1, 7) AS m, t.label, COUNT(*) FROM annotations t"
-                " JOIN articles a ON a.id = t.article_id WHERE t.layer = 'techniques'"
+                " JOIN article_facets a ON a.id = t.article_id WHERE t.layer = 'techniques'"
                 " AND a.published IS NOT NULL GROUP BY m, t.label ORDER BY m, t.label")],
         "top_outlets": [
             {"outlet": o, "articles": n} for o, n in rows(
-                "SELECT COALESCE(outlet, '(unknown outlet)') AS o, COUNT(*) AS n FROM articles"
-                " GROUP BY o ORDER BY n DESC, o LIMIT ?", top)],
+                "SELECT COALESCE(outlet, '(unknown outlet)') AS o, COUNT(*) AS n"
+                " FROM article_facets GROUP BY o ORDER BY n DESC, o LIMIT ?", top)],
         "top_known_claims": [
             {"id": i, "text": t, "url": u, "source": s, "articles": n} for i, t, u, s, n in rows(
                 "SELECT m.kb_id, k.text, k.url, k.source, COUNT(DISTINCT m.article_id) AS n"
