@@ -201,10 +201,10 @@ def client(port: int, work: list[tuple[str, str]], stop: float,
     conn.close()
 
 
-def load(db: Path, clients: int, seconds: float, seed: int) -> None:
+def load(db: Path, clients: int, seconds: float, seed: int, workers: int) -> None:
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).with_name("propwatch")), "serve",
-                               "--db", str(db), "--port", str(port)])
+                               "--db", str(db), "--port", str(port), "--workers", str(workers)])
     try:
         for _ in range(300):
             try:
@@ -257,11 +257,12 @@ def main() -> None:
     ld.add_argument("--clients", type=int, default=20)
     ld.add_argument("--seconds", type=float, default=60)
     ld.add_argument("--seed", type=int, default=1)
+    ld.add_argument("--workers", type=int, default=1, help="propwatch serve --workers")
     args = parser.parse_args()
     if args.step == "build":
         build(args.corpus, args.db, args.seed)
     else:
-        load(args.db, args.clients, args.seconds, args.seed)
+        load(args.db, args.clients, args.seconds, args.seed, args.workers)
 
 
 if __name__ == "__main__":
