@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,serve]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -18,6 +18,7 @@ demo: $(STAMP)
 	rm -f demo/propwatch.db demo/propwatch.db-wal demo/propwatch.db-shm
 	$(BIN)/propwatch kb import claimreview demo/factchecks.jsonld --db demo/propwatch.db
 	$(BIN)/propwatch analyze demo/corpus --db demo/propwatch.db --report demo/report.html
+	@echo 'Open the workspace: $(BIN)/propwatch serve --db demo/propwatch.db  (then http://127.0.0.1:8000/)'
 
 # Browser tests drive Debian's Chromium headless (no browser download).
 CHROMIUM := /usr/bin/chromium

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,3 +28,21 @@ def shared() -> Callable[..., Path]:
 @pytest.fixture
 def demo_corpus() -> Path:
     return ROOT / "demo" / "corpus"
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    """A page in Debian's headless Chromium (driven by Playwright), or skip saying why."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed: `make test` installs it (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser.new_page(viewport={"width": 1200, "height": 900})
+        browser.close()

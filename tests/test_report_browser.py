@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from propwatch.model import Article, RawDocument, Span, article_id
 from propwatch.report.html import write_report
 from propwatch.store import open_store
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 EVIL = (
     "Headline <script>document.title='pwned'</script>\n\n"
     "The corrupt elite lies to you every day. <img src=x onerror=\"document.title='pwned'\">"
 )
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed: `make test` installs it (Debian package chromium)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser.new_page()
-        browser.close()
 
 
 def report_with_evil_article(tmp_path: Path) -> Path:

@@ -13,6 +13,7 @@ from propwatch.claims.encoder import SentenceEncoder
 from propwatch.claims.stance import STANCES, StanceModel, default_stance_model
 from propwatch.errors import ConfigError
 from propwatch.kb.match import TOP_K, KbIndex
+from propwatch.model import Article
 from propwatch.store.kb import ClaimSpan, KbTables, MatchRow, NewMatch
 from propwatch.store.sqlite import SqliteStore
 
@@ -115,7 +116,7 @@ def set_verdict(store: SqliteStore, match_id: int, action: str) -> MatchRow:
     return row
 
 
-def _match_dict(row: MatchRow, also: list[str]) -> dict[str, Any]:
+def match_dict(row: MatchRow, also: list[str]) -> dict[str, Any]:
     return {
         "id": row.kb_id,
         "match_id": row.match_id,
@@ -143,13 +144,25 @@ def claims_by_article(
     Rejected matches are left out unless ``include_rejected``.
     """
     tables = KbTables(store.conn)
-    claims = tables.claims_layer()
-    rows = [r for r in tables.matches() if include_rejected or r.verdict != "rejected"]
+    return _with_matches(tables, tables.claims_layer(), tables.matches(), include_rejected)
+
+
+def article_claims(store: SqliteStore, article: Article) -> list[dict[str, Any]]:
+    """One article's entry of :func:`claims_by_article` (rejected matches left out)."""
+    tables = KbTables(store.conn)
+    claims = [ClaimSpan(article.id, s.start, s.end, s.score or 0.0, s.text_of(article.text))
+              for s in sorted(article.layers.get("claims", []), key=lambda s: s.start)]
+    return _with_matches(tables, claims, tables.matches(article.id), False).get(article.id, [])
+
+
+def _with_matches(tables: KbTables, claims: list[ClaimSpan], matches: list[MatchRow],
+                  include_rejected: bool) -> dict[str, list[dict[str, Any]]]:
+    rows = [r for r in matches if include_rejected or r.verdict != "rejected"]
     members = tables.group_members([r.group_key for r in rows])
     by_claim: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
     for row in rows:
         by_claim.setdefault((row.article_id, row.start, row.end), []).append(
-            _match_dict(row, members.get(row.group_key, []))
+            match_dict(row, members.get(row.group_key, []))
         )
     out: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:

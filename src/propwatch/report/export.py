@@ -9,10 +9,12 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from propwatch.kb import claims_by_article
+from propwatch.kb.results import article_claims
 from propwatch.model import Article, Span
-from propwatch.narratives.view import narratives_by_article
+from propwatch.narratives.view import narrative_id, narratives_by_article
 from propwatch.reuse import reuse_by_article
-from propwatch.store import SqliteStore
+from propwatch.reuse.api import article_reuse
+from propwatch.store import SqliteStore, workspace
 
 FORMATS = ("jsonl", "csv")
 
@@ -45,7 +47,41 @@ def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
     fields["also_at"] = store.also_at()
     fields["claims"] = claims_by_article(store)
     fields["narratives"] = narratives_by_article(store)
+    fields["technique_verdicts"] = _verdicts(workspace.technique_verdicts(store.conn))
     return fields
+
+
+def article_fields(store: SqliteStore, article: Article) -> dict[str, Mapping[str, Any]]:
+    """:func:`corpus_fields` for one article only, read from the rows around it (what
+    ``GET /api/articles/{id}`` serves on a corpus of any size)."""
+    fields: dict[str, Mapping[str, Any]] = {}
+    article_id = article.id
+    reuse = article_reuse(store, article_id)
+    if reuse is not None:
+        fields["reuse"] = {article_id: reuse}
+    also = workspace.also_at(store.conn, article_id)
+    fields["also_at"] = {article_id: also} if also else {}
+    claims = article_claims(store, article)
+    fields["claims"] = {article_id: claims} if claims else {}
+    counts = workspace.narrative_counts(store.conn, article_id)
+    fields["narratives"] = {article_id: [
+        narrative_id(n) for n in sorted(counts, key=lambda n: (-counts[n], n))]} if counts else {}
+    fields["technique_verdicts"] = _verdicts(
+        workspace.technique_verdicts(store.conn, [article_id]))
+    return fields
+
+
+def _verdicts(found: Mapping[str, list[workspace.TechniqueVerdict]]
+              ) -> dict[str, list[dict[str, Any]]]:
+    return {aid: [v.to_json() for v in verdicts] for aid, verdicts in found.items()}
+
+
+def article_export(store: SqliteStore, article_id: str) -> dict[str, Any] | None:
+    """One article as :func:`write_jsonl` writes it (None when there is no such article)."""
+    article = store.article(article_id)
+    if article is None:
+        return None
+    return article_record(article, article_fields(store, article))
 
 
 def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -72,6 +108,7 @@ def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> 
             for s in article.layers.get("claims", [])
         ],
         "narratives": [],
+        "technique_verdicts": [],  # analysts' verdicts on technique spans ("wrong", "right")
     }
     for name, values in extra.items():
         if article.id in values:

@@ -18,11 +18,17 @@ from propwatch.model import Article
 from propwatch.report.highlight import paragraphs
 from propwatch.reuse.view import report_view as reuse_view
 from propwatch.store import SqliteStore
+from propwatch.techniques.labels import INDEX
 
 PALETTE = [
     "#f4a3a3", "#f7c88f", "#f2e68a", "#b9e39a", "#8fd9c4", "#93c9f0", "#b6a8f0", "#e5a8e0",
     "#f0b3c8", "#cfd8a0", "#a8d8e8", "#d9c2a0", "#c8c8c8", "#e8b0b0",
 ]
+
+
+def technique_colour(label: str) -> str:
+    """The one colour of a technique in every view (report, workspace, charts)."""
+    return PALETTE[INDEX.get(label, len(PALETTE) - 1) % len(PALETTE)]
 
 
 def _environment() -> Environment:
@@ -47,7 +53,7 @@ def explanations() -> dict[str, dict[str, str]]:
 def _article_view(article: Article, colours: dict[str, str]) -> dict[str, Any]:
     techniques = sorted(article.layers.get("techniques", []), key=lambda s: -(s.score or 0))
     for span in techniques:
-        colours.setdefault(span.label, PALETTE[len(colours) % len(PALETTE)])
+        colours.setdefault(span.label, technique_colour(span.label))
     paras = paragraphs(article.text, techniques)
     titled = bool(paras) and "".join(p.text for p in paras[0]).strip() == (article.title or "")
     return {

@@ -65,15 +65,30 @@ class Cluster:
 
 def clusters(store: SqliteStore) -> list[Cluster]:
     """Every cluster of two or more articles, biggest first (then earliest first)."""
-    rows = sql.pairs(store.conn)
+    return _clusters(store, sql.pairs(store.conn))
+
+
+def cluster_of(store: SqliteStore, article_id: str) -> Cluster | None:
+    """The cluster holding ``article_id`` (None when it has no copy), read from the pairs
+    around it only: as fast on a large corpus as on a small one."""
+    seen, frontier = {article_id}, [article_id]
+    rows: dict[tuple[str, str], PairRow] = {}
+    while frontier:
+        found = sql.pairs_touching(store.conn, frontier)
+        rows.update(((r.a, r.b), r) for r in found)
+        frontier = [x for r in found for x in (r.a, r.b) if x not in seen]
+        seen.update(frontier)
+    found_clusters = _clusters(store, sorted(rows.values(), key=lambda r: (r.a, r.b)))
+    return found_clusters[0] if found_clusters else None
+
+
+def _clusters(store: SqliteStore, rows: list[PairRow]) -> list[Cluster]:
     groups = components((r.a, r.b) for r in rows)
     meta = {m.id: m for m in sql.article_meta(store.conn, [x for g in groups for x in g])}
-    by_root: dict[str, list[PairRow]] = {}
     member_of = {x: i for i, g in enumerate(groups) for x in g}
     grouped: dict[int, list[PairRow]] = {}
     for r in rows:
         grouped.setdefault(member_of[r.a], []).append(r)
-    del by_root
     out = []
     for i, group in enumerate(groups):
         members = sorted((meta[x] for x in group if x in meta), key=order_key)
@@ -104,14 +119,25 @@ def reuse_by_article(store: SqliteStore) -> dict[str, dict[str, Any]]:
     inside the other; ``share`` is how much of it), ``contains`` (the other is inside this
     one), ``duplicate`` or ``rewrite``.
     """
+    return _reuse_entries(sql.article_meta(store.conn), clusters(store))
+
+
+def article_reuse(store: SqliteStore, article_id: str) -> dict[str, Any] | None:
+    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet)."""
+    found = cluster_of(store, article_id)
+    return _reuse_entries(sql.article_meta(store.conn, [article_id]),
+                          [found] if found else []).get(article_id)
+
+
+def _reuse_entries(metas: list[ArticleMeta], found: list[Cluster]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
-    for m in sql.article_meta(store.conn):
+    for m in metas:
         if not m.indexed:
             continue
         out[m.id] = {"cluster": None, "cluster_size": 1, "earliest": None,
                      "is_earliest": False, "declared_source": m.declared_source,
                      "relations": []}
-    for c in clusters(store):
+    for c in found:
         for m in c.articles:
             entry = out.setdefault(m.id, {"declared_source": m.declared_source, "relations": []})
             entry.update(cluster=c.id, cluster_size=len(c.articles), earliest=c.earliest,

@@ -208,6 +208,21 @@ def pairs(conn: sqlite3.Connection) -> list[PairRow]:
     return [PairRow(*row) for row in rows]
 
 
+def pairs_touching(conn: sqlite3.Connection, ids: Sequence[str]) -> list[PairRow]:
+    """The pairs with one of ``ids`` on either side."""
+    out: dict[tuple[str, str], PairRow] = {}
+    for part in _chunks(list(ids), 450):
+        marks = ",".join("?" * len(part))
+        for row in conn.execute(
+            "SELECT a, b, relation, jaccard, a_in_b, b_in_a FROM reuse_pairs"
+            f" WHERE a IN ({marks}) UNION SELECT a, b, relation, jaccard, a_in_b, b_in_a"
+            f" FROM reuse_pairs WHERE b IN ({marks})", part + part,
+        ):
+            pair = PairRow(*row)
+            out[(pair.a, pair.b)] = pair
+    return list(out.values())
+
+
 def article_meta(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
     """Metadata of the given articles (all when ``ids`` is None), first seen first."""
     select = (

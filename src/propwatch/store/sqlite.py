@@ -270,6 +270,30 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def open_store_readonly(path: str | Path) -> SqliteStore:
+    """A store that reads ``path`` over a read-only connection: no migration runs and every
+    write fails (``propwatch serve --read-only``)."""
+    store = SqliteStore.__new__(SqliteStore)
+    store.path = str(path)
+    if not Path(path).is_file():
+        raise StoreError(f"cannot open database {one_line(store.path)}: there is no such file; "
+                         "pass --db with a database written by analyze")
+    try:
+        store.conn = open_readonly(path)
+        store.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise database_error(exc, store.path) from exc
+    return store
+
+
+def applied_migrations(conn: sqlite3.Connection) -> set[str]:
+    """Names of the migrations applied to the database behind ``conn``."""
+    try:
+        return {str(r[0]) for r in conn.execute("SELECT name FROM schema_migrations")}
+    except sqlite3.OperationalError:
+        return set()
+
+
 def database_error(exc: sqlite3.Error, path: str) -> StoreError:
     """One line saying what went wrong with the database at ``path`` and what to do."""
     code = getattr(exc, "sqlite_errorname", "") or ""

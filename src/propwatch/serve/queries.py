@@ -1,0 +1,89 @@
+"""What pages and API read and write, over the per-thread store: search, facets, the
+dashboard's figures (cached until the database changes), the review queue, verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+
+from propwatch.kb.results import match_dict, set_verdict
+from propwatch.report.html import technique_colour
+from propwatch.reuse.api import clusters
+from propwatch.serve.database import Database
+from propwatch.serve.views import label_text
+from propwatch.store import SqliteStore, workspace
+from propwatch.store.kb import KbTables
+from propwatch.store.workspace import Filters, Hit
+
+FAMILIES_SHOWN = 15
+
+
+def search(db: Database, filters: Filters, limit: int, offset: int) -> tuple[int, list[Hit]]:
+    return workspace.search(db.store().conn, filters, limit, offset)
+
+
+def facets(db: Database) -> dict[str, list[str]]:
+    return db.cached("facets", lambda store: workspace.facets(store.conn))
+
+
+def stats(db: Database) -> dict[str, Any]:
+    return db.cached("stats", lambda store: workspace.stats(store.conn))
+
+
+def dashboard(db: Database) -> dict[str, Any]:
+    """The corpus figures with what the charts need: technique names and colours."""
+    figures = dict(stats(db))
+    names = sorted({r["technique"] for r in figures["techniques_per_month"]})
+    figures["technique_style"] = {n: {"name": label_text(n), "colour": technique_colour(n)}
+                                  for n in names}
+    return figures
+
+
+def families(db: Database) -> list[dict[str, Any]]:
+    """The biggest republication families: size, earliest copy, outlets."""
+    return db.cached("families", _families)
+
+
+def _families(store: SqliteStore) -> list[dict[str, Any]]:
+    out = []
+    for c in clusters(store)[:FAMILIES_SHOWN]:
+        first = next(m for m in c.articles if m.id == c.earliest)
+        out.append({"id": c.id, "size": len(c.articles), "earliest": first.id,
+                    "title": first.title or first.id, "outlets": c.outlets,
+                    "published": first.published})
+    return out
+
+
+def pending_matches(db: Database, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the matches awaiting a verdict, each with its article and sentence."""
+    store = db.store()
+    total, ids = workspace.pending_matches(store.conn, limit, offset)
+    return total, [match_view(store, i) for i in ids]
+
+
+def match_view(store: SqliteStore, match_id: int) -> dict[str, Any]:
+    tables = KbTables(store.conn)
+    row = tables.match(match_id)
+    if row is None:
+        raise HTTPException(404, f"no match with id {match_id}")
+    also = tables.group_members([row.group_key]).get(row.group_key, [])
+    return {**match_dict(row, also), "article_id": row.article_id, "start": row.start,
+            "end": row.end, "sentence": row.sentence}
+
+
+def set_match_verdict(db: Database, match_id: int, action: str) -> dict[str, Any]:
+    """Confirm, reject or clear a match (404 when there is no such match)."""
+    store = db.store()
+    match_view(store, match_id)
+    set_verdict(store, match_id, action)
+    return match_view(store, match_id)
+
+
+def set_technique_verdict(db: Database, article_id: str, start: int, end: int, technique: str,
+                          verdict: str) -> None:
+    """Record 'wrong' or 'right' (or 'clear' it) for one stored technique span."""
+    if not workspace.set_technique_verdict(db.store().conn, article_id, start, end, technique,
+                                           None if verdict == "clear" else verdict):
+        raise HTTPException(404, f"article {article_id} has no {technique} span at "
+                                 f"[{start}, {end})")

@@ -1,0 +1,306 @@
+"""SQL for the workspace (propwatch serve): article search, corpus statistics, the review
+queue and analysts' verdicts on technique spans.
+
+Tables and indexes come from migrations/008_search_fts.sql.  Functions take a connection
+(read-write or read-only); writes commit on their own.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from propwatch.errors import ConfigError
+from propwatch.store.narratives import COUNTED_MATCH
+
+HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet() markers; never in stored text's display
+SNIPPET_CHARS = 240
+SORTS = ("relevance", "date")
+STANCES = ("asserts", "refutes", "reports")
+TECHNIQUE_VERDICTS = ("wrong", "right")
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_TERM = re.compile(r'"[^"]*"|[^\s"]+')
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search asks for; every field optional."""
+
+    q: str = ""
+    outlet: str | None = None
+    since: str | None = None  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive
+    until: str | None = None  # inclusive
+    language: str | None = None
+    technique: str | None = None
+    has_match: bool = False  # a `match` (or confirmed) result to a known claim
+    stance: str | None = None  # ... with this stance (implies has_match)
+    reused: bool = False  # in a republication family
+    sort: str = "relevance"  # relevance (when q is given) or date
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is a hit)
+
+    @property
+    def snippet_text(self) -> str:
+        return "".join(text for text, _ in self.snippet)
+
+
+def fts_query(q: str) -> str:
+    """The user's words as an FTS5 query that cannot be a syntax error: every word (or
+    "quoted phrase") must appear; a trailing * on a word matches words starting with it."""
+    parts = []
+    for term in _TERM.findall(q):
+        prefix = term.endswith("*") and not term.startswith('"')
+        word = term.strip('"').rstrip("*") if not term.startswith('"') else term[1:-1]
+        if not word.strip():
+            continue
+        parts.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(parts)
+
+
+def _date_bound(value: str, name: str) -> str:
+    if not _DATE.fullmatch(value):
+        raise ConfigError(f"{name}={value!r} is not a date; write YYYY-MM-DD (or YYYY-MM, YYYY)")
+    return value
+
+
+def _where(f: Filters) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if f.outlet:
+        where.append("a.outlet = ?")
+        params.append(f.outlet)
+    if f.since:
+        where.append("a.published >= ?")
+        params.append(_date_bound(f.since, "since"))
+    if f.until:
+        # "2024-05" includes every day of May: compare with the next string after the prefix
+        where.append("a.published < ?")
+        params.append(_date_bound(f.until, "until") + "\uffff")
+    if f.language:
+        where.append("a.language = ?")
+        params.append(f.language)
+    if f.technique:
+        where.append("a.id IN (SELECT article_id FROM annotations WHERE layer = 'techniques'"
+                     " AND label = ?)")
+        params.append(f.technique)
+    if f.stance and f.stance not in STANCES:
+        raise ConfigError(f"stance={f.stance!r} is unknown; use one of {', '.join(STANCES)}")
+    if f.has_match or f.stance:
+        where.append(f"a.id IN (SELECT m.article_id FROM claim_matches m WHERE {COUNTED_MATCH}"
+                     + (" AND m.stance = ?)" if f.stance else ")"))
+        if f.stance:
+            params.append(f.stance)
+    if f.reused:
+        where.append("a.id IN (SELECT a FROM reuse_pairs UNION SELECT b FROM reuse_pairs)")
+    return where, params
+
+
+def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
+           ) -> tuple[int, list[Hit]]:
+    """(how many articles match in all, one page of them)."""
+    if f.sort not in SORTS:
+        raise ConfigError(f"sort={f.sort!r} is unknown; use one of {', '.join(SORTS)}")
+    where, params = _where(f)
+    query = fts_query(f.q)
+    newest = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
+    if query:
+        source = "articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid"
+        where.insert(0, "articles_fts MATCH ?")
+        params.insert(0, query)
+        order = "bm25(articles_fts, 4.0, 1.0), a.added_seq" if f.sort == "relevance" else newest
+    else:
+        source, order = "article_facets a", newest
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total = int(conn.execute(f"SELECT COUNT(*) FROM {source}{clause}", params).fetchone()[0])
+    page = [int(r[0]) for r in conn.execute(
+        f"SELECT a.rowid FROM {source}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, limit, offset])]
+    if not page:
+        return total, []
+    # only the page's articles are read (text, snippet); filters and sort read the facets
+    marks = ",".join("?" * len(page))
+    columns = "a.rowid, a.id, a.title, a.outlet, a.published, a.language"
+    if query:
+        rows = conn.execute(
+            f"SELECT {columns}, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})", [query, *page])
+    else:
+        rows = conn.execute(f"SELECT {columns}, substr(a.text, 1, {SNIPPET_CHARS})"
+                            f" FROM articles a WHERE a.rowid IN ({marks})", page)
+    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(query)))
+             for r in rows}
+    return total, [found[rowid] for rowid in page if rowid in found]
+
+
+def _pieces(snippet: str, marked: bool) -> list[tuple[str, bool]]:
+    """A snippet as (text, is a hit) pieces; the template escapes each piece."""
+    if not marked:
+        text = snippet.replace("\n", " ")
+        return [(text + ("…" if len(text) >= SNIPPET_CHARS else ""), False)]
+    pieces: list[tuple[str, bool]] = []
+    for i, part in enumerate(re.split(f"[{HIT_OPEN}{HIT_CLOSE}]", snippet)):
+        if part:
+            pieces.append((part.replace("\n", " "), i % 2 == 1))
+    return pieces
+
+
+# -- corpus statistics -------------------------------------------------------------------
+
+def facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """The values the search filters offer: outlets, languages and techniques present."""
+    def column(sql: str) -> list[str]:
+        return [str(r[0]) for r in conn.execute(sql) if r[0]]
+
+    return {
+        "outlets": column("SELECT DISTINCT outlet FROM article_facets ORDER BY outlet"),
+        "languages": column("SELECT DISTINCT language FROM article_facets ORDER BY language"),
+        "techniques": column("SELECT DISTINCT label FROM annotations WHERE layer = "
+                             "'techniques' ORDER BY label"),
+    }
+
+
+def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
+    """Corpus figures for the dashboard and ``GET /api/stats``."""
+    def rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in conn.execute(sql, params)]
+
+    counts = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM articles),"
+        " (SELECT COUNT(DISTINCT outlet) FROM article_facets),"
+        " (SELECT COUNT(*) FROM annotations WHERE layer = 'techniques'),"
+        f" (SELECT COUNT(*) FROM claim_matches m WHERE {COUNTED_MATCH}),"
+        " (SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL),"
+        " (SELECT COUNT(*) FROM kb_claims)"
+    ).fetchone()
+    return {
+        "articles": int(counts[0]),
+        "outlets": int(counts[1]),
+        "technique_spans": int(counts[2]),
+        "matches": int(counts[3]),
+        "awaiting_review": int(counts[4]),
+        "known_claims": int(counts[5]),
+        "articles_per_month": [
+            {"month": m, "articles": n} for m, n in rows(
+                "SELECT substr(published, 1, 7) AS m, COUNT(*) FROM article_facets"
+                " WHERE published IS NOT NULL GROUP BY m ORDER BY m")],
+        "techniques_per_month": [
+            {"month": m, "technique": t, "spans": n} for m, t, n in rows(
+                "SELECT substr(a.published, 1, 7) AS m, t.label, COUNT(*) FROM annotations t"
+                " JOIN article_facets a ON a.id = t.article_id WHERE t.layer = 'techniques'"
+                " AND a.published IS NOT NULL GROUP BY m, t.label ORDER BY m, t.label")],
+        "top_outlets": [
+            {"outlet": o, "articles": n} for o, n in rows(
+                "SELECT COALESCE(outlet, '(unknown outlet)') AS o, COUNT(*) AS n"
+                " FROM article_facets GROUP BY o ORDER BY n DESC, o LIMIT ?", top)],
+        "top_known_claims": [
+            {"id": i, "text": t, "url": u, "source": s, "articles": n} for i, t, u, s, n in rows(
+                "SELECT m.kb_id, k.text, k.url, k.source, COUNT(DISTINCT m.article_id) AS n"
+                f" FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id WHERE {COUNTED_MATCH}"
+                " GROUP BY m.kb_id ORDER BY n DESC, m.kb_id LIMIT ?", top)],
+    }
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes whenever another connection commits (SQLite's ``PRAGMA data_version``)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+# -- review queue ------------------------------------------------------------------------
+
+def pending_matches(conn: sqlite3.Connection, limit: int, offset: int
+                    ) -> tuple[int, list[int]]:
+    """(matches awaiting a verdict, one page of their ids): `match` results first, then
+    `related`, most probable first."""
+    total = int(conn.execute(
+        "SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL").fetchone()[0])
+    ids = [int(r[0]) for r in conn.execute(
+        "SELECT id FROM claim_matches WHERE verdict IS NULL"
+        " ORDER BY decision IS NOT 'match', score DESC, id LIMIT ? OFFSET ?", (limit, offset))]
+    return total, ids
+
+
+# -- technique verdicts ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TechniqueVerdict:
+    article_id: str
+    start: int
+    end: int
+    label: str
+    verdict: str
+    reviewed_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "technique": self.label,
+                "verdict": self.verdict, "reviewed_at": self.reviewed_at}
+
+
+def set_technique_verdict(conn: sqlite3.Connection, article_id: str, start: int, end: int,
+                          label: str, verdict: str | None) -> bool:
+    """Record (or with ``verdict=None`` clear) an analyst's verdict on a stored technique
+    span; False when the article has no such span."""
+    if verdict is not None and verdict not in TECHNIQUE_VERDICTS:
+        raise ConfigError(f"verdict {verdict!r} is unknown; use wrong, right or clear")
+    found = conn.execute(
+        "SELECT 1 FROM annotations WHERE article_id = ? AND layer = 'techniques'"
+        ' AND start = ? AND "end" = ? AND label = ?', (article_id, start, end, label),
+    ).fetchone()
+    if not found:
+        return False
+    key = (article_id, start, end, label)
+    if verdict is None:
+        conn.execute('DELETE FROM technique_verdicts WHERE article_id = ? AND start = ?'
+                     ' AND "end" = ? AND label = ?', key)
+    else:
+        conn.execute(
+            'INSERT INTO technique_verdicts (article_id, start, "end", label, verdict)'
+            ' VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end", label) DO UPDATE'
+            " SET verdict = excluded.verdict,"
+            " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", (*key, verdict),
+        )
+    return True
+
+
+def technique_verdicts(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None
+                       ) -> dict[str, list[TechniqueVerdict]]:
+    """Article id -> its technique verdicts in text order (every article when None)."""
+    sql = ('SELECT article_id, start, "end", label, verdict, reviewed_at'
+           " FROM technique_verdicts")
+    params: list[str] = []
+    if article_ids is not None:
+        params = list(article_ids)
+        sql += f" WHERE article_id IN ({','.join('?' * len(params))})"
+    out: dict[str, list[TechniqueVerdict]] = {}
+    for row in conn.execute(sql + ' ORDER BY article_id, start, "end", label', params):
+        out.setdefault(row[0], []).append(TechniqueVerdict(*row))
+    return out
+
+
+# -- one article's corpus-level fields ---------------------------------------------------
+
+def also_at(conn: sqlite3.Connection, article_id: str) -> list[str]:
+    """The other places the article's input was found (as ``SqliteStore.also_at``)."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT s.source FROM articles a JOIN document_sources s"
+        " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
+        " ORDER BY s.source", (article_id,))]
+
+
+def narrative_counts(conn: sqlite3.Connection, article_id: str) -> dict[int, int]:
+    """Narrative number -> how many of the article's claims it holds."""
+    return {int(n): int(c) for n, c in conn.execute(
+        "SELECT c.narrative, COUNT(*) FROM narrative_claims g"
+        " JOIN claim_clusters c ON c.id = g.cluster WHERE g.article_id = ?"
+        " GROUP BY c.narrative", (article_id,))}
