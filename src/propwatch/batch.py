@@ -25,6 +25,7 @@ either.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sqlite3
 import threading
@@ -54,7 +55,8 @@ Progress = Callable[[int, int], None]  # (inputs done, inputs in all)
 T = TypeVar("T")
 ERROR = "error"  # the kind of a document some stage failed on
 DEFAULT_TIME_LIMIT = 600.0
-DEFAULT_WORKERS = 2
+#: Documents analysed side by side (``PROPWATCH_THREADS``, as for the claim networks).
+DEFAULT_WORKERS = int(os.environ.get("PROPWATCH_THREADS", "2") or 2)
 
 
 @dataclass
