@@ -54,8 +54,16 @@ def prf(scores: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[float
 
 def checkworthy(args: argparse.Namespace) -> None:
     from propwatch.claims.checkworthy import CheckWorthiness
+    from propwatch.claims.encoder import OnnxModel
 
-    model = CheckWorthiness(Path(args.model) if args.model else None)
+    class OnnxClassifier:  # e.g. the checkworthy.onnx shipped before the one-pass heads
+        def __init__(self, path: Path) -> None:
+            self.model = OnnxModel(path)
+
+        def score(self, texts: list[str]) -> np.ndarray:
+            return self.model.run(texts).reshape(-1)
+
+    model = OnnxClassifier(Path(args.model)) if args.model else CheckWorthiness()
     rows = json.loads(need(SHARED / "data" / "claimbuster" / "test.json").read_text())
     texts = [r["text"] for r in rows]
     labels = np.array([int(r["label"]) for r in rows])
@@ -433,7 +441,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("checkworthy")
-    c.add_argument("--model", help="an ONNX classifier other than the shipped one")
+    c.add_argument("--model", help="an ONNX classifier (P(check-worthy) output) instead of "
+                   "the shipped head on the tagger's pass")
     c.add_argument("--threshold", type=float, default=0.5)
     c.add_argument("-v", "--verbose", action="store_true")
     m = sub.add_parser("match")

@@ -5,11 +5,19 @@ the same site (strong evidence of page chrome), the second extracts, analyses an
 each document in its own transaction.  Documents already stored (same content hash) are
 skipped, so an interrupted run is finished by running it again.
 
+Parallelism: documents are extracted and stored one at a time, in input order, on the
+calling thread; their analysis (the pipeline: one tagger pass per article) runs on
+``workers`` threads side by side, one ONNX thread each (onnxruntime frees the GIL), so both
+cores are used.  Each article is still run alone and unpadded, so its results are the same
+as when analysed on its own.
+
 Isolation: every stage that handles one document (read, learn, extract, analyse, store)
 runs under ``_Run.isolated``: any exception it raises is recorded against that document
 (kind ``error``, a one-line reason naming the file and line) and the run goes on;
 ``strict`` makes the first one fatal instead.  Extracting and analysing one document may
-take at most ``time_limit`` seconds (past that, it is an error too).  Only database
+take at most ``time_limit`` seconds (past that, it is an error too; an analysis past it
+is no longer waited for, its thread finishes in the background and its result is
+dropped).  Only database
 failures (locked, full, damaged) stop a run, since no later document could be stored
 either.
 """
@@ -17,10 +25,15 @@ either.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sqlite3
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -34,6 +47,7 @@ from propwatch.extract import RecurringLines, extract
 from propwatch.ingest import DEFAULT_MAX_BYTES, Input, find_inputs, read_input
 from propwatch.model import Article, Extracted, RawDocument, Rejected, article_id
 from propwatch.store import Skip, SqliteStore
+from propwatch.techniques.tagger import use_threads
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +55,8 @@ Progress = Callable[[int, int], None]  # (inputs done, inputs in all)
 T = TypeVar("T")
 ERROR = "error"  # the kind of a document some stage failed on
 DEFAULT_TIME_LIMIT = 600.0
+#: Documents analysed side by side (``PROPWATCH_THREADS``, as for the claim networks).
+DEFAULT_WORKERS = int(os.environ.get("PROPWATCH_THREADS", "2") or 2)
 
 
 @dataclass
@@ -69,6 +85,7 @@ class Options:
     components: tuple[str, ...] = DEFAULT_COMPONENTS
     strict: bool = False  # stop at the first document a stage fails on
     time_limit: float | None = DEFAULT_TIME_LIMIT  # seconds to extract and analyse one document
+    workers: int = DEFAULT_WORKERS  # documents analysed side by side, one thread each
 
 
 class _Run:
@@ -144,14 +161,28 @@ def analyze(
     for item in inputs:
         for doc in _unrecorded(run, item):
             run.isolated(doc.where, "reading its lines", partial(_learn, recurring, doc, run))
-    pipeline = Pipeline.from_names(options.components)
-    for done, item in enumerate(inputs, start=1):
-        for doc in run.documents(item):
-            summary.documents += 1
-            run.isolated(doc.where, "analysis",
-                         partial(_analyse_document, doc, recurring, pipeline, run))
-        if progress:
-            progress(done, len(inputs))
+    workers = max(1, options.workers)
+    use_threads(1 if workers > 1 else None)  # one ONNX thread per article side by side
+    pool: ThreadPoolExecutor | None = None
+    try:
+        pipeline = Pipeline.from_names(options.components)
+        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+        pending: deque[_Pending] = deque()
+        for done, item in enumerate(inputs, start=1):
+            for doc in run.documents(item):
+                summary.documents += 1
+                run.isolated(doc.where, "analysis", partial(
+                    _start_document, doc, recurring, pipeline, run, pool, pending))
+                while len(pending) >= workers:
+                    _finish_next(run, pending)
+            if progress:
+                progress(done, len(inputs))
+        while pending:
+            _finish_next(run, pending)
+    finally:
+        use_threads(None)
+        if pool is not None:  # every job is stored or dropped (past its time limit)
+            pool.shutdown(wait=False, cancel_futures=True)
     with store.corpus_lock():
         summary.articles_in_store = store.article_count()
         summary.reuse = reuse.update(store)
@@ -179,17 +210,31 @@ def _learn(recurring: RecurringLines, doc: RawDocument, run: _Run) -> None:
         recurring.add(doc)
 
 
-def _analyse_document(
-    doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, run: _Run
+@dataclass
+class _Pending:
+    """A document being analysed on a worker thread; stored, in input order, when done."""
+
+    doc: RawDocument
+    articles: Future[list[Article]]
+    started: float
+
+
+def _start_document(
+    doc: RawDocument, recurring: RecurringLines, pipeline: Pipeline, run: _Run,
+    pool: ThreadPoolExecutor | None, pending: deque[_Pending],
 ) -> None:
+    """Extract ``doc`` (here, under the time limit), then analyse it on a worker thread
+    (here too without a ``pool``)."""
     store, summary = run.store, run.summary
     if store.has_document(doc.content_hash):
         _already_stored(doc, run)
         return
+    started = time.monotonic()
+    done: Future[list[Article]] = Future()
     with time_limit(run.options.time_limit):
         result = _stage("extraction", partial(extract, doc, recurring))
-        articles = [] if isinstance(result, Rejected) else _stage(
-            "analysis", partial(build_articles, doc, result, pipeline))
+        if pool is None and not isinstance(result, Rejected):
+            done.set_result(_stage("analysis", partial(build_articles, doc, result, pipeline)))
     if isinstance(result, Rejected):
         log.info("%s: not an article (%s): %s", doc.where, result.kind, result.reason)
         if store.save_rejected(doc, result):
@@ -197,11 +242,32 @@ def _analyse_document(
         else:
             _already_stored(doc, run)
         return
-    stored = _stage("storing", partial(store.save_articles, doc, articles))
+    articles = done if pool is None else pool.submit(build_articles, doc, result, pipeline)
+    pending.append(_Pending(doc, articles, started))
+
+
+def _finish_next(run: _Run, pending: deque[_Pending]) -> None:
+    """Store the oldest pending document's articles (an error record if its analysis
+    failed or ran past the time limit)."""
+    job = pending.popleft()
+    run.isolated(job.doc.where, "analysis", partial(_store_document, job, run))
+
+
+def _store_document(job: _Pending, run: _Run) -> None:
+    limit = run.options.time_limit
+    wait = None if not limit else max(0.0, limit - (time.monotonic() - job.started))
+    try:
+        articles = _stage("analysis", partial(job.articles.result, wait))
+    except _StageError as exc:
+        if isinstance(exc.__cause__, FutureTimeout):  # the thread finishes unseen
+            raise _StageError("analysis") from TimeLimitExceeded(
+                f"stopped after {limit:g} s (raise it with --time-limit)")
+        raise
+    stored = _stage("storing", partial(run.store.save_articles, job.doc, articles))
     if stored:
-        summary.articles_stored += len(articles)
+        run.summary.articles_stored += len(articles)
     else:
-        _already_stored(doc, run)
+        _already_stored(job.doc, run)
 
 
 def _stage(name: str, work: Callable[[], T]) -> T:

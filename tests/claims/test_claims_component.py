@@ -9,6 +9,7 @@ from propwatch.analyse.pipeline import Pipeline, registered
 from propwatch.claims.checkworthy import CheckWorthiness
 from propwatch.claims.component import Claims, candidate_sentences
 from propwatch.claims.encoder import model_dir
+from propwatch.claims.onepass import FILE, OnePass
 from propwatch.model import Article, Span
 
 TEXT = (
@@ -18,14 +19,12 @@ TEXT = (
 )
 
 
-class FakeModel(CheckWorthiness):
+class FakeModel(OnePass):
     """Scores a sentence 0.9 when it contains a digit, else 0.1."""
 
-    def __init__(self) -> None:
-        pass
-
-    def score(self, sentences: Sequence[str]) -> np.ndarray:
-        return np.array([0.9 if any(c.isdigit() for c in s) else 0.1 for s in sentences])
+    def sentences(self, text: str, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+        return np.array([0.9 if any(c.isdigit() for c in text[a:b]) else 0.1
+                         for a, b in ranges])
 
 
 def article(with_sentences: bool = True) -> Article:
@@ -78,11 +77,8 @@ def test_registered_as_claims_component() -> None:
     assert "claims" in registered()
 
 
-SHIPPED = ("checkworthy.onnx", "checkworthy_head.json")
-
-
-@pytest.mark.skipif(not any((model_dir() / n).exists() for n in SHIPPED),
-                    reason="the shipped check-worthiness model is not built yet")
+@pytest.mark.skipif(not (model_dir() / FILE).exists(),
+                    reason="the shipped check-worthiness head is not built yet")
 def test_shipped_model_scores_claims_above_chatter() -> None:
     model = CheckWorthiness()
     scores = model.score(["The army lost 2,000 soldiers in 2019, the ministry said.",

@@ -1,6 +1,9 @@
 """The ``claims`` layer: one span per sentence that could carry a claim, scored by
 check-worthiness.
 
+Scores come from the technique tagger's pass over the article (the one the technique
+layers read, ``propwatch.claims.onepass``): no other network runs here.
+
 Every sentence with enough words is kept (``threshold`` 0): any of them may repeat a known
 claim, so check-worthiness ranks and filters what is listed, it does not gate matching.
 Sentences come from the article's ``sentences`` layer (written earlier in the pipeline);
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 
 from propwatch.analyse.pipeline import register
-from propwatch.claims.checkworthy import CheckWorthiness, default_model
+from propwatch.claims.onepass import OnePass, default_onepass
 from propwatch.model import Article, Span
 
 MIN_WORDS = 4
@@ -53,18 +56,18 @@ def candidate_sentences(article: Article) -> list[Span]:
 class Claims:
     name = "claims"
 
-    def __init__(self, model: CheckWorthiness | None = None, threshold: float = 0.0) -> None:
+    def __init__(self, onepass: OnePass | None = None, threshold: float = 0.0) -> None:
         if not 0.0 <= threshold <= 1.0:
             raise ValueError("threshold must be in [0.0, 1.0]")
-        self.model = model
+        self.onepass = onepass
         self.threshold = threshold
 
     def predict(self, article: Article) -> list[Span]:
         spans = candidate_sentences(article)
         if not spans:
             return []
-        model = self.model or default_model()
-        scores = model.score([s.text_of(article.text) for s in spans])
+        onepass = self.onepass or default_onepass()
+        scores = onepass.sentences(article.text, [(s.start, s.end) for s in spans])
         return [
             Span(s.start, s.end, "claim", round(float(p), 4))
             for s, p in zip(spans, scores, strict=True)

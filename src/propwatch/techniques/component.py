@@ -1,25 +1,41 @@
 """Pipeline components: ``techniques`` (technique spans) and ``propaganda_sentences``
-(sentence-level propaganda probability).  Both share one tagger run per article text."""
+(sentence-level propaganda probability).  Both, and the claims layer
+(``propwatch.claims.onepass``), share one tagger run per article text."""
 
 from __future__ import annotations
 
+import threading
+
 from propwatch.analyse.pipeline import register
 from propwatch.model import Article, Span
+from propwatch.techniques.infer import TokenOutput
 from propwatch.techniques.summary import fallback_sentences, sentence_probabilities
 from propwatch.techniques.tagger import Analysis, Tagger, default_tagger
 
-_cache: dict[tuple[int, str], Analysis] = {}
+# The last pass and analysis of each thread: articles analysed side by side on two
+# threads (``propwatch.batch``) each keep their own.
+_local = threading.local()
+
+
+def token_output(tagger: Tagger, text: str) -> TokenOutput:
+    """The model's pass over ``text`` (taggers of one model directory share it, whatever
+    their profile or thread count: the outputs are the same); the last one is kept."""
+    key = (str(tagger.model_dir), text)
+    hit: tuple[tuple[str, str], TokenOutput] | None = getattr(_local, "tokens", None)
+    if hit is None or hit[0] != key:
+        hit = (key, tagger.token_outputs([text])[0])
+        _local.tokens = hit
+    return hit[1]
 
 
 def _analysis(tagger: Tagger, text: str) -> Analysis:
-    """The tagger's analysis of ``text``; the last one is kept for the sentence component."""
+    """The tagger's analysis of ``text``; the last one is kept for the other components."""
     key = (id(tagger), text)
-    hit = _cache.get(key)
-    if hit is None:
-        hit = tagger.analyse([text])[0]
-        _cache.clear()
-        _cache[key] = hit
-    return hit
+    hit: tuple[tuple[int, str], Analysis] | None = getattr(_local, "analysis", None)
+    if hit is None or hit[0] != key:
+        hit = (key, tagger.decode(text, token_output(tagger, text)))
+        _local.analysis = hit
+    return hit[1]
 
 
 class TechniqueComponent:

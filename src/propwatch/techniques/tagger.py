@@ -138,21 +138,24 @@ class Tagger:
         )
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
-        """Technique and SI spans of each text under the tagger's profile.  Each technique
-        span's ``data``: ``explanation_key``, ``profile`` (the profile that produced it),
-        ``source`` (``token`` or ``sentence``: a whole sentence from a sentence head),
-        ``raw_score`` and, with sentence heads, ``head`` (the head probability of its
-        technique on its sentence)."""
-        res = []
-        for text, out in zip(texts, self.token_outputs(texts), strict=True):
-            shown, si = analyse_text(text, out, self.decode_cfg, self.heads, self.sentence_cfg)
-            techs = [
-                Span(s.start, s.end, s.label, self.confidence(s.score or 0.0),
-                     {"explanation_key": s.label, "profile": self.profile, **s.data})
-                for s in shown
-            ]
-            res.append(Analysis(techs, si, out))
-        return res
+        """Technique and SI spans of each text under the tagger's profile (see
+        :meth:`decode`)."""
+        return [self.decode(text, out)
+                for text, out in zip(texts, self.token_outputs(texts), strict=True)]
+
+    def decode(self, text: str, out: TokenOutput) -> Analysis:
+        """The spans of ``text`` from its token outputs (this tagger's profile).  Each
+        technique span's ``data``: ``explanation_key``, ``profile`` (the profile that
+        produced it), ``source`` (``token`` or ``sentence``: a whole sentence from a
+        sentence head), ``raw_score`` and, with sentence heads, ``head`` (the head
+        probability of its technique on its sentence)."""
+        shown, si = analyse_text(text, out, self.decode_cfg, self.heads, self.sentence_cfg)
+        techs = [
+            Span(s.start, s.end, s.label, self.confidence(s.score or 0.0),
+                 {"explanation_key": s.label, "profile": self.profile, **s.data})
+            for s in shown
+        ]
+        return Analysis(techs, si, out)
 
     def confidence(self, raw: float) -> float:
         """The probability that a span with raw score ``raw`` is right (the raw score when
@@ -172,6 +175,7 @@ class Tagger:
 
 
 _default_profile = DEFAULT_PROFILE
+_default_threads: int | None = None
 
 
 def use_profile(profile: str) -> None:
@@ -182,11 +186,19 @@ def use_profile(profile: str) -> None:
     _default_profile = profile
 
 
+def use_threads(threads: int | None) -> None:
+    """ONNX threads per run of :func:`default_tagger` (None: up to 2).  1 when articles
+    are analysed side by side on several threads (``propwatch.batch``); the outputs are
+    the same either way."""
+    global _default_threads
+    _default_threads = threads
+
+
 def default_tagger() -> Tagger:
     """The shipped tagger with the chosen profile (:func:`use_profile`), loaded once."""
-    return _shipped(_default_profile)
+    return _shipped(_default_profile, _default_threads)
 
 
-@lru_cache(maxsize=2)
-def _shipped(profile: str) -> Tagger:
-    return Tagger(profile=profile)
+@lru_cache(maxsize=4)
+def _shipped(profile: str, threads: int | None = None) -> Tagger:
+    return Tagger(profile=profile, threads=threads)
