@@ -75,3 +75,20 @@ def test_jsonl_bad_lines_are_named_by_number_and_good_lines_kept(tmp_path: Path)
         (1, "text", "First"), (5, "html", None)]
     assert [e.where.rsplit(":", 1)[1] for e in errors] == ["2", "3", "6"]
     assert docs[0].where.endswith("batch.jsonl:1")
+
+
+def test_jsonl_in_utf16_with_a_bom_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "wide.jsonl"
+    lines = [json.dumps({"text": "Flood in Fallow"}), json.dumps({"text": "Fire in Marsh"})]
+    path.write_bytes("\n".join(lines).encode("utf-16"))
+    texts = [r.text for r in read_input(Input(str(path))) if isinstance(r, RawDocument)]
+    assert texts == ["Flood in Fallow", "Fire in Marsh"]
+
+
+def test_a_stray_bom_like_line_in_utf8_jsonl_loses_only_that_line(tmp_path: Path) -> None:
+    path = tmp_path / "stray.jsonl"
+    path.write_bytes(b"\xfe\xff\n" + json.dumps({"text": "Flood in Fallow"}).encode() + b"\n")
+    results = list(read_input(Input(str(path))))
+    kept = [r for r in results if isinstance(r, RawDocument)]
+    assert [(r.text, r.line) for r in kept] == [("Flood in Fallow", 2)]
+    assert [r.where for r in results if isinstance(r, InputError)] == [f"{path}:1"]

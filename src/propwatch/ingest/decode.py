@@ -103,6 +103,14 @@ def utf16_without_bom(sample: bytes) -> str | None:
     return encoding
 
 
+def utf16_with_bom(sample: bytes) -> bool:
+    """A UTF-16 byte order mark followed by UTF-16 text (NULs on one side of the byte
+    pairs), not a stray BOM-like pair of bytes in front of UTF-8 lines."""
+    return sample[:2] in (b"\xff\xfe", b"\xfe\xff") and (
+        len(sample) <= 2 or _utf16_pattern(sample[2:]) is not None
+    )
+
+
 def _utf16_pattern(sample: bytes) -> str | None:
     sample = sample[: len(sample) // 2 * 2]
     pairs = max(len(sample) // 2, 1)

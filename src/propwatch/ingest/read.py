@@ -23,7 +23,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from propwatch.errors import InputError
-from propwatch.ingest.decode import SAMPLE, decode, utf16_without_bom
+from propwatch.ingest.decode import SAMPLE, decode, utf16_with_bom, utf16_without_bom
 from propwatch.ingest.find import Input, special_file_reason
 from propwatch.model import RawDocument
 
@@ -118,7 +118,7 @@ def _too_large(what: str, size: int, limit: int) -> str:
 def _jsonl_file(handle: BinaryIO, where: str, max_bytes: int) -> Iterator[ReadResult]:
     """Records of a JSONL file, streamed line by line with each line capped at ``max_bytes``."""
     head = handle.read(SAMPLE)
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or utf16_without_bom(head):
+    if utf16_with_bom(head) or utf16_without_bom(head):
         # UTF-16/32: newline bytes cannot be found before decoding; read whole, capped.
         try:
             data = head + _read_capped(handle, where, max(max_bytes - len(head), 0))
