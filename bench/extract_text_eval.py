@@ -3,28 +3,29 @@
 Renderings come from bench/extract_render.py (headless Chromium, JavaScript off,
 ``document.body.innerText``).  Body scoring is the snippet scoring of
 bench/extract_html_eval.py on the same dev / test halves.  "keep everything" is the rendering
-itself (no cleaning).  Infinite-scroll captures concatenate 2-4 renderings with at least 100
-words of gold-bearing body each; the set holds about one page per site, so the captures mix
-sites (a same-site capture is easier: its repeated chrome marks the boundaries).  A capture
-is split right when it gives as many articles as it holds and each article's ``with``
-snippets sit in one article of their own.
+itself (no cleaning).  Infinite-scroll captures are built as the fit script builds them
+(bench/extract_text_fit.py: 2-4 renderings of one half, the later ones cut to start at their
+headline half of the time); the set holds about one page per site, so the captures mix sites
+(a same-site capture shares its chrome, which the fit never sees).  A capture is split right
+when it gives as many articles as it holds and each article's ``with`` snippets sit in its
+own article; "split" counts single pages that came out as several articles (teaser lists).
 
-    .venv/bin/python bench/extract_text_eval.py --renderings /tmp/propwatch-renderings
+    .venv/bin/python bench/extract_text_eval.py --renderings /tmp/wt15/render \
+        --hints /tmp/wt15/hints.json
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from pathlib import Path
 
 from extract_html_eval import DATA, Score, _flat, half_of
+from extract_text_fit import captures, load
 
 from propwatch.extract import extract
-from propwatch.extract.units import count_words
 from propwatch.model import Extracted, RawDocument, Rejected
 
 
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--renderings", type=Path, required=True)
+    parser.add_argument("--hints", type=Path, required=True, help="bench/extract_line_hints.py")
     parser.add_argument("--captures", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
@@ -76,24 +78,21 @@ def main(argv: list[str] | None = None) -> int:
             ms = 1000 * s.seconds / max(s.pages, 1)
             extra = f"  empty {s.empty}  split {s.split}  {ms:.1f} ms/page" if s.pages else ""
             print(f"{label:22s} {half:4s} P {p:.3f} R {r:.3f} F1 {f:.3f}{extra}")
-    rng = random.Random(args.seed)
-    usable = [
-        n
-        for n, arts in found.items()
-        if count_words(pages[n]) >= 100
-        and all(_flat(s) in _flat(pages[n]) for s in gold[n]["with"])
-    ]
-    right = 0
-    for _ in range(args.captures):
-        names = rng.sample(usable, rng.randint(2, 4))
-        text = "\n\n".join(pages[n] for n in names)
-        result = extract(RawDocument("capture.txt", text, "text"))
-        arts = [] if isinstance(result, Rejected) else [_flat(a.text) for a in result]
-        ok = len(arts) == len(names) and all(
-            all(_flat(s) in arts[k] for s in gold[n]["with"]) for k, n in enumerate(names)
-        )
-        right += ok
-    print(f"captures of 2-4 renderings split right: {right}/{args.captures}")
+    scored = load(args.data, args.renderings, args.hints)
+    for half in ("dev", "test"):
+        caps = captures([p for p in scored if half_of(p.name) == half], args.captures, args.seed)
+        right = count = 0
+        start = time.process_time()
+        for cap, parts in caps:
+            result = extract(RawDocument("capture.txt", cap.text, "text"))
+            arts = [] if isinstance(result, Rejected) else [_flat(a.text) for a in result]
+            ok = len(arts) == len(parts) and all(
+                all(_flat(s) in arts[k] for s in part.gold["with"]) for k, part in enumerate(parts)
+            )
+            right += ok
+            count += 1
+        ms = 1000 * (time.process_time() - start) / max(count, 1)
+        print(f"captures of 2-4 renderings {half:4s} split right: {right}/{count} ({ms:.1f} ms)")
     return 0
 
 

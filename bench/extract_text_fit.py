@@ -1,32 +1,53 @@
 """Fit the plain-text line labeller on browser renderings of ../shared/data/extraction-eval.
 
-Labels come from the gold snippets: a unit that overlaps a ``with`` snippet is body (1), one
-that overlaps a ``without`` snippet is not (0); other units are unlabelled and not fitted.
-The model is fitted on the dev half (settings chosen by 5-fold cross-validation over pages
-inside it) and scored once on the test half with the snippet scoring of
-bench/extract_text_eval.py.  Stage 1 labels units from their own and their neighbours'
-features; stage 2 adds windows of the stage-1 probabilities (fitted on out-of-fold stage-1
-output).  ``--out`` writes both stages as arrays (npz) for the package.
+Labels of the rendered units come from the set's gold snippets (a unit overlapping a
+``with`` snippet is body, one overlapping a ``without`` snippet chrome) and from hints the
+page's HTML gives (bench/extract_line_hints.py: its headline, author and date as trafilatura
+reads them, its ``<figcaption>`` texts, its comment sections): title, byline, date, caption,
+comment.  Units the gold does not speak of take a silver label from trafilatura's main text
+of the same page (body when it holds them, else chrome).  Boundaries come from infinite-scroll
+captures: 2-4 renderings joined, the later ones cut to start at their headline (or first
+body line) half of the time, as a scroll that shows no second site header.
 
-    .venv/bin/python bench/extract_text_fit.py --renderings /tmp/propwatch-renderings
+Everything is fitted on the dev half; the settings (hidden-layer size, body threshold,
+boundary threshold) are chosen by 5-fold cross-validation over dev pages; the chosen model
+is fitted on all of dev and written to src/propwatch/extract/labeller.npz (``--out``).  The
+test half is scored by bench/extract_text_eval.py through ``extract()``.
+
+    .venv/bin/python bench/extract_text_fit.py --renderings /tmp/wt15/render \
+        --hints /tmp/wt15/hints.json [--out src/propwatch/extract/labeller.npz]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 import time
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from extract_html_eval import DATA, Score, _flat, half_of
-from extract_line_features import unit_features, window_mean
-from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
 
+from propwatch.extract.dates import parse_date
+from propwatch.extract.decode import Labels, cut_points
+from propwatch.extract.labeller import LABELS, Labeller, Net, stage2_features
+from propwatch.extract.lines import unit_features
+from propwatch.extract.recurring import normalise
 from propwatch.extract.units import Unit, make_units, split_lines
+
+BODY, CHROME = LABELS.index("body"), LABELS.index("chrome")
+SILVER_BODY_WORDS = 15
+SILVER_CHROME_WORDS = 10
+BOUNDARY_WEIGHT = 40  # each boundary row is repeated this often (one unit in hundreds)
+MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
 
 @dataclass
@@ -35,8 +56,9 @@ class Page:
     text: str
     units: list[Unit]
     x: np.ndarray
-    y: np.ndarray  # 1 body, 0 not body, -1 unlabelled
+    y: np.ndarray  # label index, -1 unlabelled
     gold: dict[str, list[str]]
+    boundary: np.ndarray  # 1 where a unit starts an article after the first
 
 
 def _flat_map(raw: str) -> tuple[str, list[int]]:
@@ -57,12 +79,13 @@ def _flat_map(raw: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def labels(text: str, units: list[Unit], gold: dict[str, list[str]]) -> np.ndarray:
+def _snippet_labels(
+    text: str, units: list[Unit], gold: dict[str, list[str]], y: np.ndarray
+) -> None:
     flat, where = _flat_map(text)
     starts = np.array([u.start for u in units])
     ends = np.array([u.lines[-1].end for u in units])
-    y = np.full(len(units), -1)
-    for value, key in ((0, "without"), (1, "with")):
+    for value, key in ((CHROME, "without"), (BODY, "with")):
         for snippet in gold[key]:
             s = _flat(snippet)
             if not s:
@@ -72,48 +95,175 @@ def labels(text: str, units: list[Unit], gold: dict[str, list[str]]) -> np.ndarr
                 lo, hi = where[at], where[at + len(s) - 1] + 1
                 y[(starts < hi) & (ends > lo)] = value
                 at = flat.find(s, at + 1)
-    return y
 
 
-def load(data: Path, renderings: Path) -> list[Page]:
+def _silver_labels(units: list[Unit], hints: dict, y: np.ndarray) -> None:
+    """Body where trafilatura's main text of the HTML holds a long unit, chrome for a short
+    unit it does not hold; units between are left to the gold (trafilatura errs on them)."""
+    lines = hints.get("body") or []
+    if not lines:
+        return
+    whole = {normalise(t, digits=False) for t in lines}
+    flat = " ".join(normalise(t, digits=False) for t in lines)
+    for i, u in enumerate(units):
+        k = normalise(u.text, digits=False)
+        inside = k in whole or (u.words >= 4 and k in flat)
+        if inside and u.words >= SILVER_BODY_WORDS:
+            y[i] = BODY
+        elif not inside and u.words <= SILVER_CHROME_WORDS:
+            y[i] = CHROME
+
+
+def _hint_labels(units: list[Unit], hints: dict, y: np.ndarray) -> None:
+    keys = [normalise(u.text, digits=False) for u in units]
+    first_body = next((i for i in range(len(units)) if y[i] == BODY), len(units))
+    title = normalise(hints.get("title") or "", digits=False)
+    if len(title) >= 8:
+        found = [
+            i
+            for i, k in enumerate(keys)
+            if units[i].words <= 40
+            and (
+                k == title
+                or (len(k) >= 0.6 * len(title) and k in title)
+                or (title in k and len(k) <= 1.5 * len(title))
+            )
+        ]
+        before = [i for i in found if i <= first_body]
+        pick = before[-1] if before else (found[0] if found else None)
+        if pick is not None and y[pick] != BODY:
+            y[pick] = LABELS.index("title")
+    author = hints.get("author") or ""
+    names = [n.split()[-1].casefold() for n in author.split(";") if n.split()]
+    date = parse_date(hints.get("date") or "")
+    for i, u in enumerate(units):
+        if y[i] == BODY or u.words > 14:
+            continue
+        low = u.text.casefold()
+        if names and any(len(n) >= 3 and n in low for n in names) and i < first_body + 5:
+            y[i] = LABELS.index("byline")
+        elif date and parse_date(u.text) == date and i < first_body + 5:
+            y[i] = LABELS.index("date")
+    for key, label in (("captions", "caption"), ("comments", "comment")):
+        texts = [normalise(t, digits=False) for t in hints.get(key) or [] if len(t) <= 20000]
+        if not texts:
+            continue
+        for i, k in enumerate(keys):
+            if y[i] != BODY and units[i].words >= 2 and any(k in t for t in texts):
+                y[i] = LABELS.index(label)
+
+
+def make_page(
+    name: str, text: str, gold: dict[str, list[str]], hints: dict, silver: bool = False
+) -> Page | None:
+    units = make_units(split_lines(text))
+    if not units:
+        return None
+    y = np.full(len(units), -1)
+    if silver:
+        _silver_labels(units, hints, y)
+    gold_y = np.full(len(units), -1)
+    _snippet_labels(text, units, gold, gold_y)
+    y[gold_y >= 0] = gold_y[gold_y >= 0]
+    _hint_labels(units, hints, y)
+    return Page(name, text, units, unit_features(units), y, gold, np.zeros(len(units), int))
+
+
+def _start_of(page: Page) -> int:
+    """Where a later article of a capture starts when the scroll shows no site header: its
+    headline, else its first body unit."""
+    title = np.flatnonzero(page.y == LABELS.index("title"))
+    body = np.flatnonzero(page.y == BODY)
+    first = int(body[0]) if len(body) else 0
+    if len(title) and title[0] <= first:
+        return int(title[0])
+    return first
+
+
+def make_capture(parts: list[Page], rng: random.Random) -> tuple[Page, list[Page]]:
+    """2-4 renderings as one page, with the unit labels carried over; a later article's
+    boundary is its headline (else its first body unit), whatever chrome precedes it."""
+    texts, labels, bounds = [], [], []
+    cut = rng.random() < 0.5
+    offset = 0
+    for k, page in enumerate(parts):
+        lo = _start_of(page) if k and cut else 0
+        at = page.units[lo].start
+        texts.append(page.text[at:].strip("\n") if k else page.text)
+        labels.append(page.y[lo:])
+        if k:
+            bounds.append(offset + _start_of(page) - lo)
+        offset += len(page.units) - lo
+    text = "\n\n".join(texts)
+    units = make_units(split_lines(text))
+    y = np.concatenate(labels)
+    boundary = np.zeros(len(y), int)
+    boundary[bounds] = 1
+    if len(units) != len(y):  # a join changed how lines group into units: skip it
+        raise ValueError("units changed at a join")
+    gold: dict[str, list[str]] = {"with": [], "without": []}
+    name = "+".join(p.name for p in parts)
+    return Page(name, text, units, unit_features(units), y, gold, boundary), parts
+
+
+def load(data: Path, renderings: Path, hints_path: Path) -> list[Page]:
     gold = json.loads((data / "gold.json").read_text(encoding="utf-8"))
+    hints = json.loads(hints_path.read_text(encoding="utf-8"))
     pages = []
     for name in sorted(gold):
         path = renderings / (name.removesuffix(".html.gz") + ".txt")
-        if not path.exists():
-            continue
-        text = path.read_text(encoding="utf-8")
-        units = make_units(split_lines(text))
-        if not units:
-            continue
-        x = unit_features(units)
-        pages.append(Page(name, text, units, x, labels(text, units, gold[name]), gold[name]))
+        if path.exists():
+            page = make_page(
+                name, path.read_text(encoding="utf-8"), gold[name], hints.get(name, {})
+            )
+            if page is not None:
+                pages.append(page)
     return pages
 
 
-_STAGE2_WINDOWS = (1, 2, 5, 15)
+def captures(pages: list[Page], count: int, seed: int) -> list[tuple[Page, list[Page]]]:
+    usable = [
+        p for p in pages
+        if sum(u.words for u, y in zip(p.units, p.y, strict=True) if y == BODY) >= 60
+        and all(_flat(s) in _flat(p.text) for s in p.gold["with"])
+    ]  # fmt: skip
+    rng = random.Random(seed)
+    out = []
+    while len(out) < count:
+        try:
+            out.append(make_capture(rng.sample(usable, rng.randint(2, 4)), rng))
+        except ValueError:
+            continue
+    return out
 
 
-def stage2_features(x: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Stage-1 features plus windows of the stage-1 probabilities around each unit."""
-    n = len(p)
-    cols = [p]
-    for w in _STAGE2_WINDOWS:
-        cols.append(window_mean(p, w))
-    cmax = np.maximum.accumulate(p)
-    rmax = np.maximum.accumulate(p[::-1])[::-1]
-    cols += [np.concatenate([[0.0], cmax[:-1]]), np.concatenate([rmax[1:], [0.0]])]
-    cols.append(np.full(n, p.max() if n else 0.0))
-    return np.hstack([x, np.column_stack(cols)])
+# --- fitting ---------------------------------------------------------------------------------
 
 
-def _model(trees: int, depth: int) -> GradientBoostingClassifier:
-    return GradientBoostingClassifier(
-        n_estimators=trees, max_depth=depth, learning_rate=0.1, subsample=0.8, random_state=0
-    )
+def _mlp(hidden: int) -> MLPClassifier:
+    return MLPClassifier(
+        (hidden,), alpha=1e-3, batch_size=256, max_iter=80, early_stopping=True,
+        n_iter_no_change=6, random_state=0,
+    )  # fmt: skip
 
 
-def _stack(pages: list[Page], xs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fit_net(x: np.ndarray, y: np.ndarray, hidden: int) -> Net:
+    """An MLPClassifier fitted on standardised ``x``, as the arrays ``labeller`` evaluates."""
+    scaler = StandardScaler().fit(x)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = _mlp(hidden).fit((x - scaler.mean_) / scale, y)
+    if len(model.classes_) > 2 and list(model.classes_) != list(range(len(LABELS))):
+        raise SystemExit(f"every label needs examples; got classes {list(model.classes_)}")
+    return Net(
+        scaler.mean_.astype(np.float64), scale.astype(np.float64),
+        tuple(w.astype(np.float64) for w in model.coefs_),
+        tuple(b.astype(np.float64) for b in model.intercepts_),
+    )  # fmt: skip
+
+
+def _rows(pages: list[Page], xs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, ys, groups = [], [], []
     for k, (page, x) in enumerate(zip(pages, xs, strict=True)):
         keep = page.y >= 0
@@ -123,10 +273,60 @@ def _stack(pages: list[Page], xs: list[np.ndarray]) -> tuple[np.ndarray, np.ndar
     return np.vstack(rows), np.concatenate(ys), np.concatenate(groups)
 
 
-def score_pages(pages: list[Page], probs: list[np.ndarray], threshold: float) -> Score:
-    s = Score()
-    for page, p in zip(pages, probs, strict=True):
-        kept = "\n\n".join(u.text for u, q in zip(page.units, p, strict=True) if q >= threshold)
+def headless(page: Page) -> Page | None:
+    """The page as a scrape that starts at its headline (as many copied pages and the seeds
+    do): the units above its title cut off; None when it has no title label."""
+    title = np.flatnonzero(page.y == LABELS.index("title"))
+    if not len(title) or title[0] == 0:
+        return None
+    lo = int(title[0])
+    text = page.text[page.units[lo].start :]
+    units = make_units(split_lines(text))
+    if len(units) != len(page.units) - lo:
+        return None
+    y = page.y[lo:]
+    return Page(page.name, text, units, unit_features(units), y, page.gold, page.boundary[lo:])
+
+
+def fit(pages: list[Page], caps: list[Page], hidden: int, thr: float) -> Labeller:
+    """Stage 1 on all pages and their headless copies; stage 2 on out-of-fold stage-1
+    probabilities; the boundary model on the stage-2 output of captures and single pages."""
+    copies = [(k, h) for k, h in enumerate(map(headless, pages)) if h is not None]
+    origin = np.array(list(range(len(pages))) + [k for k, _ in copies])
+    pages = pages + [h for _, h in copies]
+    x, y, g = _rows(pages, [p.x for p in pages])
+    first = fit_net(x, y, hidden)
+    oof = [np.zeros((len(p.units), len(LABELS))) for p in pages]
+    for tr, te in GroupKFold(3).split(x, y, origin[g]):  # a copy goes with its page
+        m = fit_net(x[tr], y[tr], hidden)
+        for k in set(g[te].tolist()):
+            oof[k] = m.proba(pages[k].x)
+    x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
+    x2, y2, _ = _rows(pages, x2s)
+    second = fit_net(x2, y2, hidden)
+    # boundary: stage-2 probabilities of captures (their parts were fitted: a mild optimism
+    # that the test captures, made of test pages only, do not share)
+    bx, by = [], []
+    for page in [*caps, *pages[: len(caps)]]:
+        x2p = stage2_features(page.x, first.proba(page.x))
+        p = second.proba(x2p)
+        rows = np.hstack([x2p, stage2_features(p, p)])
+        pos = np.flatnonzero(page.boundary)
+        bx += [rows, np.repeat(rows[pos], BOUNDARY_WEIGHT - 1, axis=0)]
+        by += [page.boundary, np.ones(len(pos) * (BOUNDARY_WEIGHT - 1), int)]
+    boundary = fit_net(np.vstack(bx), np.concatenate(by), hidden)
+    return Labeller(first, second, boundary, thr, 0.5)
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def score_body(pages: list[Page], labeller: Labeller, body_thr: float, s: Score) -> Score:
+    for page in pages:
+        p, _ = labeller.label(page.x)
+        kept = "\n\n".join(
+            u.text for u, q in zip(page.units, p[:, BODY], strict=True) if q >= body_thr
+        )
         flat = _flat(kept)
         for snippet in page.gold["with"]:
             s.tp += _flat(snippet) in flat
@@ -138,139 +338,83 @@ def score_pages(pages: list[Page], probs: list[np.ndarray], threshold: float) ->
     return s
 
 
-def fit_two_stage(
-    pages: list[Page], trees: int, depth: int
-) -> tuple[GradientBoostingClassifier, GradientBoostingClassifier]:
-    """Stage 1 on all pages; stage 2 on out-of-fold stage-1 probabilities."""
-    x, y, g = _stack(pages, [p.x for p in pages])
-    oof = [np.zeros(len(p.units)) for p in pages]
-    for tr, _ in GroupKFold(5).split(x, y, g):
-        train_pages = sorted(set(g[tr]))
-        m = _model(trees, depth).fit(x[tr], y[tr])
-        for k in set(range(len(pages))) - set(train_pages):
-            oof[k] = m.predict_proba(pages[k].x)[:, 1]
-    first = _model(trees, depth).fit(x, y)
-    x2, y2, _ = _stack(pages, [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)])
-    second = _model(trees, depth).fit(x2, y2)
-    return first, second
-
-
-def predict(
-    models: tuple[GradientBoostingClassifier, GradientBoostingClassifier], page: Page, stages: int
-) -> np.ndarray:
-    p = models[0].predict_proba(page.x)[:, 1]
-    if stages == 1:
-        return p
-    return models[1].predict_proba(stage2_features(page.x, p))[:, 1]
-
-
-class TreeArrays:
-    """A fitted binary GradientBoostingClassifier as padded arrays, evaluated with numpy only
-    (what the package would ship as npz)."""
-
-    def __init__(self, model: GradientBoostingClassifier, x: np.ndarray) -> None:
-        trees = [t[0].tree_ for t in model.estimators_]
-        width = max(t.node_count for t in trees)
-        self.depth = max(t.max_depth for t in trees)
-        shape = (len(trees), width)
-        self.feature = np.zeros(shape, dtype=np.int32)
-        self.threshold = np.zeros(shape, dtype=np.float64)
-        self.left = np.full(shape, -1, dtype=np.int32)
-        self.right = np.full(shape, -1, dtype=np.int32)
-        self.value = np.zeros(shape, dtype=np.float64)
-        for k, t in enumerate(trees):
-            m = t.node_count
-            self.feature[k, :m] = np.maximum(t.feature, 0)
-            self.threshold[k, :m] = t.threshold
-            self.left[k, :m] = t.children_left
-            self.right[k, :m] = t.children_right
-            self.value[k, :m] = t.value[:, 0, 0]
-        self.rate = model.learning_rate
-        raw = model.decision_function(x[:1])[0]
-        self.base = float(raw - self.rate * self._sum(x[:1])[0])
-
-    def _sum(self, x: np.ndarray) -> np.ndarray:
-        xf = x.astype(np.float32).astype(np.float64)  # as sklearn compares
-        n, t = len(x), self.feature.shape[0]
-        node = np.zeros((n, t), dtype=np.int32)
-        trees = np.arange(t)[None, :]
-        rows = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            feat = self.feature[trees, node]
-            go_left = xf[rows, feat] <= self.threshold[trees, node]
-            nxt = np.where(go_left, self.left[trees, node], self.right[trees, node])
-            node = np.where(self.left[trees, node] < 0, node, nxt)
-        return self.value[trees, node].sum(axis=1)
-
-    def proba(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(self.base + self.rate * self._sum(x))))
-
-
-def _runtime(
-    models: tuple[GradientBoostingClassifier, GradientBoostingClassifier],
-    pages: list[Page],
-    stages: int,
-) -> None:
-    """Features + numpy tree evaluation per page, timed, checked against sklearn."""
-    arrays = [
-        TreeArrays(m, pages[0].x if k == 0 else stage2_features(pages[0].x, pages[0].x[:, 0]))
-        for k, m in enumerate(models)
-    ]
-    start = time.process_time()
-    worst = 0.0
-    for page in pages:
-        x = unit_features(page.units)
-        p = arrays[0].proba(x)
-        if stages == 2:
-            p = arrays[1].proba(stage2_features(x, p))
-        worst = max(worst, float(np.abs(p - predict(models, page, stages)).max()))
-    ms = 1000 * (time.process_time() - start) / len(pages)
-    print(f"run time (features + numpy trees): {ms:.1f} ms/page; max |p - sklearn p| {worst:.2e}")
+def boundary_right(caps: list[tuple[Page, list[Page]]], labeller: Labeller, thr: float) -> int:
+    """Captures the decoder cuts right: one cut per join, each after the last body unit of
+    the article before it and no later than the first body unit of the one after it."""
+    right = 0
+    for cap, _ in caps:
+        p, b = labeller.label(cap.x)
+        body = p[:, BODY] >= labeller.body_threshold
+        cuts = cut_points(cap.units, Labels(p, b, body, thr))[1:]
+        joins = np.flatnonzero(cap.boundary).tolist()
+        edges = [0, *joins, len(cap.units)]
+        ok = len(cuts) == len(joins)
+        for k, c in enumerate(cuts if ok else []):
+            before = np.flatnonzero(cap.y[edges[k] : edges[k + 1]] == BODY)
+            after = np.flatnonzero(cap.y[edges[k + 1] : edges[k + 2]] == BODY)
+            lo = edges[k] + (before[-1] if len(before) else 0)
+            hi = edges[k + 1] + (after[0] if len(after) else 0)
+            ok = ok and lo < c <= hi
+        right += ok
+    return right
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--renderings", type=Path, required=True)
-    parser.add_argument("--grid", default="100:3,100:4", help="trees:depth settings to choose from")
+    parser.add_argument("--hints", type=Path, required=True)
+    parser.add_argument("--grid", default="64", help="hidden-layer sizes to choose from")
+    parser.add_argument("--captures", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
     args = parser.parse_args(argv)
-    pages = load(args.data, args.renderings)
+    pages = load(args.data, args.renderings, args.hints)
     if not pages:
         print(f"no renderings in {args.renderings}", file=sys.stderr)
         return 2
     dev = [p for p in pages if half_of(p.name) == "dev"]
-    test = [p for p in pages if half_of(p.name) == "test"]
-    labelled = sum(int((p.y >= 0).sum()) for p in pages)
-    print(f"pages dev {len(dev)} test {len(test)}; labelled units {labelled}", flush=True)
-    groups = np.arange(len(dev)) % 5
-    best: tuple[float, int, int, int, float] | None = None
+    counts = np.bincount(np.concatenate([p.y[p.y >= 0] for p in dev]), minlength=len(LABELS))
+    print(
+        f"pages dev {len(dev)}; dev units per label",
+        dict(zip(LABELS, counts.tolist(), strict=True)),
+    )
+    folds = np.arange(len(dev)) % 5
+    best: tuple[float, int, float, float] | None = None
     for setting in args.grid.split(","):
-        trees, depth = map(int, setting.split(":"))
-        probs: dict[int, list[np.ndarray]] = {1: [None] * len(dev), 2: [None] * len(dev)}  # type: ignore[list-item]
+        hidden = int(setting)
+        start = time.time()
+        scores = {t: Score() for t in (0.2, 0.3, 0.4, 0.5)}
+        bright = {t: 0 for t in (0.3, 0.5, 0.7)}
+        ncaps = 0
         for fold in range(5):
-            train = [p for k, p in enumerate(dev) if groups[k] != fold]
-            models = fit_two_stage(train, trees, depth)
-            for k, p in enumerate(dev):
-                if groups[k] == fold:
-                    for stages in (1, 2):
-                        probs[stages][k] = predict(models, p, stages)
-        for stages in (1, 2):
-            for thr in (0.3, 0.4, 0.5, 0.6):
-                f = score_pages(dev, probs[stages], thr).prf()[2]
-                print(
-                    f"cv dev trees {trees} depth {depth} stages {stages} thr {thr}: F1 {f:.3f}",
-                    flush=True,
-                )
-                if best is None or f > best[0]:
-                    best = (f, trees, depth, stages, thr)
+            train = [p for k, p in enumerate(dev) if folds[k] != fold]
+            held = [p for k, p in enumerate(dev) if folds[k] == fold]
+            caps = [c for c, _ in captures(train, args.captures // 2, fold)]
+            model = fit(train, caps, hidden, 0.5)
+            for t, s in scores.items():
+                score_body(held, model, t, s)
+            held_caps = captures(held, 40, 100 + fold)
+            ncaps += len(held_caps)
+            for t in bright:
+                bright[t] += boundary_right(held_caps, model, t)
+        for t, s in scores.items():
+            print(f"cv dev hidden {hidden} body thr {t}: F1 {s.prf()[2]:.3f}", flush=True)
+        for t, r in bright.items():
+            print(f"cv dev hidden {hidden} boundary thr {t}: {r}/{ncaps} captures", flush=True)
+        body_thr = max(scores, key=lambda t: scores[t].prf()[2])
+        bthr = max(bright, key=lambda t: bright[t])
+        f = scores[body_thr].prf()[2]
+        print(f"  ({time.time() - start:.0f} s)", flush=True)
+        if best is None or f > best[0]:
+            best = (f, hidden, body_thr, bthr)
     assert best is not None
-    f, trees, depth, stages, thr = best
-    print(f"chosen: trees {trees} depth {depth} stages {stages} thr {thr} (cv dev F1 {f:.3f})")
-    models = fit_two_stage(dev, trees, depth)
-    for label, half in (("dev (fitted)", dev), ("test", test)):
-        p, r, f1 = score_pages(half, [predict(models, q, stages) for q in half], thr).prf()
-        print(f"labeller {label:12s} P {p:.3f} R {r:.3f} F1 {f1:.3f}")
-    _runtime(models, test, stages)
+    f, hidden, body_thr, bthr = best
+    print(f"chosen: hidden {hidden} body thr {body_thr} boundary thr {bthr} (cv F1 {f:.3f})")
+    model = fit(dev, [c for c, _ in captures(dev, args.captures, 7)], hidden, bthr)
+    model = replace(model, body_threshold=body_thr)
+    if args.out:
+        model.save(args.out)
+        print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
     return 0
 
 

@@ -200,6 +200,7 @@ def build_articles(doc: RawDocument, parts: list[Extracted], pipeline: Pipeline)
             text=part.text, offsets=part.offsets, title=part.title, author=part.author,
             published=part.published, outlet=part.outlet, url=part.url,
             declared_source=part.declared_source, canonical_url=part.canonical_url,
+            meta_from=dict(part.meta_from),
         )
         articles.append(pipeline(article))
     return articles

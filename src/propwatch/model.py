@@ -111,6 +111,9 @@ class Extracted:
     url: str | None = None
     declared_source: str | None = None  # "The original source of this article is X", "Via X"
     canonical_url: str | None = None
+    # where title, author, published, outlet came from: "input" (JSONL), "html metadata",
+    # or the page line that stated it ("byline", "date line", "footer", "url", ...)
+    meta_from: Mapping[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,8 @@ class Article:
     url: str | None = None
     declared_source: str | None = None
     canonical_url: str | None = None
+    # where title, author, published, outlet came from (see Extracted.meta_from)
+    meta_from: dict[str, str] = field(default_factory=dict)
     layers: dict[str, list[Span]] = field(default_factory=dict)
 
     @property

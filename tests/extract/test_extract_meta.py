@@ -1,7 +1,7 @@
 from extract_helpers import text_doc
 
 from propwatch.extract import extract
-from propwatch.extract.meta import bio_outlet, iso_date
+from propwatch.extract.dates import parse_date
 from propwatch.model import Extracted
 
 BODY = (
@@ -31,15 +31,16 @@ def test_outlet_from_a_header_name_the_chrome_repeats() -> None:
 
 def test_outlet_from_date_line_and_copyright() -> None:
     raw = f"A title\n\nExample Wire, 2 March 2026\n\n{BODY}\n\n{BODY}\n"
-    assert only(extract(text_doc(raw))).outlet == "Example Wire"
+    art = only(extract(text_doc(raw)))
+    assert (art.outlet, art.meta_from["outlet"]) == ("Example Wire", "dateline")
     raw = f"A title\n\n{BODY}\n\n{BODY}\n\n© 2026 The Example Ledger. All rights reserved.\n"
-    assert only(extract(text_doc(raw))).outlet == "The Example Ledger"
+    art = only(extract(text_doc(raw)))
+    assert (art.outlet, art.meta_from["outlet"]) == ("The Example Ledger", "footer")
 
 
-def test_iso_date_is_strict() -> None:
-    assert iso_date("2019-03-04T10:00:00Z") == "2019-03-04"
-    assert iso_date("sometime last spring") is None
-    assert iso_date(None) is None
+def test_dates_are_strict() -> None:
+    assert parse_date("2019-03-04T10:00:00Z") == "2019-03-04"
+    assert parse_date("sometime last spring") is None
 
 
 def test_meta_published_not_a_date_is_dropped() -> None:
@@ -47,9 +48,20 @@ def test_meta_published_not_a_date_is_dropped() -> None:
     assert art.published is None
 
 
-def test_bio_outlet() -> None:
-    assert bio_outlet("He is a contributor at the GlobalCIR website.") == "GlobalCIR"
-    assert bio_outlet(None) is None
+def test_outlet_from_an_author_bio() -> None:
+    bio = "Jane Roe is a writer and a contributor at the Example Review website."
+    art = only(extract(text_doc(f"A title\n\n{BODY}\n\n{BODY}\n\n{bio}\n")))
+    assert (art.outlet, art.meta_from["outlet"]) == ("Example Review", "author bio")
+
+
+def test_outlet_from_the_url_when_the_page_names_none() -> None:
+    art = only(extract(text_doc(f"A title\n\n{BODY}\n\n{BODY}\n", url="https://www.ex.org/a")))
+    assert (art.outlet, art.meta_from["outlet"]) == ("ex.org", "url")
+
+
+def test_given_metadata_is_marked_as_input() -> None:
+    art = only(extract(text_doc(f"A title\n\n{BODY}\n\n{BODY}\n", outlet="Wire", title="T")))
+    assert art.meta_from["outlet"] == "input" and art.meta_from["title"] == "input"
 
 
 def test_a_closing_name_line_without_bio_is_no_author() -> None:

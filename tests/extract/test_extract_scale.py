@@ -15,10 +15,15 @@ def test_one_huge_line_without_words_is_a_stub() -> None:
 
 
 def test_one_huge_line_of_words_is_kept_whole() -> None:
-    raw = "a | " * 100_000
+    raw = "word " * 100_000
     result = extract(RawDocument("b.txt", raw, "text"))
     assert isinstance(result, list) and len(result) == 1
     assert result[0].text == raw.strip()
+
+
+def test_one_huge_line_of_separators_is_no_article() -> None:
+    result = extract(RawDocument("b.txt", "a | " * 100_000, "text"))
+    assert isinstance(result, Rejected) and result.kind == "stub"
 
 
 def test_many_repeated_short_lines_are_not_split_into_thousands_of_articles() -> None:

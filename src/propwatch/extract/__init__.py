@@ -6,10 +6,11 @@
 
 HTML goes through trafilatura as it is (``html``, parsed by ``tree`` so that no page makes
 lxml raise); a page is split only into its ``<article>`` elements that each hold a headline
-and a body.  Plain-text scrapes go through a line classifier (``units``, ``classify``,
-``text``) that removes page chrome, splits pages holding several articles (``split``) and
-reads the metadata a page states (``meta``, ``dates``, ``provenance``); lines that recur on
-several pages of one site count as chrome (``recurring``).  Pages that are captchas, cookie
+and a body.  Plain-text scrapes go through a learned line labeller (``plaintext``: units,
+their features in ``lines``, the shipped model in ``labeller``, then ``decode``): each unit
+is labelled title, byline, date, body, caption, chrome or comment, and may start a new
+article (pages holding several articles); the outlet comes from ``outlet``; short lines that
+recur on several pages of one site are not body (``recurring``).  Pages that are captchas, cookie
 or JavaScript walls, error pages or stubs are ``Rejected`` (``pages``).  Every article's
 ``offsets`` map its copied characters back to ``doc.text``; the list order is the part number
 on a split page.
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 from propwatch.extract.html import extract_html, visible_text
 from propwatch.extract.pages import NOTICE_WORDS, body_words, judge_page
+from propwatch.extract.plaintext import extract_text
 from propwatch.extract.recurring import RecurringLines
-from propwatch.extract.text import extract_text
 from propwatch.model import Extracted, RawDocument, Rejected
 
 __all__ = ["RecurringLines", "extract"]

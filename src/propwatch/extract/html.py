@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -20,8 +21,8 @@ import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 
-from propwatch.extract.classify import is_byline
 from propwatch.extract.dates import parse_date
+from propwatch.extract.patterns import byline_name
 from propwatch.extract.provenance import declared_provenance
 from propwatch.extract.tree import parse_html
 from propwatch.extract.units import TextBuilder, count_words
@@ -39,12 +40,8 @@ MIN_ARTICLE_PARAGRAPHS = 3  # paragraphs (10+ words) it needs: a teaser has one 
 _CANONICAL = [
     re.compile(r"<link\b[^<>]*\brel=[\"']?canonical[\"']?[^<>]*\bhref=[\"']([^\"'<>\s]+)", re.I),
     re.compile(r"<link\b[^<>]*\bhref=[\"']([^\"'<>\s]+)[\"'][^<>]*\brel=[\"']?canonical", re.I),
-    re.compile(
-        r"<meta\b[^<>]*\bproperty=[\"']og:url[\"'][^<>]*\bcontent=[\"']([^\"'<>\s]+)", re.I
-    ),
-    re.compile(
-        r"<meta\b[^<>]*\bcontent=[\"']([^\"'<>\s]+)[\"'][^<>]*\bproperty=[\"']og:url", re.I
-    ),
+    re.compile(r"<meta\b[^<>]*\bproperty=[\"']og:url[\"'][^<>]*\bcontent=[\"']([^\"'<>\s]+)", re.I),
+    re.compile(r"<meta\b[^<>]*\bcontent=[\"']([^\"'<>\s]+)[\"'][^<>]*\bproperty=[\"']og:url", re.I),
 ]
 _DATELINE = lxml.etree.XPath(
     "boolean(.//time | .//*[@itemprop='author' or @itemprop='datePublished' or @rel='author'"
@@ -99,13 +96,14 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
     body = _body_start(doc.text)
     if len(doc.text) > MAX_CHARS or _size(root) > MAX_ELEMENTS:  # trafilatura would take minutes
         blocks = _blocks(root, _HIDDEN_TAGS + _CHROME_TAGS)
-        article = _article(raw, blocks, dict(doc.meta), body, title_anywhere=True)
+        article = _article(raw, blocks, dict(doc.meta), body, True, _sources(doc.meta, {}))
         return [] if article is None else [_with_canonical(article, canonical)]
     articles = structural_articles(root)
     if len(articles) < 2:
         found = _trafilatura(root, doc.meta.get("url"))
         meta = {**_meta(found), **doc.meta}
-        article = _article(raw, _paragraphs(found), meta, body, title_anywhere=True)
+        sources = _sources(doc.meta, meta)
+        article = _article(raw, _paragraphs(found), meta, body, True, sources)
         return [] if article is None else [_with_canonical(article, canonical)]
     out: list[Extracted] = []
     cursor = body
@@ -118,7 +116,9 @@ def extract_html(doc: RawDocument) -> list[Extracted]:
         else:
             meta.update({k: v for k, v in doc.meta.items() if k in ("outlet", "url")})
         paragraphs = _paragraphs(found)
-        article = _article(raw, paragraphs, meta, cursor, title_anywhere=False)
+        given = {k: v for k, v in doc.meta.items() if k in meta and meta[k] == v}
+        sources = {**_sources(given, meta), "title": "article headline"}
+        article = _article(raw, paragraphs, meta, cursor, False, sources)
         if article is not None:
             out.append(_with_canonical(article, canonical))
             cursor = _end_in_raw(article, cursor)
@@ -199,11 +199,25 @@ def _meta(found: dict[str, Any]) -> dict[str, str]:
     return {key: value for key, value in meta.items() if value}
 
 
+_FIELDS = ("title", "author", "published", "outlet")
+
+
+def _sources(given: Mapping[str, str], meta: Mapping[str, str]) -> dict[str, str]:
+    """Where each metadata field came from: "input" (JSONL) or "html metadata"."""
+    return {key: "input" if key in given else "html metadata" for key in _FIELDS if meta.get(key)}
+
+
 def _article(
-    raw: _Raw, paragraphs: list[str], meta: dict[str, str], cursor: int, title_anywhere: bool
+    raw: _Raw,
+    paragraphs: list[str],
+    meta: dict[str, str],
+    cursor: int,
+    title_anywhere: bool,
+    sources: dict[str, str],
 ) -> Extracted | None:
     """One article: its title, then its paragraphs, each located in ``raw`` after ``cursor``
-    (the title of a page's only article may be found anywhere, e.g. in its <title>)."""
+    (the title of a page's only article may be found anywhere, e.g. in its <title>);
+    ``sources`` says where each field of ``meta`` came from."""
     if not paragraphs:
         return None
     builder = TextBuilder()
@@ -219,21 +233,30 @@ def _article(
         start = _aligned(builder, para, raw, start)
     text, offsets = builder.build()
     source = next((s for s in map(declared_provenance, paragraphs) if s), None)
+    sources = dict(sources)
+    author = meta.get("author")
+    if not author:
+        sources.pop("author", None)
+        if author := _byline(paragraphs):
+            sources["author"] = "byline"
+        elif source and source.author:
+            author, sources["author"] = source.author, "provenance line"
     return Extracted(
         text=text,
         offsets=offsets,
         title=title,
-        author=meta.get("author") or _byline(paragraphs) or (source.author if source else None),
+        author=author,
         published=parse_date(meta["published"]) if meta.get("published") else None,
         outlet=meta.get("outlet"),
         url=meta.get("url"),
         declared_source=source.source if source else None,
+        meta_from=sources,
     )
 
 
 def _byline(paragraphs: list[str]) -> str | None:
     """The author named in a "By ..." line among the first paragraphs."""
-    return next((name for name in map(is_byline, paragraphs[:4]) if name), None)
+    return next((name for name in map(byline_name, paragraphs[:4]) if name), None)
 
 
 def _same(a: str, b: str) -> bool:

@@ -139,3 +139,16 @@ BIO = re.compile(
 TWEET = re.compile(r"pic\.twitter\.com/\w+|\(@\w{1,15}\)\s+\w+\.? \d{1,2}, \d{4}\s*$")
 PERSON = re.compile(r"^(?:[A-Z][\w'’.-]+\s){1,3}[A-Z][\w'’-]+$")
 BREADCRUMB = re.compile(r"(?:[^|›»>/•]{1,80}(?:\s[|›»>/]\s|\s•\s)){2,}")
+
+
+def byline_name(text: str) -> str | None:
+    """The author's name when ``text`` is a byline ("By Jane Roe"), else None."""
+    m = BYLINE.match(text)
+    if not m or len(text.split()) > 14:
+        return None
+    name = BYLINE.match(text.replace("<u>", "").replace("</u>", "").replace("**", ""))
+    words = (name or m)["name"].split()
+    capitals = sum(w[:1].isupper() for w in words)
+    if not words or len(words) > 8 or capitals * 2 < len(words):
+        return None
+    return " ".join(words)

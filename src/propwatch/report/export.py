@@ -20,10 +20,15 @@ FORMATS = ("jsonl", "csv")
 
 CSV_COLUMNS = [
     "id", "source", "part", "title", "author", "outlet", "published", "url", "language",
-    "declared_source", "canonical_url", "words", "sentences", "technique_spans", "techniques",
+    "declared_source", "canonical_url", "title_from", "author_from", "date_from", "outlet_from",
+    "words", "sentences", "technique_spans", "techniques",
     "claims", "known_claims", "known_claim_decisions", "known_claim_stances",
     "known_claim_links", "reuse_cluster", "narratives", "text",
 ]
+
+
+# Article fields whose evidence is exported, and the export key's stem ("date_from").
+_EVIDENCE = {"title": "title", "author": "author", "published": "date", "outlet": "outlet"}
 
 
 def _spans(spans: list[Span]) -> list[dict[str, Any]]:
@@ -98,6 +103,7 @@ def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> 
         "url": article.url,
         "declared_source": article.declared_source,
         "canonical_url": article.canonical_url,
+        **{f"{_EVIDENCE[k]}_from": v for k, v in article.meta_from.items() if k in _EVIDENCE},
         "language": article.language,
         "text": article.text,
         "sentences": _spans(article.layers.get("sentences", [])),

@@ -28,7 +28,7 @@ BUSY_SECONDS = 60  # how long a writer waits for another one before giving up
 
 ARTICLE_COLUMNS = (
     "id, source, part, text, offsets, title, author, published, outlet, url, "
-    "declared_source, canonical_url"
+    "declared_source, canonical_url, meta_from"
 )
 
 
@@ -174,12 +174,12 @@ class SqliteStore:
     ) -> None:
         conn.execute(
             "INSERT INTO articles (id, document_hash, part, source, text, offsets, title, author,"
-            " published, outlet, url, declared_source, canonical_url, language, added_seq)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " published, outlet, url, declared_source, canonical_url, language, added_seq,"
+            " meta_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 a.id, document_hash, a.part, a.source, a.text, json.dumps(a.offsets.to_json()),
                 a.title, a.author, a.published, a.outlet, a.url, a.declared_source,
-                a.canonical_url, a.language, seq,
+                a.canonical_url, a.language, seq, json.dumps(a.meta_from) if a.meta_from else None,
             ),
         )
         for layer, spans in a.layers.items():
@@ -229,12 +229,12 @@ class SqliteStore:
 
     def _article(self, row: tuple[Any, ...]) -> Article:
         (aid, source, part, text, offsets, title, author, published, outlet, url, declared,
-         canonical) = row
+         canonical, meta_from) = row
         article = Article(
             id=aid, source=source, part=part, text=text,
             offsets=OffsetMap.from_json(json.loads(offsets)), title=title, author=author,
             published=published, outlet=outlet, url=url, declared_source=declared,
-            canonical_url=canonical,
+            canonical_url=canonical, meta_from=json.loads(meta_from) if meta_from else {},
         )
         spans = self.conn.execute(
             'SELECT layer, start, "end", label, score, data FROM annotations '

@@ -1,0 +1,259 @@
+"""Line labels -> articles: where each article starts, its body, title, byline and date.
+
+The labeller (``labeller``) gives every unit label probabilities and a boundary probability.
+Here a page is cut at boundaries that leave enough body on both sides, and each part becomes
+one article: its body units (body probability over the model's threshold, minus short lines
+the site repeats on its other pages), its title (the most title-like unit before the body),
+its author and date (byline and date units of its header), each with the evidence it came
+from.  Wordings are features of the model; the steps here are structural: two body
+thresholds (a line between body units, or a sentence right after one, joins at a lower
+probability), provenance lines and a closing author box are metadata, a heading right above
+the body is the title when the model names none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from propwatch.extract import patterns as P
+from propwatch.extract.dates import parse_date
+from propwatch.extract.labeller import LABELS
+from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
+from propwatch.extract.recurring import normalise
+from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit
+from propwatch.model import OffsetMap
+
+MIN_BODY_WORDS = 40  # a part with fewer body words is no article of its own
+HEADER = 6  # byline and date lines sit at most this many units after the first body unit
+MIN_TITLE = 0.2  # title probability from which the best title-like unit is the title
+GAP_BODY = 0.05  # body probability from which a line between body paragraphs is body
+CONTINUE_BODY = 0.1  # ... and a sentence right after body continues it from this probability
+MAX_RECURRING_WORDS = 20  # longer lines that recur on a site are reused text, not chrome
+TITLE, BYLINE, DATE, BODY, CAPTION = (
+    LABELS.index(k) for k in ("title", "byline", "date", "body", "caption")
+)
+_SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
+_BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+(?:&\s+)?[A-Z][\w.'’-]+){0,4})")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labeller's reading of one page."""
+
+    probs: np.ndarray  # (units, LABELS)
+    boundary: np.ndarray  # (units,) probability that the unit starts an article
+    body: np.ndarray  # (units,) bool: the unit is body text of an article
+    boundary_threshold: float
+
+    @property
+    def best(self) -> np.ndarray:
+        return np.asarray(self.probs.argmax(axis=1))
+
+
+@dataclass(frozen=True)
+class Part:
+    """One article of the page: units lo..hi-1, with what the decoder read in them."""
+
+    lo: int
+    hi: int
+    body: list[int]
+    title: int | None
+    author: tuple[str, str] | None  # (name, evidence)
+    published: tuple[str, str] | None  # (ISO date, evidence)
+    declared_source: str | None
+
+
+def body_mask(
+    units: list[Unit], probs: np.ndarray, threshold: float, recurring: list[bool]
+) -> np.ndarray:
+    """Units read as body: body probability from ``threshold``, except short lines that recur
+    on the site's other pages (chrome the model cannot know from one page)."""
+    body = probs[:, BODY] >= threshold
+    for i in range(1, len(units) - 1):  # a line between two body paragraphs is body
+        gap = not body[i] and body[i - 1] and body[i + 1] and probs[i, BODY] >= GAP_BODY
+        body[i] = body[i] or gap
+    for i in range(1, len(units)):  # hysteresis: a sentence right after body continues it
+        goes_on = body[i - 1] and probs[i, BODY] >= CONTINUE_BODY
+        body[i] = body[i] or (goes_on and units[i].text.endswith(TERMINAL))
+    for i, unit in enumerate(units):
+        recurs = recurring[i] and unit.words <= MAX_RECURRING_WORDS
+        if (recurs and not unit.text.endswith(TERMINAL)) or _provenance(unit):
+            body[i] = False
+    return body
+
+
+def _provenance(unit: Unit) -> bool:
+    """A line that says where the article came from: metadata, not body."""
+    return unit.words <= 40 and declared_provenance(unit.text) is not None
+
+
+def cut_points(units: list[Unit], labels: Labels) -> list[int]:
+    """First units of the articles of a page (always starting with 0).
+
+    Boundary candidates (probability from the threshold) with no body between them are one
+    candidate, the likeliest of them; a candidate cuts when it leaves at least
+    ``MIN_BODY_WORDS`` words of body before it (since the last cut) and after it, and a part
+    that ends up with less joins the part before it."""
+    n = len(units)
+    body_words = [u.words if b else 0 for u, b in zip(units, labels.body, strict=True)]
+    words = np.concatenate([[0], np.cumsum(body_words)])
+    groups: list[list[int]] = []
+    for i in np.flatnonzero(labels.boundary >= labels.boundary_threshold).tolist():
+        if i > 0 and groups and words[i] == words[groups[-1][-1]]:
+            groups[-1].append(i)
+        elif i > 0:
+            groups.append([i])
+    candidates = [max(g, key=lambda i: float(labels.boundary[i])) for g in groups]
+    cuts = [0]
+    for c in candidates:
+        if words[c] - words[cuts[-1]] >= MIN_BODY_WORDS and words[n] - words[c] >= MIN_BODY_WORDS:
+            cuts.append(c)
+    k = 1
+    while k < len(cuts):
+        end = cuts[k + 1] if k + 1 < len(cuts) else n
+        if words[end] - words[cuts[k]] < MIN_BODY_WORDS:
+            del cuts[k]
+        else:
+            k += 1
+    return cuts
+
+
+def read_parts(units: list[Unit], labels: Labels) -> list[Part]:
+    cuts = cut_points(units, labels)
+    bounds = [*cuts, len(units)]
+    return [_part(units, labels, lo, hi) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+
+
+def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
+    body = [i for i in range(lo, hi) if labels.body[i]]
+    first = body[0] if body else hi
+    title = _title(units, labels, lo, min(hi, first + 1))
+    body = [i for i in body if i != title]
+    box = _author_box(units, body)
+    body = body[: len(body) - len(box)]
+    header = range(lo, min(hi, first + HEADER))
+    best = labels.best
+    author = None
+    published = None
+    for i in header:
+        if i in body:
+            continue
+        text = units[i].text
+        if author is None and best[i] == BYLINE and (name := _byline_name(text)):
+            author = (name, "byline")
+        if published is None and best[i] in (DATE, BYLINE) and (iso := parse_date(text)):
+            published = (iso, "published line" if P.DATE_PREFIX.match(text) else "date line")
+            if author is None and (m := _BY_IN_DATE.search(text)):
+                author = (clean_name(m["name"]), "date line")
+    if author is None and box:
+        m = P.BIO.match(units[box[-1]].text)
+        author = (m["name"], "author bio") if m else None
+    source = None
+    for i in range(lo, hi):
+        prov = declared_provenance(units[i].text) if units[i].words <= 40 else None
+        if prov:
+            source = source or prov.source
+            if author is None and prov.author:
+                author = (prov.author, "provenance line")
+    return Part(lo, hi, body, title, author, published, source)
+
+
+def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
+    """The most title-like unit before the first body unit (or that unit itself); when the
+    model finds none, a heading line right above the body (short, no final full stop, not a
+    byline, date or chrome line) is the title."""
+    if hi <= lo:
+        return None
+    p = labels.probs[lo:hi, TITLE]
+    i = int(p.argmax())
+    if p[i] >= MIN_TITLE:
+        return lo + i
+    for j in range(hi - 1, max(lo, hi - 3) - 1, -1):
+        unit, best = units[j], int(labels.best[j])
+        if best in (BYLINE, DATE) or _provenance(unit):
+            continue
+        heading = 1 <= unit.words <= 25 and not unit.text.endswith((".", ":", ";", ","))
+        return j if heading and best in (TITLE, BODY, CAPTION) else None
+    return None
+
+
+def _author_box(units: list[Unit], body: list[int]) -> list[int]:
+    """The body units that close the article with an author box: an optional name line, then
+    a bio ("Jane Roe is a writer ..."); [] when there is none."""
+    if not body or not P.BIO.match(units[body[-1]].text):
+        return []
+    box = [body[-1]]
+    if len(body) > 1 and P.PERSON.match(units[body[-2]].text):
+        box.insert(0, body[-2])
+    return box
+
+
+def _byline_name(text: str) -> str | None:
+    """The name in a byline unit: "By Jane Roe, Reuters", or a bare "Jane Roe"."""
+    name = P.byline_name(text)
+    if name:
+        return clean_name(name) or None
+    if P.PERSON.match(text) and len(text.split()) <= 5:
+        return text
+    return None
+
+
+def title_span(text: str, outlet: str | None) -> tuple[int, int]:
+    """Where the headline sits in a title line: without a markdown "# " in front and a
+    " | Site" (or " - Outlet") after it."""
+    start = len(text) - len(text.lstrip("#").lstrip()) if text.startswith("#") else 0
+    m = _SITE_SUFFIX.search(text, start)
+    if m and len(m.group().split()) <= 7:
+        return start, m.start()
+    for sep in (" - ", " – ", " — "):
+        head, _, suffix = text.rpartition(sep)
+        if len(head) > start and outlet and suffix.strip().lower() == outlet.lower():
+            return start, len(head)
+    return start, len(text)
+
+
+def meta_title_line(units: list[Unit], part: Part, title: str) -> int | None:
+    """The unit near the start of ``part`` that states ``title`` (given with the input)."""
+    wanted = normalise(title)
+    for i in range(part.lo, min(part.hi, part.lo + 12)):
+        line = normalise(units[i].text)
+        if line == wanted or (line.startswith(wanted) and units[i].words <= 35):
+            return i
+    return None
+
+
+def paragraphs(units: list[Unit], kept: list[int]) -> list[list[Line]]:
+    """Kept units as paragraphs; a sentence broken over two units is joined again."""
+    paras: list[list[Line]] = []
+    for i in kept:
+        unit = units[i]
+        prev = paras[-1][-1].text if paras else ""
+        broken = prev and not prev.endswith((*TERMINAL, ":", ";")) and unit.text[:1].islower()
+        if broken:
+            paras[-1].extend(unit.lines)
+        else:
+            paras.append(list(unit.lines))
+    return paras
+
+
+def article_text(
+    units: list[Unit], part: Part, title: str | None, title_line: int | None, outlet: str | None
+) -> tuple[str, OffsetMap, str | None]:
+    """The article's text (title paragraph, then body paragraphs), its offset map and its
+    title (``title`` when given, else the title line's headline)."""
+    builder = TextBuilder()
+    if title_line is not None:
+        line = units[title_line].lines[0]
+        start, end = title_span(line.text, outlet)
+        own = line.text[start:end]
+        title = title or clean_title(own) or None
+        builder.copy(own, line.start + start)
+    elif title:
+        builder.insert(title)
+    for para in paragraphs(units, part.body):
+        builder.paragraph(para)
+    text, offsets = builder.build()
+    return text, offsets, title

@@ -1,0 +1,108 @@
+"""The outlet a plain-text page names, with the evidence it came from. In order of trust: the
+page's copyright or footer line ("© 2021 Example News. All rights reserved"), a dateline
+"Example News, November 26, 2017", a "Support Example News" appeal, the site name heading
+the page when the page's chrome repeats it, an author box ("... a contributor at the Example
+website"), a " | Example News" suffix on the title line, the first line of the page when it
+recurs on the site's other pages (the site header), and last the domain of the page's URL.
+Only lines the labeller did not read as body count (an article may well quote another
+outlet's copyright line).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from propwatch.extract import patterns as P
+from propwatch.extract.dates import find_date
+from propwatch.extract.units import Unit
+
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
+    r"(?:by\s+)?(?P<name>[A-Z][\w&.'’ -]{1,40}?)(?:[.,|]|\s+-\s|\s+all rights|\s+\d|$)",
+    re.I,
+)
+_DATELINE = re.compile(r"^(?P<name>[A-Z][\w&.' -]{1,40}),\s")
+_SUPPORT = re.compile(
+    r"\bsupport (?:the )?(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})"
+    r"(?=[!.,]|\s*$|\s+(?:today|now|by|with|and)\b)"
+)
+_SITE_NAME = re.compile(
+    r"^(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})(?:\s+[|–—-]\s+.*)?$"
+)
+_IN_BIO = re.compile(
+    r"\b(?:at|for|of|with) (?:the )?(?P<name>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})"
+    r" (?:website|site|magazine|portal|blog|newspaper)\b"
+)
+_SUFFIX = re.compile(r"\s[|]\s(?P<name>[^|]{2,60})$")
+_NOT_NAMES = {"all", "the", "us", "our", "this", "photo", "image", "getty images", "reuters", "ap",
+              "afp", "wikimedia", "shutterstock"}  # fmt: skip
+
+
+def _name(raw: str) -> str | None:
+    name = " ".join(raw.split()).strip(" .,-–|")
+    if len(name) < 2 or name.casefold() in _NOT_NAMES or len(name.split()) > 6:
+        return None
+    return name.title() if name.isupper() and len(name) > 4 else name
+
+
+def page_outlet(
+    units: list[Unit],
+    body: list[bool],
+    recurring: list[bool],
+    title_line: int | None,
+    url: str | None,
+) -> tuple[str, str] | None:
+    """(outlet, evidence) for one page, or None; evidence is one of "footer", "dateline",
+    "support appeal", "author bio", "site header", "title suffix", "recurring header", "url"."""
+    chrome = [i for i, b in enumerate(body) if not b]
+    footer = len(units) * 2 // 3  # a copyright line higher up is usually a photo credit
+    for i in reversed(chrome):
+        if i < footer:
+            break
+        unit = units[i]
+        if unit.words <= 25 and (m := _COPYRIGHT.search(unit.text)) and (name := _name(m["name"])):
+            return name, "footer"
+    for unit in units[:40]:  # a short "Site, date" line, whatever its label
+        if (
+            unit.words <= 14
+            and (found := find_date(unit.text))
+            and not P.DATE_PREFIX.match(unit.text)
+        ):
+            m = _DATELINE.match(unit.text[: found[1]])
+            if m and (name := _name(m["name"])):
+                return name, "dateline"
+    for i in chrome:
+        unit = units[i]
+        if unit.words <= 40 and (m := _SUPPORT.search(unit.text)) and (name := _name(m["name"])):
+            return name, "support appeal"
+    for unit in units[-12:]:
+        m = _IN_BIO.search(unit.text) if P.BIO.match(unit.text) else None
+        if m and (name := _name(m["name"])):
+            return name, "author bio"
+    header = _site_header(units, chrome)
+    if header:
+        return header, "site header"
+    suffix = _SUFFIX.search(units[title_line].text) if title_line is not None else None
+    if suffix and len(suffix["name"].split()) <= 5 and (name := _name(suffix["name"])):
+        return name, "title suffix"
+    for i in range(min(3, len(units))):
+        m = _SITE_NAME.match(units[i].text) if recurring[i] and units[i].words <= 6 else None
+        if m and (name := _name(m["name"])):
+            return name, "recurring header"
+    host = urlsplit(url).hostname if url else None
+    if host:
+        return host.removeprefix("www."), "url"
+    return None
+
+
+def _site_header(units: list[Unit], chrome: list[int]) -> str | None:
+    """A name heading the page that the page's chrome repeats ("Become a patron of Site")."""
+    texts = [units[i].text.casefold() for i in chrome]
+    for unit in units[:3]:
+        m = _SITE_NAME.match(unit.text)
+        if m and len(m["name"]) >= 4 and not P.INLINE_AD.match(m["name"]):
+            name = m["name"].casefold()
+            if sum(name in text and name != text for text in texts) >= 2:
+                return _name(m["name"])
+    return None

@@ -1,0 +1,58 @@
+"""The decoder on hand-written label probabilities: cuts, bodies, titles, bylines, dates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from propwatch.extract.decode import MIN_BODY_WORDS, Labels, body_mask, cut_points, read_parts
+from propwatch.extract.labeller import LABELS
+from propwatch.extract.units import Unit, make_units, split_lines
+
+SENTENCE = "The council met on Monday and voted on the new budget for the coming year. "
+
+
+def page(lines: list[str]) -> list[Unit]:
+    return make_units(split_lines("\n\n".join(lines)))
+
+
+def labels(kinds: list[str], starts: set[int] = frozenset()) -> Labels:  # type: ignore[assignment]
+    probs = np.full((len(kinds), len(LABELS)), 0.01)
+    for i, kind in enumerate(kinds):
+        probs[i, LABELS.index(kind)] = 0.9
+    boundary = np.array([0.9 if i in starts else 0.05 for i in range(len(kinds))])
+    return Labels(probs, boundary, probs[:, LABELS.index("body")] >= 0.5, 0.5)
+
+
+def test_one_article_with_title_byline_and_date() -> None:
+    units = page(["Menu", "Budget Passes", "By Jane Roe", "March 2, 2026", SENTENCE * 4, "© Site"])
+    parts = read_parts(units, labels(["chrome", "title", "byline", "date", "body", "chrome"]))
+    assert len(parts) == 1
+    part = parts[0]
+    assert part.title == 1 and part.body == [4]
+    assert part.author == ("Jane Roe", "byline")
+    assert part.published == ("2026-03-02", "date line")
+
+
+def test_boundaries_cut_only_with_enough_body_on_both_sides() -> None:
+    kinds = ["title", "body", "title", "body", "title", "chrome"]
+    units = page(["One", SENTENCE * 4, "Two", SENTENCE * 4, "Teaser", "Read more"])
+    assert cut_points(units, labels(kinds, {2, 4})) == [0, 2]  # the teaser part has no body
+
+
+def test_a_boundary_before_any_body_is_no_cut() -> None:
+    units = page(["Site", "Headline", SENTENCE * 4])
+    assert cut_points(units, labels(["chrome", "title", "body"], {1})) == [0]
+
+
+def test_min_body_words_is_a_real_floor() -> None:
+    short = " ".join(["word"] * (MIN_BODY_WORDS - 5)) + "."
+    units = page(["One", SENTENCE * 4, "Two", short])
+    assert cut_points(units, labels(["title", "body", "title", "body"], {2})) == [0]
+
+
+def test_short_lines_that_recur_on_the_site_are_not_body() -> None:
+    units = page(["Back to Gallery", SENTENCE * 3, "A sentence of the article that recurs."])
+    probs = np.full((3, len(LABELS)), 0.01)
+    probs[:, LABELS.index("body")] = 0.9
+    body = body_mask(units, probs, 0.5, [True, False, True])
+    assert body.tolist() == [False, True, True]  # a full sentence is reused text, not chrome

@@ -1,0 +1,91 @@
+"""The line labeller's model code on tiny hand-made networks, and the shipped model's file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from propwatch.errors import ModelError
+from propwatch.extract.labeller import LABELS, Labeller, Net, load_labeller, stage2_features
+from propwatch.extract.lines import FEATURES, unit_features
+from propwatch.extract.units import make_units, split_lines
+
+
+def tiny_net(inputs: int, outputs: int, seed: int = 0) -> Net:
+    rng = np.random.default_rng(seed)
+    return Net(
+        mean=rng.normal(size=inputs),
+        scale=rng.uniform(0.5, 2.0, size=inputs),
+        weights=(rng.normal(size=(inputs, 4)), rng.normal(size=(4, outputs))),
+        biases=(rng.normal(size=4), rng.normal(size=outputs)),
+    )
+
+
+def test_net_is_a_relu_layer_then_softmax() -> None:
+    net = tiny_net(3, 2)
+    x = np.array([[0.5, -1.0, 2.0]])
+    h = np.maximum(((x - net.mean) / net.scale) @ net.weights[0] + net.biases[0], 0)
+    out = h @ net.weights[1] + net.biases[1]
+    expected = np.exp(out) / np.exp(out).sum()
+    assert np.allclose(net.proba(x), expected)
+    assert np.allclose(net.proba(x).sum(axis=1), 1.0)
+
+
+def test_one_output_is_a_logistic_probability() -> None:
+    net = tiny_net(3, 1)
+    p = net.proba(np.zeros((5, 3)))
+    assert p.shape == (5, 1)
+    assert ((p > 0) & (p < 1)).all()
+
+
+def _labeller() -> Labeller:
+    n, k = len(FEATURES), len(LABELS)
+    s2 = n + k * 5 + 4
+    return Labeller(
+        tiny_net(n, k, 1), tiny_net(s2, k, 2), tiny_net(s2 + k * 5 + 4 + k, 1, 3), 0.5, 0.4
+    )
+
+
+def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
+    units = make_units(
+        split_lines("A Headline Here\n\nBy Jane Roe\n\n" + "Body words go on. " * 20)
+    )
+    x = unit_features(units)
+    model = _labeller()
+    model.save(tmp_path / "m.npz")
+    again = load_labeller(tmp_path / "m.npz")
+    p1, b1 = model.label(x)
+    p2, b2 = again.label(x)
+    assert np.allclose(p1, p2) and np.allclose(b1, b2)
+    assert p1.shape == (len(units), len(LABELS)) and b1.shape == (len(units),)
+    assert again.body_threshold == 0.4
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    _labeller().save(path)
+    data = dict(np.load(path))
+    data["features"] = np.array(FEATURES[:-1])
+    np.savez(path, **data)
+    with pytest.raises(ModelError, match="refit"):
+        load_labeller(path)
+
+
+def test_a_missing_model_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="reinstall"):
+        load_labeller(tmp_path / "absent.npz")
+
+
+def test_stage2_windows_cover_each_label() -> None:
+    p = np.eye(len(LABELS))[[3, 3, 5, 3]]
+    x = np.zeros((4, 2))
+    out = stage2_features(x, p)
+    assert out.shape == (4, 2 + len(LABELS) * 5 + 4)
+
+
+def test_shipped_model_loads_and_labels_an_empty_page() -> None:
+    model = load_labeller()
+    p, b = model.label(np.zeros((0, len(FEATURES))))
+    assert p.shape == (0, len(LABELS)) and b.shape == (0,)
