@@ -1,7 +1,8 @@
 """SQL for narratives: stored claim embeddings, claim clusters, narratives, assignments.
 
 ``NarrativeTables`` wraps the ``sqlite3.Connection`` of a ``SqliteStore`` (migrated by it,
-see ``migrations/007_narratives_claim_embeddings.sql``).
+see ``migrations/007_narratives_claim_embeddings.sql`` and
+``009_narrative_articles_moves.sql``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,27 @@ class MemberRow:
     url: str | None
     source: str
     title: str | None
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """A grouped article: its narrative and the features it was grouped by."""
+
+    article_id: str
+    narrative: int
+    terms: bytes
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Move:
+    """What became of a narrative that no longer exists."""
+
+    id: int
+    into: int
+    kind: str  # merged | rebuilt
+    articles: int
+    at: str
 
 
 # A claim counts as matched when an analyst confirmed it, or the model decided `match` and
@@ -106,15 +128,44 @@ class NarrativeTables:
         return [(int(c), int(n), np.frombuffer(t, dtype=np.float32).reshape(dim).copy())
                 for c, n, t in rows]
 
+    def articles(self, dim: int) -> list[ArticleRow]:
+        """Every grouped article, in the order articles were first seen."""
+        rows = self.conn.execute(
+            "SELECT g.article_id, g.narrative, g.terms, g.vector FROM narrative_articles g"
+            " JOIN articles t ON t.id = g.article_id ORDER BY t.added_seq")
+        return [ArticleRow(str(a), int(n), bytes(t), np.frombuffer(v, dtype=np.float32)
+                           .reshape(dim)) for a, n, t, v in rows]
+
+    def moves(self) -> list[Move]:
+        rows = self.conn.execute(
+            "SELECT id, into_id, kind, articles, at FROM narrative_moves"
+            " ORDER BY at, id, articles DESC")
+        return [Move(int(a), int(b), str(k), int(n), str(t)) for a, b, k, n, t in rows]
+
     def save_groups(
-        self, narratives: Iterable[int], clusters: Iterable[tuple[int, int, np.ndarray]],
-        members: Iterable[tuple[ClaimKey, int]], meta: dict[str, str],
+        self, narratives: Iterable[int], articles: Iterable[ArticleRow],
+        clusters: Iterable[tuple[int, int, np.ndarray]],
+        members: Iterable[tuple[ClaimKey, int]], moves: Iterable[tuple[int, int, str, int]],
+        meta: dict[str, str], reset: bool = False,
     ) -> None:
-        """In one transaction: new narratives, new or changed clusters (id, narrative,
-        total), claim assignments and settings."""
+        """In one transaction (``reset``: after forgetting every grouping): new
+        narratives, new or re-assigned articles, new or changed clusters (id, narrative,
+        total), claim assignments, moves (id, into, kind, articles) and settings.
+        Narratives left without articles are deleted."""
         with self._transaction():
+            if reset:
+                self._forget()
             self.conn.executemany("INSERT OR IGNORE INTO narratives (id) VALUES (?)",
                                   [(n,) for n in narratives])
+            self.conn.executemany(
+                "INSERT INTO narrative_articles (article_id, narrative, terms, vector)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                " SET narrative = excluded.narrative",
+                [(a.article_id, a.narrative, a.terms, a.vector.astype(np.float32).tobytes())
+                 for a in articles])
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO narrative_moves (id, into_id, kind, articles)"
+                " VALUES (?, ?, ?, ?)", list(moves))
             self.conn.executemany(
                 "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
@@ -126,14 +177,17 @@ class NarrativeTables:
                 " VALUES (?, ?, ?, ?)",
                 [(*key, cluster) for key, cluster in members],
             )
+            self.conn.execute(
+                "DELETE FROM narratives WHERE id NOT IN"
+                " (SELECT DISTINCT narrative FROM narrative_articles)")
             self._set_meta(meta)
 
-    def reset(self) -> None:
-        """Forget every grouping (not the vectors, not the next free ids)."""
-        with self._transaction():
-            self.conn.execute("DELETE FROM narrative_claims")
-            self.conn.execute("DELETE FROM claim_clusters")
-            self.conn.execute("DELETE FROM narratives")
+    def _forget(self) -> None:
+        """Forget every grouping (not the vectors, not the moves, not the next free ids)."""
+        self.conn.execute("DELETE FROM narrative_claims")
+        self.conn.execute("DELETE FROM narrative_articles")
+        self.conn.execute("DELETE FROM claim_clusters")
+        self.conn.execute("DELETE FROM narratives")
 
     def members(self) -> list[MemberRow]:
         sql = (
