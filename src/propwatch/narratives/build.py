@@ -103,7 +103,7 @@ def update(
     summary = UpdateSummary()
     if rebuild:
         summary.rebuilt = "asked for"
-    elif stored is None and tables.grouped():
+    elif stored is None and tables.counts()[0]:
         summary.rebuilt = "the grouping method changed"
     elif stored is not None and meta.get("aliases") != aliases.fingerprint:
         summary.rebuilt = "the alias list changed"
@@ -115,12 +115,15 @@ def update(
     same_features = not rebuilding or (summary.rebuilt == "asked for" and stored is not None
                                        and stored.min_score == settings.min_score)
     known = {a.article_id: a for a in stored_rows} if same_features else {}
-    claims = tables.claims(settings.min_score)
-    vectors, summary.embedded = _vectors(tables, claims, aliases, encoder, progress)
+    claims = tables.claims(settings.min_score, ungrouped=not rebuilding)
+    vectors, summary.embedded = _vectors(tables, claims, aliases, encoder, progress,
+                                         ungrouped=not rebuilding)
     by_article: dict[str, list[ClaimRow]] = {}
     for claim in claims:
         by_article.setdefault(claim.article_id, []).append(claim)
-    rows = [known.get(a) or _features(a, cs, vectors, aliases) for a, cs in by_article.items()]
+    new_rows = [_features(a, cs, vectors, aliases) for a, cs in by_article.items()
+                if a not in known]
+    rows = list(known.values()) + new_rows
     labels = np.array([-1 if rebuilding else r.narrative for r in rows], dtype=np.int64)
     grouped = group(weighted(count_matrix([unpack(r.terms) for r in rows])),
                     np.stack([r.vector for r in rows]) if rows else np.zeros((0, DIM)),
@@ -132,9 +135,8 @@ def update(
         clusters.load(tables.clusters(DIM))
     for young, old, _ in grouped.merges:
         clusters.move(young, old)
-    done = set() if rebuilding else tables.grouped()
     members = [(c.key, clusters.assign(narrative[c.article_id], vectors[c.key]))
-               for c in claims if c.key not in done]
+               for c in claims]
     changed = [ArticleRow(r.article_id, narrative[r.article_id], r.terms, r.vector)
                for r in rows if rebuilding or r.narrative != narrative[r.article_id]]
     moves = [(young, old, "merged", n) for young, old, n in grouped.merges]
@@ -150,12 +152,9 @@ def update(
              n + 1 for n in grouped.created]]))},
         reset=rebuilding,
     )
-    summary.claims = len(claims)
+    summary.claims, summary.clusters, summary.articles, summary.narratives = tables.counts()
     summary.new_claims = len(members)
-    summary.articles = len(rows)
-    summary.new_articles = int((labels < 0).sum())
-    summary.clusters = len(clusters.narrative)
-    summary.narratives = len(set(narrative.values()))
+    summary.new_articles = len(new_rows) if not rebuilding else len(rows)
     summary.merges = len(grouped.merges)
     return summary
 
@@ -182,9 +181,9 @@ def embedding_text(text: str, aliases: Aliases) -> str:
 
 def _vectors(
     tables: NarrativeTables, claims: list[ClaimRow], aliases: Aliases,
-    encoder: SentenceEncoder | None, progress: Progress | None,
+    encoder: SentenceEncoder | None, progress: Progress | None, ungrouped: bool,
 ) -> tuple[dict[ClaimKey, np.ndarray], int]:
-    vectors = tables.vectors(aliases.fingerprint, DIM)
+    vectors = tables.vectors(aliases.fingerprint, DIM, ungrouped)
     todo = [c for c in claims if c.key not in vectors]
     if not todo:
         return vectors, 0

@@ -76,15 +76,19 @@ COUNTED_MATCH = ("(m.verdict = 'confirmed' OR (m.decision = 'match' AND m.verdic
                  "'rejected'))")
 
 
+_GROUPED = ("EXISTS (SELECT 1 FROM narrative_claims g WHERE g.article_id = {t}.article_id"
+            ' AND g.start = {t}.start AND g."end" = {t}."end")')
+
+
 class NarrativeTables:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
     # -- claims and their vectors --------------------------------------------------------
 
-    def claims(self, min_score: float) -> list[ClaimRow]:
+    def claims(self, min_score: float, ungrouped: bool = False) -> list[ClaimRow]:
         """Claims scoring at least ``min_score`` or holding a counted known-claim match, in
-        the order their articles were first seen."""
+        the order their articles were first seen (``ungrouped``: only those not grouped)."""
         sql = (
             'SELECT a.article_id, a.start, a."end", '
             'substr(t.text, a.start + 1, a."end" - a.start) '
@@ -92,15 +96,19 @@ class NarrativeTables:
             "WHERE a.layer = 'claims' AND (COALESCE(a.score, 0) >= ? OR EXISTS ("
             " SELECT 1 FROM claim_matches m WHERE m.article_id = a.article_id"
             f' AND m.start = a.start AND m."end" = a."end" AND {COUNTED_MATCH}))'
-            " ORDER BY t.added_seq, a.start"
+            + (f" AND NOT {_GROUPED.format(t='a')}" if ungrouped else "")
+            + " ORDER BY t.added_seq, a.start"
         )
         return [ClaimRow(str(r[0]), int(r[1]), int(r[2]), str(r[3]))
                 for r in self.conn.execute(sql, (min_score,))]
 
-    def vectors(self, aliases: str, dim: int) -> dict[ClaimKey, np.ndarray]:
-        """Stored vectors made with the alias set ``aliases`` (fingerprint)."""
+    def vectors(self, aliases: str, dim: int, ungrouped: bool = False
+                ) -> dict[ClaimKey, np.ndarray]:
+        """Stored vectors made with the alias set ``aliases`` (fingerprint); ``ungrouped``:
+        only those of claims not grouped yet."""
         rows = self.conn.execute(
-            'SELECT article_id, start, "end", vector FROM claim_embeddings WHERE aliases = ?',
+            'SELECT article_id, start, "end", vector FROM claim_embeddings e WHERE aliases = ?'
+            + (f" AND NOT {_GROUPED.format(t='e')}" if ungrouped else ""),
             (aliases,),
         )
         return {(str(a), int(s), int(e)): np.frombuffer(v, dtype=EMBED_DTYPE)
@@ -118,9 +126,13 @@ class NarrativeTables:
 
     # -- groups ---------------------------------------------------------------------------
 
-    def grouped(self) -> set[ClaimKey]:
-        rows = self.conn.execute('SELECT article_id, start, "end" FROM narrative_claims')
-        return {(str(a), int(s), int(e)) for a, s, e in rows}
+    def counts(self) -> tuple[int, int, int, int]:
+        """(grouped claims, claim clusters, grouped articles, narratives)."""
+        row = self.conn.execute(
+            "SELECT (SELECT count(*) FROM narrative_claims), (SELECT count(*) FROM"
+            " claim_clusters), (SELECT count(*) FROM narrative_articles),"
+            " (SELECT count(DISTINCT narrative) FROM narrative_articles)").fetchone()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     def clusters(self, dim: int) -> list[tuple[int, int, np.ndarray]]:
         """(cluster id, narrative id, sum of member vectors) of every claim cluster."""
