@@ -1,13 +1,16 @@
-"""Bring a corpus's narratives up to date: embed new claims, assign them, store the result.
+"""Bring a corpus's narratives up to date: embed new claims, group new articles into
+narratives (``grouping``) and their claims into claim clusters, store the result.
 
 The claims grouped are the ``claims`` layer's sentences scoring at least
 ``Settings.min_score`` and every sentence with a counted known-claim match.  The default
 keeps every sentence of the layer (score 0): on FNC-1 train, grouping only the check-worthy
 ones (``LIST_THRESHOLD``, the listing cut of ``propwatch claims``) lost 0.07 BCubed F1,
 since an article's story is carried by more sentences than its most check-worthy ones.
-Each claim is embedded once (MiniLM, the matching encoder) after alias canonicalisation
-("Daesh" and "Islamic State" both read "ISIS"), and the vector is stored, so a later run
-embeds only claims it has not seen.
+Each claim is embedded once (the claims layer's sentence encoder) after alias
+canonicalisation ("Daesh" and "Islamic State" both read "ISIS"), and the vector is stored,
+so a later run embeds only claims it has not seen.  An article's features (the word counts
+of its claims, their mean embedding) are stored when it is first grouped; an update reads
+only the claims not grouped yet, plus every article's features.
 """
 
 from __future__ import annotations
