@@ -79,3 +79,12 @@ def test_loaded_clusters_keep_their_ids_and_new_ids_continue_after_them() -> Non
     again.load([(c, first.narrative[c], first.total[c]) for c in first.narrative])
     assert again.assign(4, unit(1, 0.05, 0)) == old
     assert again.assign(4, unit(0, 1, 0)) > old
+
+
+def test_articles_in_another_language_do_not_group_by_their_function_words() -> None:
+    soldiers = ("Les soldats sont arrivés dans la ville pour une mission de trois jours et "
+                "ils ont fermé les routes.")
+    taxes = ("Le gouvernement veut que les impôts soient plus bas pour les familles et il "
+             "le dira dans une loi.")
+    found = group(terms(soldiers, taxes), no_vectors(2), np.full(2, -1), WORDS, next_id=1)
+    assert len(set(found.labels)) == 2

@@ -48,7 +48,8 @@ EMBED_BATCH = 256
 Progress = Callable[[str, int, int], None]  # (stage, done, to do)
 
 
-METHOD = "articles-1"  # what the stored grouping is; another one is re-clustered
+# what the stored grouping is (2: each text's own stop words); another one is re-clustered
+METHOD = "articles-2"
 
 
 @dataclass(frozen=True)

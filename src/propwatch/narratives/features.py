@@ -1,7 +1,8 @@
 """What an article is grouped by: the words of its claim sentences and their meaning.
 
 ``term_counts`` hashes the words of an article's claim sentences (aliases canonicalised,
-English stop words left out) into ``N_FEATURES`` counts, stored once per article;
+the stop words of the text's language left out, so that articles in French or German do
+not group by their function words) into ``N_FEATURES`` counts, stored once per article;
 ``weighted`` turns the counts of the whole corpus into unit TF-IDF rows (sublinear term
 frequency, smoothed inverse document frequency over the articles grouped so far).  The
 meaning side is the unit mean of the article's claim embeddings.
@@ -9,6 +10,7 @@ meaning side is the unit mean of the article's claim embeddings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -16,20 +18,39 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from propwatch.analyse.language import identify
+
 N_FEATURES = 2**20
+# py3langid code -> stop-words list; English uses scikit-learn's list
+LANGUAGES = {"fr": "french", "de": "german", "es": "spanish", "pt": "portuguese",
+             "it": "italian", "nl": "dutch", "ru": "russian", "uk": "ukrainian",
+             "pl": "polish", "ar": "arabic", "tr": "turkish", "sv": "swedish"}
 
 
-@lru_cache(maxsize=1)
-def _hasher() -> Any:
-    from sklearn.feature_extraction.text import HashingVectorizer
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
+
+@lru_cache(maxsize=16)
+def _hasher(language: str) -> Any:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+    words: set[str] = set(ENGLISH_STOP_WORDS)
+    if language in LANGUAGES:
+        from stop_words import get_stop_words
+
+        words = set(get_stop_words(LANGUAGES[language]))
+    # only stop words the tokenizer can produce ("l'" never matches a token)
+    single = sorted(w for w in words if _TOKEN.fullmatch(w))
     return HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, norm=None,
-                             stop_words="english", dtype=np.float32)
+                             stop_words=single, token_pattern=_TOKEN.pattern,
+                             dtype=np.float32)
 
 
 def term_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(feature indices, counts) of the words of ``text``."""
-    row = _hasher().transform([text])
+    """(feature indices, counts) of the words of ``text``, stop words of its language
+    (English when unknown) left out."""
+    language, _ = identify(text[:5000])
+    row = _hasher(language if language in LANGUAGES else "en").transform([text])
     return row.indices.astype(np.int32), row.data.astype(np.float32)
 
 
