@@ -1,6 +1,7 @@
 """Render a report in headless Chromium and save a PNG (used for the README picture).
 
-    .venv/bin/python scripts/screenshot_report.py demo/report.html docs/report.png [--article N | --section ID]
+    .venv/bin/python scripts/screenshot_report.py demo/report.html docs/report.png \
+        [--article N | --section ID]
 """
 
 from __future__ import annotations
