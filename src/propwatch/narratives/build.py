@@ -166,7 +166,7 @@ def update(
 def _features(article: str, claims: list[ClaimRow], vectors: dict[ClaimKey, np.ndarray],
               aliases: Aliases) -> ArticleRow:
     """A new article's features: its claims' word counts and their mean embedding."""
-    text = " ".join(embedding_text(c.text, aliases) for c in claims)
+    text = embedding_text(" ".join(c.text for c in claims), aliases)  # one pass per article
     return ArticleRow(article, -1, pack(*term_counts(text)),
                       unit_mean([vectors[c.key] for c in claims], DIM))
 
