@@ -1,6 +1,7 @@
 """Render a report in headless Chromium and save a PNG (used for the README picture).
 
-    .venv/bin/python scripts/screenshot_report.py demo/report.html docs/report.png [--article N]
+    .venv/bin/python scripts/screenshot_report.py demo/report.html docs/report.png \
+        [--article N | --section ID]
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ def main() -> None:
     parser.add_argument("--click", action="store_true", help="click a highlight first")
     parser.add_argument("--click-mark", type=int, default=0, help="which highlight to click")
     parser.add_argument("--height", type=int, default=1400, help="viewport height")
+    parser.add_argument("--section", default=None,
+                        help="screenshot the section with this id (narratives, outlets, ...)")
     args = parser.parse_args()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": args.height})
         page.goto(args.report.resolve().as_uri())
-        if args.article is None:
+        if args.section is not None:
+            page.locator(f"section#{args.section}").screenshot(path=str(args.png))
+        elif args.article is None:
             page.screenshot(path=str(args.png))
         else:
             section = page.locator("section[id^='a-']").nth(args.article)

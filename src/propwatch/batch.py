@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from propwatch import kb, reuse
+from propwatch import kb, narratives, reuse
 from propwatch.analyse import Pipeline
 from propwatch.components import DEFAULT_COMPONENTS
 from propwatch.errors import InputError, PropwatchError, describe_exception
@@ -52,6 +52,7 @@ from propwatch.techniques.tagger import use_threads
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (inputs done, inputs in all)
+StageProgress = Callable[[str, int, int], None]  # (corpus-level stage, done, to do)
 T = TypeVar("T")
 ERROR = "error"  # the kind of a document some stage failed on
 DEFAULT_TIME_LIMIT = 600.0
@@ -73,6 +74,7 @@ class RunSummary:
     articles_in_store: int = 0
     reuse: reuse.UpdateSummary | None = None
     claim_matches: kb.MatchSummary | None = None
+    narratives: narratives.UpdateSummary | None = None
 
     @property
     def nothing_analysed(self) -> bool:
@@ -147,10 +149,11 @@ class _Run:
 
 def analyze(
     names: Iterable[str], store: SqliteStore, options: Options = Options(),
-    progress: Progress | None = None,
+    progress: Progress | None = None, stage_progress: StageProgress | None = None,
 ) -> RunSummary:
     """Ingest, extract, analyse and store everything ``names`` points at, then bring the
-    corpus-level results up to date: republication pairs and known-claim matches."""
+    corpus-level results up to date: republication pairs, known-claim matches and
+    narratives (``stage_progress`` hears how the narratives step goes)."""
     run = _Run(store, options)
     summary = run.summary
     inputs, missing = find_inputs(names, exclude=store.files())
@@ -188,6 +191,7 @@ def analyze(
         summary.reuse = reuse.update(store)
         if "claims" in options.components:
             summary.claim_matches = kb.match_new_claims(store)
+            summary.narratives = narratives.update(store, progress=stage_progress)
     return summary
 
 

@@ -147,3 +147,67 @@ def test_known_claims_count_asserts_apart_from_refutes(
     [entry] = n.known_claims
     assert (entry["asserts"], entry["refutes"], entry["reports"]) == (1, 1, 0)
     assert sorted(entry["articles"]) == sorted([first, second])
+
+
+VOLCANO = "Volcanic ash from the Icelandic eruption closed airports and grounded flights."
+BANK = "The central bank raised interest rates again to curb stubborn inflation."
+BRIDGE = ("Volcanic ash from the Icelandic eruption closed airports and grounded flights, "
+          "and the central bank raised interest rates again to curb stubborn inflation.")
+WORDS_ONLY = Settings(Thresholds(claim=0.8, narrative=0.3, words=1.0))
+
+
+def test_a_merge_is_recorded_and_the_old_id_says_where_it_went(
+        store: SqliteStore, add: AddArticle) -> None:
+    from click.testing import CliRunner
+
+    from propwatch.cli import main
+
+    volcano, bank = add(VOLCANO), add(BANK)
+    update(store, WORDS_ONLY)
+    old = {a.article_id: a.narrative for a in NarrativeTables(store.conn).articles(384)}
+    assert old[volcano] != old[bank]
+    add(BRIDGE)
+    summary = update(store)
+    after = {a.article_id: a.narrative for a in NarrativeTables(store.conn).articles(384)}
+    assert summary.merges == 1 and len(set(after.values())) == 1
+    survivor, gone = min(old.values()), max(old.values())
+    assert set(after.values()) == {survivor}
+    [move] = NarrativeTables(store.conn).moves()
+    assert (move.id, move.into, move.kind) == (gone, survivor, "merged")
+    db = str(store.path)
+    store.close()
+    shown = CliRunner().invoke(main, ["narratives", "show", f"N{gone}", "--db", db])
+    assert shown.exit_code == 0
+    assert f"N{gone} was merged" in shown.output and f"now in N{survivor}" in shown.output
+    assert shown.output.count(f"N{survivor}:") == 1  # and the narrative it went into is shown
+
+
+def test_a_rebuild_records_where_each_old_narrative_went(
+        store: SqliteStore, add: AddArticle) -> None:
+    add(RAQQA)
+    add(RAQQA_AGAIN)
+    update(store)
+    [old] = {a.narrative for a in NarrativeTables(store.conn).articles(384)}
+    update(store, rebuild=True)
+    [new] = {a.narrative for a in NarrativeTables(store.conn).articles(384)}
+    assert [(m.id, m.into, m.kind, m.articles) for m in NarrativeTables(store.conn).moves()] \
+        == [(old, new, "rebuilt", 2)]
+
+
+def test_analyze_groups_new_articles_into_narratives(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from propwatch.batch import Options, analyze
+    from propwatch.store import open_store
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, title, body in (("a", "Raqqa falls", f"{RAQQA} {RAQQA_AGAIN}"),
+                              ("b", "Rates up", f"{RATES} {RATES_AGAIN}")):
+        text = f"{title}\n\n{body} {body}\n\n{body} Reported by our correspondent.\n"
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    stages: list[str] = []
+    with open_store(tmp_path / "c.db") as store:
+        summary = analyze([str(folder)], store, Options(components=("sentences", "claims")),
+                          stage_progress=lambda stage, done, total: stages.append(stage))
+        assert summary.narratives is not None and summary.narratives.new_articles == 2
+        assert "grouping articles" in stages
+        assert len(narratives(store)) == 2

@@ -101,14 +101,18 @@ def _run(paths: tuple[str, ...], store: SqliteStore, options: Options, quiet: bo
          console: Console) -> RunSummary:
     if quiet or not console.is_terminal:
         return analyze(paths, store, options)
-    columns = (TextColumn("analysing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("inputs", total=None)
+        task = bar.add_task("analysing", total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return analyze(paths, store, options, progress)
+        def stage_progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        return analyze(paths, store, options, progress, stage_progress)
 
 
 def _print_summary(s: RunSummary, db: str, console: Console) -> None:
@@ -119,6 +123,10 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
         f"{s.articles_in_store} articles in {one_line(str(Path(db)))}.",
         markup=False, highlight=False,
     )
+    if s.narratives is not None and s.narratives.new_articles:
+        n = s.narratives
+        console.print(f"narratives: {n.new_articles} articles newly grouped, {n.articles} in "
+                      f"{n.narratives} narratives (see `propwatch narratives`)")
     if s.reuse is not None and s.reuse.new_pairs:
         console.print(f"republication: {s.reuse.new_pairs} new pairs of copied articles "
                       "(see `propwatch reuse`)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +13,8 @@ from propwatch.cli._options import db_option
 from propwatch.cli._text import terminal_safe
 from propwatch.errors import ConfigError
 from propwatch.narratives import Narrative, Settings, Thresholds, narratives, parse_id, update
+from propwatch.narratives.export import write
+from propwatch.narratives.view import moves_of, narrative_id
 from propwatch.store import open_store
 
 DEFAULTS = Thresholds()
@@ -29,8 +31,9 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 @main.group("narratives", invoke_without_command=True)
 @db_option(must_exist=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="table for people; json for programs.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
+              default="table", show_default=True,
+              help="table for people; json, jsonl (one narrative a line) or csv for programs.")
 @click.option("--since", callback=_iso_date, metavar="YYYY-MM-DD",
               help="Only articles published on or after this day (undated ones are left out).")
 @click.option("--until", callback=_iso_date, metavar="YYYY-MM-DD",
@@ -44,18 +47,25 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--narrative-threshold", type=click.FloatRange(-1, 1), default=None,
               help="With --rebuild: cosine for a claim cluster to join a narrative "
               f"(default {DEFAULTS.narrative}).")
+@click.option("--words-weight", type=click.FloatRange(0, 1), default=None,
+              help="With --rebuild: weight of shared words (TF-IDF) against claim embeddings "
+              f"in the similarity of two articles (default {DEFAULTS.words}).")
 @click.pass_context
 def narratives_command(ctx: click.Context, db: str, fmt: str, since: str | None,
                        until: str | None, limit: int, rebuild: bool,
                        claim_threshold: float | None,
-                       narrative_threshold: float | None) -> None:
-    """List the narratives of a corpus: its claims grouped by meaning.
+                       narrative_threshold: float | None, words_weight: float | None) -> None:
+    """List the narratives of a corpus: the stories its articles' claims tell.
 
-    Groups the claim sentences of every article (its claims layer, matched ones included;
-    entity aliases applied: Daesh = ISIS) into claim clusters (the same claim in other
-    words) and narratives (related claims).  Claims not yet grouped are embedded and assigned first:
-    adding articles keeps every earlier claim where it was, so narrative ids stay valid
-    across runs.  An article's dominant narrative is the one holding most of its claims.
+    Groups articles by their claim sentences (the claims layer; entity aliases applied:
+    Daesh = ISIS): two articles are close when their claims share distinctive words
+    (TF-IDF) and, with --words-weight below 1, mean (sentence embeddings).  Inside each
+    narrative, claims are grouped into claim clusters (the same claim in other words).
+    Articles not yet grouped are assigned first ('analyze' does this too): each joins the
+    nearest narrative if close enough, the others are clustered into new narratives.
+    Earlier articles never move, so ids stay valid across runs; when a narrative grows
+    close to another, the younger is merged into the older and 'narratives show OLD-ID'
+    says where it went.  --rebuild re-clusters everything (new ids, old ones recorded).
 
     \b
     Table: id, dominant-in / carrying articles, claims, first seen, label (the most
@@ -67,8 +77,7 @@ def narratives_command(ctx: click.Context, db: str, fmt: str, since: str | None,
     "per_outlet": {OUTLET: {"articles", "first_seen"}}}}]}
 
     \b
-    This first version groups claims only; outlet profiles and the report section are not
-    built yet.  Quality on FNC-1: docs/benchmarks.md ("Narratives").
+    Quality on FNC-1 and on real news: docs/benchmarks.md ("Narratives").
 
     \b
     Examples:
@@ -83,24 +92,26 @@ def narratives_command(ctx: click.Context, db: str, fmt: str, since: str | None,
         raise ConfigError(f"no database at {db}; pass --db with the file 'propwatch analyze' "
                           "wrote")
     settings = None
-    if claim_threshold is not None or narrative_threshold is not None:
+    if (claim_threshold, narrative_threshold, words_weight) != (None, None, None):
         if not rebuild:
-            raise ConfigError("--claim-threshold and --narrative-threshold change how every "
-                              "claim is grouped: pass --rebuild with them")
+            raise ConfigError("--claim-threshold, --narrative-threshold and --words-weight "
+                              "change how everything is grouped: pass --rebuild with them")
         settings = Settings(Thresholds(
             DEFAULTS.claim if claim_threshold is None else claim_threshold,
-            DEFAULTS.narrative if narrative_threshold is None else narrative_threshold))
+            DEFAULTS.narrative if narrative_threshold is None else narrative_threshold,
+            DEFAULTS.words if words_weight is None else words_weight))
     with open_store(db) as store:
         summary = update(store, settings, rebuild=rebuild, progress=_progress)
         found = narratives(store, since, until)
-    if fmt == "json":
-        click.echo(json.dumps({"narratives": [n.to_json() for n in found]},
-                              ensure_ascii=False, indent=1))
+    if fmt != "table":
+        write(found, fmt, sys.stdout)
         return
     rebuilt = f"; re-clustered ({summary.rebuilt})" if summary.rebuilt else ""
-    click.echo(f"{summary.claims} claims in {summary.clusters} claim clusters and "
-               f"{summary.narratives} narratives ({summary.new_claims} newly assigned, "
-               f"{summary.embedded} embedded{rebuilt}); {len(found)} in range"
+    merged = f", {summary.merges} merged" if summary.merges else ""
+    click.echo(f"{summary.articles} articles in {summary.narratives} narratives, "
+               f"{summary.claims} claims in {summary.clusters} claim clusters "
+               f"({summary.new_articles} articles newly grouped{merged}, "
+               f"{summary.embedded} claims embedded{rebuilt}); {len(found)} in range"
                + (f", the {limit} biggest below" if 0 < limit < len(found) else ""), err=True)
     if not summary.claims:
         click.echo("no claims to group: run 'propwatch analyze' with the claims component "
@@ -129,10 +140,20 @@ def show_command(narrative: str, db: str) -> None:
     number = parse_id(narrative)
     with open_store(db) as store:
         found = {n.id: n for n in narratives(store)}
-    item = found.get(f"N{number}")
+        moves = moves_of(store, number)
+    item = found.get(narrative_id(number))
+    if item is None and moves:
+        for move in moves:
+            click.echo(f"{narrative_id(number)} was {move.kind} on {move.at}: "
+                       f"{move.articles} of its articles are now in {narrative_id(move.into)}",
+                       err=True)
+        if all(m.kind == "merged" for m in moves):  # follow the merges to where it is now
+            item = found.get(narrative_id(moves[-1].into))
+        if item is None:
+            return
     if item is None:
-        raise ConfigError(f"no narrative N{number} in {db}; 'propwatch narratives --db {db}' "
-                          "lists the ids (ids from before a --rebuild are gone)")
+        raise ConfigError(f"no narrative {narrative_id(number)} in {db}; 'propwatch "
+                          f"narratives --db {db}' lists the ids")
     _print(item)
 
 
@@ -166,5 +187,5 @@ def _print(n: Narrative) -> None:
             click.echo(f"     - {safe(text)[:160]}")
 
 
-def _progress(done: int, total: int) -> None:
-    click.echo(f"embedding claims: {done}/{total}", err=True)
+def _progress(stage: str, done: int, total: int) -> None:
+    click.echo(f"{stage}: {done}/{total}", err=True)

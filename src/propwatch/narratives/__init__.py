@@ -1,7 +1,9 @@
-"""Narratives: which stories run through a corpus (claims grouped by meaning).
+"""Narratives: which stories run through a corpus (articles grouped by their claims).
 
-``build.update`` embeds and assigns new claims (online, ids stable); ``view.narratives``
-reads them back for an analyst.  The grouping itself is ``grouping.Grouping``.
+``build.update`` embeds new claims and groups new articles (incremental, ids stable, merges
+and rebuilds recorded); ``view.narratives`` reads them back for an analyst.  The grouping
+of articles is ``grouping.group``; claim clusters inside narratives are
+``claim_clusters.ClaimClusters``; what articles are compared by is ``features``.
 """
 
 from propwatch.narratives.build import Settings, UpdateSummary, update

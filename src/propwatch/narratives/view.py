@@ -24,7 +24,7 @@ from propwatch.kb.match import STOPWORDS
 from propwatch.narratives.build import embedding_text
 from propwatch.store import SqliteStore
 from propwatch.store.kb import KbTables
-from propwatch.store.narratives import ClaimKey, MemberRow, NarrativeTables
+from propwatch.store.narratives import ClaimKey, MemberRow, Move, NarrativeTables
 
 N_TERMS = 5
 _WORD = re.compile(r"[^\W\d_][\w'-]+")
@@ -87,6 +87,20 @@ def narratives(store: SqliteStore, since: str | None = None,
                       canonical)
            for n, members in by_narrative.items()]
     out.sort(key=lambda n: (-len(n.dominant_in), -len(n.articles), int(n.id[1:])))
+    return out
+
+
+def moves_of(store: SqliteStore, number: int) -> list[Move]:
+    """Where narrative ``number`` went, following merges to the narrative that holds its
+    articles now (empty when it exists or never did)."""
+    moves = NarrativeTables(store.conn).moves()
+    out: list[Move] = []
+    current, seen = [number], set()
+    while current:
+        step = [m for m in moves if m.id in current and m.id not in seen]
+        seen.update(current)
+        out.extend(step)
+        current = [m.into for m in step if m.kind == "merged"]
     return out
 
 
@@ -168,11 +182,11 @@ def _known_claims(members: list[MemberRow], matches: dict[ClaimKey, list[Any]]
     return sorted(found.values(), key=lambda e: (-e["asserts"], -len(e["articles"]), e["id"]))
 
 
-def outlet_of(row: MemberRow) -> str:
+def outlet_of(outlet: str | None, url: str | None) -> str:
     """The outlet extraction found, else the URL's domain, else '(unknown)'."""
-    if row.outlet:
-        return row.outlet
-    host = urlsplit(row.url or "").hostname or ""
+    if outlet:
+        return outlet
+    host = urlsplit(url or "").hostname or ""
     return host.removeprefix("www.") or "(unknown)"
 
 
@@ -186,8 +200,8 @@ def _timeline(members: list[MemberRow]) -> dict[str, Any]:
     outlets: dict[str, dict[str, Any]] = {}
     undated = 0
     for r in articles.values():
-        day = _day(r.published)
-        outlet = outlets.setdefault(outlet_of(r), {"articles": 0, "first_seen": None})
+        day = day_of(r.published)
+        outlet = outlets.setdefault(outlet_of(r.outlet, r.url), {"articles": 0, "first_seen": None})
         outlet["articles"] += 1
         if day is None:
             undated += 1
@@ -202,7 +216,7 @@ def _timeline(members: list[MemberRow]) -> dict[str, Any]:
             "per_outlet": dict(sorted(outlets.items(), key=lambda kv: -kv[1]["articles"]))}
 
 
-def _day(published: str | None) -> str | None:
+def day_of(published: str | None) -> str | None:
     match = _DATE.match(published or "")
     if not match:
         return None
@@ -216,6 +230,6 @@ def _day(published: str | None) -> str | None:
 def _in_range(published: str | None, since: str | None, until: str | None) -> bool:
     if since is None and until is None:
         return True
-    day = _day(published)
+    day = day_of(published)
     return day is not None and (since is None or day >= since) and \
         (until is None or day <= until)

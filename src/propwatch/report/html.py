@@ -15,6 +15,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from propwatch.kb.view import report_view as claims_view
 from propwatch.model import Article
+from propwatch.narratives import narratives
+from propwatch.outlets import outlets
+from propwatch.report.charts import bars, share
 from propwatch.report.highlight import paragraphs
 from propwatch.reuse.view import report_view as reuse_view
 from propwatch.store import SqliteStore
@@ -116,6 +119,27 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
         "skips": store.skips(),
         "reuse": reuse_view(store),
         "claims": claims_view(store),
+        **_narratives_and_outlets(store),
+    }
+
+
+REPORT_ROWS = 20
+
+
+def _narratives_and_outlets(store: SqliteStore) -> dict[str, Any]:
+    """The biggest narratives and outlets, each with its chart (inline SVG)."""
+    found = narratives(store)
+    profiles = outlets(store)
+    return {
+        "narratives": [{**vars(n), "chart": bars(list(n.timeline["per_week"].items()),
+                                                 label="articles per week")}
+                       for n in found[:REPORT_ROWS]],
+        "narratives_total": len(found),
+        "outlets": [{**vars(o), "chart": bars(list(o.per_month.items()),
+                                              label="articles per month"),
+                     "share_chart": share(o.first_mover_share or 0.0)}
+                    for o in profiles[:REPORT_ROWS]],
+        "outlets_total": len(profiles),
     }
 
 

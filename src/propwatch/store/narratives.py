@@ -1,7 +1,8 @@
 """SQL for narratives: stored claim embeddings, claim clusters, narratives, assignments.
 
 ``NarrativeTables`` wraps the ``sqlite3.Connection`` of a ``SqliteStore`` (migrated by it,
-see ``migrations/007_narratives_claim_embeddings.sql``).
+see ``migrations/007_narratives_claim_embeddings.sql`` and
+``009_narrative_articles_moves.sql``).
 """
 
 from __future__ import annotations
@@ -48,10 +49,35 @@ class MemberRow:
     title: str | None
 
 
+@dataclass(frozen=True)
+class ArticleRow:
+    """A grouped article: its narrative and the features it was grouped by."""
+
+    article_id: str
+    narrative: int
+    terms: bytes
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Move:
+    """What became of a narrative that no longer exists."""
+
+    id: int
+    into: int
+    kind: str  # merged | rebuilt
+    articles: int
+    at: str
+
+
 # A claim counts as matched when an analyst confirmed it, or the model decided `match` and
 # no analyst rejected it (the rule of propwatch.kb.results).
 COUNTED_MATCH = ("(m.verdict = 'confirmed' OR (m.decision = 'match' AND m.verdict IS NOT "
                  "'rejected'))")
+
+
+_GROUPED = ("EXISTS (SELECT 1 FROM narrative_claims g WHERE g.article_id = {t}.article_id"
+            ' AND g.start = {t}.start AND g."end" = {t}."end")')
 
 
 class NarrativeTables:
@@ -60,9 +86,9 @@ class NarrativeTables:
 
     # -- claims and their vectors --------------------------------------------------------
 
-    def claims(self, min_score: float) -> list[ClaimRow]:
+    def claims(self, min_score: float, ungrouped: bool = False) -> list[ClaimRow]:
         """Claims scoring at least ``min_score`` or holding a counted known-claim match, in
-        the order their articles were first seen."""
+        the order their articles were first seen (``ungrouped``: only those not grouped)."""
         sql = (
             'SELECT a.article_id, a.start, a."end", '
             'substr(t.text, a.start + 1, a."end" - a.start) '
@@ -70,15 +96,19 @@ class NarrativeTables:
             "WHERE a.layer = 'claims' AND (COALESCE(a.score, 0) >= ? OR EXISTS ("
             " SELECT 1 FROM claim_matches m WHERE m.article_id = a.article_id"
             f' AND m.start = a.start AND m."end" = a."end" AND {COUNTED_MATCH}))'
-            " ORDER BY t.added_seq, a.start"
+            + (f" AND NOT {_GROUPED.format(t='a')}" if ungrouped else "")
+            + " ORDER BY t.added_seq, a.start"
         )
         return [ClaimRow(str(r[0]), int(r[1]), int(r[2]), str(r[3]))
                 for r in self.conn.execute(sql, (min_score,))]
 
-    def vectors(self, aliases: str, dim: int) -> dict[ClaimKey, np.ndarray]:
-        """Stored vectors made with the alias set ``aliases`` (fingerprint)."""
+    def vectors(self, aliases: str, dim: int, ungrouped: bool = False
+                ) -> dict[ClaimKey, np.ndarray]:
+        """Stored vectors made with the alias set ``aliases`` (fingerprint); ``ungrouped``:
+        only those of claims not grouped yet."""
         rows = self.conn.execute(
-            'SELECT article_id, start, "end", vector FROM claim_embeddings WHERE aliases = ?',
+            'SELECT article_id, start, "end", vector FROM claim_embeddings e WHERE aliases = ?'
+            + (f" AND NOT {_GROUPED.format(t='e')}" if ungrouped else ""),
             (aliases,),
         )
         return {(str(a), int(s), int(e)): np.frombuffer(v, dtype=EMBED_DTYPE)
@@ -96,9 +126,13 @@ class NarrativeTables:
 
     # -- groups ---------------------------------------------------------------------------
 
-    def grouped(self) -> set[ClaimKey]:
-        rows = self.conn.execute('SELECT article_id, start, "end" FROM narrative_claims')
-        return {(str(a), int(s), int(e)) for a, s, e in rows}
+    def counts(self) -> tuple[int, int, int, int]:
+        """(grouped claims, claim clusters, grouped articles, narratives)."""
+        row = self.conn.execute(
+            "SELECT (SELECT count(*) FROM narrative_claims), (SELECT count(*) FROM"
+            " claim_clusters), (SELECT count(*) FROM narrative_articles),"
+            " (SELECT count(DISTINCT narrative) FROM narrative_articles)").fetchone()
+        return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
     def clusters(self, dim: int) -> list[tuple[int, int, np.ndarray]]:
         """(cluster id, narrative id, sum of member vectors) of every claim cluster."""
@@ -106,15 +140,44 @@ class NarrativeTables:
         return [(int(c), int(n), np.frombuffer(t, dtype=np.float32).reshape(dim).copy())
                 for c, n, t in rows]
 
+    def articles(self, dim: int) -> list[ArticleRow]:
+        """Every grouped article, in the order articles were first seen."""
+        rows = self.conn.execute(
+            "SELECT g.article_id, g.narrative, g.terms, g.vector FROM narrative_articles g"
+            " JOIN articles t ON t.id = g.article_id ORDER BY t.added_seq")
+        return [ArticleRow(str(a), int(n), bytes(t), np.frombuffer(v, dtype=np.float32)
+                           .reshape(dim)) for a, n, t, v in rows]
+
+    def moves(self) -> list[Move]:
+        rows = self.conn.execute(
+            "SELECT id, into_id, kind, articles, at FROM narrative_moves"
+            " ORDER BY at, id, articles DESC")
+        return [Move(int(a), int(b), str(k), int(n), str(t)) for a, b, k, n, t in rows]
+
     def save_groups(
-        self, narratives: Iterable[int], clusters: Iterable[tuple[int, int, np.ndarray]],
-        members: Iterable[tuple[ClaimKey, int]], meta: dict[str, str],
+        self, narratives: Iterable[int], articles: Iterable[ArticleRow],
+        clusters: Iterable[tuple[int, int, np.ndarray]],
+        members: Iterable[tuple[ClaimKey, int]], moves: Iterable[tuple[int, int, str, int]],
+        meta: dict[str, str], reset: bool = False,
     ) -> None:
-        """In one transaction: new narratives, new or changed clusters (id, narrative,
-        total), claim assignments and settings."""
+        """In one transaction (``reset``: after forgetting every grouping): new
+        narratives, new or re-assigned articles, new or changed clusters (id, narrative,
+        total), claim assignments, moves (id, into, kind, articles) and settings.
+        Narratives left without articles are deleted."""
         with self._transaction():
+            if reset:
+                self._forget()
             self.conn.executemany("INSERT OR IGNORE INTO narratives (id) VALUES (?)",
                                   [(n,) for n in narratives])
+            self.conn.executemany(
+                "INSERT INTO narrative_articles (article_id, narrative, terms, vector)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+                " SET narrative = excluded.narrative",
+                [(a.article_id, a.narrative, a.terms, a.vector.astype(np.float32).tobytes())
+                 for a in articles])
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO narrative_moves (id, into_id, kind, articles)"
+                " VALUES (?, ?, ?, ?)", list(moves))
             self.conn.executemany(
                 "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
@@ -126,14 +189,17 @@ class NarrativeTables:
                 " VALUES (?, ?, ?, ?)",
                 [(*key, cluster) for key, cluster in members],
             )
+            self.conn.execute(
+                "DELETE FROM narratives WHERE id NOT IN"
+                " (SELECT DISTINCT narrative FROM narrative_articles)")
             self._set_meta(meta)
 
-    def reset(self) -> None:
-        """Forget every grouping (not the vectors, not the next free ids)."""
-        with self._transaction():
-            self.conn.execute("DELETE FROM narrative_claims")
-            self.conn.execute("DELETE FROM claim_clusters")
-            self.conn.execute("DELETE FROM narratives")
+    def _forget(self) -> None:
+        """Forget every grouping (not the vectors, not the moves, not the next free ids)."""
+        self.conn.execute("DELETE FROM narrative_claims")
+        self.conn.execute("DELETE FROM narrative_articles")
+        self.conn.execute("DELETE FROM claim_clusters")
+        self.conn.execute("DELETE FROM narratives")
 
     def members(self) -> list[MemberRow]:
         sql = (

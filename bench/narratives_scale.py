@@ -1,0 +1,112 @@
+"""Narratives at scale: time and memory to group N generated articles, then to add 1,000.
+
+The corpus comes from bench/make_corpus.py (real sentences, partly swapped words, copies of
+every kind).  To measure the grouping and not the encoder (MiniLM on 2 shared cores does
+about 100 sentences a second, so 100,000 articles would take most of a day), articles are
+stored with a claims layer of their sentences (a regex split, every sentence of 4 words or
+more) and a stand-in embedding per claim: the unit sum of fixed random vectors of its
+words.  That is what the grouping reads from the store in a real run (stored vectors),
+and it keeps copies close as real embeddings do.  Printed: seconds and peak memory (max
+RSS) of the first ``update`` over N articles and of the ``update`` after 1,000 more.
+
+    nice -n 10 .venv/bin/python bench/make_corpus.py --articles 11000 --out /tmp/c11k.jsonl
+    nice -n 10 .venv/bin/python bench/narratives_scale.py /tmp/c11k.jsonl --articles 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from propwatch.kb.importer import current_aliases
+from propwatch.model import Article, OffsetMap, RawDocument, Segment, Span, article_id
+from propwatch.narratives import update
+from propwatch.store import SqliteStore, open_store
+from propwatch.store.kb import KbTables
+from propwatch.store.narratives import NarrativeTables
+
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+WORD = re.compile(r"[^\W\d_]{2,}")
+DIM = 384
+_TABLE = np.random.default_rng(7).standard_normal((1 << 16, DIM)).astype(np.float32)
+
+
+def records(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def stand_in(text: str) -> np.ndarray:
+    words = [zlib.crc32(w.casefold().encode()) & 0xFFFF for w in WORD.findall(text)]
+    v = _TABLE[words].sum(axis=0) if words else np.ones(DIM, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def store_batch(store: SqliteStore, batch: list[dict[str, Any]], aliases: str) -> None:
+    vectors = []
+    for r in batch:
+        text = r["text"]
+        doc = RawDocument(f"gen/{r['key']}", text, "text")
+        article = Article(id=article_id(doc.content_hash, 1), source=doc.where, part=1,
+                          text=text, offsets=OffsetMap((Segment(0, 0, len(text)),)),
+                          title=r.get("title"), published=r.get("published"),
+                          outlet=r.get("outlet"), url=r.get("url"))
+        spans = [Span(m.start(), m.end(), "claim", 0.5) for m in SENTENCE.finditer(text)
+                 if len(WORD.findall(m.group())) >= 4]
+        article.add_layer("claims", spans)
+        if store.save_articles(doc, [article]):
+            vectors += [((article.id, s.start, s.end), stand_in(text[s.start:s.end]))
+                        for s in spans]
+    if vectors:
+        NarrativeTables(store.conn).save_vectors([k for k, _ in vectors],
+                                                 np.stack([v for _, v in vectors]), aliases)
+
+
+def load(store: SqliteStore, items: list[dict[str, Any]]) -> None:
+    aliases = current_aliases(KbTables(store.conn)).fingerprint
+    for i in range(0, len(items), 500):
+        store_batch(store, items[i : i + 500], aliases)
+        print(f"  stored {min(i + 500, len(items))}/{len(items)}", file=sys.stderr)
+
+
+def timed(store: SqliteStore) -> str:
+    start = time.time()
+    summary = update(store, progress=lambda stage, d, t: print(
+        f"  {stage} {d}/{t} ({time.time() - start:.0f} s)", file=sys.stderr))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return (f"{time.time() - start:.1f} s, peak RSS {peak:.0f} MB: {summary.new_articles} "
+            f"articles newly grouped, {summary.articles} in {summary.narratives} narratives, "
+            f"{summary.claims} claims in {summary.clusters} clusters, {summary.merges} merges")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="JSONL from bench/make_corpus.py")
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--add", type=int, default=1000)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/propwatch-bench-narratives/scale.db"))
+    args = parser.parse_args()
+    items = [r for _, r in zip(range(args.articles + args.add), records(args.corpus),
+                               strict=False)]
+    args.db.unlink(missing_ok=True)
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    with open_store(args.db) as store:
+        load(store, items[: args.articles])
+        print(f"first update over {args.articles} articles: {timed(store)}")
+        load(store, items[args.articles :])
+        print(f"update after {len(items) - args.articles} more: {timed(store)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""Outlets: one profile per outlet (``profile.outlets``)."""
+
+from propwatch.outlets.profile import Outlet, outlets
+
+__all__ = ["Outlet", "outlets"]

@@ -1,0 +1,45 @@
+"""Outlet profiles as JSON, JSON Lines (one outlet per line) and CSV (one row per outlet)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Any
+
+from propwatch.outlets.profile import Outlet
+from propwatch.report.export import spreadsheet_safe
+
+CSV_COLUMNS = [
+    "name", "articles", "words", "first_seen", "last_seen", "undated", "narratives",
+    "first_mover_share", "asserted_claims", "copies_from", "copied_by", "techniques",
+]
+
+
+def write(found: list[Outlet], fmt: str, out: IO[str]) -> None:
+    if fmt == "json":
+        out.write(json.dumps({"outlets": [o.to_json() for o in found]}, ensure_ascii=False,
+                             indent=1) + "\n")
+    elif fmt == "jsonl":
+        for o in found:
+            out.write(json.dumps(o.to_json(), ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for o in found:
+            writer.writerow({k: spreadsheet_safe(v) for k, v in csv_row(o).items()})
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def csv_row(o: Outlet) -> dict[str, Any]:
+    return {
+        "name": o.name, "articles": len(o.articles), "words": o.words,
+        "first_seen": o.first_seen, "last_seen": o.last_seen, "undated": o.undated,
+        "narratives": "; ".join(f"{n['id']}:{n['articles']}" for n in o.narratives),
+        "first_mover_share": o.first_mover_share,
+        "asserted_claims": "; ".join(c["id"] for c in o.asserted_claims),
+        "copies_from": "; ".join(f"{k}:{v}" for k, v in o.copies_from.items()),
+        "copied_by": "; ".join(f"{k}:{v}" for k, v in o.copied_by.items()),
+        "techniques": "; ".join(f"{t['technique']}:{t['spans']}" for t in o.techniques
+                                if t["spans"]),
+    }
