@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import IO, Any
 
 from propwatch.narratives.view import Narrative
-from propwatch.report.export import spreadsheet_safe
+from propwatch.report.export import write_listing
 
 CSV_COLUMNS = [
     "id", "label", "central_claim", "terms", "dominant_in", "articles", "claims", "clusters",
@@ -16,19 +14,8 @@ CSV_COLUMNS = [
 
 
 def write(found: list[Narrative], fmt: str, out: IO[str]) -> None:
-    if fmt == "json":
-        out.write(json.dumps({"narratives": [n.to_json() for n in found]},
-                             ensure_ascii=False, indent=1) + "\n")
-    elif fmt == "jsonl":
-        for n in found:
-            out.write(json.dumps(n.to_json(), ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for n in found:
-            writer.writerow({k: spreadsheet_safe(v) for k, v in csv_row(n).items()})
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
+    write_listing("narratives", [n.to_json() for n in found], [csv_row(n) for n in found],
+                  CSV_COLUMNS, fmt, out)
 
 
 def csv_row(n: Narrative) -> dict[str, Any]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import json
 from typing import IO, Any
 
 from propwatch.outlets.profile import Outlet
-from propwatch.report.export import spreadsheet_safe
+from propwatch.report.export import write_listing
 
 CSV_COLUMNS = [
     "name", "articles", "words", "first_seen", "last_seen", "undated", "narratives",
@@ -16,19 +14,8 @@ CSV_COLUMNS = [
 
 
 def write(found: list[Outlet], fmt: str, out: IO[str]) -> None:
-    if fmt == "json":
-        out.write(json.dumps({"outlets": [o.to_json() for o in found]}, ensure_ascii=False,
-                             indent=1) + "\n")
-    elif fmt == "jsonl":
-        for o in found:
-            out.write(json.dumps(o.to_json(), ensure_ascii=False) + "\n")
-    elif fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        for o in found:
-            writer.writerow({k: spreadsheet_safe(v) for k, v in csv_row(o).items()})
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
+    write_listing("outlets", [o.to_json() for o in found], [csv_row(o) for o in found],
+                  CSV_COLUMNS, fmt, out)
 
 
 def csv_row(o: Outlet) -> dict[str, Any]:

@@ -149,6 +149,30 @@ def write_csv(store: SqliteStore, out: IO[str]) -> int:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def write_listing(
+    key: str,
+    records: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    fmt: str,
+    out: IO[str],
+) -> None:
+    """A corpus listing (narratives, outlets) as ``json`` (``{key: [...]}``), ``jsonl``
+    (one record per line) or ``csv`` (one spreadsheet-safe row per record)."""
+    if fmt == "json":
+        out.write(json.dumps({key: records}, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula (it starts with = + - @, tab or
     carriage return) gets a leading apostrophe, as OWASP advises against CSV injection;
