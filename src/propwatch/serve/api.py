@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 
 from propwatch.model import RawDocument
+from propwatch.narratives.view import narratives
+from propwatch.outlets.profile import outlets
 from propwatch.report.export import article_export
 from propwatch.serve import queries
 from propwatch.serve.analyse import Analyser
@@ -161,3 +163,42 @@ def corpus_stats(db: DB) -> dict[str, Any]:
     """Counts, articles and technique spans per month, top outlets, the known claims most
     matched, and the biggest republication families."""
     return {**queries.stats(db), "families": queries.families(db)}
+
+
+class ListingPage(BaseModel):
+    total: int
+    items: list[dict[str, Any]]
+
+
+@router.get("/narratives", response_model=ListingPage, summary="Narratives of the corpus")
+def list_narratives(db: DB, since: str | None = None, until: str | None = None
+                    ) -> dict[str, Any]:
+    """Every narrative with an article in the date range, most articles first, as
+    `propwatch narratives --format json` writes it (id, label, articles, claims,
+    known_claims, timeline)."""
+    found = narratives(db.store(), since=since, until=until)
+    return {"total": len(found), "items": [n.to_json() for n in found]}
+
+
+@router.get("/narratives/{narrative}", summary="One narrative")
+def get_narrative(narrative: str, db: DB) -> dict[str, Any]:
+    for n in narratives(db.store()):
+        if n.id == narrative:
+            return n.to_json()
+    raise HTTPException(404, f"no narrative {narrative} (GET /api/narratives lists them)")
+
+
+@router.get("/outlets", response_model=ListingPage, summary="Outlet profiles")
+def list_outlets(db: DB) -> dict[str, Any]:
+    """One profile per outlet, most articles first, as `propwatch outlets --format json`
+    writes it."""
+    found = outlets(db.store())
+    return {"total": len(found), "items": [o.to_json() for o in found]}
+
+
+@router.get("/outlets/{name}", summary="One outlet's profile")
+def get_outlet(name: str, db: DB) -> dict[str, Any]:
+    for o in outlets(db.store()):
+        if o.name == name:
+            return o.to_json()
+    raise HTTPException(404, f"no outlet {name} (GET /api/outlets lists them)")

@@ -1,4 +1,5 @@
-"""Server-rendered pages: dashboard, search, article, review queue, login."""
+"""Server-rendered pages: dashboard, search, article, narratives, outlets, review queue,
+login."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from propwatch.narratives.view import narratives
+from propwatch.outlets.profile import outlets
 from propwatch.serve import queries
 from propwatch.serve.auth import TOKEN_COOKIE
 from propwatch.serve.database import Database
@@ -33,6 +36,16 @@ def _local(target: str, fallback: str) -> str:
 def dashboard(request: Request, db: DB) -> Response:
     return render(request, "dashboard.html", {"stats": queries.dashboard(db),
                                               "families": queries.families(db)})
+
+
+@router.get("/narratives")
+def narratives_page(request: Request, db: DB) -> Response:
+    return render(request, "narratives.html", {"narratives": narratives(db.store())})
+
+
+@router.get("/outlets")
+def outlets_page(request: Request, db: DB) -> Response:
+    return render(request, "outlets.html", {"outlets": outlets(db.store())})
 
 
 @router.get("/search")
