@@ -11,7 +11,6 @@ from starlette.requests import Request
 
 from propwatch.model import RawDocument
 from propwatch.narratives.view import narratives
-from propwatch.outlets.profile import outlets
 from propwatch.report.export import article_export
 from propwatch.serve import queries
 from propwatch.serve.analyse import Analyser
@@ -176,13 +175,14 @@ def list_narratives(db: DB, since: str | None = None, until: str | None = None
     """Every narrative with an article in the date range, most articles first, as
     `propwatch narratives --format json` writes it (id, label, articles, claims,
     known_claims, timeline)."""
-    found = narratives(db.store(), since=since, until=until)
+    found = (narratives(db.store(), since=since, until=until) if since or until
+             else queries.corpus_narratives(db))
     return {"total": len(found), "items": [n.to_json() for n in found]}
 
 
 @router.get("/narratives/{narrative}", summary="One narrative")
 def get_narrative(narrative: str, db: DB) -> dict[str, Any]:
-    for n in narratives(db.store()):
+    for n in queries.corpus_narratives(db):
         if n.id == narrative:
             return n.to_json()
     raise HTTPException(404, f"no narrative {narrative} (GET /api/narratives lists them)")
@@ -192,13 +192,13 @@ def get_narrative(narrative: str, db: DB) -> dict[str, Any]:
 def list_outlets(db: DB) -> dict[str, Any]:
     """One profile per outlet, most articles first, as `propwatch outlets --format json`
     writes it."""
-    found = outlets(db.store())
+    found = queries.corpus_outlets(db)
     return {"total": len(found), "items": [o.to_json() for o in found]}
 
 
 @router.get("/outlets/{name}", summary="One outlet's profile")
 def get_outlet(name: str, db: DB) -> dict[str, Any]:
-    for o in outlets(db.store()):
+    for o in queries.corpus_outlets(db):
         if o.name == name:
             return o.to_json()
     raise HTTPException(404, f"no outlet {name} (GET /api/outlets lists them)")

@@ -10,8 +10,6 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from propwatch.narratives.view import narratives
-from propwatch.outlets.profile import outlets
 from propwatch.serve import queries
 from propwatch.serve.auth import TOKEN_COOKIE
 from propwatch.serve.database import Database
@@ -40,12 +38,12 @@ def dashboard(request: Request, db: DB) -> Response:
 
 @router.get("/narratives")
 def narratives_page(request: Request, db: DB) -> Response:
-    return render(request, "narratives.html", {"narratives": narratives(db.store())})
+    return render(request, "narratives.html", {"narratives": queries.corpus_narratives(db)})
 
 
 @router.get("/outlets")
 def outlets_page(request: Request, db: DB) -> Response:
-    return render(request, "outlets.html", {"outlets": outlets(db.store())})
+    return render(request, "outlets.html", {"outlets": queries.corpus_outlets(db)})
 
 
 @router.get("/search")

@@ -1,5 +1,6 @@
 """What pages and API read and write, over the per-thread store: search, facets, the
-dashboard's figures (cached until the database changes), the review queue, verdicts."""
+dashboard's figures, narratives and outlets (cached until the database changes), the
+review queue, verdicts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from fastapi import HTTPException
 
 from propwatch.kb.results import match_dict, set_verdict
+from propwatch.narratives.view import Narrative, narratives
+from propwatch.outlets.profile import Outlet, outlets
 from propwatch.report.html import technique_colour
 from propwatch.reuse.api import clusters
 from propwatch.serve.database import Database
@@ -25,6 +28,16 @@ def search(db: Database, filters: Filters, limit: int, offset: int) -> tuple[int
 
 def facets(db: Database) -> dict[str, list[str]]:
     return db.cached("facets", lambda store: workspace.facets(store.conn))
+
+
+def corpus_narratives(db: Database) -> list[Narrative]:
+    """Every narrative, most articles first (cached until the database changes)."""
+    return db.cached("narratives", narratives)
+
+
+def corpus_outlets(db: Database) -> list[Outlet]:
+    """Every outlet's profile, most articles first (cached until the database changes)."""
+    return db.cached("outlets", outlets)
 
 
 def stats(db: Database) -> dict[str, Any]:
