@@ -182,10 +182,10 @@ def list_narratives(db: DB, since: str | None = None, until: str | None = None
 
 @router.get("/narratives/{narrative}", summary="One narrative")
 def get_narrative(narrative: str, db: DB) -> dict[str, Any]:
-    for n in queries.corpus_narratives(db):
-        if n.id == narrative:
-            return n.to_json()
-    raise HTTPException(404, f"no narrative {narrative} (GET /api/narratives lists them)")
+    found = {n.id: n for n in queries.corpus_narratives(db)}.get(narrative)
+    if found is None:
+        raise HTTPException(404, f"no narrative {narrative} (GET /api/narratives lists them)")
+    return found.to_json()
 
 
 @router.get("/outlets", response_model=ListingPage, summary="Outlet profiles")
@@ -198,7 +198,7 @@ def list_outlets(db: DB) -> dict[str, Any]:
 
 @router.get("/outlets/{name}", summary="One outlet's profile")
 def get_outlet(name: str, db: DB) -> dict[str, Any]:
-    for o in queries.corpus_outlets(db):
-        if o.name == name:
-            return o.to_json()
-    raise HTTPException(404, f"no outlet {name} (GET /api/outlets lists them)")
+    found = {o.name: o for o in queries.corpus_outlets(db)}.get(name)
+    if found is None:
+        raise HTTPException(404, f"no outlet {name} (GET /api/outlets lists them)")
+    return found.to_json()

@@ -217,13 +217,7 @@ def choose_emit(
 
         def f1(th: float | None, tech: str = tech, gk: Any = gk) -> float:
             sc = SentenceConfig(emit={} if th is None else {tech: th})
-            pred = {
-                a: [(c.start, c.end, c.technique)
-                    for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a],
-                                        [s for s in decoded[a] if s.label == tech])
-                    if c.technique == tech]
-                for a in texts
-            }
+            pred = _emitted(texts, outs, cfg, heads, sc, probs, decoded, {tech})
             return span_scores(pred, gk, [tech])[0].f1
 
         base = f1(None)
@@ -246,14 +240,8 @@ def choose_emit(
         return out
 
     def pooled_f1(th: dict[str, float]) -> float:
-        sc = SentenceConfig(emit=th)
-        pred = {
-            a: [(c.start, c.end, c.technique)
-                for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a],
-                                    [s for s in decoded[a] if s.label in thin])
-                if c.technique in thin]
-            for a in texts
-        }
+        pred = _emitted(texts, outs, cfg, heads, SentenceConfig(emit=th), probs, decoded,
+                        set(thin))
         return span_scores(pred, gt, thin)[0].f1
 
     if thin and n_sent:
@@ -261,6 +249,27 @@ def choose_emit(
         scores = [pooled_f1(o) for o in options]
         emit.update(options[int(np.argmax(scores))])
     return emit
+
+
+def _emitted(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    cfg: DecodeConfig,
+    heads: SentenceHeads,
+    sc: SentenceConfig,
+    probs: Mapping[str, np.ndarray],
+    decoded: Mapping[str, Sequence[Span]],
+    techs: set[str],
+) -> dict[str, list[tuple[int, int, str]]]:
+    """Per article, the (start, end, technique) spans of ``techs`` shown under ``sc``, from
+    their decoded token spans and the sentence heads."""
+    return {
+        a: [(c.start, c.end, c.technique)
+            for c in candidates(texts[a], outs[a], cfg, heads, sc, probs[a],
+                                [s for s in decoded[a] if s.label in techs])
+            if c.technique in techs]
+        for a in texts
+    }
 
 
 def span_table(
