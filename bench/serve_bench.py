@@ -9,8 +9,10 @@ Two steps:
     .venv/bin/python bench/serve_bench.py build /tmp/c100k.jsonl --db /tmp/s100k.db
 
     # 2. load: starts `propwatch serve` and runs CLIENTS concurrent keep-alive clients for
-    #    SECONDS, each cycling through search (with filters), article pages, the dashboard
-    #    and the main API calls; prints p50/p95/max per kind of request and the errors
+    #    SECONDS, each drawing requests afresh (its own seed): searches for common and
+    #    rarer words, with filters, article, outlet and family pages of any article,
+    #    outlet and family, the dashboard, the review queue and the main API calls; prints
+    #    p50/p95/max per kind of request and the errors
     .venv/bin/python bench/serve_bench.py load --db /tmp/s100k.db --clients 20 --seconds 60
 
 The load runs on the same 2 cores as the server, so the figures include the clients' own
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import re
 import socket
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -149,44 +153,80 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def urls(db: Path, rng: random.Random) -> list[tuple[str, str]]:
-    """(kind, path) requests to cycle through, built from the corpus itself."""
+@dataclass(frozen=True)
+class Pools:
+    """What requests are drawn from: every article id, the biggest outlets and families,
+    the common news words (6-8 of 10 articles) and rarer words of the corpus."""
+
+    ids: list[str]
+    outlets: list[str]
+    families: list[str]
+    rare_words: list[str]
+
+
+def pools(db: Path, port: int) -> Pools:
     with open_store(db) as store:
         conn = store.conn
-        ids = [r[0] for r in conn.execute(
-            "SELECT id FROM articles ORDER BY random() LIMIT 200")]
+        ids = [r[0] for r in conn.execute("SELECT id FROM articles")]
         outlets = [r[0] for r in conn.execute(
             "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet"
-            " ORDER BY COUNT(*) DESC LIMIT 20")]
-    out: list[tuple[str, str]] = []
-    for i in range(200):
-        word = rng.choice(WORDS)
-        out.append(("search q", "/search?" + urlencode({"q": word})))
-        out.append(("search q+filters", "/search?" + urlencode({
-            "q": word, "outlet": rng.choice(outlets), "since": "2020-01-01",
-            "technique": rng.choice(TECHNIQUES)})))
-        out.append(("search filters, by date", "/search?" + urlencode({
+            " ORDER BY COUNT(*) DESC LIMIT 50")]
+        conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, row)")
+        rare = [r[0] for r in conn.execute(
+            "SELECT term FROM temp.vocab WHERE doc BETWEEN 50 AND 2000 AND length(term) > 4"
+            " AND term GLOB '[a-z]*' ORDER BY term")]
+    families = []
+    conn2 = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    for offset in (0, 200):
+        conn2.request("GET", f"/api/reuse?limit=200&offset={offset}")
+        families += [f["id"] for f in json.loads(conn2.getresponse().read())["items"]]
+    conn2.close()
+    return Pools(ids, outlets, families, random.Random(7).sample(rare, min(500, len(rare))))
+
+
+def draw(p: Pools, rng: random.Random) -> tuple[str, str]:
+    """One request (kind, path), drawn afresh: a cache helps only as it would in use."""
+    word = rng.choice(WORDS)
+    kind = rng.randrange(13)
+    if kind == 0:
+        return "search q (common word)", "/search?" + urlencode({"q": word})
+    if kind == 1:
+        return "search q (rarer word)", "/search?" + urlencode({"q": rng.choice(p.rare_words)})
+    if kind == 2:
+        return "search q+filters", "/search?" + urlencode({
+            "q": word, "outlet": rng.choice(p.outlets), "since": "2020-01-01",
+            "technique": rng.choice(TECHNIQUES)})
+    if kind == 3:
+        return "search filters, by date", "/search?" + urlencode({
             "technique": rng.choice(TECHNIQUES), "match": "any", "sort": "date",
-            "offset": 20 * rng.randrange(5)})))
-        out.append(("article page", f"/articles/{quote(ids[i % len(ids)])}"))
-        out.append(("dashboard", "/"))
-        out.append(("review", "/review"))
-        out.append(("GET /api/articles?q", "/api/articles?" + urlencode({
-            "q": word, "limit": 20, "offset": 20 * rng.randrange(3)})))
-        out.append(("GET /api/articles/{id}", f"/api/articles/{quote(ids[-1 - i % len(ids)])}"))
-        out.append(("GET /api/stats", "/api/stats"))
-        out.append(("GET /api/matches", "/api/matches"))
-    rng.shuffle(out)
-    return out
+            "offset": 20 * rng.randrange(5)})
+    if kind == 4:
+        return "article page", f"/articles/{quote(rng.choice(p.ids))}"
+    if kind == 5:
+        return "outlet page", (f"/outlets/{quote(rng.choice(p.outlets), safe='')}"
+                               f"?offset={20 * rng.randrange(5)}")
+    if kind == 6:
+        return "family page", f"/republication/{quote(rng.choice(p.families))}"
+    if kind == 7:
+        return "dashboard", "/"
+    if kind == 8:
+        return "review", f"/review?offset={20 * rng.randrange(10)}"
+    if kind == 9:
+        return "GET /api/articles?q", "/api/articles?" + urlencode({
+            "q": word, "limit": 20, "offset": 20 * rng.randrange(3)})
+    if kind == 10:
+        return "GET /api/articles/{id}", f"/api/articles/{quote(rng.choice(p.ids))}"
+    if kind == 11:
+        return "GET /api/stats", "/api/stats"
+    return "GET /api/matches", f"/api/matches?offset={20 * rng.randrange(10)}"
 
 
-def client(port: int, work: list[tuple[str, str]], stop: float,
+def client(port: int, p: Pools, seed: int, stop: float,
            results: list[tuple[str, float, int]]) -> None:
+    rng = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    i = 0
     while time.perf_counter() < stop:
-        kind, path = work[i % len(work)]
-        i += 1
+        kind, path = draw(p, rng)
         t0 = time.perf_counter()
         try:
             conn.request("GET", path)
@@ -206,24 +246,28 @@ def load(db: Path, clients: int, seconds: float, seed: int, workers: int) -> Non
     server = subprocess.Popen([str(Path(sys.executable).with_name("propwatch")), "serve",
                                "--db", str(db), "--port", str(port), "--workers", str(workers)])
     try:
-        for _ in range(300):
+        t0 = time.perf_counter()
+        for _ in range(3000):
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
                 time.sleep(0.1)
-        rng = random.Random(seed)
-        work = urls(db, rng)
+        print(f"server answers after {time.perf_counter() - t0:.1f} s", flush=True)
+        p = pools(db, port)
         warm: list[tuple[str, float, int]] = []
-        client(port, work, time.perf_counter() + 5, warm)  # first dashboard computes figures
+        client(port, p, seed, time.perf_counter() + 5, warm)  # not counted
         results: list[tuple[str, float, int]] = []
         stop = time.perf_counter() + seconds
-        threads = [threading.Thread(target=client, args=(
-            port, work[k * 7:] + work[:k * 7], stop, results)) for k in range(clients)]
+        threads = [threading.Thread(target=client, args=(port, p, seed + 1 + k, stop, results))
+                   for k in range(clients)]
+        load_before = os.getloadavg()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        print(f"load average before the run {load_before[0]:.1f}, after "
+              f"{os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=10)

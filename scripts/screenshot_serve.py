@@ -14,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from playwright.sync_api import sync_playwright
 
@@ -39,7 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("db", type=Path)
     parser.add_argument("png", type=Path)
-    parser.add_argument("--page", choices=["article", "dashboard", "search", "review"],
+    parser.add_argument("--page", choices=["article", "dashboard", "search", "review",
+                                           "outlet", "family"],
                         default="article", help="which page (article: one with highlights)")
     args = parser.parse_args()
     with socket.socket() as s:
@@ -59,6 +61,12 @@ def main() -> None:
             args.page, "")
         if args.page == "article":
             path = "/articles/" + best_article(base)
+        elif args.page in ("outlet", "family"):
+            listing = "/api/outlets" if args.page == "outlet" else "/api/reuse"
+            with urllib.request.urlopen(base + listing) as response:
+                first = json.load(response)["items"][0]
+            path = (f"/outlets/{quote(first['name'], safe='')}" if args.page == "outlet"
+                    else f"/republication/{quote(first['id'], safe='')}")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             page = browser.new_page(viewport={"width": 1200, "height": 1100})

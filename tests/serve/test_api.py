@@ -142,7 +142,7 @@ def test_stats_count_the_corpus(client: TestClient, corpus_db: Path) -> None:
 
 def test_openapi_describes_every_api_route(client: TestClient) -> None:
     spec = client.get("/api/openapi.json").json()
-    app_routes = {(m.lower(), r.path) for r in api.router.routes
+    app_routes = {(m.lower(), r.path_format) for r in api.router.routes
                   if isinstance(r, APIRoute) for m in r.methods}
     described = {(m, p) for p, ops in spec["paths"].items() for m in ops}
     assert described == app_routes

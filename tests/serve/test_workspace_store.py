@@ -6,8 +6,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from propwatch.model import Article, RawDocument, article_id
-from propwatch.store import open_store
+from propwatch.store import open_store, workspace
 from propwatch.store.workspace import Filters, fts_query, search
 
 
@@ -25,10 +27,10 @@ def test_new_articles_are_searchable_at_once(tmp_path: Path) -> None:
     first = add(db, "The harbour bridge reopened after repairs.", "Bridge")
     add(db, "Farmers protested against the new tax.", "Tax")
     with open_store(db) as store:
-        total, hits = search(store.conn, Filters(q="harbour"), 10, 0)
-        assert total == 1 and hits[0].id == first
-        assert [text for text, hit in hits[0].snippet if hit] == ["harbour"]
-        assert search(store.conn, Filters(q="Bridge"), 10, 0)[0] == 1  # the title counts
+        found = search(store.conn, Filters(q="harbour"), 10, 0)
+        assert found.total == 1 and found.exact and found.hits[0].id == first
+        assert [text for text, hit in found.hits[0].snippet if hit] == ["harbour"]
+        assert search(store.conn, Filters(q="Bridge"), 10, 0).total == 1  # the title counts
 
 
 def test_articles_stored_before_the_index_existed_are_indexed_by_the_migration(
@@ -47,7 +49,7 @@ def test_articles_stored_before_the_index_existed_are_indexed_by_the_migration(
     conn.commit()
     conn.close()
     with open_store(db) as store:  # migrates again
-        assert [h.id for h in search(store.conn, Filters(q="harbour"), 10, 0)[1]] == [old]
+        assert [h.id for h in search(store.conn, Filters(q="harbour"), 10, 0).hits] == [old]
 
 
 def test_typed_words_never_become_query_syntax() -> None:
@@ -55,3 +57,24 @@ def test_typed_words_never_become_query_syntax() -> None:
     assert fts_query('"exact phrase" word*') == '"exact phrase" "word"*'
     assert fts_query('say "hi') == '"say" "hi"'
     assert fts_query('NEAR(a b) col:x ""') == '"NEAR(a" "b)" "col:x"'
+
+
+def test_past_the_cap_a_count_says_more_and_relevance_ranks_the_newest_matches(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "p.db"
+    monkeypatch.setattr(workspace, "CAP", 3)
+    ids = [add(db, f"Story {i}: the harbour" + " harbour" * (5 - i) + ".", f"Story {i}")
+           for i in range(5)]  # the first has the word most often: the best match
+    with open_store(db) as store:
+        found = search(store.conn, Filters(q="harbour"), 10, 0)
+        assert found.total == 3 and not found.exact
+        assert [h.id for h in found.hits] == [ids[2], ids[3], ids[4]]  # the 3 added last
+        assert search(store.conn, Filters(q="story 0"), 10, 0).hits[0].id == ids[0]
+        by_date = search(store.conn, Filters(q="harbour", sort="date"), 2, 0)
+        assert [h.id for h in by_date.hits] == [ids[4], ids[3]]  # one date: added last first
+        assert not by_date.exact
+        everything = search(store.conn, Filters(), 10, 0)
+        assert (everything.total, everything.exact, len(everything.hits)) == (3, False, 3)
+        monkeypatch.setattr(workspace, "CAP", 10)
+        ranked = search(store.conn, Filters(q="harbour"), 10, 0)
+        assert ranked.exact and [h.id for h in ranked.hits] == ids

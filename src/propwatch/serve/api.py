@@ -16,7 +16,7 @@ from propwatch.serve import queries
 from propwatch.serve.analyse import Analyser
 from propwatch.serve.database import Database
 from propwatch.serve.deps import checked_write, database
-from propwatch.store.workspace import Filters
+from propwatch.store.workspace import CAP, Filters
 
 DB = Annotated[Database, Depends(database)]
 WRITE = [Depends(checked_write)]
@@ -48,7 +48,11 @@ class ArticleItem(BaseModel):
 
 
 class ArticlePage(BaseModel):
-    total: int
+    total: int = Field(description=f"matching articles, counted up to {CAP:,}")
+    total_exact: bool = Field(
+        True, description=f"false when more than {CAP:,} match: `total` is then {CAP:,} "
+                          f"and a search by relevance ranked the {CAP:,} most recently "
+                          "added matches")
     items: list[ArticleItem]
 
 
@@ -93,10 +97,10 @@ def list_articles(
     filters = Filters(q=q, outlet=outlet, since=since, until=until, technique=technique,
                       language=language, has_match=has_match, stance=stance, reused=reused,
                       sort=sort or ("relevance" if q.strip() else "date"))
-    total, hits = queries.search(db, filters, limit, offset)
-    return ArticlePage(total=total, items=[
+    found = queries.search(db, filters, limit, offset)
+    return ArticlePage(total=found.total, total_exact=found.exact, items=[
         ArticleItem(id=h.id, title=h.title, outlet=h.outlet, published=h.published,
-                    snippet=h.snippet_text) for h in hits])
+                    snippet=h.snippet_text) for h in found.hits])
 
 
 @router.get("/articles/{article_id}", summary="One article with all its layers")
@@ -196,9 +200,21 @@ def list_outlets(db: DB) -> dict[str, Any]:
     return {"total": len(found), "items": [o.to_json() for o in found]}
 
 
-@router.get("/outlets/{name}", summary="One outlet's profile")
+@router.get("/outlets/{name:path}", summary="One outlet's profile")
 def get_outlet(name: str, db: DB) -> dict[str, Any]:
-    found = {o.name: o for o in queries.corpus_outlets(db)}.get(name)
-    if found is None:
-        raise HTTPException(404, f"no outlet {name} (GET /api/outlets lists them)")
-    return found.to_json()
+    return queries.outlet(db, name).to_json()
+
+
+@router.get("/reuse", response_model=ListingPage, summary="Republication families")
+def list_families(db: DB, limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    """Reuse clusters (families of copies), biggest first, each as `propwatch reuse
+    --format json` writes it: its articles, the pairs found, the earliest copy and the
+    provenance (copies, declared sources, disagreements)."""
+    found = queries.corpus_clusters(db)
+    return {"total": len(found), "items": [c.to_json() for c in found[offset:offset + limit]]}
+
+
+@router.get("/reuse/{family_id}", summary="One republication family")
+def get_family(family_id: str, db: DB) -> dict[str, Any]:
+    return queries.family(db, family_id).to_json()

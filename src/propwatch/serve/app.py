@@ -4,6 +4,9 @@ request, and security headers (a Content-Security-Policy that allows no inline s
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +18,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from propwatch.errors import ConfigError, PropwatchError, StoreError, one_line
-from propwatch.serve import api, pages
+from propwatch.serve import api, pages, queries
 from propwatch.serve.analyse import Analyser
 from propwatch.serve.auth import (
     CSRF_COOKIE,
@@ -45,6 +48,7 @@ def create_app(db: Database, access: Access) -> FastAPI:
     """The workspace over ``db``; ``access`` says whether a token is needed and whether
     writes are allowed."""
     app = FastAPI(
+        lifespan=_warming(db),
         title="propwatch workspace API",
         description="Articles with their technique spans, claims, known-claim matches and "
                     "republication, and the analysts' verdicts. Every span is a [start, end) "
@@ -66,6 +70,24 @@ def create_app(db: Database, access: Access) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(PropwatchError, _propwatch_error)  # type: ignore[arg-type]
     return app
+
+
+def _warming(db: Database) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """At start, a thread computes the corpus figures the pages read (the server answers
+    meanwhile; a request that needs one of them waits for it)."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        def warm() -> None:
+            try:
+                queries.warm(db)
+            except PropwatchError as exc:
+                log.error("computing the corpus figures failed: %s", exc)
+
+        app.state.warming = threading.Thread(target=warm, name="warm", daemon=True)
+        app.state.warming.start()
+        yield
+
+    return lifespan
 
 
 class Guard:

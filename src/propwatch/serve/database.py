@@ -1,4 +1,6 @@
-"""The database behind the workspace: one store per worker thread, cached corpus figures.
+"""The database behind the workspace: one store per worker thread, cached corpus figures
+and recent searches (both until SQLite's ``data_version`` says another connection
+committed).
 
 Request handlers run in a thread pool; SQLite connections are not shared between threads,
 so each thread opens its own.  ``--read-only`` opens every connection read-only.
@@ -7,9 +9,10 @@ so each thread opens its own.  ``--read-only`` opens every connection read-only.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from propwatch.errors import StoreError, one_line
 from propwatch.store import SqliteStore, open_store
@@ -18,6 +21,7 @@ from propwatch.store.workspace import data_version
 
 T = TypeVar("T")
 NEEDED_MIGRATION = "008_search_fts"
+RECENT = 512  # searches remembered until the database changes
 
 
 class Database:
@@ -30,9 +34,12 @@ class Database:
                 f"database {one_line(self.path)} has no search index yet; serve it once "
                 "without --read-only (that adds the index), then again with --read-only")
         self.store()  # open (and migrate) now, so a bad --db fails at start
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the watch connection and the caches
         self._watch = self._open()  # sees every other connection's commits
         self._cache: dict[str, tuple[int, Any]] = {}
+        self._computing: dict[str, threading.Lock] = {}
+        self._recent: OrderedDict[Hashable, Any] = OrderedDict()
+        self._recent_version = -1
 
     def _open(self) -> SqliteStore:
         return open_store_readonly(self.path) if self.read_only else open_store(self.path)
@@ -45,13 +52,40 @@ class Database:
             self._local.store = store
         return store
 
-    def cached(self, key: str, compute: Callable[[SqliteStore], T]) -> T:
-        """``compute(store)``, recomputed only after the database changed."""
+    def version(self) -> int:
         with self._lock:
-            version = data_version(self._watch.conn)
+            return data_version(self._watch.conn)
+
+    def cached(self, key: str, compute: Callable[[SqliteStore], T]) -> T:
+        """``compute(store)``, recomputed only after the database changed (one thread
+        computes it; others asking for the same key wait for it, the rest go on)."""
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            version = self.version()
             hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
-                return hit[1]
-            value = compute(self._watch)
-            self._cache[key] = (version, value)
+                return cast(T, hit[1])
+            value = compute(self.store())
+            with self._lock:
+                self._cache[key] = (version, value)
             return value
+
+    def remembered(self, key: Hashable, compute: Callable[[SqliteStore], T]) -> T:
+        """``compute(store)``, kept for the last RECENT keys asked until the database
+        changes (a search asked again, or paged back to, costs nothing)."""
+        version = self.version()
+        with self._lock:
+            if version != self._recent_version:
+                self._recent.clear()
+                self._recent_version = version
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return cast(T, self._recent[key])
+        value = compute(self.store())
+        with self._lock:
+            if self._recent_version == version:
+                self._recent[key] = value
+                while len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+        return value

@@ -1,5 +1,5 @@
-"""Server-rendered pages: dashboard, search, article, narratives, outlets, review queue,
-login."""
+"""Server-rendered pages: dashboard, search, article, narratives, outlets (and one page per
+outlet), republication families, review queue, login."""
 
 from __future__ import annotations
 
@@ -10,18 +10,25 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from propwatch.serve import queries
+from propwatch.serve import family, queries
 from propwatch.serve.auth import TOKEN_COOKIE
 from propwatch.serve.database import Database
 from propwatch.serve.deps import access, checked_form, database, form_text
 from propwatch.serve.render import pager, render
-from propwatch.serve.views import article_view, colour_css, label_text, web_link
-from propwatch.store.workspace import STANCES, Filters
+from propwatch.serve.views import (
+    article_view,
+    colour_css,
+    label_text,
+    outlet_chart,
+    web_link,
+)
+from propwatch.store.workspace import CAP, STANCES, Filters
 
 router = APIRouter(include_in_schema=False)
 DB = Annotated[Database, Depends(database)]
 FORM = Annotated[FormData, Depends(checked_form)]
 PAGE_SIZE = 20
+PER_PAGE = Annotated[int, Query(ge=1, le=100, description="results per page")]
 
 
 def _local(target: str, fallback: str) -> str:
@@ -46,21 +53,50 @@ def outlets_page(request: Request, db: DB) -> Response:
     return render(request, "outlets.html", {"outlets": queries.corpus_outlets(db)})
 
 
+@router.get("/outlets/{name:path}")
+def outlet_page(request: Request, name: str, db: DB,
+                offset: Annotated[int, Query(ge=0)] = 0, limit: PER_PAGE = PAGE_SIZE) -> Response:
+    found = queries.outlet(db, name)
+    total, hits = queries.outlet_articles(db, found, limit, offset)
+    return render(request, "outlet.html", {
+        "outlet": found, "hits": hits, "pager": pager(request, total, limit, offset),
+        "chart": outlet_chart(found), "label_text": label_text})
+
+
+@router.get("/republication")
+def republication_page(request: Request, db: DB,
+                       offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    total = len(queries.corpus_clusters(db))
+    return render(request, "republication.html", {
+        "families": queries.families(db, PAGE_SIZE, offset),
+        "pager": pager(request, total, PAGE_SIZE, offset)})
+
+
+@router.get("/republication/{family_id}")
+def family_page(request: Request, family_id: str, db: DB) -> Response:
+    cluster = queries.family(db, family_id)
+    return render(request, "family.html", {
+        "family": cluster, "graph": family.graph(cluster), "timeline": family.timeline(cluster),
+        "titles": {m.id: m.title or m.id for m in cluster.articles}})
+
+
 @router.get("/search")
 def search_page(
     request: Request, db: DB, q: str = "", outlet: str = "", since: str = "", until: str = "",
     language: str = "", technique: str = "", match: str = "", reused: bool = False,
-    sort: str = "", offset: Annotated[int, Query(ge=0)] = 0,
+    sort: str = "", offset: Annotated[int, Query(ge=0)] = 0, limit: PER_PAGE = PAGE_SIZE,
 ) -> Response:
     stance = match if match in STANCES else None
     filters = Filters(q=q, outlet=outlet or None, since=since or None, until=until or None,
                       language=language or None, technique=technique or None,
                       has_match=match == "any", stance=stance, reused=reused,
                       sort=sort or ("relevance" if q.strip() else "date"))
-    total, hits = queries.search(db, filters, PAGE_SIZE, offset)
+    found = queries.search(db, filters, limit, offset)
     return render(request, "search.html", {
-        "filters": filters, "match": match, "hits": hits, "facets": queries.facets(db),
-        "pager": pager(request, total, PAGE_SIZE, offset), "label_text": label_text,
+        "filters": filters, "match": match, "hits": found.hits, "facets": queries.facets(db),
+        "pager": pager(request, found.total, limit, offset, found.exact),
+        "ranked_newest": not found.exact and filters.sort == "relevance" and bool(q.strip()),
+        "cap": CAP, "label_text": label_text,
         "stances": STANCES,
     })
 

@@ -12,18 +12,20 @@ from propwatch.kb.results import match_dict, set_verdict
 from propwatch.narratives.view import Narrative, narratives
 from propwatch.outlets.profile import Outlet, outlets
 from propwatch.report.html import technique_colour
-from propwatch.reuse.api import clusters
+from propwatch.reuse.api import Cluster, clusters
 from propwatch.serve.database import Database
 from propwatch.serve.views import label_text
 from propwatch.store import SqliteStore, workspace
 from propwatch.store.kb import KbTables
-from propwatch.store.workspace import Filters, Hit
+from propwatch.store.workspace import Filters, Found, Hit
 
 FAMILIES_SHOWN = 15
 
 
-def search(db: Database, filters: Filters, limit: int, offset: int) -> tuple[int, list[Hit]]:
-    return workspace.search(db.store().conn, filters, limit, offset)
+def search(db: Database, filters: Filters, limit: int, offset: int) -> Found:
+    """One page of a search (remembered until the database changes)."""
+    return db.remembered(("search", filters, limit, offset),
+                         lambda store: workspace.search(store.conn, filters, limit, offset))
 
 
 def facets(db: Database) -> dict[str, list[str]]:
@@ -53,19 +55,51 @@ def dashboard(db: Database) -> dict[str, Any]:
     return figures
 
 
-def families(db: Database) -> list[dict[str, Any]]:
+def corpus_clusters(db: Database) -> list[Cluster]:
+    """Every republication family, biggest first (cached until the database changes)."""
+    return db.cached("clusters", clusters)
+
+
+def families(db: Database, limit: int = FAMILIES_SHOWN, offset: int = 0
+             ) -> list[dict[str, Any]]:
     """The biggest republication families: size, earliest copy, outlets."""
-    return db.cached("families", _families)
-
-
-def _families(store: SqliteStore) -> list[dict[str, Any]]:
     out = []
-    for c in clusters(store)[:FAMILIES_SHOWN]:
+    for c in corpus_clusters(db)[offset:offset + limit]:
         first = next(m for m in c.articles if m.id == c.earliest)
+        dates = [m.published for m in c.articles if m.published]
         out.append({"id": c.id, "size": len(c.articles), "earliest": first.id,
                     "title": first.title or first.id, "outlets": c.outlets,
-                    "published": first.published})
+                    "published": first.published, "last": max(dates) if dates else None,
+                    "declared": len(c.provenance.declarations),
+                    "disagreements": len(c.provenance.disagreements)})
     return out
+
+
+def family(db: Database, family_id: str) -> Cluster:
+    found = next((c for c in corpus_clusters(db) if c.id == family_id), None)
+    if found is None:
+        raise HTTPException(404, f"no republication family {family_id}")
+    return found
+
+
+def outlet(db: Database, name: str) -> Outlet:
+    found = next((o for o in corpus_outlets(db) if o.name == name), None)
+    if found is None:
+        raise HTTPException(404, f"no outlet {name} (/outlets lists them)")
+    return found
+
+
+def outlet_articles(db: Database, found: Outlet, limit: int, offset: int
+                    ) -> tuple[int, list[Hit]]:
+    """One page of the outlet's articles, newest first."""
+    return workspace.listed(db.store().conn, found.articles, limit, offset)
+
+
+def warm(db: Database) -> None:
+    """Compute what the dashboard, search form, outlet and republication pages read, so
+    the first analyst does not wait for it (run once at start, on a thread)."""
+    for compute in (dashboard, facets, corpus_clusters, corpus_outlets, corpus_narratives):
+        compute(db)
 
 
 def pending_matches(db: Database, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:

@@ -46,12 +46,15 @@ def with_query(request: Request, **changes: Any) -> str:
     return request.url.path + ("?" + urlencode(params) if params else "")
 
 
-def pager(request: Request, total: int, limit: int, offset: int) -> dict[str, Any]:
-    """Previous/next links and the range shown, for a paginated list."""
+def pager(request: Request, total: int, limit: int, offset: int, exact: bool = True
+          ) -> dict[str, Any]:
+    """Previous/next links and the range shown, for a paginated list (``exact`` False:
+    there are more than ``total``)."""
     return {
-        "first": offset + 1 if total else 0,
+        "first": offset + 1 if total and offset < total else 0,
         "last": min(offset + limit, total),
         "total": total,
+        "exact": exact,
         "prev": with_query(request, offset=max(0, offset - limit) or None) if offset else None,
         "next": with_query(request, offset=offset + limit) if offset + limit < total else None,
     }

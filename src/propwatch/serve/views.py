@@ -10,6 +10,7 @@ from propwatch.claims.checkworthy import LIST_THRESHOLD
 from propwatch.kb.results import shown
 from propwatch.kb.view import repeats
 from propwatch.model import Article, Span
+from propwatch.outlets.profile import Outlet
 from propwatch.report.export import article_fields, article_record
 from propwatch.report.highlight import Piece, paragraphs
 from propwatch.report.html import PALETTE, explanations, technique_colour
@@ -91,4 +92,16 @@ def _span_view(i: int, span: Span, text: str, info: dict[str, dict[str, str]],
         "score": span.score,
         "text": span.text_of(text),
         "verdict": verdicts.get((span.start, span.end, span.label)),
+    }
+
+
+def outlet_chart(outlet: Outlet) -> dict[str, Any]:
+    """What the outlet page's charts draw: articles per month, and the technique profile
+    (spans per 1,000 words here and in the whole corpus) in the fixed technique colours."""
+    return {
+        "months": list(outlet.per_month), "articles": list(outlet.per_month.values()),
+        "techniques": [{"name": label_text(t["technique"]),
+                        "colour": technique_colour(t["technique"]),
+                        "here": t["per_1000_words"], "corpus": t["corpus_per_1000_words"]}
+                       for t in outlet.techniques],
     }

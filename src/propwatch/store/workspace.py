@@ -7,6 +7,7 @@ Tables and indexes come from migrations/008_search_fts.sql.  Functions take a co
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -18,6 +19,9 @@ from propwatch.store.narratives import COUNTED_MATCH
 
 HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet() markers; never in stored text's display
 SNIPPET_CHARS = 240
+CAP = 10_000  # a search counts this many matches at most (see Found)
+TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as four in the text
+NEWEST = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
 SORTS = ("relevance", "date")
 STANCES = ("asserts", "refutes", "reports")
 TECHNIQUE_VERDICTS = ("wrong", "right")
@@ -106,29 +110,74 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
-           ) -> tuple[int, list[Hit]]:
-    """(how many articles match in all, one page of them)."""
+@dataclass(frozen=True)
+class Found:
+    """One page of a search.  ``total`` counts the matches up to ``CAP``; past that it is
+    ``CAP`` and ``exact`` is False, a search by relevance has ranked the ``CAP`` most
+    recently added matches (a word in most articles would otherwise be ranked in all of
+    them on every request), and paging stops at the ``CAP``-th."""
+
+    total: int
+    exact: bool
+    hits: list[Hit]
+
+
+def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int) -> Found:
     if f.sort not in SORTS:
         raise ConfigError(f"sort={f.sort!r} is unknown; use one of {', '.join(SORTS)}")
     where, params = _where(f)
     query = fts_query(f.q)
-    newest = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
-    if query:
-        source = "articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid"
-        where.insert(0, "articles_fts MATCH ?")
-        params.insert(0, query)
-        order = "bm25(articles_fts, 4.0, 1.0), a.added_seq" if f.sort == "relevance" else newest
-    else:
-        source, order = "article_facets a", newest
+    limit = max(0, min(limit, CAP - offset))  # the first CAP matches can be paged through
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total = int(conn.execute(f"SELECT COUNT(*) FROM {source}{clause}", params).fetchone()[0])
+    if not query:
+        source = "article_facets a"
+        total = _count(conn, source + clause, params)
+        sql = f"SELECT a.rowid FROM {source}{clause} ORDER BY {NEWEST} LIMIT ? OFFSET ?"
+    else:
+        # the facets are joined only when a filter reads them
+        source = "articles_fts" + (
+            " JOIN article_facets a ON a.rowid = articles_fts.rowid" if where else "")
+        clause = " WHERE articles_fts MATCH ?" + "".join(" AND " + w for w in where)
+        params = [query, *params]
+        total = _count(conn, source + clause, params)
+        if f.sort == "relevance":
+            sql = ("SELECT rowid FROM (SELECT articles_fts.rowid AS rowid,"
+                   f" bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS score FROM {source}{clause}"
+                   f" ORDER BY articles_fts.rowid DESC LIMIT {CAP})"
+                   " ORDER BY score, rowid LIMIT ? OFFSET ?")
+        elif total < CAP:
+            sql = (f"SELECT a.rowid FROM articles_fts JOIN article_facets a"
+                   f" ON a.rowid = articles_fts.rowid{clause} ORDER BY {NEWEST}"
+                   " LIMIT ? OFFSET ?")
+        else:  # most articles match: walk the newest first, stop at the page's end
+            sql = (f"SELECT a.rowid FROM article_facets a WHERE +a.rowid IN (SELECT"
+                   f" articles_fts.rowid FROM {source}{clause}) ORDER BY {NEWEST}"
+                   " LIMIT ? OFFSET ?")
+    page = [int(r[0]) for r in conn.execute(sql, [*params, limit, offset])] if limit else []
+    return Found(min(total, CAP), total <= CAP, _hits(conn, page, query))
+
+
+def _count(conn: sqlite3.Connection, source_and_clause: str, params: list[Any]) -> int:
+    """How many rows match, counted up to CAP + 1."""
+    return int(conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {source_and_clause}"
+                            f" LIMIT {CAP + 1})", params).fetchone()[0])
+
+
+def listed(conn: sqlite3.Connection, ids: Sequence[str], limit: int, offset: int
+           ) -> tuple[int, list[Hit]]:
+    """One page of the articles ``ids`` (an outlet's, say), newest first."""
     page = [int(r[0]) for r in conn.execute(
-        f"SELECT a.rowid FROM {source}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*params, limit, offset])]
+        "SELECT a.rowid FROM article_facets a WHERE a.id IN (SELECT value FROM json_each(?))"
+        " ORDER BY a.published DESC, a.added_seq DESC LIMIT ? OFFSET ?",
+        (json.dumps(list(ids)), limit, offset))]
+    return len(ids), _hits(conn, page, "")
+
+
+def _hits(conn: sqlite3.Connection, page: list[int], query: str) -> list[Hit]:
+    """The articles at these rowids, in this order, each with its snippet: only the page's
+    articles are read (text, snippet); filters and sort read the facets."""
     if not page:
-        return total, []
-    # only the page's articles are read (text, snippet); filters and sort read the facets
+        return []
     marks = ",".join("?" * len(page))
     columns = "a.rowid, a.id, a.title, a.outlet, a.published, a.language"
     if query:
@@ -141,7 +190,7 @@ def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
                             f" FROM articles a WHERE a.rowid IN ({marks})", page)
     found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(query)))
              for r in rows}
-    return total, [found[rowid] for rowid in page if rowid in found]
+    return [found[rowid] for rowid in page if rowid in found]
 
 
 def _pieces(snippet: str, marked: bool) -> list[tuple[str, bool]]:

@@ -1,17 +1,9 @@
-// The dashboard's charts, drawn with the bundled Chart.js from the figures the page
-// carries as JSON (no request of its own; labels are drawn as text on a canvas).
+// The dashboard's charts (charts.js draws them with the bundled Chart.js).
 (function () {
   var stats = JSON.parse(document.getElementById("stats").textContent);
   var families = JSON.parse(document.getElementById("families").textContent);
   var accent = "#2d5fa8";
-  function short(text, n) { return text.length > n ? text.slice(0, n - 1) + "\u2026" : text; }
-  function chart(id, config) {
-    var canvas = document.getElementById(id);
-    if (!canvas || typeof Chart === "undefined") return;
-    config.options = Object.assign({ responsive: true, maintainAspectRatio: false,
-      animation: false, plugins: { legend: { display: false } } }, config.options || {});
-    canvas.chart = new Chart(canvas, config);
-  }
+  var short = window.propwatchShort, chart = window.propwatchChart;
   chart("chart-articles", { type: "bar", data: {
     labels: stats.articles_per_month.map(function (r) { return r.month; }),
     datasets: [{ label: "articles", data: stats.articles_per_month.map(function (r) { return r.articles; }), backgroundColor: accent }] } });
