@@ -255,6 +255,13 @@ def load(db: Path, clients: int, seconds: float, seed: int, workers: int) -> Non
                 time.sleep(0.1)
         print(f"server answers after {time.perf_counter() - t0:.1f} s", flush=True)
         p = pools(db, port)
+        t1 = time.perf_counter()
+        ready = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        for path in ("/", "/outlets", "/republication"):  # each waits for the start's figures
+            ready.request("GET", path)
+            ready.getresponse().read()
+        ready.close()
+        print(f"corpus figures ready after {time.perf_counter() - t1:.1f} s more", flush=True)
         warm: list[tuple[str, float, int]] = []
         client(port, p, seed, time.perf_counter() + 5, warm)  # not counted
         results: list[tuple[str, float, int]] = []

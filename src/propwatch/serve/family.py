@@ -21,7 +21,7 @@ from propwatch.narratives.view import day_of
 from propwatch.reuse.api import Cluster
 
 MAX_NODES = 60  # a bigger family shows its first copies and says how many more
-COLUMN, ROW, MARGIN = 190, 44, 24
+COLUMN, ROW, MARGIN, CURVE = 190, 60, 24, 44
 LANE, TIMELINE_WIDTH, LABEL_WIDTH, UNDATED_WIDTH = 30, 900, 190, 70
 
 
@@ -38,10 +38,9 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    x1: int
-    y1: int
-    x2: int
-    y2: int
+    path: str  # SVG path data: a straight line, or a curve for a declared source
+    label_x: int
+    label_y: int
     label: str
     declared: bool
 
@@ -77,12 +76,12 @@ def graph(cluster: Cluster) -> dict[str, Any]:
     for d in cluster.provenance.declarations:
         for target in d.matches:
             if d.article in at and target in at:
-                edges.append(_edge(at[target], at[d.article], f"declares {d.kind} source",
-                                   True))
+                said = "canonical URL" if d.kind == "canonical" else "declared source"
+                edges.append(_edge(at[target], at[d.article], said, True))
     return {
         "nodes": nodes, "edges": edges, "hidden": len(cluster.articles) - len(members),
         "width": MARGIN * 2 + 16 + (len(columns) - 1) * COLUMN + COLUMN,
-        "height": MARGIN * 2 + max(len(ids) for ids in columns.values()) * ROW,
+        "height": MARGIN * 2 + max(len(ids) for ids in columns.values()) * ROW + CURVE // 2,
     }
 
 
@@ -101,7 +100,14 @@ def _steps(start: str, neighbours: dict[str, set[str]]) -> dict[str, int]:
 
 def _edge(source: tuple[int, int], target: tuple[int, int], label: str, declared: bool
           ) -> Edge:
-    return Edge(source[0], source[1], target[0], target[1], label, declared)
+    (x1, y1), (x2, y2) = source, target
+    if not declared:
+        return Edge(f"M{x1},{y1} L{x2},{y2}", (x1 + x2) // 2, (y1 + y2) // 2 - 4, label, False)
+    # a declared source bends away from the pair's straight line, so both stay readable
+    bend = CURVE if x2 >= x1 else -CURVE
+    cx, cy = (x1 + x2) // 2, (y1 + y2) // 2 + bend
+    return Edge(f"M{x1},{y1} Q{cx},{cy} {x2},{y2}", cx, (y1 + y2 + bend) // 2 + 12, label,
+                True)
 
 
 def timeline(cluster: Cluster) -> dict[str, Any]:
