@@ -151,6 +151,29 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
     assert not any(p.startswith(("/search", "/articles")) for p in spec["paths"])  # pages
 
 
+def test_every_listing_answers_in_the_shape_its_description_gives(client: TestClient) -> None:
+    spec = client.get("/api/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    checked = 0
+    for path, operations in spec["paths"].items():
+        get = operations.get("get")
+        if get is None or "{" in path or path == "/api/openapi.json":
+            continue
+        response = client.get(path)
+        assert response.status_code == 200, path
+        described = get["responses"]["200"]["content"]["application/json"]["schema"]
+        if "$ref" in described:
+            model = schemas[described["$ref"].rsplit("/", 1)[1]]
+            body = response.json()
+            assert set(model.get("required", [])) <= set(body) <= set(model["properties"]), path
+            checked += 1
+    assert checked >= 4  # articles, matches, narratives, outlets, reuse
+    error = schemas["Error"]["properties"]["error"]["$ref"].rsplit("/", 1)[1]
+    missing = client.get("/api/articles/no-such-article").json()
+    assert set(missing) == {"error"} and set(missing["error"]) == set(
+        schemas[error]["properties"])
+
+
 PAGE = ("Minister defends the dam plan\n\nThe minister said on Monday that the new dam would "
         "be finished by spring. Critics called the plan a disgraceful waste of money and "
         "said the corrupt officials behind it had lied to voters for years. Engineers warned "

@@ -98,3 +98,12 @@ def test_reuse_api_gives_the_families_as_the_cli_json(client: TestClient,
     assert found == {"total": len(expected), "items": expected[:200]}
     assert client.get(f"/api/reuse/{expected[0]['id']}").json() == expected[0]
     assert client.get("/api/reuse/c-nothing").json()["error"]["status"] == 404
+
+
+def test_the_republished_filter_finds_exactly_the_articles_in_a_family(
+        client: TestClient, corpus_db: Path) -> None:
+    with open_store(corpus_db) as store:
+        copies = {m.id for c in clusters(store) for m in c.articles}
+    found = client.get("/api/articles?reused=true&limit=200").json()
+    assert copies and {i["id"] for i in found["items"]} == copies
+    assert found["total"] == len(copies) and found["total_exact"] is True

@@ -75,6 +75,12 @@ def test_past_the_cap_a_count_says_more_and_relevance_ranks_the_newest_matches(
         assert not by_date.exact
         everything = search(store.conn, Filters(), 10, 0)
         assert (everything.total, everything.exact, len(everything.hits)) == (3, False, 3)
+        dated = Filters(q="harbour", since="2024-03-01")  # a filter: the facets are joined
+        assert [h.id for h in search(store.conn, dated, 10, 0).hits] == ids[2:]
+        dated_by_date = Filters(q="harbour", since="2024", sort="date")
+        assert [h.id for h in search(store.conn, dated_by_date, 2, 1).hits] == [ids[3], ids[2]]
         monkeypatch.setattr(workspace, "CAP", 10)
         ranked = search(store.conn, Filters(q="harbour"), 10, 0)
         assert ranked.exact and [h.id for h in ranked.hits] == ids
+        assert [h.id for h in search(store.conn, dated, 10, 0).hits] == ids
+        assert [h.id for h in search(store.conn, dated_by_date, 2, 1).hits] == [ids[3], ids[2]]

@@ -22,6 +22,7 @@ SNIPPET_CHARS = 240
 CAP = 10_000  # a search counts this many matches at most (see Found)
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as four in the text
 NEWEST = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
+NEWEST_INDEX = "article_facets_newest"  # (published, added_seq): migration 008
 SORTS = ("relevance", "date")
 STANCES = ("asserts", "refutes", "reports")
 TECHNIQUE_VERDICTS = ("wrong", "right")
@@ -94,10 +95,8 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     if f.language:
         where.append("a.language = ?")
         params.append(f.language)
-    if f.technique:
-        where.append("a.id IN (SELECT article_id FROM annotations WHERE layer = 'techniques'"
-                     " AND label = ?)")
-        params.append(f.technique)
+    # a match first: SQLite walks the first of these lists, and matches are fewer than
+    # the articles with a technique
     if f.stance and f.stance not in STANCES:
         raise ConfigError(f"stance={f.stance!r} is unknown; use one of {', '.join(STANCES)}")
     if f.has_match or f.stance:
@@ -105,8 +104,13 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
                      + (" AND m.stance = ?)" if f.stance else ")"))
         if f.stance:
             params.append(f.stance)
+    if f.technique:
+        where.append("a.id IN (SELECT article_id FROM annotations WHERE layer = 'techniques'"
+                     " AND label = ?)")
+        params.append(f.technique)
     if f.reused:
-        where.append("a.id IN (SELECT a FROM reuse_pairs UNION SELECT b FROM reuse_pairs)")
+        where.append("(EXISTS (SELECT 1 FROM reuse_pairs r WHERE r.a = a.id)"
+                     " OR EXISTS (SELECT 1 FROM reuse_pairs r WHERE r.b = a.id))")
     return where, params
 
 
@@ -130,8 +134,9 @@ def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int) -> Fou
     limit = max(0, min(limit, CAP - offset))  # the first CAP matches can be paged through
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     if not query:
-        source = "article_facets a"
-        total = _count(conn, source + clause, params)
+        total = _count(conn, "article_facets a" + clause, params)
+        # many match: walk the newest first and stop at the page's end (no sort of them all)
+        source = "article_facets a" + (f" INDEXED BY {NEWEST_INDEX}" if total > CAP else "")
         sql = f"SELECT a.rowid FROM {source}{clause} ORDER BY {NEWEST} LIMIT ? OFFSET ?"
     else:
         # the facets are joined only when a filter reads them
@@ -140,19 +145,30 @@ def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int) -> Fou
         clause = " WHERE articles_fts MATCH ?" + "".join(" AND " + w for w in where)
         params = [query, *params]
         total = _count(conn, source + clause, params)
-        if f.sort == "relevance":
-            sql = ("SELECT rowid FROM (SELECT articles_fts.rowid AS rowid,"
-                   f" bm25(articles_fts, {TITLE_WEIGHT}, 1.0) AS score FROM {source}{clause}"
-                   f" ORDER BY articles_fts.rowid DESC LIMIT {CAP})"
+        score = f"bm25(articles_fts, {TITLE_WEIGHT}, 1.0)"
+        if f.sort == "relevance" and total <= CAP and where:
+            # the filters find the matches (an index may drive them); then only those
+            # are ranked
+            found = [r[0] for r in conn.execute(
+                f"SELECT articles_fts.rowid FROM {source}{clause}", params)]
+            sql = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN"
+                   f" (SELECT value FROM json_each(?)) ORDER BY {score}, rowid LIMIT ? OFFSET ?")
+            params = [query, json.dumps(found)]
+        elif f.sort == "relevance" and total <= CAP:
+            sql = (f"SELECT rowid FROM articles_fts{clause} ORDER BY {score}, rowid"
+                   " LIMIT ? OFFSET ?")
+        elif f.sort == "relevance":
+            sql = (f"SELECT rowid FROM (SELECT articles_fts.rowid AS rowid, {score} AS score"
+                   f" FROM {source}{clause} ORDER BY articles_fts.rowid DESC LIMIT {CAP})"
                    " ORDER BY score, rowid LIMIT ? OFFSET ?")
-        elif total < CAP:
+        elif total <= CAP:
             sql = (f"SELECT a.rowid FROM articles_fts JOIN article_facets a"
                    f" ON a.rowid = articles_fts.rowid{clause} ORDER BY {NEWEST}"
                    " LIMIT ? OFFSET ?")
         else:  # most articles match: walk the newest first, stop at the page's end
-            sql = (f"SELECT a.rowid FROM article_facets a WHERE +a.rowid IN (SELECT"
-                   f" articles_fts.rowid FROM {source}{clause}) ORDER BY {NEWEST}"
-                   " LIMIT ? OFFSET ?")
+            sql = (f"SELECT a.rowid FROM article_facets a INDEXED BY {NEWEST_INDEX} WHERE"
+                   f" a.rowid IN (SELECT articles_fts.rowid FROM {source}{clause})"
+                   f" ORDER BY {NEWEST} LIMIT ? OFFSET ?")
     page = [int(r[0]) for r in conn.execute(sql, [*params, limit, offset])] if limit else []
     return Found(min(total, CAP), total <= CAP, _hits(conn, page, query))
 
