@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from propwatch.errors import ConfigError, StoreError
+from propwatch.serve.app import create_app
+from propwatch.serve.auth import Access
 from propwatch.serve.database import Database
 from propwatch.serve.run import SETTINGS_VARIABLE, ServeOptions, access_for, app_from_environment
 
@@ -94,3 +96,13 @@ def test_worker_processes_build_the_same_access_rule_from_the_environment(
     assert client.get("/api/stats", headers=auth).status_code == 200
     refused = client.post("/api/matches/1/verdict", json={"verdict": "confirm"}, headers=auth)
     assert refused.status_code == 403
+
+
+def test_at_start_a_thread_computes_the_corpus_figures(corpus_db: Path) -> None:
+    db = Database(corpus_db)
+    app = create_app(db, Access(None))
+    with TestClient(app):  # runs the app's start (lifespan)
+        app.state.warming.join(timeout=120)
+        assert not app.state.warming.is_alive()
+        for key in ("stats", "facets", "clusters", "outlets", "narratives"):
+            assert db.is_cached(key), key

@@ -107,3 +107,12 @@ def test_the_republished_filter_finds_exactly_the_articles_in_a_family(
     found = client.get("/api/articles?reused=true&limit=200").json()
     assert copies and {i["id"] for i in found["items"]} == copies
     assert found["total"] == len(copies) and found["total_exact"] is True
+
+
+def test_every_outlet_link_on_the_dashboard_and_family_list_opens_a_page(
+        client: TestClient) -> None:
+    links = set()
+    for page in ("/", "/republication"):
+        links |= set(re.findall(r'href="(/outlets/[^"]+)"', client.get(page).text))
+    assert links
+    assert all(client.get(link.replace("&amp;", "&")).status_code == 200 for link in links)

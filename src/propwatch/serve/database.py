@@ -71,6 +71,13 @@ class Database:
                 self._cache[key] = (version, value)
             return value
 
+    def is_cached(self, key: str) -> bool:
+        """``key``'s value is computed for the data as it is now."""
+        version = self.version()
+        with self._lock:
+            hit = self._cache.get(key)
+        return hit is not None and hit[0] == version
+
     def remembered(self, key: Hashable, compute: Callable[[SqliteStore], T]) -> T:
         """``compute(store)``, kept for the last RECENT keys asked until the database
         changes (a search asked again, or paged back to, costs nothing)."""
