@@ -38,7 +38,9 @@ from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.profiles import (
     choose_emit,
     choose_floor,
+    choose_prior_floor,
     fit_logistic,
+    fit_shift,
     span_table,
     tune_precise,
 )
@@ -111,7 +113,9 @@ def main() -> None:
     emit = choose_emit(*parts["val"], decode, heads, probs, shares)
     print("emit (whole-sentence spans):", json.dumps(emit))
     sc = SentenceConfig(emit=emit)
-    rows, feats, right = span_table(*parts["val"], decode, heads, sc, probs)
+    prior = tagger.prior
+    val_priors = None if prior is None else {a: prior(t) for a, t in parts["val"][0].items()}
+    rows, feats, right = span_table(*parts["val"], decode, heads, sc, probs, val_priors)
     weights = fit_logistic(feats, right)
     conf = 1 / (1 + np.exp(-(feats @ np.asarray(weights))))
     print(f"confidence model on {len(rows)} validation spans ({int(right.sum())} right); "
@@ -128,7 +132,7 @@ def main() -> None:
     for adds in (False, True):
         trial = SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds)
         pred = {a: [(s.start, s.end, s.label)
-                    for s in analyse_text(texts[a], pouts[a], decode, heads, trial)[1]]
+                    for s in analyse_text(texts[a], pouts[a], decode, heads, trial, prior)[1]]
                 for a in texts}
         si_f1[adds] = span_scores(pred, g)[0].f1
     adds = si_f1[True] > si_f1[False]
@@ -136,19 +140,42 @@ def main() -> None:
           f"{si_f1[True]:.3f}; chosen: {'with' if adds else 'column'}")
     # Precise: the confidence floor above, or the raw-score floors of tune_precise (token
     # spans only, scored by the confidence model), whichever is more precise on validation.
-    floors_decode, info = tune_precise(*parts["val"], decode)
+    # ... with a floor on the article prior (bench/techniques_prior.py), chosen the same way.
+    if val_priors is None:
+        min_prior = 0.0
+        floors_decode, info = tune_precise(*parts["val"], decode)
+    else:
+        min_prior, floors_decode, info = choose_prior_floor(*parts["val"], decode, val_priors)
+        for q, si in info["tried"]:
+            print(f"  precise, article prior >= {q}: validation SI {si}")
     by_floor = SentenceConfig(emit=emit, confidence=weights,
                               min_confidence=dict.fromkeys(TECHNIQUES, floor),
                               si_from_spans=True)
-    by_raw = SentenceConfig(confidence=weights, si_from_spans=True)
-    print(f"precise by raw-score floors (common {info['common_floor']}): validation SI "
-          f"{info['val_si']}")
+    by_raw = SentenceConfig(confidence=weights, si_from_spans=True, min_prior=min_prior)
+    print(f"precise by raw-score floors (common {info['common_floor']}, article prior >= "
+          f"{min_prior}): validation SI {info['val_si']}")
     if info["val_si"].precision > val_si.precision:
         precise_decode, precise = floors_decode, by_raw
         print("precise: chosen raw-score floors")
     else:
         precise_decode, precise = replace(decode, si_from_techniques=True), by_floor
         print("precise: chosen confidence floor")
+    # Recalibrate the precise confidence on the spans it shows on validation (the model was
+    # fitted on all balanced validation spans; the precise ones are its best-scoring).
+    texts, pouts, gold = parts["val"]
+    shown_conf: list[float] = []
+    shown_ok: list[bool] = []
+    for a in texts:
+        techs = analyse_text(texts[a], pouts[a], precise_decode, heads, precise,
+                             tagger.prior)[0]
+        shown_conf += [s.score or 0.0 for s in techs]
+        shown_ok += [c >= RIGHT_SHARE for c in span_credits(
+            [(s.start, s.end, s.label) for s in techs],
+            [(s.start, s.end, s.label) for s in gold[a]])]
+    precise = replace(precise, shift=fit_shift(shown_conf, shown_ok))
+    print(f"precise confidence: logit shift {precise.shift:.3f} fitted on {len(shown_conf)} "
+          f"validation spans (mean confidence {np.mean(shown_conf):.3f}, share right "
+          f"{np.mean(shown_ok):.3f})")
     profiles = {
         "precise": precise,
         "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds),
@@ -162,7 +189,8 @@ def main() -> None:
             scores: list[float] = []
             ok: list[bool] = []
             for a in texts:
-                techs, sis = analyse_text(texts[a], pouts[a], decodes[name], heads, scfg)
+                techs, sis = analyse_text(texts[a], pouts[a], decodes[name], heads, scfg,
+                                          tagger.prior)
                 flc[a] = [(s.start, s.end, s.label) for s in techs]
                 si[a] = [(s.start, s.end, s.label) for s in sis]
                 scores += [s.score or 0.0 for s in techs]
@@ -171,7 +199,8 @@ def main() -> None:
             flc_all, flc_per = span_scores(flc, g, TECHNIQUES)
             tc, _ = evaluate_tc(texts, pouts, gold, decode)
             raw_auc = roc_auc([s.data["raw_score"] for a in texts for s in
-                               analyse_text(texts[a], pouts[a], decodes[name], heads, scfg)[0]],
+                               analyse_text(texts[a], pouts[a], decodes[name], heads, scfg,
+                                            tagger.prior)[0]],
                               ok)
             print(f"{name:8s} {part:4s} SI P {si_all.precision:.3f} R {si_all.recall:.3f} "
                   f"F1 {si_all.f1:.3f} ({si_all.n_pred} spans) | FLC P {flc_all.precision:.3f} "
