@@ -18,7 +18,10 @@ Steps, all on the validation split (test only scored), token outputs cached
    technique on its sentence and the technique, fitted on every validation span;
 4. balanced = 1-3, SI from the "any technique" column; precise = 1-3 plus the lowest common
    confidence floor reaching SI precision 0.60 on validation with at least one span per
-   validation article (propwatch.techniques.profiles.choose_floor), SI = shown spans merged.
+   validation article (propwatch.techniques.profiles.choose_floor), SI = shown spans merged;
+5. balanced technique floors: per technique (>= 8 validation spans) the confidence floor
+   with the best pooled FLC F1 on validation (choose_technique_floors), kept only if
+   floors chosen on 4/5 of the validation articles also gain on the other fifth (5-fold).
 """
 
 from __future__ import annotations
@@ -31,14 +34,16 @@ from pathlib import Path
 import numpy as np
 from techniques_cache import token_outputs
 
+from propwatch.model import Span
 from propwatch.techniques.calibration import RIGHT_SHARE, reliability
-from propwatch.techniques.evidence import SentenceConfig, analyse_text
+from propwatch.techniques.evidence import Candidate, SentenceConfig, analyse_text
 from propwatch.techniques.heads import sentence_ranges
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.profiles import (
     choose_emit,
     choose_floor,
     choose_prior_floor,
+    choose_technique_floors,
     fit_logistic,
     fit_shift,
     span_table,
@@ -46,7 +51,7 @@ from propwatch.techniques.profiles import (
 )
 from propwatch.techniques.ptc import load_ptc, split_ids
 from propwatch.techniques.readable import cross_sentence_techniques
-from propwatch.techniques.scorer import span_credits, span_scores
+from propwatch.techniques.scorer import PRF, span_credits, span_scores
 from propwatch.techniques.tagger import DEFAULT_MODEL_DIR, Tagger
 from propwatch.techniques.tune import evaluate, evaluate_tc, tune
 
@@ -60,6 +65,33 @@ def roc_auc(scores: list[float], right: list[bool]) -> float:
         return float("nan")
     greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
     return float(greater / (len(pos) * len(neg)))
+
+
+def cross_validated_floors(
+    texts: dict[str, str],
+    gold: dict[str, list[Span]],
+    rows: list[tuple[str, Candidate]],
+    conf: np.ndarray,
+    folds: int = 5,
+) -> tuple[PRF, PRF]:
+    """Pooled FLC scores of the validation spans without technique floors and with floors
+    chosen (choose_technique_floors) on the other folds' articles."""
+    ids = sorted(texts)
+    g = {a: [(s.start, s.end, s.label) for s in gold[a]] for a in ids}
+    without = {a: [(c.start, c.end, c.technique) for b, c in rows if b == a] for a in ids}
+    with_floors: dict[str, list[tuple[int, int, str]]] = {}
+    for k in range(folds):
+        held = set(ids[k::folds])
+        fit = [i for i, (a, _) in enumerate(rows) if a not in held]
+        floors, _ = choose_technique_floors(
+            {a: texts[a] for a in ids if a not in held},
+            {a: gold[a] for a in ids if a not in held},
+            [rows[i] for i in fit], conf[fit])
+        for a in held:
+            with_floors[a] = [(c.start, c.end, c.technique)
+                              for (b, c), s in zip(rows, conf, strict=True)
+                              if b == a and s >= floors.get(c.technique, 0.0)]
+    return (span_scores(without, g, TECHNIQUES)[0], span_scores(with_floors, g, TECHNIQUES)[0])
 
 
 def main() -> None:
@@ -176,9 +208,21 @@ def main() -> None:
     print(f"precise confidence: logit shift {precise.shift:.3f} fitted on {len(shown_conf)} "
           f"validation spans (mean confidence {np.mean(shown_conf):.3f}, share right "
           f"{np.mean(shown_ok):.3f})")
+    # Balanced: per-technique confidence floors for the best FLC F1 on validation, kept
+    # only if they also gain when chosen on 4/5 of the validation articles and scored on
+    # the other fifth (30 articles: an in-sample gain may be noise).
+    tech_floors, val_flc = choose_technique_floors(parts["val"][0], parts["val"][2], rows, conf)
+    print(f"balanced technique floors {json.dumps(tech_floors)}: validation FLC {val_flc}")
+    cv_without, cv_with = cross_validated_floors(parts["val"][0], parts["val"][2], rows, conf)
+    print(f"balanced technique floors, 5-fold on validation: FLC F1 without {cv_without.f1:.3f}"
+          f", with {cv_with.f1:.3f}")
+    if cv_with.f1 <= cv_without.f1:
+        tech_floors = {}
+        print("balanced technique floors: not kept")
     profiles = {
         "precise": precise,
-        "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds),
+        "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds,
+                                   min_confidence=tech_floors),
     }
     decodes = {"precise": precise_decode, "balanced": decode}
     for name, scfg in profiles.items():

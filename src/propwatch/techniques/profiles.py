@@ -387,3 +387,41 @@ def choose_floor(
     if best is None:
         return 0.0, PRF(0.0, 0.0, 0.0, 0, 0)
     return best[1], best[2]
+
+
+#: Confidence floors tried per technique for the balanced profile.
+BALANCED_FLOOR_GRID = [round(x, 3) for x in np.arange(0.0, 0.701, 0.05)]
+
+
+def choose_technique_floors(
+    texts: Mapping[str, str],
+    gold: Mapping[str, Sequence[Span]],
+    rows: Sequence[tuple[str, Candidate]],
+    conf: np.ndarray,
+    min_support: int = MIN_SUPPORT,
+) -> tuple[dict[str, float], PRF]:
+    """Per technique with at least ``min_support`` validation gold spans, the confidence
+    floor of :data:`BALANCED_FLOOR_GRID` giving the best FLC F1 (all techniques pooled) on
+    validation, one technique after the other (most spans first), the others held at their
+    floors; a floor is only raised when it gains F1.  Returns the floors (techniques left
+    at 0 omitted) and the FLC scores at them."""
+    g = {a: _triples(gold[a]) for a in texts}
+    support = {t: sum(1 for a in g for s in g[a] if s[2] == t) for t in TECHNIQUES}
+    floors = dict.fromkeys(TECHNIQUES, 0.0)
+
+    def flc(fl: Mapping[str, float]) -> PRF:
+        pred: dict[str, list[tuple[int, int, str]]] = {a: [] for a in texts}
+        for (a, c), s in zip(rows, conf, strict=True):
+            if s >= fl[c.technique]:
+                pred[a].append((c.start, c.end, c.technique))
+        return span_scores(pred, g, TECHNIQUES)[0]
+
+    best = flc(floors)
+    for tech in sorted(TECHNIQUES, key=lambda t: -support[t]):
+        if support[tech] < min_support:
+            continue
+        for q in BALANCED_FLOOR_GRID[1:]:
+            trial = flc({**floors, tech: q})
+            if trial.f1 > best.f1:
+                best, floors[tech] = trial, q
+    return {t: q for t, q in floors.items() if q > 0}, best
