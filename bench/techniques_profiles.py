@@ -18,7 +18,10 @@ Steps, all on the validation split (test only scored), token outputs cached
    technique on its sentence and the technique, fitted on every validation span;
 4. balanced = 1-3, SI from the "any technique" column; precise = 1-3 plus the lowest common
    confidence floor reaching SI precision 0.60 on validation with at least one span per
-   validation article (propwatch.techniques.profiles.choose_floor), SI = shown spans merged.
+   validation article (propwatch.techniques.profiles.choose_floor), SI = shown spans merged;
+5. balanced technique floors: per technique (>= 8 validation spans) the confidence floor
+   with the best pooled FLC F1 on validation (choose_technique_floors), kept only if
+   floors chosen on 4/5 of the validation articles also gain on the other fifth (5-fold).
 """
 
 from __future__ import annotations
@@ -31,20 +34,24 @@ from pathlib import Path
 import numpy as np
 from techniques_cache import token_outputs
 
+from propwatch.model import Span
 from propwatch.techniques.calibration import RIGHT_SHARE, reliability
-from propwatch.techniques.evidence import SentenceConfig, analyse_text
+from propwatch.techniques.evidence import Candidate, SentenceConfig, analyse_text
 from propwatch.techniques.heads import sentence_ranges
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.profiles import (
     choose_emit,
     choose_floor,
+    choose_prior_floor,
+    choose_technique_floors,
     fit_logistic,
+    fit_shift,
     span_table,
     tune_precise,
 )
 from propwatch.techniques.ptc import load_ptc, split_ids
 from propwatch.techniques.readable import cross_sentence_techniques
-from propwatch.techniques.scorer import span_credits, span_scores
+from propwatch.techniques.scorer import PRF, span_credits, span_scores
 from propwatch.techniques.tagger import DEFAULT_MODEL_DIR, Tagger
 from propwatch.techniques.tune import evaluate, evaluate_tc, tune
 
@@ -58,6 +65,33 @@ def roc_auc(scores: list[float], right: list[bool]) -> float:
         return float("nan")
     greater = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
     return float(greater / (len(pos) * len(neg)))
+
+
+def cross_validated_floors(
+    texts: dict[str, str],
+    gold: dict[str, list[Span]],
+    rows: list[tuple[str, Candidate]],
+    conf: np.ndarray,
+    folds: int = 5,
+) -> tuple[PRF, PRF]:
+    """Pooled FLC scores of the validation spans without technique floors and with floors
+    chosen (choose_technique_floors) on the other folds' articles."""
+    ids = sorted(texts)
+    g = {a: [(s.start, s.end, s.label) for s in gold[a]] for a in ids}
+    without = {a: [(c.start, c.end, c.technique) for b, c in rows if b == a] for a in ids}
+    with_floors: dict[str, list[tuple[int, int, str]]] = {}
+    for k in range(folds):
+        held = set(ids[k::folds])
+        fit = [i for i, (a, _) in enumerate(rows) if a not in held]
+        floors, _ = choose_technique_floors(
+            {a: texts[a] for a in ids if a not in held},
+            {a: gold[a] for a in ids if a not in held},
+            [rows[i] for i in fit], conf[fit])
+        for a in held:
+            with_floors[a] = [(c.start, c.end, c.technique)
+                              for (b, c), s in zip(rows, conf, strict=True)
+                              if b == a and s >= floors.get(c.technique, 0.0)]
+    return (span_scores(without, g, TECHNIQUES)[0], span_scores(with_floors, g, TECHNIQUES)[0])
 
 
 def main() -> None:
@@ -111,7 +145,9 @@ def main() -> None:
     emit = choose_emit(*parts["val"], decode, heads, probs, shares)
     print("emit (whole-sentence spans):", json.dumps(emit))
     sc = SentenceConfig(emit=emit)
-    rows, feats, right = span_table(*parts["val"], decode, heads, sc, probs)
+    prior = tagger.prior
+    val_priors = None if prior is None else {a: prior(t) for a, t in parts["val"][0].items()}
+    rows, feats, right = span_table(*parts["val"], decode, heads, sc, probs, val_priors)
     weights = fit_logistic(feats, right)
     conf = 1 / (1 + np.exp(-(feats @ np.asarray(weights))))
     print(f"confidence model on {len(rows)} validation spans ({int(right.sum())} right); "
@@ -128,7 +164,7 @@ def main() -> None:
     for adds in (False, True):
         trial = SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds)
         pred = {a: [(s.start, s.end, s.label)
-                    for s in analyse_text(texts[a], pouts[a], decode, heads, trial)[1]]
+                    for s in analyse_text(texts[a], pouts[a], decode, heads, trial, prior)[1]]
                 for a in texts}
         si_f1[adds] = span_scores(pred, g)[0].f1
     adds = si_f1[True] > si_f1[False]
@@ -136,22 +172,57 @@ def main() -> None:
           f"{si_f1[True]:.3f}; chosen: {'with' if adds else 'column'}")
     # Precise: the confidence floor above, or the raw-score floors of tune_precise (token
     # spans only, scored by the confidence model), whichever is more precise on validation.
-    floors_decode, info = tune_precise(*parts["val"], decode)
+    # ... with a floor on the article prior (bench/techniques_prior.py), chosen the same way.
+    if val_priors is None:
+        min_prior = 0.0
+        floors_decode, info = tune_precise(*parts["val"], decode)
+    else:
+        min_prior, floors_decode, info = choose_prior_floor(*parts["val"], decode, val_priors)
+        for q, si in info["tried"]:
+            print(f"  precise, article prior >= {q}: validation SI {si}")
     by_floor = SentenceConfig(emit=emit, confidence=weights,
                               min_confidence=dict.fromkeys(TECHNIQUES, floor),
                               si_from_spans=True)
-    by_raw = SentenceConfig(confidence=weights, si_from_spans=True)
-    print(f"precise by raw-score floors (common {info['common_floor']}): validation SI "
-          f"{info['val_si']}")
+    by_raw = SentenceConfig(confidence=weights, si_from_spans=True, min_prior=min_prior)
+    print(f"precise by raw-score floors (common {info['common_floor']}, article prior >= "
+          f"{min_prior}): validation SI {info['val_si']}")
     if info["val_si"].precision > val_si.precision:
         precise_decode, precise = floors_decode, by_raw
         print("precise: chosen raw-score floors")
     else:
         precise_decode, precise = replace(decode, si_from_techniques=True), by_floor
         print("precise: chosen confidence floor")
+    # Recalibrate the precise confidence on the spans it shows on validation (the model was
+    # fitted on all balanced validation spans; the precise ones are its best-scoring).
+    texts, pouts, gold = parts["val"]
+    shown_conf: list[float] = []
+    shown_ok: list[bool] = []
+    for a in texts:
+        techs = analyse_text(texts[a], pouts[a], precise_decode, heads, precise,
+                             tagger.prior)[0]
+        shown_conf += [s.score or 0.0 for s in techs]
+        shown_ok += [c >= RIGHT_SHARE for c in span_credits(
+            [(s.start, s.end, s.label) for s in techs],
+            [(s.start, s.end, s.label) for s in gold[a]])]
+    precise = replace(precise, shift=fit_shift(shown_conf, shown_ok))
+    print(f"precise confidence: logit shift {precise.shift:.3f} fitted on {len(shown_conf)} "
+          f"validation spans (mean confidence {np.mean(shown_conf):.3f}, share right "
+          f"{np.mean(shown_ok):.3f})")
+    # Balanced: per-technique confidence floors for the best FLC F1 on validation, kept
+    # only if they also gain when chosen on 4/5 of the validation articles and scored on
+    # the other fifth (30 articles: an in-sample gain may be noise).
+    tech_floors, val_flc = choose_technique_floors(parts["val"][0], parts["val"][2], rows, conf)
+    print(f"balanced technique floors {json.dumps(tech_floors)}: validation FLC {val_flc}")
+    cv_without, cv_with = cross_validated_floors(parts["val"][0], parts["val"][2], rows, conf)
+    print(f"balanced technique floors, 5-fold on validation: FLC F1 without {cv_without.f1:.3f}"
+          f", with {cv_with.f1:.3f}")
+    if cv_with.f1 <= cv_without.f1:
+        tech_floors = {}
+        print("balanced technique floors: not kept")
     profiles = {
         "precise": precise,
-        "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds),
+        "balanced": SentenceConfig(emit=emit, confidence=weights, si_adds_sentences=adds,
+                                   min_confidence=tech_floors),
     }
     decodes = {"precise": precise_decode, "balanced": decode}
     for name, scfg in profiles.items():
@@ -162,7 +233,8 @@ def main() -> None:
             scores: list[float] = []
             ok: list[bool] = []
             for a in texts:
-                techs, sis = analyse_text(texts[a], pouts[a], decodes[name], heads, scfg)
+                techs, sis = analyse_text(texts[a], pouts[a], decodes[name], heads, scfg,
+                                          tagger.prior)
                 flc[a] = [(s.start, s.end, s.label) for s in techs]
                 si[a] = [(s.start, s.end, s.label) for s in sis]
                 scores += [s.score or 0.0 for s in techs]
@@ -171,7 +243,8 @@ def main() -> None:
             flc_all, flc_per = span_scores(flc, g, TECHNIQUES)
             tc, _ = evaluate_tc(texts, pouts, gold, decode)
             raw_auc = roc_auc([s.data["raw_score"] for a in texts for s in
-                               analyse_text(texts[a], pouts[a], decodes[name], heads, scfg)[0]],
+                               analyse_text(texts[a], pouts[a], decodes[name], heads, scfg,
+                                            tagger.prior)[0]],
                               ok)
             print(f"{name:8s} {part:4s} SI P {si_all.precision:.3f} R {si_all.recall:.3f} "
                   f"F1 {si_all.f1:.3f} ({si_all.n_pred} spans) | FLC P {flc_all.precision:.3f} "

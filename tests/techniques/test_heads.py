@@ -111,7 +111,7 @@ def test_gate_drops_token_spans_whose_head_disagrees(tiny_model: Path, tmp_path:
 
 
 def test_confidence_model_and_floor(tiny_model: Path, tmp_path: Path) -> None:
-    weights = [0.5, 1.0, 0.25, 0.0] + [0.0] * len(TECHNIQUES) + [0.5, -0.2]
+    weights = [0.5, 1.0, 0.25, 0.0] + [0.0] * len(TECHNIQUES) + [0.5, -0.2, 0.3]
     d = _model(tiny_model, tmp_path / "a", {}, confidence=weights)
     spans = Tagger(d, profile="precise").tag(TEXT)
     assert spans

@@ -10,7 +10,10 @@ Per profile (``config.json``, ``profiles.<name>.sentence``):
   technique inside it);
 * ``confidence``: a logistic regression, fitted on validation spans, of the span's
   rightness on its raw score, its head probability and its technique; spans whose
-  confidence is under ``min_confidence`` (per technique) are not shown.
+  confidence is under ``min_confidence`` (per technique) are not shown;
+* ``min_prior``: the article prior (:mod:`propwatch.techniques.prior`: does the text
+  read like PTC's propaganda-style articles or like plain news reporting?) a text must
+  reach for its spans to be shown (the precise profile; 0: no floor).
 
 Without heads (a model without ``heads.npz``) the decoded token spans are shown as they
 are.
@@ -36,6 +39,7 @@ from propwatch.techniques.infer import (
     technique_spans,
 )
 from propwatch.techniques.labels import TECHNIQUES
+from propwatch.techniques.prior import ArticlePrior
 from propwatch.techniques.readable import readable
 
 #: Sources of a shown span (``Span.data["source"]``).
@@ -49,15 +53,17 @@ def _logit(p: float) -> float:
 
 
 def confidence_features(
-    raw: float, head: float, source: str, technique: str, anyp: float, words: int
+    raw: float, head: float, source: str, technique: str, anyp: float, words: int,
+    article: float = 0.5,
 ) -> list[float]:
     """Inputs of the confidence model: bias, logit of the raw score (token spans), logit of
     the head probability, whether the span is a whole sentence, technique one-hot, logit
-    of the mean "any technique" token probability over the span, log of its word count."""
+    of the mean "any technique" token probability over the span, log of its word count,
+    logit of the article prior of its text (0.5, no information, without a prior)."""
     sent = float(source == SENTENCE)
     onehot = [float(technique == t) for t in TECHNIQUES]
     return [1.0, (1 - sent) * _logit(raw), _logit(head), sent, *onehot, _logit(anyp),
-            float(np.log1p(words))]
+            float(np.log1p(words)), _logit(article)]
 
 
 @dataclass
@@ -72,12 +78,17 @@ class SentenceConfig:
     si_from_spans: bool = False
     #: The whole-sentence spans join the decoded "any technique" column in the SI spans.
     si_adds_sentences: bool = False
+    #: The lowest article prior whose spans are shown (0: all; needs the model's prior).
+    min_prior: float = 0.0
+    #: Added to the confidence model's logit: the profile's own recalibration, fitted on
+    #: the spans it shows on validation (the model is fitted on all validation spans).
+    shift: float = 0.0
 
     def score(self, c: Candidate) -> float:
         """The span's confidence (its raw score when there is no confidence model)."""
         if self.confidence is None:
             return c.raw
-        z = float(np.dot(self.confidence, c.features()))
+        z = float(np.dot(self.confidence, c.features())) + self.shift
         return float(1.0 / (1.0 + np.exp(-np.clip(z, -40, 40))))
 
     def to_json(self) -> dict[str, Any]:
@@ -90,6 +101,8 @@ class SentenceConfig:
             "min_confidence": self.min_confidence,
             "si_from_spans": self.si_from_spans,
             "si_adds_sentences": self.si_adds_sentences,
+            "min_prior": self.min_prior,
+            "shift": round(self.shift, 6),
         }
 
     @classmethod
@@ -105,6 +118,8 @@ class SentenceConfig:
             min_confidence={str(k): float(v) for k, v in d.get("min_confidence", {}).items()},
             si_from_spans=bool(d.get("si_from_spans", False)),
             si_adds_sentences=bool(d.get("si_adds_sentences", False)),
+            min_prior=float(d.get("min_prior", 0.0)),
+            shift=float(d.get("shift", 0.0)),
         )
 
 
@@ -120,10 +135,12 @@ class Candidate:
     source: str
     anyp: float = 0.0  # mean "any technique" token probability over the span
     words: int = 0
+    article: float = 0.5  # article prior of the text (0.5: none)
 
     def features(self) -> list[float]:
         return confidence_features(
-            self.raw, self.head, self.source, self.technique, self.anyp, self.words
+            self.raw, self.head, self.source, self.technique, self.anyp, self.words,
+            self.article,
         )
 
 
@@ -135,11 +152,12 @@ def candidates(
     scfg: SentenceConfig,
     probs: NDArray[np.float32] | None = None,
     decoded: Sequence[Span] | None = None,
+    article: float = 0.5,
 ) -> list[Candidate]:
     """Token spans whose sentence head agrees (``scfg.gate``) and whole-sentence spans
     (``scfg.emit``), each with its head probability.  ``probs``: the heads' probabilities
     for :func:`sentence_ranges` of ``text``, ``decoded``: its decoded token spans, when
-    already computed."""
+    already computed; ``article``: the text's article prior."""
     ranges = sentence_ranges(text)
     if probs is None:
         probs = heads.predict(text, out, ranges)
@@ -175,6 +193,7 @@ def candidates(
         i, j = token_range(out.enc.offsets, c.start, c.end) if len(out.enc.ids) else (0, 0)
         c.anyp = float(out.probs[i:j, ANY].mean()) if j > i else 0.0
         c.words = len(text[c.start : c.end].split())
+        c.article = article
     out_spans.sort(key=lambda c: (c.start, c.end, c.technique))
     return out_spans
 
@@ -185,23 +204,32 @@ def shown_spans(
     cfg: DecodeConfig,
     heads: SentenceHeads | None,
     scfg: SentenceConfig | None,
+    prior: ArticlePrior | None = None,
 ) -> list[Span]:
     """The technique spans a profile shows, score = confidence (before the profile's
-    isotonic calibration, if any), ``data``: source, head probability, raw score."""
+    isotonic calibration, if any), ``data``: source, head probability, raw score and, with
+    an article prior, ``article_prior`` (the text's)."""
+    article = 0.5 if prior is None else prior(text)
+    if scfg is not None and article < scfg.min_prior:
+        return []
     if heads is None or scfg is None:
-        return [
+        res = [
             Span(s.start, s.end, s.label, s.score, {"source": TOKEN, "raw_score": s.score})
             for s in technique_spans(text, out, cfg)
         ]
-    res = []
-    for c in candidates(text, out, cfg, heads, scfg):
-        conf = scfg.score(c)
-        if conf < scfg.min_confidence.get(c.technique, 0.0):
-            continue
-        data = {"source": c.source, "head": c.head, "raw_score": c.raw, "any": c.anyp,
-                "words": c.words}
-        res.append(Span(c.start, c.end, c.technique, conf, data))
-    return res
+    else:
+        res = []
+        for c in candidates(text, out, cfg, heads, scfg, article=article):
+            conf = scfg.score(c)
+            if conf < scfg.min_confidence.get(c.technique, 0.0):
+                continue
+            data = {"source": c.source, "head": c.head, "raw_score": c.raw, "any": c.anyp,
+                    "words": c.words}
+            res.append(Span(c.start, c.end, c.technique, conf, data))
+    if prior is None:
+        return res
+    return [Span(s.start, s.end, s.label, s.score, {**s.data, "article_prior": article})
+            for s in res]
 
 
 def analyse_text(
@@ -210,9 +238,10 @@ def analyse_text(
     cfg: DecodeConfig,
     heads: SentenceHeads | None,
     scfg: SentenceConfig | None,
+    prior: ArticlePrior | None = None,
 ) -> tuple[list[Span], list[Span]]:
     """(technique spans, SI spans) of one text under one profile."""
-    techs = shown_spans(text, out, cfg, heads, scfg)
+    techs = shown_spans(text, out, cfg, heads, scfg, prior)
     if scfg is not None and scfg.si_from_spans:
         return techs, merged(techs)
     column = si_spans(text, out, cfg)

@@ -15,7 +15,7 @@ the same raw scores), so every span's confidence is the probability that it is r
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -29,7 +29,6 @@ from propwatch.techniques.infer import (
     DecodeConfig,
     TokenOutput,
     merged,
-    si_spans,
     technique_spans,
 )
 from propwatch.techniques.labels import TECHNIQUES
@@ -63,15 +62,18 @@ def tune_precise(
     balanced: DecodeConfig,
     target: float = PRECISION_TARGET,
     min_spans: int | None = None,
+    keep: Callable[[str, Span], bool] | None = None,
 ) -> tuple[DecodeConfig, dict[str, Any]]:
     """The precise profile, derived from the balanced one on validation articles: per
     technique the span-score floor with the best F0.5, then one common floor raised until
     the shown spans reach SI precision ``target`` (or as near as it gets while at least
     ``min_spans`` spans, default one per article, remain); SI spans are the shown spans
-    merged."""
+    merged.  ``keep(article, span)``: the spans another filter (the span prior's floor)
+    lets through; the floors are tuned on those only."""
     g = {a: _triples(gold[a]) for a in texts}
     cfg = replace(balanced, min_scores=None, si_from_techniques=True)
-    spans = {a: technique_spans(texts[a], outs[a], cfg) for a in texts}
+    spans = {a: [s for s in technique_spans(texts[a], outs[a], cfg) if keep is None or keep(a, s)]
+             for a in texts}
     support = [sum(1 for a in g for t in g[a] if t[2] == tech) for tech in TECHNIQUES]
     floors: list[float] = []
     for tech in TECHNIQUES:
@@ -87,14 +89,20 @@ def tune_precise(
     solid = [floors[k] for k in range(len(TECHNIQUES)) if support[k] >= MIN_SUPPORT]
     median = float(np.median(solid)) if solid else 0.0
     floors = [f if support[k] >= MIN_SUPPORT else median for k, f in enumerate(floors)]
+
+    def si_at(q: float) -> PRF:
+        floor = dict(zip(TECHNIQUES, [max(f, q) for f in floors], strict=True))
+        pred = {a: _triples(merged([s for s in spans[a] if (s.score or 0.0) >= floor[s.label]]))
+                for a in texts}
+        return span_scores(pred, g)[0]
+
     # The common floor: the lowest reaching the target while keeping at least one span
     # per validation article (a precision measured on a handful of spans is noise); if
     # none does, the most precise of those keeping that many.
     min_spans = len(texts) if min_spans is None else min_spans
     best: tuple[float, float] | None = None  # (precision, floor)
     for q in [0.0, *_SI_GRID]:
-        trial = replace(cfg, min_scores=[max(f, q) for f in floors])
-        si, _ = span_scores({a: _triples(si_spans(texts[a], outs[a], trial)) for a in texts}, g)
+        si = si_at(q)
         if si.n_pred < min_spans:
             break
         if si.precision >= target:
@@ -104,8 +112,39 @@ def tune_precise(
             best = (si.precision, q)
     common = best[1] if best is not None else 0.0
     chosen = replace(cfg, min_scores=[max(f, common) for f in floors])
-    si, _ = span_scores({a: _triples(si_spans(texts[a], outs[a], chosen)) for a in texts}, g)
-    return chosen, {"common_floor": common, "val_si": si}
+    return chosen, {"common_floor": common, "val_si": si_at(common)}
+
+
+#: Article-prior floors tried for the precise profile (0: no floor).
+PRIOR_GRID = (0.0, 0.2, 0.4, 0.6, 0.8, 0.95)
+
+
+def choose_prior_floor(
+    texts: Mapping[str, str],
+    outs: Mapping[str, TokenOutput],
+    gold: Mapping[str, Sequence[Span]],
+    balanced: DecodeConfig,
+    priors: Mapping[str, float],
+    target: float = PRECISION_TARGET,
+) -> tuple[float, DecodeConfig, dict[str, Any]]:
+    """The precise profile with a floor on the article prior (``priors``: each validation
+    article's): for each floor of :data:`PRIOR_GRID`, the spans of articles reaching it,
+    with floors tuned by :func:`tune_precise`; chosen: among those reaching SI precision
+    ``target`` on validation the one with the highest recall, else the most precise."""
+    tried = []
+    for q in PRIOR_GRID:
+
+        def keep(a: str, _span: Span, q: float = q) -> bool:
+            return priors[a] >= q
+
+        cfg, info = tune_precise(texts, outs, gold, balanced, target, keep=keep)
+        tried.append((q, cfg, info))
+    reaching = [t for t in tried if t[2]["val_si"].precision >= target]
+    if reaching:
+        q, cfg, info = max(reaching, key=lambda t: (t[2]["val_si"].recall, -t[0]))
+    else:
+        q, cfg, info = max(tried, key=lambda t: (t[2]["val_si"].precision, -t[0]))
+    return q, cfg, {**info, "tried": [(t[0], t[2]["val_si"]) for t in tried]}
 
 
 def span_rightness(
@@ -186,6 +225,25 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = CONFIDENCE_L2) -> lis
         if np.abs(step).max() < 1e-6:
             break
     return [float(v) for v in w]
+
+
+def fit_shift(confidence: Sequence[float], right: Sequence[bool], l2: float = 1.0) -> float:
+    """The offset added to the logit of ``confidence`` that best fits ``right`` (maximum
+    likelihood with a small L2 pull towards 0): recalibration of a profile's confidence on
+    the spans it shows."""
+    if not len(confidence):
+        return 0.0
+    p0 = np.clip(np.asarray(confidence, np.float64), 1e-6, 1 - 1e-6)
+    z = np.log(p0 / (1 - p0))
+    y = np.asarray(right, np.float64)
+    b = 0.0
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(z + b)))
+        step = (float((p - y).sum()) + l2 * b) / (float((p * (1 - p)).sum()) + l2)
+        b -= step
+        if abs(step) < 1e-8:
+            break
+    return b
 
 
 def choose_emit(
@@ -280,14 +338,17 @@ def span_table(
     heads: SentenceHeads,
     scfg: SentenceConfig,
     probs: Mapping[str, np.ndarray],
+    priors: Mapping[str, float] | None = None,
 ) -> tuple[list[tuple[str, Candidate]], np.ndarray, np.ndarray]:
     """Every candidate span (article id, candidate), its confidence features and whether it
-    is right (at least :data:`RIGHT_SHARE` of it inside gold spans of its technique)."""
+    is right (at least :data:`RIGHT_SHARE` of it inside gold spans of its technique);
+    ``priors``: each article's article prior (none: 0.5)."""
     rows: list[tuple[str, Candidate]] = []
     feats: list[list[float]] = []
     right: list[bool] = []
     for a in texts:
-        cands = candidates(texts[a], outs[a], cfg, heads, scfg, probs[a])
+        cands = candidates(texts[a], outs[a], cfg, heads, scfg, probs[a],
+                           article=0.5 if priors is None else priors[a])
         credits = span_credits([(c.start, c.end, c.technique) for c in cands], _triples(gold[a]))
         for c, cr in zip(cands, credits, strict=True):
             rows.append((a, c))
@@ -326,3 +387,41 @@ def choose_floor(
     if best is None:
         return 0.0, PRF(0.0, 0.0, 0.0, 0, 0)
     return best[1], best[2]
+
+
+#: Confidence floors tried per technique for the balanced profile.
+BALANCED_FLOOR_GRID = [round(x, 3) for x in np.arange(0.0, 0.701, 0.05)]
+
+
+def choose_technique_floors(
+    texts: Mapping[str, str],
+    gold: Mapping[str, Sequence[Span]],
+    rows: Sequence[tuple[str, Candidate]],
+    conf: np.ndarray,
+    min_support: int = MIN_SUPPORT,
+) -> tuple[dict[str, float], PRF]:
+    """Per technique with at least ``min_support`` validation gold spans, the confidence
+    floor of :data:`BALANCED_FLOOR_GRID` giving the best FLC F1 (all techniques pooled) on
+    validation, one technique after the other (most spans first), the others held at their
+    floors; a floor is only raised when it gains F1.  Returns the floors (techniques left
+    at 0 omitted) and the FLC scores at them."""
+    g = {a: _triples(gold[a]) for a in texts}
+    support = {t: sum(1 for a in g for s in g[a] if s[2] == t) for t in TECHNIQUES}
+    floors = dict.fromkeys(TECHNIQUES, 0.0)
+
+    def flc(fl: Mapping[str, float]) -> PRF:
+        pred: dict[str, list[tuple[int, int, str]]] = {a: [] for a in texts}
+        for (a, c), s in zip(rows, conf, strict=True):
+            if s >= fl[c.technique]:
+                pred[a].append((c.start, c.end, c.technique))
+        return span_scores(pred, g, TECHNIQUES)[0]
+
+    best = flc(floors)
+    for tech in sorted(TECHNIQUES, key=lambda t: -support[t]):
+        if support[tech] < min_support:
+            continue
+        for q in BALANCED_FLOOR_GRID[1:]:
+            trial = flc({**floors, tech: q})
+            if trial.f1 > best.f1:
+                best, floors[tech] = trial, q
+    return {t: q for t, q in floors.items() if q > 0}, best

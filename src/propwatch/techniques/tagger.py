@@ -3,7 +3,8 @@
 The model directory holds ``model.onnx`` (encoder + token head; outputs ``logits`` and
 ``hidden``), ``tokenizer.json``, ``config.json`` (window, profiles, span classifier) and,
 optionally, ``lexical.npz`` (a lexical span classifier averaged with the span head) and
-``heads.npz`` (sentence-level technique heads, :mod:`propwatch.techniques.heads`).
+``heads.npz`` (sentence-level technique heads, :mod:`propwatch.techniques.heads`),
+``prior.npz`` (the article prior, :mod:`propwatch.techniques.prior`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from propwatch.techniques.heads import HEADS_FILE, SentenceHeads
 from propwatch.techniques.infer import TokenOutput, classify, run_windows
 from propwatch.techniques.labels import TECHNIQUES
 from propwatch.techniques.lexical import LexicalClassifier
+from propwatch.techniques.prior import PRIOR_FILE, ArticlePrior
 from propwatch.techniques.profiles import (
     DEFAULT_PROFILE,
     PROFILES,
@@ -92,6 +94,9 @@ class Tagger:
             lexical = self.model_dir / LEXICAL_FILE
             heads_file = self.model_dir / HEADS_FILE
             self.heads = SentenceHeads.load(heads_file) if heads_file.exists() else None
+            prior_file = self.model_dir / PRIOR_FILE
+            #: The article prior (prior.npz), None for models without one.
+            self.prior = ArticlePrior.load(prior_file) if prior_file.exists() else None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
         except Exception as exc:  # onnxruntime raises its own exception types
@@ -149,7 +154,8 @@ class Tagger:
         produced it), ``source`` (``token`` or ``sentence``: a whole sentence from a
         sentence head), ``raw_score`` and, with sentence heads, ``head`` (the head
         probability of its technique on its sentence)."""
-        shown, si = analyse_text(text, out, self.decode_cfg, self.heads, self.sentence_cfg)
+        shown, si = analyse_text(text, out, self.decode_cfg, self.heads, self.sentence_cfg,
+                                 self.prior)
         techs = [
             Span(s.start, s.end, s.label, self.confidence(s.score or 0.0),
                  {"explanation_key": s.label, "profile": self.profile, **s.data})
