@@ -8,15 +8,14 @@ Tables and indexes come from migrations/008_search_fts.sql.  Functions take a co
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from propwatch.errors import ConfigError
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Connection, Term, now
 from propwatch.store.narratives import COUNTED_MATCH
 
-HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet() markers; never in stored text's display
 SNIPPET_CHARS = 240
 SORTS = ("relevance", "date")
 STANCES = ("asserts", "refutes", "reports")
@@ -55,17 +54,17 @@ class Hit:
         return "".join(text for text, _ in self.snippet)
 
 
-def fts_query(q: str) -> str:
-    """The user's words as an FTS5 query that cannot be a syntax error: every word (or
-    "quoted phrase") must appear; a trailing * on a word matches words starting with it."""
-    parts = []
+def search_terms(q: str) -> list[Term]:
+    """The user's words as search terms: every word (or "quoted phrase") must appear; a
+    trailing * on a word matches words starting with it.  No other syntax: nothing the
+    user types is an operator."""
+    terms = []
     for term in _TERM.findall(q):
         prefix = term.endswith("*") and not term.startswith('"')
         word = term.strip('"').rstrip("*") if not term.startswith('"') else term[1:-1]
-        if not word.strip():
-            continue
-        parts.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(parts)
+        if word.strip():
+            terms.append(Term(word, prefix))
+    return terms
 
 
 def _date_bound(value: str, name: str) -> str:
@@ -106,40 +105,42 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     return where, params
 
 
-def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int
-           ) -> tuple[int, list[Hit]]:
+def search(conn: Connection, f: Filters, limit: int, offset: int) -> tuple[int, list[Hit]]:
     """(how many articles match in all, one page of them)."""
     if f.sort not in SORTS:
         raise ConfigError(f"sort={f.sort!r} is unknown; use one of {', '.join(SORTS)}")
     where, params = _where(f)
-    query = fts_query(f.q)
-    newest = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
-    if query:
-        source = "articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid"
-        where.insert(0, "articles_fts MATCH ?")
-        params.insert(0, query)
-        order = "bm25(articles_fts, 4.0, 1.0), a.added_seq" if f.sort == "relevance" else newest
+    terms = search_terms(f.q)
+    text = conn.text_search(terms) if terms else None
+    newest = "a.published DESC NULLS LAST, a.added_seq DESC"  # undated last
+    order_params: list[Any] = []
+    if text:
+        source = text.source
+        where.insert(0, text.match)
+        params.insert(0, text.param)
+        if f.sort == "relevance":
+            order = f"{text.rank}, a.added_seq"
+            order_params = [text.param] * text.rank_params
+        else:
+            order = newest
     else:
         source, order = "article_facets a", newest
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     total = int(conn.execute(f"SELECT COUNT(*) FROM {source}{clause}", params).fetchone()[0])
     page = [int(r[0]) for r in conn.execute(
         f"SELECT a.rowid FROM {source}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
-        [*params, limit, offset])]
+        [*params, *order_params, limit, offset])]
     if not page:
         return total, []
     # only the page's articles are read (text, snippet); filters and sort read the facets
     marks = ",".join("?" * len(page))
-    columns = "a.rowid, a.id, a.title, a.outlet, a.published, a.language"
-    if query:
-        rows = conn.execute(
-            f"SELECT {columns}, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
-            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})", [query, *page])
+    if text:
+        rows = conn.execute(text.snippet.format(marks=marks), [text.param, *page])
     else:
-        rows = conn.execute(f"SELECT {columns}, substr(a.text, 1, {SNIPPET_CHARS})"
+        rows = conn.execute("SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
+                            f" substr(a.text, 1, {SNIPPET_CHARS})"
                             f" FROM articles a WHERE a.rowid IN ({marks})", page)
-    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(query)))
+    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(text)))
              for r in rows}
     return total, [found[rowid] for rowid in page if rowid in found]
 
@@ -158,7 +159,7 @@ def _pieces(snippet: str, marked: bool) -> list[tuple[str, bool]]:
 
 # -- corpus statistics -------------------------------------------------------------------
 
-def facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
+def facets(conn: Connection) -> dict[str, list[str]]:
     """The values the search filters offer: outlets, languages and techniques present."""
     def column(sql: str) -> list[str]:
         return [str(r[0]) for r in conn.execute(sql) if r[0]]
@@ -171,7 +172,7 @@ def facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
     }
 
 
-def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
+def stats(conn: Connection, top: int = 15) -> dict[str, Any]:
     """Corpus figures for the dashboard and ``GET /api/stats``."""
     def rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(sql, params)]
@@ -208,18 +209,19 @@ def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
             {"id": i, "text": t, "url": u, "source": s, "articles": n} for i, t, u, s, n in rows(
                 "SELECT m.kb_id, k.text, k.url, k.source, COUNT(DISTINCT m.article_id) AS n"
                 f" FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id WHERE {COUNTED_MATCH}"
-                " GROUP BY m.kb_id ORDER BY n DESC, m.kb_id LIMIT ?", top)],
+                " GROUP BY m.kb_id, k.text, k.url, k.source ORDER BY n DESC, m.kb_id LIMIT ?",
+                top)],
     }
 
 
-def data_version(conn: sqlite3.Connection) -> int:
-    """Changes whenever another connection commits (SQLite's ``PRAGMA data_version``)."""
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+def data_version(conn: Connection) -> str:
+    """Changes whenever another connection commits."""
+    return conn.data_version()
 
 
 # -- review queue ------------------------------------------------------------------------
 
-def pending_matches(conn: sqlite3.Connection, limit: int, offset: int
+def pending_matches(conn: Connection, limit: int, offset: int
                     ) -> tuple[int, list[int]]:
     """(matches awaiting a verdict, one page of their ids): `match` results first, then
     `related`, most probable first."""
@@ -227,7 +229,8 @@ def pending_matches(conn: sqlite3.Connection, limit: int, offset: int
         "SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL").fetchone()[0])
     ids = [int(r[0]) for r in conn.execute(
         "SELECT id FROM claim_matches WHERE verdict IS NULL"
-        " ORDER BY decision IS NOT 'match', score DESC, id LIMIT ? OFFSET ?", (limit, offset))]
+        " ORDER BY decision IS DISTINCT FROM 'match', score DESC, id LIMIT ? OFFSET ?",
+        (limit, offset))]
     return total, ids
 
 
@@ -247,7 +250,7 @@ class TechniqueVerdict:
                 "verdict": self.verdict, "reviewed_at": self.reviewed_at}
 
 
-def set_technique_verdict(conn: sqlite3.Connection, article_id: str, start: int, end: int,
+def set_technique_verdict(conn: Connection, article_id: str, start: int, end: int,
                           label: str, verdict: str | None) -> bool:
     """Record (or with ``verdict=None`` clear) an analyst's verdict on a stored technique
     span; False when the article has no such span."""
@@ -265,15 +268,15 @@ def set_technique_verdict(conn: sqlite3.Connection, article_id: str, start: int,
                      ' AND "end" = ? AND label = ?', key)
     else:
         conn.execute(
-            'INSERT INTO technique_verdicts (article_id, start, "end", label, verdict)'
-            ' VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end", label) DO UPDATE'
-            " SET verdict = excluded.verdict,"
-            " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", (*key, verdict),
+            'INSERT INTO technique_verdicts (article_id, start, "end", label, verdict,'
+            ' reviewed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end",'
+            " label) DO UPDATE SET verdict = excluded.verdict,"
+            " reviewed_at = excluded.reviewed_at", (*key, verdict, now()),
         )
     return True
 
 
-def technique_verdicts(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None
+def technique_verdicts(conn: Connection, article_ids: Sequence[str] | None = None
                        ) -> dict[str, list[TechniqueVerdict]]:
     """Article id -> its technique verdicts in text order (every article when None)."""
     sql = ('SELECT article_id, start, "end", label, verdict, reviewed_at'
@@ -290,15 +293,15 @@ def technique_verdicts(conn: sqlite3.Connection, article_ids: Sequence[str] | No
 
 # -- one article's corpus-level fields ---------------------------------------------------
 
-def also_at(conn: sqlite3.Connection, article_id: str) -> list[str]:
-    """The other places the article's input was found (as ``SqliteStore.also_at``)."""
+def also_at(conn: Connection, article_id: str) -> list[str]:
+    """The other places the article's input was found (as ``Store.also_at``)."""
     return [str(r[0]) for r in conn.execute(
         "SELECT s.source FROM articles a JOIN document_sources s"
         " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
         " ORDER BY s.source", (article_id,))]
 
 
-def narrative_counts(conn: sqlite3.Connection, article_id: str) -> dict[int, int]:
+def narrative_counts(conn: Connection, article_id: str) -> dict[int, int]:
     """Narrative number -> how many of the article's claims it holds."""
     return {int(n): int(c) for n, c in conn.execute(
         "SELECT c.narrative, COUNT(*) FROM narrative_claims g"
