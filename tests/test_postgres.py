@@ -1,5 +1,5 @@
-"""PostgreSQL and SQLite store the same results, and concurrent runs into one PostgreSQL
-database store nothing twice."""
+"""PostgreSQL and SQLite store the same results, concurrent runs into one PostgreSQL
+database store nothing twice, and keyword search follows changes of the known claims."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pgserver import Server
 from propwatch.cli import main
 from propwatch.store import open_store
+from propwatch.store.kb import KbTables, KnownClaim
 from propwatch.store.snapshot import Snapshot, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,3 +66,14 @@ def test_two_concurrent_analyze_runs_store_nothing_twice(
             'SELECT article_id, layer, start, "end", label FROM annotations'
             ' GROUP BY article_id, layer, start, "end", label HAVING COUNT(*) > 1').fetchall()
     assert repeated == []
+
+
+def test_keyword_search_sees_known_claims_added_after_it_first_ran(db_url: str) -> None:
+    with open_store(db_url) as store:
+        tables = KbTables(store.conn)
+        assert tables.fts_search(["bridges"], 5) == []
+        claim = KnownClaim("https://fc.example/1", "claimreview", "FC", "The bridge was bombed")
+        tables.upsert([(claim, "bridge bombed", "The bridge was bombed")])
+        assert [rowid for rowid, _ in tables.fts_search(["bridges"], 5)] == [1]  # stemmed
+        tables.upsert([(claim, "bridge bombed", "The tunnel was bombed")])
+        assert tables.fts_search(["bridges"], 5) == []

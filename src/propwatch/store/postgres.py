@@ -73,7 +73,7 @@ class PostgresConnection:
         self.raw = conn
         self.target = url
         self._pool = pool
-        self._kb: tuple[int, sqlite3.Connection] | None = None  # (version, FTS5 copy)
+        self._kb: tuple[str, sqlite3.Connection] | None = None  # (version, FTS5 copy)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         if not params:
@@ -113,7 +113,8 @@ class PostgresConnection:
             param=" & ".join(tsquery_lexeme(t) for t in terms))
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        version = int(self.execute("SELECT last_value FROM kb_claims_version").fetchone()[0])
+        version = str(self.execute(  # is_called: the first change leaves last_value at 1
+            "SELECT last_value || '/' || is_called FROM kb_claims_version").fetchone()[0])
         if self._kb is None or self._kb[0] != version:
             rows = self.execute("SELECT rowid, search_text FROM kb_claims").fetchall()
             self._kb = (version, sqlite.keyword_index(rows))
