@@ -31,7 +31,7 @@ import numpy as np
 from propwatch.kb.importer import current_aliases
 from propwatch.model import Article, OffsetMap, RawDocument, Segment, Span, article_id
 from propwatch.narratives import update
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 from propwatch.store.kb import KbTables
 from propwatch.store.narratives import NarrativeTables
 
@@ -53,7 +53,7 @@ def stand_in(text: str) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def store_batch(store: SqliteStore, batch: list[dict[str, Any]], aliases: str) -> None:
+def store_batch(store: Store, batch: list[dict[str, Any]], aliases: str) -> None:
     vectors = []
     for r in batch:
         text = r["text"]
@@ -73,14 +73,14 @@ def store_batch(store: SqliteStore, batch: list[dict[str, Any]], aliases: str) -
                                                  np.stack([v for _, v in vectors]), aliases)
 
 
-def load(store: SqliteStore, items: list[dict[str, Any]]) -> None:
+def load(store: Store, items: list[dict[str, Any]]) -> None:
     aliases = current_aliases(KbTables(store.conn)).fingerprint
     for i in range(0, len(items), 500):
         store_batch(store, items[i : i + 500], aliases)
         print(f"  stored {min(i + 500, len(items))}/{len(items)}", file=sys.stderr)
 
 
-def timed(store: SqliteStore) -> str:
+def timed(store: Store) -> str:
     start = time.time()
     summary = update(store, progress=lambda stage, d, t: print(
         f"  {stage} {d}/{t} ({time.time() - start:.0f} s)", file=sys.stderr))

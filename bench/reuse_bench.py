@@ -27,7 +27,7 @@ from pathlib import Path
 
 import propwatch.reuse as reuse
 from propwatch.model import Article, RawDocument, article_id
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 
 EXPECTED = {
     "duplicate": {"duplicate"},
@@ -39,7 +39,7 @@ EXPECTED = {
 }
 
 
-def load(store: SqliteStore, records: list[dict[str, object]]) -> dict[str, str]:
+def load(store: Store, records: list[dict[str, object]]) -> dict[str, str]:
     ids = {}
     for rec in records:
         doc = RawDocument(source=str(rec["key"]), text=json.dumps(rec), content_type="text")

@@ -39,7 +39,7 @@ from urllib.parse import quote, urlencode
 
 from propwatch.model import Article, RawDocument, Span, article_id
 from propwatch.reuse.update import update
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 from propwatch.store.kb import ClaimSpan, KbTables, KnownClaim, NewMatch
 from propwatch.techniques.labels import TECHNIQUES
 
@@ -134,7 +134,7 @@ def build(corpus: Path, db: Path, seed: int) -> None:
         print(f"republication: {summary} in {time.perf_counter() - t1:.0f} s", flush=True)
 
 
-def _save(store: SqliteStore, batch: list[tuple[RawDocument, Article]], seq: int) -> int:
+def _save(store: Store, batch: list[tuple[RawDocument, Article]], seq: int) -> int:
     """Many documents per transaction (analyze stores one per transaction, so that a
     failure loses only that document; a bench corpus need not pay for that)."""
     with store.transaction() as conn:

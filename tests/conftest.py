@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(Path(__file__).parent))
+import pgserver  # noqa: E402  (a sibling helper module, shared with bench/)
 
 
 def shared_path(*parts: str) -> Path:
@@ -46,3 +49,31 @@ def page() -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser.new_page(viewport={"width": 1200, "height": 900})
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    """One throw-away PostgreSQL server for the whole run, stopped and removed afterwards
+    (also when tests fail), or skip saying what is missing."""
+    bin_dir = pgserver.find_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (no initdb): `make test` installs Debian's "
+                    "postgresql package")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[postgres]'")
+    server = pgserver.Server(bin_dir)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """``--db`` for a new, empty database: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "p.db")
+    server: pgserver.Server = request.getfixturevalue("pg_server")
+    return server.create_database()

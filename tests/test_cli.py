@@ -23,7 +23,7 @@ def run(*args: str, input: str | None = None) -> Result:
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def export_jsonl(db: Path) -> list[dict[str, object]]:
+def export_jsonl(db: str | Path) -> list[dict[str, object]]:
     result = run("export", "--db", str(db), "--format", "jsonl")
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -42,8 +42,10 @@ def broken_folder(root: Path) -> Path:
     return folder
 
 
-def test_broken_files_are_explained_and_the_good_ones_stored(tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
+def test_broken_files_are_explained_and_the_good_ones_stored(
+    tmp_path: Path, db_url: str,
+) -> None:
+    db = db_url
     result = run("analyze", str(broken_folder(tmp_path)), "--db", str(db), "-q")
     assert result.exit_code == 0
     assert "2 articles stored" in result.stderr
@@ -53,8 +55,8 @@ def test_broken_files_are_explained_and_the_good_ones_stored(tmp_path: Path) -> 
     assert titles == ["Bridge closed for repairs", "Tunnel closed"]
 
 
-def test_running_again_stores_nothing_twice(tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
+def test_running_again_stores_nothing_twice(tmp_path: Path, db_url: str) -> None:
+    db = db_url
     folder = broken_folder(tmp_path)
     run("analyze", str(folder), "--db", str(db), "-q")
     again = run("analyze", str(folder), "--db", str(db), "-q")
@@ -62,16 +64,20 @@ def test_running_again_stores_nothing_twice(tmp_path: Path) -> None:
     assert len(export_jsonl(db)) == 2
 
 
-def test_nothing_analysable_exits_non_zero_with_the_reason(tmp_path: Path) -> None:
+def test_nothing_analysable_exits_non_zero_with_the_reason(
+    tmp_path: Path, db_url: str,
+) -> None:
     (tmp_path / "x.txt").write_bytes(b"\x00\xff" * 50)
     result = run("analyze", str(tmp_path / "x.txt"), str(tmp_path / "missing"),
-                 "--db", str(tmp_path / "p.db"), "-q")
+                 "--db", db_url, "-q")
     assert result.exit_code == 1
     assert "no such file or folder" in result.stderr and "binary" in result.stderr
 
 
-def test_export_has_the_promised_fields_and_spans_inside_the_text(tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
+def test_export_has_the_promised_fields_and_spans_inside_the_text(
+    tmp_path: Path, db_url: str,
+) -> None:
+    db = db_url
     run("analyze", "-", "--db", str(db), "-q", input=f"Bridge closed\n\n{BODY}\n")
     [record] = export_jsonl(db)
     for key in ("id", "source", "title", "author", "outlet", "published", "language", "text",
@@ -86,8 +92,8 @@ def test_export_has_the_promised_fields_and_spans_inside_the_text(tmp_path: Path
     assert csv_out.splitlines()[0].startswith("id,source,part,title")
 
 
-def test_report_escapes_article_text(tmp_path: Path) -> None:
-    db, report = tmp_path / "p.db", tmp_path / "r.html"
+def test_report_escapes_article_text(tmp_path: Path, db_url: str) -> None:
+    db, report = db_url, tmp_path / "r.html"
     evil = f"<script>alert('x')</script> Bridge news\n\n{BODY} <img src=x onerror=alert(1)>\n"
     (tmp_path / "evil.txt").write_text(evil, encoding="utf-8")
     run("analyze", str(tmp_path / "evil.txt"), "--db", str(db), "--report", str(report), "-q")
@@ -97,8 +103,8 @@ def test_report_escapes_article_text(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in unmarked
 
 
-def test_demo_corpus_runs_end_to_end(tmp_path: Path, demo_corpus: Path) -> None:
-    db, report = tmp_path / "demo.db", tmp_path / "report.html"
+def test_demo_corpus_runs_end_to_end(tmp_path: Path, db_url: str, demo_corpus: Path) -> None:
+    db, report = db_url, tmp_path / "report.html"
     result = run("analyze", str(demo_corpus), "--db", str(db), "--report", str(report), "-q")
     assert result.exit_code == 0, result.stderr
     assert "captcha" in result.stderr
@@ -136,11 +142,13 @@ def test_seeds_come_out_clean_with_their_titles(
     assert whitney.rstrip().endswith("Which is it?")
 
 
-def test_the_same_file_in_two_places_is_stored_once_with_both_places(tmp_path: Path) -> None:
+def test_the_same_file_in_two_places_is_stored_once_with_both_places(
+    tmp_path: Path, db_url: str,
+) -> None:
     for site in ("site-a", "site-b"):
         (tmp_path / site).mkdir()
         (tmp_path / site / "story.txt").write_text(f"Bridge closed\n\n{BODY}\n", encoding="utf-8")
-    db = tmp_path / "p.db"
+    db = db_url
     result = run("analyze", str(tmp_path / "site-a"), str(tmp_path / "site-b"), "--db", str(db))
     assert "1 articles stored, 1 already stored" in result.stderr
     [record] = export_jsonl(db)
@@ -149,11 +157,11 @@ def test_the_same_file_in_two_places_is_stored_once_with_both_places(tmp_path: P
 
 
 def test_jsonl_records_with_the_same_text_from_two_outlets_are_two_articles(
-    tmp_path: Path,
+    tmp_path: Path, db_url: str,
 ) -> None:
     records = [json.dumps({"text": BODY, "title": "Bridge closed", "outlet": outlet})
                for outlet in ("River Post", "Valley Times")]
     (tmp_path / "two.jsonl").write_text("\n".join(records), encoding="utf-8")
-    db = tmp_path / "p.db"
+    db = db_url
     run("analyze", str(tmp_path / "two.jsonl"), "--db", str(db), "-q")
     assert sorted(str(r["outlet"]) for r in export_jsonl(db)) == ["River Post", "Valley Times"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from propwatch.errors import StoreError
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Segment, Span, article_id
 from propwatch.store import Skip, open_store
+from propwatch.store.migrate import migration_scripts
 
 
 def make_article(doc: RawDocument, part: int = 1) -> Article:
@@ -22,9 +24,9 @@ def make_article(doc: RawDocument, part: int = 1) -> Article:
     return article
 
 
-def test_articles_round_trip_with_layers(tmp_path: Path) -> None:
+def test_articles_round_trip_with_layers(db_url: str) -> None:
     doc = RawDocument("a.txt", "Hello world. Bye.", "text")
-    with open_store(tmp_path / "p.db") as store:
+    with open_store(db_url) as store:
         store.save_articles(doc, [make_article(doc)])
         [back] = list(store.articles())
     assert back.text == doc.text and back.title == "T" and back.published == "2020-01-02"
@@ -34,9 +36,9 @@ def test_articles_round_trip_with_layers(tmp_path: Path) -> None:
     assert back.layers["techniques"][0].data == {"why": "x"}
 
 
-def test_a_document_is_stored_once(tmp_path: Path) -> None:
+def test_a_document_is_stored_once(db_url: str) -> None:
     doc = RawDocument("a.txt", "Hello world.", "text")
-    with open_store(tmp_path / "p.db") as store:
+    with open_store(db_url) as store:
         assert store.save_articles(doc, [make_article(doc)]) is True
         assert store.has_document(doc.content_hash)
         again = RawDocument("copy/a.txt", "Hello world.", "text")
@@ -45,8 +47,8 @@ def test_a_document_is_stored_once(tmp_path: Path) -> None:
         assert store.also_at() == {make_article(doc).id: ["copy/a.txt"]}
 
 
-def test_rejected_pages_and_skips_are_listed_once(tmp_path: Path) -> None:
-    with open_store(tmp_path / "p.db") as store:
+def test_rejected_pages_and_skips_are_listed_once(db_url: str) -> None:
+    with open_store(db_url) as store:
         captcha = RawDocument("c.html", "captcha", "html")
         store.save_rejected(captcha, Rejected("captcha", "bot wall"))
         store.record_skip(Skip("x.bin", "binary", "file is binary"))
@@ -55,8 +57,8 @@ def test_rejected_pages_and_skips_are_listed_once(tmp_path: Path) -> None:
         assert store.skips() == [Skip("x.bin", "binary", "file is binary")]
 
 
-def test_migrations_apply_once_and_reopen_works(tmp_path: Path) -> None:
-    path = tmp_path / "p.db"
+def test_migrations_apply_once_and_reopen_works(db_url: str) -> None:
+    path = db_url
     open_store(path).close()
     with open_store(path) as store:
         names = [r[0] for r in store.conn.execute("SELECT name FROM schema_migrations")]
@@ -69,3 +71,19 @@ def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> No
     path.write_text("these are my notes, not a database" * 100)
     with pytest.raises(StoreError, match="is damaged or is not a propwatch database"):
         open_store(path)
+
+
+def test_both_backends_have_the_same_migrations() -> None:
+    assert [n for n, _ in migration_scripts("sqlite")] == \
+        [n for n, _ in migration_scripts("postgresql")]
+
+
+def test_a_postgresql_server_that_is_not_there_gives_a_clear_error() -> None:
+    pytest.importorskip("psycopg")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"postgresql://someone:secret@127.0.0.1:{port}/corpus"
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL database") as caught:
+        open_store(url)
+    assert "secret" not in str(caught.value) and "someone:***@127.0.0.1" in str(caught.value)

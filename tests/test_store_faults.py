@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from propwatch.cli import main
-from propwatch.store import open_store
-from propwatch.store.sqlite import SqliteStore, open_readonly
+from propwatch.store import Store, open_store
+from propwatch.store.sqlite import open_readonly
 
 TOWNS = ["Arlen", "Brisk", "Corvo", "Dunmar", "Eskel", "Fallow", "Garth", "Holm"]
 BODY = (
@@ -105,14 +105,14 @@ def test_a_full_disk_is_one_line_and_a_rerun_finishes(
 ) -> None:
     folder = corpus(tmp_path / "in")
     db = tmp_path / "p.db"
-    real_init = SqliteStore.__init__
+    real_init = Store.__init__
 
-    def small_disk(self: SqliteStore, path: str | Path) -> None:
+    def small_disk(self: Store, path: str | Path) -> None:
         real_init(self, path)
         pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
         self.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
 
-    monkeypatch.setattr(SqliteStore, "__init__", small_disk)
+    monkeypatch.setattr(Store, "__init__", small_disk)
     code, output = cli("analyze", str(folder), "--db", str(db), "-q")
     assert code == 1 and "Traceback" not in output
     assert "is full" in output and "free some space" in output

@@ -27,7 +27,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -46,7 +45,7 @@ from propwatch.errors import InputError, PropwatchError, describe_exception
 from propwatch.extract import RecurringLines, extract
 from propwatch.ingest import DEFAULT_MAX_BYTES, Input, find_inputs, read_input
 from propwatch.model import Article, Extracted, RawDocument, Rejected, article_id
-from propwatch.store import Skip, SqliteStore
+from propwatch.store import DATABASE_ERRORS, Skip, Store
 from propwatch.techniques.tagger import use_threads
 
 log = logging.getLogger(__name__)
@@ -58,6 +57,10 @@ ERROR = "error"  # the kind of a document some stage failed on
 DEFAULT_TIME_LIMIT = 600.0
 #: Documents analysed side by side (``PROPWATCH_THREADS``, as for the claim networks).
 DEFAULT_WORKERS = int(os.environ.get("PROPWATCH_THREADS", "2") or 2)
+
+# Failures that concern one document (or one database write), not the whole run.
+EXPECTED: tuple[type[Exception], ...] = (*DATABASE_ERRORS, PropwatchError)
+EXPECTED_OR_STOP: tuple[type[BaseException], ...] = (*EXPECTED, KeyboardInterrupt)
 
 
 @dataclass
@@ -93,7 +96,7 @@ class Options:
 class _Run:
     """The state one run's stages share: where to record what, and what already failed."""
 
-    def __init__(self, store: SqliteStore, options: Options) -> None:
+    def __init__(self, store: Store, options: Options) -> None:
         self.store = store
         self.options = options
         self.summary = RunSummary()
@@ -122,7 +125,7 @@ class _Run:
         try:
             work()
             return True
-        except (sqlite3.Error, PropwatchError, KeyboardInterrupt):
+        except EXPECTED_OR_STOP:
             raise
         except Exception as exc:  # noqa: BLE001 - the point: one document costs only itself
             self.fail(where, stage, exc)
@@ -136,7 +139,7 @@ class _Run:
                 result = next(results)
             except StopIteration:
                 return
-            except (sqlite3.Error, PropwatchError, KeyboardInterrupt):
+            except EXPECTED_OR_STOP:
                 raise
             except Exception as exc:  # noqa: BLE001
                 self.fail(item.path if item.path != "-" else "<stdin>", "read", exc)
@@ -148,7 +151,7 @@ class _Run:
 
 
 def analyze(
-    names: Iterable[str], store: SqliteStore, options: Options = Options(),
+    names: Iterable[str], store: Store, options: Options = Options(),
     progress: Progress | None = None, stage_progress: StageProgress | None = None,
 ) -> RunSummary:
     """Ingest, extract, analyse and store everything ``names`` points at, then bring the
@@ -281,7 +284,7 @@ def _stage(name: str, work: Callable[[], T]) -> T:
     about this document and stop the run."""
     try:
         return work()
-    except (sqlite3.Error, PropwatchError):
+    except EXPECTED:
         raise
     except Exception as exc:
         raise _StageError(name) from exc
@@ -333,7 +336,7 @@ def _unrecorded(run: _Run, item: Input) -> Iterator[RawDocument]:
         for result in read_input(item, run.options.max_bytes):
             if isinstance(result, RawDocument):
                 yield result
-    except (sqlite3.Error, PropwatchError, KeyboardInterrupt):
+    except EXPECTED_OR_STOP:
         raise
     except Exception:  # noqa: BLE001 - the second pass reads it again and records why
         log.debug("first pass could not read %s", item.path, exc_info=True)

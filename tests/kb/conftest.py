@@ -7,7 +7,7 @@ import pytest
 
 from propwatch.kb import import_kb
 from propwatch.model import Article, RawDocument, Span, article_id
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -18,13 +18,13 @@ def fixtures() -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteStore]:
+def store(tmp_path: Path) -> Iterator[Store]:
     with open_store(tmp_path / "kb.db") as s:
         yield s
 
 
 @pytest.fixture
-def kb_store(store: SqliteStore, fixtures: Path) -> SqliteStore:
+def kb_store(store: Store, fixtures: Path) -> Store:
     """A store with the small EUvsDisinfo and ClaimReview fixtures imported."""
     import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
     import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
@@ -38,7 +38,7 @@ ARTICLE = (
 )
 
 
-def add_article(store: SqliteStore, text: str = ARTICLE, claims: list[str] | None = None) -> str:
+def add_article(store: Store, text: str = ARTICLE, claims: list[str] | None = None) -> str:
     """Store an article whose ``claims`` layer holds the given sentences (all by default)."""
     doc = RawDocument(source="test.txt", text=text, content_type="text")
     aid = article_id(doc.content_hash, 0)

@@ -7,7 +7,7 @@ import pytest
 from propwatch.errors import InputError
 from propwatch.kb import add_alias, import_kb, list_aliases
 from propwatch.kb.aliases import Aliases, group_key, read_groups
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_alias_file_errors_name_the_line(tmp_path: Path) -> None:
         read_groups(path)
 
 
-def test_user_aliases_extend_and_reindex(store: SqliteStore, fixtures: Path) -> None:
+def test_user_aliases_extend_and_reindex(store: Store, fixtures: Path) -> None:
     import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
     before = store.conn.execute(
         "SELECT search_text FROM kb_claims WHERE id LIKE '%covid-lab/'").fetchone()[0]

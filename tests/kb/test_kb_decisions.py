@@ -17,7 +17,7 @@ from propwatch.cli import main
 from propwatch.kb import import_kb, list_claims, match_new_claims
 from propwatch.kb.match import FEATURES, KbIndex
 from propwatch.report.export import export
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 from propwatch.store.kb import KbTables
 
 from .conftest import add_article
@@ -40,7 +40,7 @@ def test_a_text_embeds_the_same_alone_and_in_any_batch() -> None:
     assert np.array_equal(alone, batched)
 
 
-def test_a_text_scores_the_same_alone_and_in_any_batch(kb_store: SqliteStore) -> None:
+def test_a_text_scores_the_same_alone_and_in_any_batch(kb_store: Store) -> None:
     index = KbIndex(KbTables(kb_store.conn))
     index.encoder.cache.clear()
     alone = index.search([RESTATED], min_decision="none")[0]
@@ -94,7 +94,7 @@ def test_shipped_model_is_calibrated_and_ordered() -> None:
     assert np.all(np.diff(model.iso_y) >= 0) and model.iso_y[0] >= 0 and model.iso_y[-1] <= 1
 
 
-def test_restated_claim_is_a_match_and_unrelated_text_is_not(kb_store: SqliteStore) -> None:
+def test_restated_claim_is_a_match_and_unrelated_text_is_not(kb_store: Store) -> None:
     index = KbIndex(KbTables(kb_store.conn))
     restated, weather = index.search([RESTATED, OTHERS[0]], min_decision="none")
     assert restated[0].claim.id == COALITION and restated[0].decision == "match"
@@ -132,7 +132,7 @@ def test_kb_search_on_an_empty_knowledge_base_says_how_to_fill_it(tmp_path: Path
 
 
 def test_csv_export_carries_known_claim_ids_decisions_stances_links(
-    kb_store: SqliteStore,
+    kb_store: Store,
 ) -> None:
     add_article(kb_store, RESTATED)
     match_new_claims(kb_store)
@@ -146,7 +146,7 @@ def test_csv_export_carries_known_claim_ids_decisions_stances_links(
     assert len(row["known_claim_stances"].split("; ")) == len(row["known_claims"].split("; "))
 
 
-def test_jsonl_matches_carry_decision_and_stance(kb_store: SqliteStore) -> None:
+def test_jsonl_matches_carry_decision_and_stance(kb_store: Store) -> None:
     add_article(kb_store, RESTATED)
     match_new_claims(kb_store)
     out = io.StringIO()
@@ -173,7 +173,7 @@ def test_confirm_echoes_the_sentence_and_the_known_claim(tmp_path: Path, fixture
     assert "The US-led coalition helps Islamic State fighters escape" in out.output
 
 
-def test_claims_listing_filters_by_stance(kb_store: SqliteStore) -> None:
+def test_claims_listing_filters_by_stance(kb_store: Store) -> None:
     add_article(kb_store, RESTATED)
     match_new_claims(kb_store)
     (claim,) = list_claims(kb_store, decision="match")

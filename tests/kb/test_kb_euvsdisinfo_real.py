@@ -4,11 +4,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from propwatch.kb import import_kb
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 
 def test_full_euvsdisinfo_export_imports_cleanly(
-    store: SqliteStore, shared: Callable[..., Path]
+    store: Store, shared: Callable[..., Path]
 ) -> None:
     path = shared("data", "euvsdisinfo", "claims.csv")
     s = import_kb(store, "euvsdisinfo", path)

@@ -7,13 +7,13 @@ from pathlib import Path
 from propwatch.kb import import_kb, match_new_claims
 from propwatch.report.export import export
 from propwatch.report.html import render
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 from .conftest import add_article
 
 
 def test_export_and_report_show_claims_with_matches(
-    store: SqliteStore, fixtures: Path, tmp_path: Path
+    store: Store, fixtures: Path, tmp_path: Path
 ) -> None:
     csv_text = (fixtures / "euvsdisinfo_small.csv").read_text(encoding="utf-8").replace(
         "The White Helmets stage", "<script>alert(1)</script> The White Helmets stage")
@@ -39,7 +39,7 @@ def test_export_and_report_show_claims_with_matches(
     assert 'href="https://euvsdisinfo.eu/report/white-helmets-staged-chemical-attacks/"' in html
 
 
-def test_report_links_only_web_urls(store: SqliteStore, tmp_path: Path) -> None:
+def test_report_links_only_web_urls(store: Store, tmp_path: Path) -> None:
     review = tmp_path / "cr.json"
     review.write_text(json.dumps({
         "@type": "ClaimReview", "url": "javascript:alert(1)",

@@ -8,7 +8,7 @@ from propwatch.errors import ConfigError, InputError
 from propwatch.kb import import_kb
 from propwatch.kb.claimreview import read_claimreview
 from propwatch.kb.euvsdisinfo import read_euvsdisinfo
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store.kb import KbTables, KnownClaim
 
 
@@ -26,7 +26,7 @@ def test_euvsdisinfo_rows_and_malformed_lines(fixtures: Path) -> None:
 
 
 def test_import_groups_duplicate_titles_and_reports_skips(
-    store: SqliteStore, fixtures: Path
+    store: Store, fixtures: Path
 ) -> None:
     s = import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
     assert (s.added, s.updated, len(s.skipped), s.total) == (5, 0, 2, 5)
@@ -35,7 +35,7 @@ def test_import_groups_duplicate_titles_and_reports_skips(
     assert len(members["there is a civil war in ukraine"]) == 2
 
 
-def test_reimport_updates_in_place(store: SqliteStore, fixtures: Path, tmp_path: Path) -> None:
+def test_reimport_updates_in_place(store: Store, fixtures: Path, tmp_path: Path) -> None:
     import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
     again = import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
     assert (again.added, again.updated, again.unchanged) == (0, 0, 5)
@@ -87,14 +87,14 @@ def test_claimreview_html_and_jsonl(fixtures: Path) -> None:
     assert [c.text for c in lines if isinstance(c, KnownClaim)] == ["Claim one", "Claim two"]
 
 
-def test_import_claimreview_into_store(store: SqliteStore, fixtures: Path) -> None:
+def test_import_claimreview_into_store(store: Store, fixtures: Path) -> None:
     s = import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
     assert (s.added, len(s.skipped)) == (2, 1)
     s = import_kb(store, "claimreview", fixtures / "factcheck_api.json")
     assert (s.added, s.total) == (2, 4)
 
 
-def test_unknown_kind_and_unreadable_file(store: SqliteStore, tmp_path: Path) -> None:
+def test_unknown_kind_and_unreadable_file(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         import_kb(store, "snopes", tmp_path / "x.csv")
     bad = tmp_path / "bad.json"

@@ -6,8 +6,8 @@ import pytest
 
 from propwatch.errors import ConfigError
 from propwatch.kb import claims_by_article, import_kb, list_claims, match_new_claims, set_verdict
-from propwatch.kb.match import content_words, fts_query
-from propwatch.store import SqliteStore
+from propwatch.kb.match import content_words, keyword_terms
+from propwatch.store import Store
 from propwatch.store.kb import KbTables
 
 from .conftest import ARTICLE, add_article
@@ -16,12 +16,12 @@ COALITION = "https://euvsdisinfo.eu/report/us-coalition-helps-isis-fighters-esca
 FIVE_G = "https://factcheck.example.org/2020/04/5g-covid/"
 
 
-def test_fts_query_quotes_content_words() -> None:
-    assert fts_query('The "US" is helping ISIS in Syria') == '"helping" OR "isis" OR "syria"'
+def test_keyword_terms_are_the_content_words() -> None:
+    assert keyword_terms('The "US" is helping ISIS in Syria') == ["helping", "isis", "syria"]
     assert content_words("The fighters escaped") == {"fighter", "escap"}
 
 
-def test_matches_claims_to_known_claims(kb_store: SqliteStore) -> None:
+def test_matches_claims_to_known_claims(kb_store: Store) -> None:
     aid = add_article(kb_store)
     summary = match_new_claims(kb_store)
     assert (summary.claims, summary.known_claims) == (3, 7)
@@ -38,7 +38,7 @@ def test_matches_claims_to_known_claims(kb_store: SqliteStore) -> None:
     assert match_new_claims(kb_store).claims == 0
 
 
-def test_duplicate_titles_come_back_as_one_group(kb_store: SqliteStore) -> None:
+def test_duplicate_titles_come_back_as_one_group(kb_store: Store) -> None:
     text = "Officials insist that a civil war is going on in Ukraine."
     aid = add_article(kb_store, text)
     match_new_claims(kb_store)
@@ -47,7 +47,7 @@ def test_duplicate_titles_come_back_as_one_group(kb_store: SqliteStore) -> None:
     assert len(civil) == 1 and len(civil[0]["also"]) == 1
 
 
-def test_verdicts_survive_reanalysis(kb_store: SqliteStore) -> None:
+def test_verdicts_survive_reanalysis(kb_store: Store) -> None:
     aid = add_article(kb_store)
     match_new_claims(kb_store)
     claims = claims_by_article(kb_store)[aid]
@@ -71,18 +71,18 @@ def test_verdicts_survive_reanalysis(kb_store: SqliteStore) -> None:
     assert listed[0]["matches"][0]["verdict"] == "confirmed"
 
 
-def test_unknown_match_id(kb_store: SqliteStore) -> None:
+def test_unknown_match_id(kb_store: Store) -> None:
     with pytest.raises(ConfigError, match="no match with id 999"):
         set_verdict(kb_store, 999, "confirm")
 
 
-def test_no_knowledge_base_no_work(store: SqliteStore) -> None:
+def test_no_knowledge_base_no_work(store: Store) -> None:
     add_article(store)
     assert match_new_claims(store).matches == 0
 
 
 def test_new_known_claims_are_matched_against_old_claims(
-    store: SqliteStore, fixtures: Path
+    store: Store, fixtures: Path
 ) -> None:
     import_kb(store, "euvsdisinfo", fixtures / "euvsdisinfo_small.csv")
     aid = add_article(store)

@@ -6,10 +6,10 @@ from pathlib import Path
 from propwatch.claims.component import Claims
 from propwatch.kb import claims_by_article, import_kb, match_new_claims
 from propwatch.model import Article, RawDocument, article_id
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 
-def test_seed_articles_meet_isis_debunks(store: SqliteStore, shared: Callable[..., Path]) -> None:
+def test_seed_articles_meet_isis_debunks(store: Store, shared: Callable[..., Path]) -> None:
     """The seeds' claims about the US and ISIS find EUvsDisinfo debunks (KB cut to ISIS):
     "Why would the US Air Force protect Da'esh terrorists on the ground?" finds the claim
     that the US Air Force shields ISIS from Russian strikes."""

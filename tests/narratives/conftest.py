@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from propwatch.model import Article, OffsetMap, RawDocument, Segment, Span, article_id
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 
 AddArticle = Callable[..., str]
 
 
-def add_article(store: SqliteStore, sentences: list[str], published: str | None = None,
+def add_article(store: Store, sentences: list[str], published: str | None = None,
                 outlet: str | None = None, url: str | None = None) -> str:
     """Store an article made of ``sentences``, each one a check-worthy claim; its id."""
     text = " ".join(sentences)
@@ -29,10 +29,10 @@ def add_article(store: SqliteStore, sentences: list[str], published: str | None 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
+def store(tmp_path: Path) -> Store:
     return open_store(tmp_path / "n.db")
 
 
 @pytest.fixture
-def add(store: SqliteStore) -> AddArticle:
+def add(store: Store) -> AddArticle:
     return lambda *sentences, **meta: add_article(store, list(sentences), **meta)

@@ -6,7 +6,7 @@ from propwatch.errors import ConfigError
 from propwatch.kb.aliases import Aliases
 from propwatch.narratives import Settings, Thresholds, narratives, update
 from propwatch.narratives.build import embedding_text
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store.kb import KbTables, KnownClaim, NewMatch
 from propwatch.store.narratives import NarrativeTables
 
@@ -19,16 +19,16 @@ RATES = "The central bank raised its interest rate by half a percentage point to
 RATES_AGAIN = "To fight inflation, the central bank lifted interest rates by half a point."
 
 
-def clusters_of(store: SqliteStore) -> dict[str, int]:
+def clusters_of(store: Store) -> dict[str, int]:
     return {r.text: r.cluster for r in NarrativeTables(store.conn).members()}
 
 
-def narrative_of(store: SqliteStore) -> dict[str, int]:
+def narrative_of(store: Store) -> dict[str, int]:
     return {r.text: r.narrative for r in NarrativeTables(store.conn).members()}
 
 
 def test_paraphrases_share_a_claim_cluster_and_another_story_does_not(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(RAQQA)
     add(RAQQA_AGAIN)
     add(RATES)
@@ -43,7 +43,7 @@ def test_paraphrases_share_a_claim_cluster_and_another_story_does_not(
     assert {c["text"] for c in found[0].claims} in ({RAQQA, RAQQA_AGAIN}, {RATES, RATES_AGAIN})
 
 
-def test_adding_articles_keeps_every_earlier_id(store: SqliteStore, add: AddArticle) -> None:
+def test_adding_articles_keeps_every_earlier_id(store: Store, add: AddArticle) -> None:
     add(RAQQA)
     add(RATES)
     update(store)
@@ -58,7 +58,7 @@ def test_adding_articles_keeps_every_earlier_id(store: SqliteStore, add: AddArti
 
 
 def test_a_rebuild_groups_again_with_ids_never_used_before(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(RAQQA)
     add(RATES)
     update(store)
@@ -68,7 +68,7 @@ def test_a_rebuild_groups_again_with_ids_never_used_before(
     assert not old & set(narrative_of(store).values())
 
 
-def test_other_thresholds_need_a_rebuild(store: SqliteStore, add: AddArticle) -> None:
+def test_other_thresholds_need_a_rebuild(store: Store, add: AddArticle) -> None:
     add(RAQQA)
     update(store)
     with pytest.raises(ConfigError, match="--rebuild"):
@@ -76,7 +76,7 @@ def test_other_thresholds_need_a_rebuild(store: SqliteStore, add: AddArticle) ->
     assert update(store, Settings(Thresholds(0.9, 0.3)), rebuild=True).rebuilt
 
 
-def test_aliases_are_applied_before_embedding(store: SqliteStore, add: AddArticle) -> None:
+def test_aliases_are_applied_before_embedding(store: Store, add: AddArticle) -> None:
     aliases = Aliases.load()
     assert embedding_text("Daesh and the Islamic State (IS) hold Raqqah.", aliases) == \
         "ISIS and the ISIS (ISIS) hold Raqqa."
@@ -87,7 +87,7 @@ def test_aliases_are_applied_before_embedding(store: SqliteStore, add: AddArticl
 
 
 def test_a_user_alias_changes_what_is_embedded_and_regroups(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add("Zorblax troops crossed the northern border at dawn, the ministry said.")
     add("Ruritanian troops crossed the northern border at dawn, the ministry said.")
     update(store)
@@ -99,7 +99,7 @@ def test_a_user_alias_changes_what_is_embedded_and_regroups(
 
 
 def test_timeline_counts_articles_per_day_week_and_outlet(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(RAQQA, published="2024-03-04", outlet="Daily")
     add(RAQQA_AGAIN, published="2024-03-12", url="https://www.example.org/a")
     add("ISIS militants took Raqqa in Syria on Monday after fierce battles.")
@@ -116,7 +116,7 @@ def test_timeline_counts_articles_per_day_week_and_outlet(
 
 
 def test_the_label_is_a_claim_of_the_narrative_with_its_terms(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(RAQQA)
     add(RAQQA_AGAIN)
     add(RATES)
@@ -129,7 +129,7 @@ def test_the_label_is_a_claim_of_the_narrative_with_its_terms(
 
 
 def test_known_claims_count_asserts_apart_from_refutes(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     tables = KbTables(store.conn)
     known = KnownClaim("https://debunk.example/1", "test", "Checkers", "ISIS took Raqqa.")
     tables.upsert([(known, "isis took raqqa", "ISIS took Raqqa.")])
@@ -157,7 +157,7 @@ WORDS_ONLY = Settings(Thresholds(claim=0.8, narrative=0.3, words=1.0))
 
 
 def test_a_merge_is_recorded_and_the_old_id_says_where_it_went(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     from click.testing import CliRunner
 
     from propwatch.cli import main
@@ -183,7 +183,7 @@ def test_a_merge_is_recorded_and_the_old_id_says_where_it_went(
 
 
 def test_a_rebuild_records_where_each_old_narrative_went(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(RAQQA)
     add(RAQQA_AGAIN)
     update(store)

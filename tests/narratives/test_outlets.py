@@ -8,7 +8,7 @@ from propwatch import reuse
 from propwatch.cli import main
 from propwatch.narratives import update
 from propwatch.outlets import outlets
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store.kb import KbTables, KnownClaim, NewMatch
 
 from .conftest import AddArticle
@@ -26,7 +26,7 @@ STORY = ("Flood waters rose across the river delta overnight as rescue teams mov
 
 
 def test_profiles_count_articles_narratives_first_movers_and_asserted_claims(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     first = add(RAQQA, published="2024-03-04", outlet="Daily Herald")
     add(RAQQA_AGAIN, published="2024-03-06", url="https://www.example.org/raqqa")
     add(RATES, published="2024-03-07", url="https://example.org/rates")
@@ -48,7 +48,7 @@ def test_profiles_count_articles_narratives_first_movers_and_asserted_claims(
 
 
 def test_technique_rates_compare_the_outlet_with_the_corpus(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     loud = add(RAQQA, outlet="Loud")
     add(RATES, outlet="Calm")
     from propwatch.model import Span
@@ -63,7 +63,7 @@ def test_technique_rates_compare_the_outlet_with_the_corpus(
 
 
 def test_republication_families_say_who_copies_whom(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(STORY, published="2024-05-01", outlet="Origin News")
     add(STORY + " Schools stay shut.", published="2024-05-02", outlet="Copy Daily")
     reuse.update(store)
@@ -72,7 +72,7 @@ def test_republication_families_say_who_copies_whom(
     assert found["Origin News"].copied_by == {"Copy Daily": 1}
 
 
-def test_cli_lists_shows_and_exports_outlets(tmp_path, store: SqliteStore,  # type: ignore[no-untyped-def]
+def test_cli_lists_shows_and_exports_outlets(tmp_path, store: Store,  # type: ignore[no-untyped-def]
                                              add: AddArticle) -> None:
     add(RAQQA, outlet="=cmd|' /C calc'!A0")
     add(RATES, outlet="Plain \x1b[31mNews")

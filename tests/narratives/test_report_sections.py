@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from propwatch.narratives import update
 from propwatch.report.html import render
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 from .conftest import AddArticle
 from .test_narratives import RAQQA, RAQQA_AGAIN, RATES
 
 
 def test_the_report_shows_narratives_and_outlets_with_charts_and_escaped_text(
-        store: SqliteStore, add: AddArticle) -> None:
+        store: Store, add: AddArticle) -> None:
     add(RAQQA, published="2024-03-04", outlet="<script>alert(1)</script>")
     add(RAQQA_AGAIN, published="2024-03-12", outlet="Second <b>Daily</b>")
     add(RATES, published="2024-03-13", outlet="Second <b>Daily</b>")
@@ -22,7 +22,7 @@ def test_the_report_shows_narratives_and_outlets_with_charts_and_escaped_text(
     assert "Second &lt;b&gt;Daily&lt;/b&gt;" in page
 
 
-def test_narratives_export_as_jsonl_and_csv(store: SqliteStore, add: AddArticle) -> None:
+def test_narratives_export_as_jsonl_and_csv(store: Store, add: AddArticle) -> None:
     import csv
     import io
     import json

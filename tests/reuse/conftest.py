@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from propwatch.model import Article, RawDocument, article_id
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 
 WORDS = [
     "the", "minister", "said", "army", "border", "talks", "oil", "city", "report", "forces",
@@ -56,23 +55,25 @@ def edit_fixture() -> Edit:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
-    return open_store(tmp_path / "reuse.db")
+def store(db_url: str) -> Iterator[Store]:
+    """A new store, on each backend in turn."""
+    with open_store(db_url) as opened:
+        yield opened
 
 
 @pytest.fixture
-def add(store: SqliteStore) -> Add:
+def add(store: Store) -> Add:
     """add(text, outlet=..., published=..., ...) stores an article and returns its id."""
     return adder(store)
 
 
 @pytest.fixture
-def make_add() -> Callable[[SqliteStore], Add]:
+def make_add() -> Callable[[Store], Add]:
     """make_add(store): an ``add`` for another store."""
     return adder
 
 
-def adder(store: SqliteStore) -> Add:
+def adder(store: Store) -> Add:
     count = [0]
 
     def _add(text: str, **meta: str | None) -> str:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 from click.testing import CliRunner
 
 from propwatch.cli import main
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 Add = Callable[..., str]  # the ``add`` fixture
 Story = Callable[..., str]  # the ``story`` fixture
 
 
-def test_reuse_json_and_table(store: SqliteStore, add: Add, story: Story) -> None:
+def test_reuse_json_and_table(store: Store, add: Add, story: Story) -> None:
     text = story(60)
     a = add(text, outlet="One", published="2020-01-02")
     b = add(text + "\n\nShare this", outlet="Two", published="2020-01-01")

@@ -7,13 +7,13 @@ from collections.abc import Callable
 import propwatch.reuse as reuse
 from propwatch.report.export import export
 from propwatch.report.html import render
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 Add = Callable[..., str]  # the ``add`` fixture
 Story = Callable[..., str]  # the ``story`` fixture
 
 
-def test_export_carries_reuse(store: SqliteStore, add: Add, story: Story) -> None:
+def test_export_carries_reuse(store: Store, add: Add, story: Story) -> None:
     text = story(70)
     a = add(text, outlet="One", published="2020-01-01")
     b = add(text + "\n\nShare", outlet="Two", published="2020-01-02")
@@ -34,7 +34,7 @@ def test_export_carries_reuse(store: SqliteStore, add: Add, story: Story) -> Non
     assert sum("reuse" not in r for r in rows.values()) == 1
 
 
-def test_report_section_escapes(store: SqliteStore, add: Add, story: Story) -> None:
+def test_report_section_escapes(store: Store, add: Add, story: Story) -> None:
     text = story(80)
     add(text, outlet="<script>alert(1)</script>", published="2020-01-01")
     add(text + "\n\nMore", outlet="Plain", published="2020-01-03")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 import propwatch.reuse as reuse
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
 
 update_module = importlib.import_module("propwatch.reuse.update")
 
@@ -25,19 +25,22 @@ def _corpus(add: Add, story: Story) -> None:
         add(story(200 + i, paragraphs=3) + "\n\n" + "\n\n".join(paras[:5]), outlet=f"q{i}")
 
 
-def _pairs(store: SqliteStore) -> set[tuple[str, str, str]]:
+def _pairs(store: Store) -> set[tuple[str, str, str]]:
     return {(p.a, p.b, p.relation) for c in reuse.clusters(store) for p in c.pairs}
 
 
 def test_worker_processes_match_in_process(
-    store: SqliteStore, add: Add, story: Story, tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch, make_add: Callable[[SqliteStore], Add],
+    store: Store, add: Add, story: Story, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch, make_add: Callable[[Store], Add],
+    request: pytest.FixtureRequest,
 ) -> None:
     _corpus(add, story)
     reuse.update(store, reuse.Settings(workers=1))
     expected = _pairs(store)
     assert len(expected) == 6 * 3
-    other = open_store(tmp_path_factory.mktemp("parallel") / "p.db")
+    other = open_store(request.getfixturevalue("pg_server").create_database()
+                       if store.backend == "postgresql"
+                       else tmp_path_factory.mktemp("parallel") / "p.db")
     _corpus(make_add(other), story)
     monkeypatch.setattr(update_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(update_module, "CONFIRM_PARALLEL_FROM", 1)

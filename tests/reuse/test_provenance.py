@@ -4,13 +4,13 @@ from collections.abc import Callable
 
 import propwatch.reuse as reuse
 from propwatch.reuse.declared import clean_name, declared_source, name_key
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 Add = Callable[..., str]  # the ``add`` fixture
 Story = Callable[..., str]  # the ``story`` fixture
 
 
-def test_earliest_by_publication_date(store: SqliteStore, add: Add, story: Story) -> None:
+def test_earliest_by_publication_date(store: Store, add: Add, story: Story) -> None:
     text = story(50)
     late = add(text + "\n\nFooter one", outlet="Late", published="2019-05-03")
     early = add(text + "\n\nFooter two", outlet="Early", published="2019-05-01")
@@ -22,7 +22,7 @@ def test_earliest_by_publication_date(store: SqliteStore, add: Add, story: Story
     assert [m.id for m in cluster.articles] == [early, late, undated]
 
 
-def test_first_seen_without_dates(store: SqliteStore, add: Add, story: Story) -> None:
+def test_first_seen_without_dates(store: Store, add: Add, story: Story) -> None:
     text = story(51)
     first = add(text, outlet="One")
     add(text + "\n\nMore", outlet="Two")
@@ -32,7 +32,7 @@ def test_first_seen_without_dates(store: SqliteStore, add: Add, story: Story) ->
     assert reuse.to_json([cluster])["clusters"][0]["earliest"] == first
 
 
-def test_declared_source_that_dates_contradict(store: SqliteStore, add: Add, story: Story) -> None:
+def test_declared_source_that_dates_contradict(store: Store, add: Add, story: Story) -> None:
     text = story(52)
     first = add(text, outlet="Early Bird", published="2018-01-01")
     named = add(text + "\n\nComments", outlet="Counter Punch", published="2018-02-01")

@@ -7,14 +7,14 @@ import pytest
 import propwatch.reuse as reuse
 from propwatch.reuse.compare import Overlap, compare_texts
 from propwatch.reuse.relations import Thresholds, classify
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 Add = Callable[..., str]  # the ``add`` fixture
 Edit = Callable[[str, float, int], str]  # the ``edit`` fixture
 Story = Callable[..., str]  # the ``story`` fixture
 
 
-def _pairs(store: SqliteStore) -> dict[frozenset[str], tuple[str, str, str, float]]:
+def _pairs(store: Store) -> dict[frozenset[str], tuple[str, str, str, float]]:
     out = {}
     for c in reuse.clusters(store):
         for p in c.pairs:
@@ -22,7 +22,7 @@ def _pairs(store: SqliteStore) -> dict[frozenset[str], tuple[str, str, str, floa
     return out
 
 
-def test_each_kind_of_copy(store: SqliteStore, add: Add, story: Story, edit: Edit) -> None:
+def test_each_kind_of_copy(store: Store, add: Add, story: Story, edit: Edit) -> None:
     original = story(10, paragraphs=10)
     paras = original.split("\n\n")
     orig = add(original, outlet="Alpha")
@@ -62,7 +62,7 @@ def test_threshold_validation() -> None:
         Thresholds(duplicate=1.5)
 
 
-def test_incremental_update_only_indexes_new(store: SqliteStore, add: Add, story: Story) -> None:
+def test_incremental_update_only_indexes_new(store: Store, add: Add, story: Story) -> None:
     base = [story(30 + i) for i in range(5)]
     ids = [add(t) for t in base]
     assert reuse.update(store).new_articles == 5
@@ -81,7 +81,7 @@ def test_incremental_update_only_indexes_new(store: SqliteStore, add: Add, story
     assert by_article[ids[2]]["relations"][0]["with"] == copy
 
 
-def test_new_headline_is_still_a_duplicate(store: SqliteStore, add: Add, story: Story) -> None:
+def test_new_headline_is_still_a_duplicate(store: Store, add: Add, story: Story) -> None:
     body = story(90, paragraphs=1, words=40)
     old_title = "Minister denies the border deal that rebels say was signed in the capital"
     new_title = "Shocking truth about the talks that the media will never tell you today"
@@ -91,7 +91,7 @@ def test_new_headline_is_still_a_duplicate(store: SqliteStore, add: Add, story: 
     assert _pairs(store)[frozenset((a, b))][2] == "duplicate"
 
 
-def test_fingerprints_of_another_version_are_rebuilt(store: SqliteStore, add: Add,
+def test_fingerprints_of_another_version_are_rebuilt(store: Store, add: Add,
                                                       story: Story) -> None:
     text = story(91)
     add(text)
@@ -103,7 +103,7 @@ def test_fingerprints_of_another_version_are_rebuilt(store: SqliteStore, add: Ad
     assert len(reuse.clusters(store)) == 1
 
 
-def test_deleted_articles_drop_out(store: SqliteStore, add: Add, story: Story) -> None:
+def test_deleted_articles_drop_out(store: Store, add: Add, story: Story) -> None:
     text = story(92)
     a = add(text)
     b = add(text + "\n\nMore")

@@ -8,12 +8,12 @@ from pathlib import Path
 import propwatch.reuse as reuse
 from propwatch.batch import analyze
 from propwatch.model import Article, RawDocument, article_id
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 Shared = Callable[..., Path]
 
 
-def test_seeds_keep_their_declared_source(store: SqliteStore, shared: Shared) -> None:
+def test_seeds_keep_their_declared_source(store: Store, shared: Shared) -> None:
     analyze([str(shared("samples", "seeds"))], store)
     reuse.update(store)
     by_article = reuse.reuse_by_article(store)
@@ -21,7 +21,7 @@ def test_seeds_keep_their_declared_source(store: SqliteStore, shared: Shared) ->
     assert "CounterPunch" in declared
 
 
-def test_real_rewrite_in_news_unlabeled_is_found(store: SqliteStore, shared: Shared) -> None:
+def test_real_rewrite_in_news_unlabeled_is_found(store: Store, shared: Shared) -> None:
     folder = shared("data", "news-unlabeled")
     ids = {}
     for path in sorted(folder.glob("*.txt")):

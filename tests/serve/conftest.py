@@ -37,17 +37,22 @@ def cli(*args: str) -> str:
     return result.output
 
 
-@pytest.fixture(scope="session")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    db = folder / "corpus.db"
+def build_corpus(db: str, folder: Path) -> None:
+    """The demo corpus, its fact checks and one hostile article, analysed into ``db``."""
     evil = folder / "evil.jsonl"
     evil.write_text(json.dumps({
         "title": EVIL_TITLE, "text": EVIL_TEXT, "outlet": "Evil <b>Outlet</b>",
         "published": "2024-02-03", "url": "javascript:alert('pwned')",
     }) + "\n", encoding="utf-8")
-    cli("kb", "import", "claimreview", str(ROOT / "demo" / "factchecks.jsonld"), "--db", str(db))
-    cli("analyze", str(ROOT / "demo" / "corpus"), str(evil), "--db", str(db), "-q")
+    cli("kb", "import", "claimreview", str(ROOT / "demo" / "factchecks.jsonld"), "--db", db)
+    cli("analyze", str(ROOT / "demo" / "corpus"), str(evil), "--db", db, "-q")
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    db = folder / "corpus.db"
+    build_corpus(str(db), folder)
     return db
 
 
@@ -65,7 +70,8 @@ MakeClient = Callable[..., TestClient]
 
 @pytest.fixture
 def make_client() -> MakeClient:
-    def make(db: Path, token: str | None = None, read_only: bool = False) -> TestClient:
+    def make(db: Path | str, token: str | None = None, read_only: bool = False
+             ) -> TestClient:
         app = create_app(Database(db, read_only=read_only), Access(token, read_only))
         return TestClient(app, base_url="http://127.0.0.1:8000")
 

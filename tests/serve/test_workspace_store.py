@@ -10,7 +10,8 @@ import pytest
 
 from propwatch.model import Article, RawDocument, article_id
 from propwatch.store import open_store, workspace
-from propwatch.store.workspace import Filters, fts_query, search
+from propwatch.store.sqlite import fts5_query
+from propwatch.store.workspace import Filters, search, search_terms
 
 
 def add(store_path: Path, text: str, title: str) -> str:
@@ -50,6 +51,10 @@ def test_articles_stored_before_the_index_existed_are_indexed_by_the_migration(
     conn.close()
     with open_store(db) as store:  # migrates again
         assert [h.id for h in search(store.conn, Filters(q="harbour"), 10, 0).hits] == [old]
+
+
+def fts_query(q: str) -> str:
+    return fts5_query(search_terms(q))
 
 
 def test_typed_words_never_become_query_syntax() -> None:

@@ -18,7 +18,7 @@ which bounds the cost of one text at about a second per megabyte.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import pysbd
 
@@ -33,9 +33,17 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+    """This thread's segmenter: a pysbd Segmenter keeps state while it splits a text, so
+    one shared by the analysis threads splits differently from run to run."""
+    segmenter: pysbd.Segmenter | None = getattr(_LOCAL, "segmenter", None)
+    if segmenter is None:
+        segmenter = _LOCAL.segmenter = pysbd.Segmenter(language="en", clean=False,
+                                                       char_span=False)
+    return segmenter
 
 
 def sentence_spans(text: str) -> list[Span]:

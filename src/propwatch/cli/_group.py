@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
 from typing import Any
 
 import click
 
 from propwatch.errors import PropwatchError, one_line
-from propwatch.store.sqlite import database_error
+from propwatch.store import DATABASE_ERRORS
+from propwatch.store.open import database_error
 
 log = logging.getLogger(__name__)
 DB_KEY = "propwatch.db"  # ctx.meta key: the --db path of the running command
@@ -31,7 +31,7 @@ class ErrorsAsMessages(click.Group):
         except PropwatchError as exc:
             log.debug("error", exc_info=exc)
             raise click.ClickException(str(exc)) from exc
-        except sqlite3.Error as exc:
+        except DATABASE_ERRORS as exc:
             log.debug("database error", exc_info=exc)
             message = str(database_error(exc, str(ctx.meta.get(DB_KEY, "(unknown)"))))
             raise click.ClickException(message) from exc

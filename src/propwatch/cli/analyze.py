@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -14,7 +13,8 @@ from propwatch.cli._group import main
 from propwatch.cli._options import PROFILE_OPTION, db_option
 from propwatch.errors import one_line
 from propwatch.report.html import write_report
-from propwatch.store import SqliteStore, open_store
+from propwatch.store import Store, open_store
+from propwatch.store.open import shown
 from propwatch.techniques.tagger import use_profile
 
 DB_OPTION = db_option(
@@ -97,7 +97,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
 analyze_command.name = "analyze"
 
 
-def _run(paths: tuple[str, ...], store: SqliteStore, options: Options, quiet: bool,
+def _run(paths: tuple[str, ...], store: Store, options: Options, quiet: bool,
          console: Console) -> RunSummary:
     if quiet or not console.is_terminal:
         return analyze(paths, store, options)
@@ -120,7 +120,7 @@ def _print_summary(s: RunSummary, db: str, console: Console) -> None:
         f"{s.inputs} inputs, {s.documents} documents: {s.articles_stored} articles stored, "
         f"{s.already_stored} already stored, {len(s.rejected)} not articles, "
         f"{len(s.skipped)} skipped, {len(s.errors)} errors. "
-        f"{s.articles_in_store} articles in {one_line(str(Path(db)))}.",
+        f"{s.articles_in_store} articles in {one_line(shown(db))}.",
         markup=False, highlight=False,
     )
     if s.narratives is not None and s.narratives.new_articles:

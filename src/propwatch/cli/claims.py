@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -15,6 +14,7 @@ from propwatch.cli._options import db_option
 from propwatch.cli._text import terminal_safe
 from propwatch.kb import list_claims, match_new_claims, set_verdict
 from propwatch.store import open_store
+from propwatch.store.open import database_exists
 
 DB = db_option()
 
@@ -48,7 +48,7 @@ def claims_group(ctx: click.Context, db: str, fmt: str, matched: bool, related: 
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not Path(db).exists():
+    if not database_exists(db):
         raise click.ClickException(f"no database at {db}; pass --db with the file analyze wrote")
     decision = "match" if matched else "related" if related else None
     with open_store(db) as store:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 
 import click
 
@@ -16,6 +15,7 @@ from propwatch.narratives import Narrative, Settings, Thresholds, narratives, pa
 from propwatch.narratives.export import write
 from propwatch.narratives.view import moves_of, narrative_id
 from propwatch.store import open_store
+from propwatch.store.open import database_exists
 
 DEFAULTS = Thresholds()
 
@@ -88,7 +88,7 @@ def narratives_command(ctx: click.Context, db: str, fmt: str, since: str | None,
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not Path(db).is_file():
+    if not database_exists(db):
         raise ConfigError(f"no database at {db}; pass --db with the file 'propwatch analyze' "
                           "wrote")
     settings = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -14,6 +13,7 @@ from propwatch.errors import ConfigError
 from propwatch.outlets import Outlet, outlets
 from propwatch.outlets.export import write
 from propwatch.store import open_store
+from propwatch.store.open import database_exists
 
 
 @main.group("outlets", invoke_without_command=True)
@@ -53,7 +53,7 @@ def outlets_command(ctx: click.Context, db: str, fmt: str, limit: int) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    if not Path(db).is_file():
+    if not database_exists(db):
         raise ConfigError(f"no database at {db}; pass --db with the file 'propwatch analyze' "
                           "wrote")
     with open_store(db) as store:

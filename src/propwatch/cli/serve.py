@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from propwatch.cli._group import main
@@ -43,6 +41,6 @@ def serve_command(db: str, host: str, port: int, token: str | None, read_only: b
       propwatch serve --db corpus.db --host 0.0.0.0 --port 8080 --read-only
       curl -H "Authorization: Bearer $TOKEN" 'http://host:8080/api/articles?q=nato'
     """
-    options = ServeOptions(db=Path(db), host=host, port=port, token=token,
+    options = ServeOptions(db=db, host=host, port=port, token=token,
                            read_only=read_only, workers=workers)
     serve(options, lambda line: click.echo(line, err=True))

@@ -12,8 +12,8 @@ from propwatch.errors import ConfigError, InputError
 from propwatch.kb.aliases import Aliases, group_key
 from propwatch.kb.claimreview import read_claimreview
 from propwatch.kb.euvsdisinfo import read_euvsdisinfo
+from propwatch.store import Store
 from propwatch.store.kb import KbTables, KnownClaim
-from propwatch.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def refresh_aliases(tables: KbTables) -> int:
     return changed
 
 
-def import_kb(store: SqliteStore, kind: str, path: Path) -> ImportSummary:
+def import_kb(store: Store, kind: str, path: Path) -> ImportSummary:
     """Import ``path`` as ``kind`` ('euvsdisinfo' or 'claimreview'); malformed rows are skipped."""
     if kind not in READERS:
         raise ConfigError(f"unknown knowledge-base format {kind!r}; use one of "
@@ -88,7 +88,7 @@ def import_kb(store: SqliteStore, kind: str, path: Path) -> ImportSummary:
     return summary
 
 
-def add_alias(store: SqliteStore, canonical: str, aliases: list[str]) -> int:
+def add_alias(store: Store, canonical: str, aliases: list[str]) -> int:
     """Add aliases of ``canonical`` to the database; stored claims are re-indexed."""
     names = [a.strip() for a in aliases if a.strip()]
     if not canonical.strip() or not names:
@@ -100,6 +100,6 @@ def add_alias(store: SqliteStore, canonical: str, aliases: list[str]) -> int:
     return added
 
 
-def list_aliases(store: SqliteStore) -> list[tuple[str, list[str]]]:
+def list_aliases(store: Store) -> list[tuple[str, list[str]]]:
     tables = KbTables(store.conn)
     return [(c, list(n)) for c, n in current_aliases(tables).groups]

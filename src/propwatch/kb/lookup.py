@@ -8,14 +8,14 @@ from typing import Any
 from propwatch.claims.encoder import SentenceEncoder
 from propwatch.errors import ConfigError
 from propwatch.kb.match import KbIndex
+from propwatch.store import Store
 from propwatch.store.kb import KbTables
-from propwatch.store.sqlite import SqliteStore
 
 DEFAULT_TOP = 10
 
 
 def search_known_claims(
-    store: SqliteStore, texts: Sequence[str], top: int = DEFAULT_TOP,
+    store: Store, texts: Sequence[str], top: int = DEFAULT_TOP,
     min_decision: str = "none", encoder: SentenceEncoder | None = None,
 ) -> list[dict[str, Any]]:
     """``[{"query", "matches": [{"id", "text", "score", "decision", "url"}]}]``: one object per

@@ -98,9 +98,9 @@ def names(text: str) -> set[str]:
     return out
 
 
-def fts_query(text: str, df: dict[str, int] | None = None, max_df: int = 0,
-              limit: int = 24) -> str:
-    """An OR query of the content words (FTS5 syntax, every term quoted).
+def keyword_terms(text: str, df: dict[str, int] | None = None, max_df: int = 0,
+                  limit: int = 24) -> list[str]:
+    """The content words a keyword search looks for (any of them).
 
     With document frequencies ``df``, only words that occur in the index and in at most
     ``max_df`` known claims are kept, rarest first, at most ``MAX_QUERY_TERMS`` of them: a
@@ -115,7 +115,7 @@ def fts_query(text: str, df: dict[str, int] | None = None, max_df: int = 0,
         known = [(df[_stem(w)], w) for w in seen if df.get(_stem(w), 0) > 0]
         rare = [w for d, w in sorted(known) if d <= max_df] or [w for _, w in sorted(known)][:2]
         seen, limit = rare, MAX_QUERY_TERMS
-    return " OR ".join(f'"{w}"' for w in seen[:limit])
+    return seen[:limit]
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class KbIndex:
             n = min(N_DENSE, len(sims))
             rowids += [int(self.rowids[j]) for j in np.argpartition(-sims, n - 1)[:n]]
         keyword = {rowid: rank for rank, (rowid, _) in enumerate(self.tables.fts_search(
-            fts_query(text, self.df, self.max_df), N_KEYWORD))}
+            keyword_terms(text, self.df, self.max_df), N_KEYWORD))}
         dense = set(rowids)
         return rowids + [r for r in keyword if r not in dense], keyword
 

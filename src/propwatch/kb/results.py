@@ -14,8 +14,8 @@ from propwatch.claims.stance import STANCES, StanceModel, default_stance_model
 from propwatch.errors import ConfigError
 from propwatch.kb.match import TOP_K, KbIndex
 from propwatch.model import Article
+from propwatch.store import Store
 from propwatch.store.kb import ClaimSpan, KbTables, MatchRow, NewMatch
-from propwatch.store.sqlite import SqliteStore
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _contexts(tables: KbTables, claims: list[ClaimSpan]) -> dict[tuple[str, int]
 
 
 def match_new_claims(
-    store: SqliteStore, rematch: bool = False, encoder: SentenceEncoder | None = None,
+    store: Store, rematch: bool = False, encoder: SentenceEncoder | None = None,
     top_k: int = TOP_K, progress: Progress | None = None,
 ) -> MatchSummary:
     """Match claims that were never matched (all claims with ``rematch``).
@@ -74,8 +74,7 @@ def match_new_claims(
     for start in range(0, len(claims), CHUNK):
         chunk = claims[start : start + CHUNK]
         found = index.search([c.text for c in chunk], top_k=top_k)
-        tables.begin()
-        try:
+        with tables.transaction():
             for claim, candidates in zip(chunk, found, strict=True):
                 context = contexts[(claim.article_id, claim.start)]
                 new = [_scored(stance_model, claim, c.claim.text, c.claim.id, c.score,
@@ -84,10 +83,6 @@ def match_new_claims(
                 matched += any(m.decision == "match" for m in new)
                 asserted += any(m.decision == "match" and m.stance == "asserts" for m in new)
                 stored += len(new)
-            tables.commit()
-        except BaseException:
-            tables.rollback()
-            raise
         if progress:
             progress(min(start + CHUNK, len(claims)), len(claims))
     summary = MatchSummary(len(claims), matched, stored, known, time.perf_counter() - t0,
@@ -103,7 +98,7 @@ def _scored(model: StanceModel, claim: ClaimSpan, known_text: str, kb_id: str, s
     return NewMatch(kb_id, score, decision, stance, stance_score)
 
 
-def set_verdict(store: SqliteStore, match_id: int, action: str) -> MatchRow:
+def set_verdict(store: Store, match_id: int, action: str) -> MatchRow:
     """Record an analyst's verdict on a match: 'confirm', 'reject' or 'clear'."""
     if action not in VERDICTS:
         raise ConfigError(f"unknown verdict {action!r}; use confirm, reject or clear")
@@ -135,7 +130,7 @@ def match_dict(row: MatchRow, also: list[str]) -> dict[str, Any]:
 
 
 def claims_by_article(
-    store: SqliteStore, include_rejected: bool = False
+    store: Store, include_rejected: bool = False
 ) -> dict[str, list[dict[str, Any]]]:
     """Every article's claims, in text order, each with its matches (confirmed first).
 
@@ -147,7 +142,7 @@ def claims_by_article(
     return _with_matches(tables, tables.claims_layer(), tables.matches(), include_rejected)
 
 
-def article_claims(store: SqliteStore, article: Article) -> list[dict[str, Any]]:
+def article_claims(store: Store, article: Article) -> list[dict[str, Any]]:
     """One article's entry of :func:`claims_by_article` (rejected matches left out)."""
     tables = KbTables(store.conn)
     claims = [ClaimSpan(article.id, s.start, s.end, s.score or 0.0, s.text_of(article.text))
@@ -200,7 +195,7 @@ def rank_key(claim: dict[str, Any]) -> tuple[bool, bool, bool, float]:
 
 
 def list_claims(
-    store: SqliteStore, decision: str | None = None, stances: tuple[str, ...] = (),
+    store: Store, decision: str | None = None, stances: tuple[str, ...] = (),
     include_rejected: bool = False, everything: bool = False,
 ) -> list[dict[str, Any]]:
     """Claims across the corpus, best evidence first, with their article id.

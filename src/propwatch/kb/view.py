@@ -6,7 +6,7 @@ from typing import Any
 
 from propwatch.claims.checkworthy import LIST_THRESHOLD
 from propwatch.kb.results import claims_by_article, is_match, rank_key, shown
-from propwatch.store.sqlite import SqliteStore
+from propwatch.store import Store
 
 
 def repeats(claim: dict[str, Any]) -> bool:
@@ -14,7 +14,7 @@ def repeats(claim: dict[str, Any]) -> bool:
     return any(is_match(m) and m["stance"] == "asserts" for m in claim["matches"])
 
 
-def report_view(store: SqliteStore, max_claims: int = 12) -> dict[str, Any]:
+def report_view(store: Store, max_claims: int = 12) -> dict[str, Any]:
     """``{"by_article": {article_id: {"claims": [...], "more", "repeated", "matched",
     "related", "total"}}}``.
 

@@ -38,9 +38,10 @@ from propwatch.narratives.features import (
     weighted,
 )
 from propwatch.narratives.grouping import Thresholds, group
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store.kb import EMBED_DTYPE, KbTables
 from propwatch.store.narratives import ArticleRow, ClaimKey, ClaimRow, NarrativeTables
+from propwatch.store.open import shown
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class UpdateSummary:
 
 
 def update(
-    store: SqliteStore, settings: Settings | None = None, rebuild: bool = False,
+    store: Store, settings: Settings | None = None, rebuild: bool = False,
     encoder: SentenceEncoder | None = None, progress: Progress | None = None,
 ) -> UpdateSummary:
     """Group the articles and claims not yet grouped (``rebuild``: re-cluster everything).
@@ -100,7 +101,7 @@ def update(
     stored = Settings.from_meta(meta)
     if settings is not None and stored is not None and settings != stored and not rebuild:
         raise ConfigError(
-            f"the narratives of {store.path} were grouped with {_describe(stored)}; pass "
+            f"the narratives of {shown(store.path)} were grouped with {_describe(stored)}; pass "
             "--rebuild to re-cluster everything with the new settings")
     settings = settings or stored or Settings()
     aliases = current_aliases(KbTables(store.conn))

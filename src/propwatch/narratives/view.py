@@ -22,7 +22,7 @@ from propwatch.errors import ConfigError
 from propwatch.kb.importer import current_aliases
 from propwatch.kb.match import STOPWORDS
 from propwatch.narratives.build import embedding_text
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store.kb import KbTables
 from propwatch.store.narratives import ClaimKey, MemberRow, Move, NarrativeTables
 
@@ -65,7 +65,7 @@ def parse_id(text: str) -> int:
     return int(digits)
 
 
-def narratives(store: SqliteStore, since: str | None = None,
+def narratives(store: Store, since: str | None = None,
                until: str | None = None) -> list[Narrative]:
     """Every narrative with an article in the range, most articles first."""
     tables = NarrativeTables(store.conn)
@@ -90,7 +90,7 @@ def narratives(store: SqliteStore, since: str | None = None,
     return out
 
 
-def moves_of(store: SqliteStore, number: int) -> list[Move]:
+def moves_of(store: Store, number: int) -> list[Move]:
     """Where narrative ``number`` went, following merges to the narrative that holds its
     articles now (empty when it exists or never did)."""
     moves = NarrativeTables(store.conn).moves()
@@ -104,7 +104,7 @@ def moves_of(store: SqliteStore, number: int) -> list[Move]:
     return out
 
 
-def narratives_by_article(store: SqliteStore) -> dict[str, list[str]]:
+def narratives_by_article(store: Store) -> dict[str, list[str]]:
     """Article id -> ids of the narratives its claims are in, the dominant one first (as
     the last ``propwatch narratives`` run grouped them)."""
     counts: dict[str, Counter[int]] = defaultdict(Counter)

@@ -24,7 +24,7 @@ from typing import Any
 
 from propwatch.narratives.view import Narrative, day_of, narratives, outlet_of
 from propwatch.reuse import clusters
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store import outlets as sql
 from propwatch.store.outlets import OutletArticle
 
@@ -63,7 +63,7 @@ def name_of(article: OutletArticle) -> str:
     return outlet_of(article.outlet, article.url)
 
 
-def outlets(store: SqliteStore) -> list[Outlet]:
+def outlets(store: Store) -> list[Outlet]:
     """Every outlet's profile, most articles first."""
     rows = sql.articles(store.conn)
     by_outlet: dict[str, list[OutletArticle]] = defaultdict(list)
@@ -110,7 +110,7 @@ def _week(day: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _technique_counts(store: SqliteStore, outlet_by_article: dict[str, str]
+def _technique_counts(store: Store, outlet_by_article: dict[str, str]
                       ) -> dict[str, Counter[str]]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for article, technique, n in sql.technique_counts(store.conn):
@@ -154,7 +154,7 @@ def _narratives(found: list[Narrative], articles: dict[str, OutletArticle],
     return out
 
 
-def _asserted(store: SqliteStore, outlet_by_article: dict[str, str]
+def _asserted(store: Store, outlet_by_article: dict[str, str]
               ) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for article, kb_id, text, rating, url in sql.asserted_known_claims(store.conn):
@@ -166,7 +166,7 @@ def _asserted(store: SqliteStore, outlet_by_article: dict[str, str]
             for name, claims in found.items()}
 
 
-def _copies(store: SqliteStore) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
+def _copies(store: Store) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]]]:
     """(outlet -> outlets it copies, outlet -> outlets copying it), counted in families."""
     copies_from: dict[str, Counter[str]] = defaultdict(Counter)
     copied_by: dict[str, Counter[str]] = defaultdict(Counter)

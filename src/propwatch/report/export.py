@@ -14,7 +14,7 @@ from propwatch.model import Article, Span
 from propwatch.narratives.view import narrative_id, narratives_by_article
 from propwatch.reuse import reuse_by_article
 from propwatch.reuse.api import article_reuse
-from propwatch.store import SqliteStore, workspace
+from propwatch.store import Store, workspace
 
 FORMATS = ("jsonl", "csv")
 
@@ -41,7 +41,7 @@ def _techniques(spans: list[Span]) -> list[dict[str, Any]]:
     ]
 
 
-def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
+def corpus_fields(store: Store) -> dict[str, Mapping[str, Any]]:
     """Per-article fields computed over the whole corpus: field name -> {article id: value}.
 
     Republication (``reuse``), known-claim matches (``claims``) and narratives (ids, the
@@ -56,7 +56,7 @@ def corpus_fields(store: SqliteStore) -> dict[str, Mapping[str, Any]]:
     return fields
 
 
-def article_fields(store: SqliteStore, article: Article) -> dict[str, Mapping[str, Any]]:
+def article_fields(store: Store, article: Article) -> dict[str, Mapping[str, Any]]:
     """:func:`corpus_fields` for one article only, read from the rows around it (what
     ``GET /api/articles/{id}`` serves on a corpus of any size)."""
     fields: dict[str, Mapping[str, Any]] = {}
@@ -81,7 +81,7 @@ def _verdicts(found: Mapping[str, list[workspace.TechniqueVerdict]]
     return {aid: [v.to_json() for v in verdicts] for aid, verdicts in found.items()}
 
 
-def article_export(store: SqliteStore, article_id: str) -> dict[str, Any] | None:
+def article_export(store: Store, article_id: str) -> dict[str, Any] | None:
     """One article as :func:`write_jsonl` writes it (None when there is no such article)."""
     article = store.article(article_id)
     if article is None:
@@ -122,13 +122,13 @@ def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> 
     return record
 
 
-def records(store: SqliteStore) -> Iterator[dict[str, Any]]:
+def records(store: Store) -> Iterator[dict[str, Any]]:
     extra = corpus_fields(store)
     for article in store.articles():
         yield article_record(article, extra)
 
 
-def write_jsonl(store: SqliteStore, out: IO[str]) -> int:
+def write_jsonl(store: Store, out: IO[str]) -> int:
     count = 0
     for record in records(store):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -136,7 +136,7 @@ def write_jsonl(store: SqliteStore, out: IO[str]) -> int:
     return count
 
 
-def write_csv(store: SqliteStore, out: IO[str]) -> int:
+def write_csv(store: Store, out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     count = 0
@@ -209,7 +209,7 @@ def _known_claims(claims: list[dict[str, Any]]) -> dict[str, str]:
     }
 
 
-def export(store: SqliteStore, fmt: str, out: IO[str]) -> int:
+def export(store: Store, fmt: str, out: IO[str]) -> int:
     """Write every stored article to ``out`` in ``fmt``; return how many."""
     if fmt == "jsonl":
         return write_jsonl(store, out)

@@ -20,7 +20,8 @@ from propwatch.outlets import outlets
 from propwatch.report.charts import bars, share
 from propwatch.report.highlight import paragraphs
 from propwatch.reuse.view import report_view as reuse_view
-from propwatch.store import SqliteStore
+from propwatch.store import Store
+from propwatch.store.open import shown
 from propwatch.techniques.labels import INDEX
 
 PALETTE = [
@@ -92,7 +93,7 @@ def _timeline(articles: list[Article], max_rows: int = 40) -> tuple[str, list[tu
     return "year", sorted(counts.items())
 
 
-def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[str, Any]:
+def report_context(store: Store, title: str = "propwatch report") -> dict[str, Any]:
     """Everything the template shows, computed from the store."""
     articles = list(store.articles())
     colours: dict[str, str] = {}
@@ -103,7 +104,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
     return {
         "title": title,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "database": store.path,
+        "database": shown(store.path),
         "views": views,
         "by_outlet": by_outlet,
         "by_date": by_date,
@@ -126,7 +127,7 @@ def report_context(store: SqliteStore, title: str = "propwatch report") -> dict[
 REPORT_ROWS = 20
 
 
-def _narratives_and_outlets(store: SqliteStore) -> dict[str, Any]:
+def _narratives_and_outlets(store: Store) -> dict[str, Any]:
     """The biggest narratives and outlets, each with its chart (inline SVG)."""
     found = narratives(store)
     profiles = outlets(store)
@@ -143,11 +144,11 @@ def _narratives_and_outlets(store: SqliteStore) -> dict[str, Any]:
     }
 
 
-def render(store: SqliteStore, title: str = "propwatch report") -> str:
+def render(store: Store, title: str = "propwatch report") -> str:
     return _environment().get_template("report.html").render(**report_context(store, title))
 
 
-def write_report(store: SqliteStore, path: str | Path, title: str = "propwatch report") -> Path:
+def write_report(store: Store, path: str | Path, title: str = "propwatch report") -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(store, title), encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 from propwatch.reuse.clusters import components
 from propwatch.reuse.provenance import Provenance, order_key, provenance
 from propwatch.reuse.update import UpdateSummary, update
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store import reuse as sql
 from propwatch.store.reuse import ArticleMeta, PairRow
 
@@ -63,12 +63,12 @@ class Cluster:
         }
 
 
-def clusters(store: SqliteStore) -> list[Cluster]:
+def clusters(store: Store) -> list[Cluster]:
     """Every cluster of two or more articles, biggest first (then earliest first)."""
     return _clusters(store, sql.pairs(store.conn))
 
 
-def cluster_of(store: SqliteStore, article_id: str) -> Cluster | None:
+def cluster_of(store: Store, article_id: str) -> Cluster | None:
     """The cluster holding ``article_id`` (None when it has no copy), read from the pairs
     around it only: as fast on a large corpus as on a small one."""
     seen, frontier = {article_id}, [article_id]
@@ -82,7 +82,7 @@ def cluster_of(store: SqliteStore, article_id: str) -> Cluster | None:
     return found_clusters[0] if found_clusters else None
 
 
-def _clusters(store: SqliteStore, rows: list[PairRow]) -> list[Cluster]:
+def _clusters(store: Store, rows: list[PairRow]) -> list[Cluster]:
     groups = components((r.a, r.b) for r in rows)
     meta = {m.id: m for m in sql.article_meta(store.conn, [x for g in groups for x in g])}
     member_of = {x: i for i, g in enumerate(groups) for x in g}
@@ -100,7 +100,7 @@ def _clusters(store: SqliteStore, rows: list[PairRow]) -> list[Cluster]:
     return out
 
 
-def refresh(store: SqliteStore) -> tuple[UpdateSummary, list[Cluster]]:
+def refresh(store: Store) -> tuple[UpdateSummary, list[Cluster]]:
     """Index any new articles, then return the clusters (what ``propwatch reuse`` shows)."""
     summary = update(store)
     return summary, clusters(store)
@@ -110,7 +110,7 @@ def to_json(found: list[Cluster]) -> dict[str, Any]:
     return {"clusters": [c.to_json() for c in found]}
 
 
-def reuse_by_article(store: SqliteStore) -> dict[str, dict[str, Any]]:
+def reuse_by_article(store: Store) -> dict[str, dict[str, Any]]:
     """For every fingerprinted article: its cluster (or None), relations, declared source.
 
     Articles stored since the last :func:`update` are left out (nothing is known yet).
@@ -122,7 +122,7 @@ def reuse_by_article(store: SqliteStore) -> dict[str, dict[str, Any]]:
     return _reuse_entries(sql.article_meta(store.conn), clusters(store))
 
 
-def article_reuse(store: SqliteStore, article_id: str) -> dict[str, Any] | None:
+def article_reuse(store: Store, article_id: str) -> dict[str, Any] | None:
     """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet)."""
     found = cluster_of(store, article_id)
     return _reuse_entries(sql.article_meta(store.conn, [article_id]),

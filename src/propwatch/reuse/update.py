@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -22,8 +21,9 @@ from propwatch.reuse.compare import Shingles, overlap, shingles_of
 from propwatch.reuse.declared import declared_source
 from propwatch.reuse.index import Limits, shared_keys
 from propwatch.reuse.relations import DEFAULT, Thresholds, classify
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.store import reuse as sql
+from propwatch.store.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _confirm_chunk(
 
 
 def _confirm(
-    conn: sqlite3.Connection, pairs: list[tuple[str, str]], thresholds: Thresholds
+    conn: Connection, pairs: list[tuple[str, str]], thresholds: Thresholds
 ) -> list[sql.PairRow]:
     """Exact check of candidate pairs (a first seen before b); the pairs that are copies."""
     out: list[sql.PairRow] = []
@@ -115,7 +115,7 @@ def _pool(n: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _fingerprint_all(store: SqliteStore, settings: Settings) -> Iterator[_Batch]:
+def _fingerprint_all(store: Store, settings: Settings) -> Iterator[_Batch]:
     chunks = sql.pending_articles(store.conn, CHUNK)
     n = _workers(settings)
     if n == 1 or sql.pending_count(store.conn) < PARALLEL_FROM:
@@ -132,7 +132,7 @@ def _fingerprint_all(store: SqliteStore, settings: Settings) -> Iterator[_Batch]
             yield pending.popleft().result()
 
 
-def update(store: SqliteStore, settings: Settings | None = None) -> UpdateSummary:
+def update(store: Store, settings: Settings | None = None) -> UpdateSummary:
     """Fingerprint and index the articles stored since the last update, compare each with
     every stored article through the two candidate indexes, confirm candidates exactly and
     store the pairs.  Clusters follow from the pairs, so they are always current."""
@@ -194,7 +194,7 @@ def update(store: SqliteStore, settings: Settings | None = None) -> UpdateSummar
 
 
 def _candidates(
-    store: SqliteStore, settings: Settings, first_new: int, signatures: npt.NDArray[np.uint32],
+    store: Store, settings: Settings, first_new: int, signatures: npt.NDArray[np.uint32],
     n_samples: I64, bands: tuple[I64, I64], sampled: tuple[I64, I64],
 ) -> list[tuple[int, int]]:
     conn = store.conn
@@ -247,7 +247,7 @@ def _code(a: I64, b: I64) -> npt.NDArray[np.uint64]:
 
 
 def _id_lookup(
-    store: SqliteStore, ids: list[str], first_new: int, pairs: Iterable[tuple[int, int]]
+    store: Store, ids: list[str], first_new: int, pairs: Iterable[tuple[int, int]]
 ) -> dict[int, str]:
     id_of = {first_new + i: aid for i, aid in enumerate(ids)}
     olds = sorted({d for p in pairs for d in p if d < first_new})
@@ -256,7 +256,7 @@ def _id_lookup(
 
 
 def _confirm_all(
-    store: SqliteStore, pairs: list[tuple[str, str]], settings: Settings
+    store: Store, pairs: list[tuple[str, str]], settings: Settings
 ) -> list[sql.PairRow]:
     n = _workers(settings)
     if n == 1 or len(pairs) < CONFIRM_PARALLEL_FROM or store.path == ":memory:":

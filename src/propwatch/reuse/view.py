@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from propwatch.reuse.api import clusters
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 MAX_OTHERS = 12
 RELATION_TEXT = {
@@ -16,7 +16,7 @@ RELATION_TEXT = {
 }
 
 
-def report_view(store: SqliteStore, limit: int = 50) -> dict[str, Any]:
+def report_view(store: Store, limit: int = 50) -> dict[str, Any]:
     """The report's republication section: the ``limit`` biggest clusters and totals."""
     found = clusters(store)
     shown = []

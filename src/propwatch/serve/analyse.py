@@ -14,7 +14,7 @@ from propwatch.components import DEFAULT_COMPONENTS
 from propwatch.extract import extract
 from propwatch.model import RawDocument, Rejected
 from propwatch.report.export import article_export, article_record
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 
 
 class Analyser:
@@ -25,7 +25,7 @@ class Analyser:
         self._lock = threading.Lock()
         self._pipeline: Pipeline | None = None
 
-    def analyse(self, doc: RawDocument, store: SqliteStore | None) -> dict[str, Any]:
+    def analyse(self, doc: RawDocument, store: Store | None) -> dict[str, Any]:
         """``{"stored", "articles": [export records]}`` or ``{"stored", "rejected"}``."""
         with self._lock:
             if self._pipeline is None:

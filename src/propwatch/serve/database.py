@@ -1,9 +1,11 @@
 """The database behind the workspace: one store per worker thread, cached corpus figures
-and recent searches (both until SQLite's ``data_version`` says another connection
+and recent searches (both until the database's data version says another connection
 committed).
 
-Request handlers run in a thread pool; SQLite connections are not shared between threads,
-so each thread opens its own.  ``--read-only`` opens every connection read-only.
+Request handlers run in a thread pool; connections are not shared between threads, so
+each thread has its own: a SQLite connection, or on PostgreSQL one taken from a bounded
+connection pool (psycopg_pool) shared by the threads.  ``--read-only`` opens every
+connection read-only.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from propwatch.errors import StoreError, one_line
-from propwatch.store import SqliteStore, open_store
-from propwatch.store.sqlite import applied_migrations, open_store_readonly
+from propwatch.store import Store, open_store, open_store_readonly, postgres
+from propwatch.store.connection import is_url
+from propwatch.store.open import shown
 from propwatch.store.workspace import data_version
 
 T = TypeVar("T")
 NEEDED_MIGRATION = "008_search_fts"
 RECENT = 512  # searches remembered until the database changes
+POOL_SIZE = 40  # at most one connection per request thread (Starlette runs up to 40)
 
 
 class Database:
@@ -29,34 +33,40 @@ class Database:
         self.path = str(path)
         self.read_only = read_only
         self._local = threading.local()
-        if read_only and NEEDED_MIGRATION not in applied_migrations(self.store().conn):
+        if is_url(self.path) and not read_only:
+            open_store(self.path).close()  # migrate once, then serve from the pool
+        self._pool = (postgres.pool(self.path, POOL_SIZE, read_only)
+                      if is_url(self.path) else None)
+        if read_only and NEEDED_MIGRATION not in self.store().conn.applied_migrations():
             raise StoreError(
-                f"database {one_line(self.path)} has no search index yet; serve it once "
+                f"database {one_line(shown(self.path))} has no search index yet; serve it once "
                 "without --read-only (that adds the index), then again with --read-only")
         self.store()  # open (and migrate) now, so a bad --db fails at start
         self._lock = threading.Lock()  # guards the watch connection and the caches
         self._watch = self._open()  # sees every other connection's commits
-        self._cache: dict[str, tuple[int, Any]] = {}
+        self._cache: dict[str, tuple[str, Any]] = {}
         self._computing: dict[str, threading.Lock] = {}
         self._recent: OrderedDict[Hashable, Any] = OrderedDict()
-        self._recent_version = -1
+        self._recent_version = ""
 
-    def _open(self) -> SqliteStore:
+    def _open(self) -> Store:
+        if self._pool is not None:
+            return Store(postgres.pooled(self.path, self._pool))
         return open_store_readonly(self.path) if self.read_only else open_store(self.path)
 
-    def store(self) -> SqliteStore:
+    def store(self) -> Store:
         """This thread's store."""
-        store: SqliteStore | None = getattr(self._local, "store", None)
+        store: Store | None = getattr(self._local, "store", None)
         if store is None:
             store = self._open()
             self._local.store = store
         return store
 
-    def version(self) -> int:
+    def version(self) -> str:
         with self._lock:
             return data_version(self._watch.conn)
 
-    def cached(self, key: str, compute: Callable[[SqliteStore], T]) -> T:
+    def cached(self, key: str, compute: Callable[[Store], T]) -> T:
         """``compute(store)``, recomputed only after the database changed (one thread
         computes it; others asking for the same key wait for it, the rest go on)."""
         with self._lock:
@@ -78,7 +88,7 @@ class Database:
             hit = self._cache.get(key)
         return hit is not None and hit[0] == version
 
-    def remembered(self, key: Hashable, compute: Callable[[SqliteStore], T]) -> T:
+    def remembered(self, key: Hashable, compute: Callable[[Store], T]) -> T:
         """``compute(store)``, kept for the last RECENT keys asked until the database
         changes (a search asked again, or paged back to, costs nothing)."""
         version = self.version()

@@ -15,7 +15,7 @@ from propwatch.report.html import technique_colour
 from propwatch.reuse.api import Cluster, clusters
 from propwatch.serve.database import Database
 from propwatch.serve.views import label_text
-from propwatch.store import SqliteStore, workspace
+from propwatch.store import Store, workspace
 from propwatch.store.kb import KbTables
 from propwatch.store.workspace import Filters, Found, Hit
 
@@ -109,7 +109,7 @@ def pending_matches(db: Database, limit: int, offset: int) -> tuple[int, list[di
     return total, [match_view(store, i) for i in ids]
 
 
-def match_view(store: SqliteStore, match_id: int) -> dict[str, Any]:
+def match_view(store: Store, match_id: int) -> dict[str, Any]:
     tables = KbTables(store.conn)
     row = tables.match(match_id)
     if row is None:

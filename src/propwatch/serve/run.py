@@ -6,11 +6,11 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from propwatch.errors import ConfigError, MissingExtraError
 from propwatch.serve.auth import Access, needs_token, new_token
+from propwatch.store.open import shown as shown_db
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -20,7 +20,7 @@ SETTINGS_VARIABLE = "PROPWATCH_SERVE"  # database, token, read-only, for worker 
 
 @dataclass(frozen=True)
 class ServeOptions:
-    db: Path
+    db: str  # a SQLite file path or a postgresql:// URL
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = None
@@ -56,7 +56,7 @@ def serve(options: ServeOptions, announce: Callable[[str], None]) -> None:
     access, generated = access_for(options)
     db = Database(options.db, read_only=options.read_only)  # fails now if --db is bad
     shown = f"[{options.host}]" if ":" in options.host else options.host
-    announce(f"propwatch workspace on http://{shown}:{options.port}/ over {options.db}"
+    announce(f"propwatch workspace on http://{shown}:{options.port}/ over {shown_db(options.db)}"
              + (" (read-only)" if options.read_only else "")
              + (f", {options.workers} worker processes" if options.workers > 1 else ""))
     if generated:

@@ -14,7 +14,7 @@ from propwatch.outlets.profile import Outlet
 from propwatch.report.export import article_fields, article_record
 from propwatch.report.highlight import Piece, paragraphs
 from propwatch.report.html import PALETTE, explanations, technique_colour
-from propwatch.store import SqliteStore
+from propwatch.store import Store
 from propwatch.techniques.labels import TECHNIQUES
 
 WEB_SCHEMES = ("https://", "http://")
@@ -41,7 +41,7 @@ def label_text(label: str) -> str:
     return label.replace("_", " ")
 
 
-def article_view(store: SqliteStore, article: Article) -> dict[str, Any]:
+def article_view(store: Store, article: Article) -> dict[str, Any]:
     """Everything ``article.html`` shows; ``record`` is what the API serves for it."""
     record = article_record(article, article_fields(store, article))
     techniques = sorted(article.layers.get("techniques", []),

@@ -1,6 +1,8 @@
-"""Storage: the only place SQL lives.  SQLite is the default backend."""
+"""Storage: the only place SQL lives.  SQLite is the default backend, PostgreSQL the
+shared one (``--db postgresql://user@host/dbname``)."""
 
 from propwatch.store.base import DocumentRecord, Skip, Store
-from propwatch.store.sqlite import SqliteStore, open_store
+from propwatch.store.open import DATABASE_ERRORS, open_store, open_store_readonly
 
-__all__ = ["DocumentRecord", "Skip", "SqliteStore", "Store", "open_store"]
+__all__ = ["DATABASE_ERRORS", "DocumentRecord", "Skip", "Store", "open_store",
+           "open_store_readonly"]

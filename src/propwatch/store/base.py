@@ -1,12 +1,23 @@
-"""The storage interface analysis code depends on; backends implement it."""
+"""The store analysis code writes to and reads from, on either backend.
+
+``Store`` holds one ``Connection`` (``propwatch.store.connection``); the SQL here and in
+the other store modules is written once for both engines.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any
 
-from propwatch.model import Article, RawDocument, Rejected
+from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Span
+from propwatch.store.connection import Connection, now
+
+ARTICLE_COLUMNS = (
+    "id, source, part, text, offsets, title, author, published, outlet, url, "
+    "declared_source, canonical_url, meta_from"
+)
 
 
 @dataclass(frozen=True)
@@ -25,27 +36,204 @@ class DocumentRecord:
     reason: str | None
 
 
-class Store(Protocol):
-    def has_document(self, content_hash: str) -> bool: ...
+class Store:
+    """Documents, articles with their annotation layers, and skipped inputs."""
 
-    def save_articles(self, doc: RawDocument, articles: list[Article]) -> bool: ...
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.path = conn.target  # the --db value: a file path or a postgresql:// URL
 
-    def save_rejected(self, doc: RawDocument, rejected: Rejected) -> bool: ...
+    @property
+    def backend(self) -> str:
+        return self.conn.backend
 
-    def add_source(self, content_hash: str, where: str) -> None: ...
+    def files(self) -> list[str]:
+        """The files holding the database (inputs never include them); none on a server."""
+        return self.conn.files()
 
-    def record_skip(self, skip: Skip) -> None: ...
+    def corpus_lock(self) -> Any:
+        """Hold while bringing corpus-level results (republication index, claim matches)
+        up to date, so concurrent runs into one database take turns instead of clashing."""
+        return self.conn.corpus_lock()
 
-    def clear_skip(self, where: str) -> None: ...
+    def transaction(self) -> Any:
+        return self.conn.transaction()
 
-    def articles(self) -> Iterator[Article]: ...
+    # -- writing -----------------------------------------------------------------------
 
-    def article(self, article_id: str) -> Article | None: ...
+    def has_document(self, content_hash: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM documents WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return row is not None
 
-    def article_count(self) -> int: ...
+    def save_articles(self, doc: RawDocument, articles: list[Article]) -> bool:
+        """Store one analysed document and its articles in one transaction; False (nothing
+        written but the extra source) when another writer stored it first."""
+        with self.conn.transaction() as conn:
+            if self._stored_meanwhile(conn, doc):
+                return False
+            self._insert_document(conn, doc, "analysed", None, None)
+            seq = conn.execute("SELECT COALESCE(MAX(added_seq), 0) FROM articles").fetchone()[0]
+            for offset, article in enumerate(articles, start=1):
+                self._insert_article(conn, doc.content_hash, article, int(seq) + offset)
+            conn.execute('DELETE FROM skips WHERE "where" = ?', (doc.where,))
+        return True
 
-    def rejected(self) -> list[DocumentRecord]: ...
+    def save_rejected(self, doc: RawDocument, rejected: Rejected) -> bool:
+        with self.conn.transaction() as conn:
+            if self._stored_meanwhile(conn, doc):
+                return False
+            self._insert_document(conn, doc, "rejected", rejected.kind, rejected.reason)
+            conn.execute('DELETE FROM skips WHERE "where" = ?', (doc.where,))
+        return True
 
-    def skips(self) -> list[Skip]: ...
+    @staticmethod
+    def _stored_meanwhile(conn: Connection, doc: RawDocument) -> bool:
+        """Inside the write transaction: did a concurrent run store ``doc`` already?"""
+        found = conn.execute(
+            "SELECT 1 FROM documents WHERE content_hash = ?", (doc.content_hash,)
+        ).fetchone()
+        if found:
+            conn.execute(
+                "INSERT INTO document_sources (content_hash, source) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (doc.content_hash, doc.where),
+            )
+        return found is not None
 
-    def close(self) -> None: ...
+    def replace_layer(self, article_id: str, layer: str, spans: list[Span]) -> None:
+        """Rewrite one annotation layer of a stored article (used when re-analysing)."""
+        with self.conn.transaction() as conn:
+            conn.execute(
+                "DELETE FROM annotations WHERE article_id = ? AND layer = ?", (article_id, layer)
+            )
+            self._insert_spans(conn, article_id, layer, spans)
+
+    def add_source(self, content_hash: str, where: str) -> None:
+        """Remember that a stored input was also found at ``where``."""
+        self.conn.execute(
+            "INSERT INTO document_sources (content_hash, source) VALUES (?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (content_hash, where),
+        )
+
+    def also_at(self) -> dict[str, list[str]]:
+        """Article id -> the other places its input was found, for inputs found twice."""
+        rows = self.conn.execute(
+            "SELECT a.id, s.source FROM articles a JOIN document_sources s "
+            "ON s.content_hash = a.document_hash WHERE s.source != a.source "
+            "ORDER BY a.id, s.source"
+        )
+        found: dict[str, list[str]] = {}
+        for aid, source in rows:
+            found.setdefault(aid, []).append(source)
+        return found
+
+    def record_skip(self, skip: Skip) -> None:
+        self.conn.execute(
+            'INSERT INTO skips ("where", kind, reason, seen_at) VALUES (?, ?, ?, ?) '
+            'ON CONFLICT ("where", kind) DO UPDATE SET reason = excluded.reason, '
+            "seen_at = excluded.seen_at",
+            (skip.where, skip.kind, skip.reason, now()),
+        )
+
+    def clear_skip(self, where: str) -> None:
+        self.conn.execute('DELETE FROM skips WHERE "where" = ?', (where,))
+
+    @staticmethod
+    def _insert_document(
+        conn: Connection, doc: RawDocument, status: str, kind: str | None, reason: str | None,
+    ) -> None:
+        conn.execute(
+            "INSERT INTO documents (content_hash, source, content_type, status, kind, reason,"
+            " decode) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (doc.content_hash, doc.where, doc.content_type, status, kind, reason, doc.decode),
+        )
+        conn.execute(
+            "INSERT INTO document_sources (content_hash, source) VALUES (?, ?)",
+            (doc.content_hash, doc.where),
+        )
+
+    def _insert_article(self, conn: Connection, document_hash: str, a: Article, seq: int
+                        ) -> None:
+        conn.execute(
+            "INSERT INTO articles (id, document_hash, part, source, text, offsets, title, author,"
+            " published, outlet, url, declared_source, canonical_url, language, added_seq,"
+            " meta_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                a.id, document_hash, a.part, a.source, a.text, json.dumps(a.offsets.to_json()),
+                a.title, a.author, a.published, a.outlet, a.url, a.declared_source,
+                a.canonical_url, a.language, seq, json.dumps(a.meta_from) if a.meta_from else None,
+            ),
+        )
+        for layer, spans in a.layers.items():
+            self._insert_spans(conn, a.id, layer, spans)
+
+    @staticmethod
+    def _insert_spans(conn: Connection, article_id: str, layer: str, spans: list[Span]) -> None:
+        conn.executemany(
+            'INSERT INTO annotations (article_id, layer, start, "end", label, score, data) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (article_id, layer, s.start, s.end, s.label, s.score,
+                 json.dumps(dict(s.data)) if s.data else None)
+                for s in spans
+            ],
+        )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article, in the order first seen, with all its layers."""
+        rows = self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY added_seq")
+        for row in rows.fetchall():
+            yield self._article(row)
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return self._article(row) if row else None
+
+    def article_count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def rejected(self) -> list[DocumentRecord]:
+        rows = self.conn.execute(
+            "SELECT content_hash, source, status, kind, reason FROM documents "
+            "WHERE status = 'rejected' ORDER BY source"
+        )
+        return [DocumentRecord(*row) for row in rows]
+
+    def skips(self) -> list[Skip]:
+        rows = self.conn.execute('SELECT "where", kind, reason FROM skips ORDER BY "where"')
+        return [Skip(*row) for row in rows]
+
+    def _article(self, row: tuple[Any, ...]) -> Article:
+        (aid, source, part, text, offsets, title, author, published, outlet, url, declared,
+         canonical, meta_from) = row
+        article = Article(
+            id=aid, source=source, part=part, text=text,
+            offsets=OffsetMap.from_json(json.loads(offsets)), title=title, author=author,
+            published=published, outlet=outlet, url=url, declared_source=declared,
+            canonical_url=canonical, meta_from=json.loads(meta_from) if meta_from else {},
+        )
+        spans = self.conn.execute(
+            'SELECT layer, start, "end", label, score, data FROM annotations '
+            "WHERE article_id = ? ORDER BY layer, start, \"end\", label",
+            (aid,),
+        )
+        for layer, start, end, label, score, data in spans:
+            span = Span(start, end, label, score, json.loads(data) if data else {})
+            article.layers.setdefault(layer, []).append(span)
+        return article
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,19 +1,19 @@
 """SQL for the known-claims knowledge base, claim matches and analysts' verdicts.
 
-``KbTables`` wraps a ``sqlite3.Connection`` opened (and migrated) by ``SqliteStore``.
+``KbTables`` wraps the ``Connection`` of a ``Store`` (either backend).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from propwatch.errors import InputError
+from propwatch.store.connection import Connection, now
 
 EMBED_DTYPE = np.float16
 
@@ -96,7 +96,7 @@ class UpsertCounts:
 
 
 class KbTables:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     # -- known claims --------------------------------------------------------------------
@@ -107,9 +107,7 @@ class KbTables:
         A changed text drops the stored embedding so the next match re-embeds it.
         """
         counts = UpsertCounts()
-        conn = self.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.conn.transaction() as conn:
             for i in range(0, len(rows), 500):
                 chunk = rows[i : i + 500]
                 marks = ",".join("?" * len(chunk))
@@ -128,29 +126,26 @@ class KbTables:
                            claim.url, group_key, search_text, meta)
                     before = old.get(claim.id)
                     if before is None:
-                        inserts.append((*new, claim.id))
+                        inserts.append((*new, claim.id, now()))
                     elif before == new:
                         counts.unchanged += 1
                     else:
-                        updates.append((*new, search_text, claim.id))
+                        updates.append((*new, search_text, now(), claim.id))
                 conn.executemany(
                     "INSERT INTO kb_claims (dataset, source, text, date, rating, url,"
-                    " group_key, search_text, meta, id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " group_key, search_text, meta, id, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     inserts,
                 )
                 conn.executemany(
                     "UPDATE kb_claims SET dataset=?, source=?, text=?, date=?, rating=?,"
                     " url=?, group_key=?, search_text=?, meta=?,"
                     " embedding = CASE WHEN search_text = ? THEN embedding END,"
-                    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
+                    " updated_at = ? WHERE id = ?",
                     updates,
                 )
                 counts.added += len(inserts)
                 counts.updated += len(updates)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return counts
 
     def count(self) -> int:
@@ -197,34 +192,22 @@ class KbTables:
     def set_search_texts(self, rows: Iterable[tuple[int, str]]) -> int:
         """Re-canonicalised texts (after an alias change); returns how many changed."""
         changed = 0
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.conn.transaction() as conn:
             for rowid, search_text in rows:
-                cur = self.conn.execute(
+                cur = conn.execute(
                     "UPDATE kb_claims SET search_text = ?, embedding = NULL"
                     " WHERE rowid = ? AND search_text != ?",
                     (search_text, rowid, search_text),
                 )
                 changed += cur.rowcount
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         return changed
 
-    def fts_search(self, query: str, limit: int) -> list[tuple[int, float]]:
-        """(rowid, bm25) best first; bm25 is negated so that larger is better."""
-        if not query:
+    def fts_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Known claims holding any of ``words`` (stemmed): (rowid, score), best first
+        (SQLite: BM25; PostgreSQL: ts_rank)."""
+        if not words:
             return []
-        try:
-            rows = self.conn.execute(
-                "SELECT rowid, bm25(kb_fts) FROM kb_fts WHERE kb_fts MATCH ?"
-                " ORDER BY bm25(kb_fts) LIMIT ?",
-                (query, limit),
-            ).fetchall()
-        except sqlite3.OperationalError as exc:
-            raise InputError("full-text query", f"{exc} in {query!r}") from exc
-        return [(int(r), -float(s)) for r, s in rows]
+        return self.conn.kb_search(words, limit)
 
     # -- embeddings ----------------------------------------------------------------------
 
@@ -243,16 +226,11 @@ class KbTables:
 
     def save_embeddings(self, rowids: Sequence[int], vectors: np.ndarray) -> None:
         blobs = [v.astype(EMBED_DTYPE).tobytes() for v in vectors]
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.conn.executemany(
+        with self.conn.transaction() as conn:
+            conn.executemany(
                 "UPDATE kb_claims SET embedding = ? WHERE rowid = ?",
-                list(zip(blobs, rowids, strict=True)),
+                list(zip(blobs, [int(r) for r in rowids], strict=True)),
             )
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
 
     def embeddings(self, dim: int) -> tuple[np.ndarray, np.ndarray]:
         """(rowids int64[n], vectors float32[n, dim]) of every embedded known claim."""
@@ -282,7 +260,7 @@ class KbTables:
 
     def add_aliases(self, canonical: str, aliases: Sequence[str]) -> int:
         cur = self.conn.executemany(
-            "INSERT OR IGNORE INTO kb_aliases (canonical, alias) VALUES (?, ?)",
+            "INSERT INTO kb_aliases (canonical, alias) VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(canonical, a) for a in aliases],
         )
         return cur.rowcount
@@ -339,31 +317,23 @@ class KbTables:
              for m in matches],
         )
         self.conn.execute(
-            'INSERT INTO claim_match_runs (article_id, start, "end") VALUES (?, ?, ?)'
-            ' ON CONFLICT (article_id, start, "end") DO UPDATE SET'
-            " matched_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-            key,
+            'INSERT INTO claim_match_runs (article_id, start, "end", matched_at)'
+            ' VALUES (?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE SET'
+            " matched_at = excluded.matched_at",
+            (*key, now()),
         )
 
     def forget_match_runs(self) -> int:
         """Mark every claim as not yet matched (after the knowledge base changed)."""
         return self.conn.execute("DELETE FROM claim_match_runs").rowcount
 
-    def begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        self.conn.execute("COMMIT")
-
-    def rollback(self) -> None:
-        self.conn.execute("ROLLBACK")
+    def transaction(self) -> AbstractContextManager[Connection]:
+        return self.conn.transaction()
 
     def set_verdict(self, match_id: int, verdict: str | None) -> bool:
         cur = self.conn.execute(
-            "UPDATE claim_matches SET verdict = ?, reviewed_at = "
-            "CASE WHEN ? IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now') END "
-            "WHERE id = ?",
-            (verdict, verdict, match_id),
+            "UPDATE claim_matches SET verdict = ?, reviewed_at = ? WHERE id = ?",
+            (verdict, None if verdict is None else now(), match_id),
         )
         return cur.rowcount > 0
 
@@ -384,7 +354,8 @@ class KbTables:
             """ COALESCE(substr(a.text, m.start + 1, m."end" - m.start), '')"""
             " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id"
             " LEFT JOIN articles a ON a.id = m.article_id "
-            f"{where} ORDER BY m.article_id, m.start, m.verdict IS NOT 'confirmed', m.score DESC"
+            f"{where} ORDER BY m.article_id, m.start, m.verdict IS DISTINCT FROM 'confirmed',"
+            " m.score DESC"
         )
         return [MatchRow(*r) for r in self.conn.execute(sql, params)]
 

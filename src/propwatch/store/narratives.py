@@ -1,18 +1,19 @@
 """SQL for narratives: stored claim embeddings, claim clusters, narratives, assignments.
 
-``NarrativeTables`` wraps the ``sqlite3.Connection`` of a ``SqliteStore`` (migrated by it,
+``NarrativeTables`` wraps the ``Connection`` of a ``Store`` (migrated by it,
 see ``migrations/007_narratives_claim_embeddings.sql`` and
 ``009_narrative_articles_moves.sql``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
 
+from propwatch.store.connection import Connection, now
 from propwatch.store.kb import EMBED_DTYPE
 
 ClaimKey = tuple[str, int, int]  # (article id, start, end)
@@ -72,8 +73,8 @@ class Move:
 
 # A claim counts as matched when an analyst confirmed it, or the model decided `match` and
 # no analyst rejected it (the rule of propwatch.kb.results).
-COUNTED_MATCH = ("(m.verdict = 'confirmed' OR (m.decision = 'match' AND m.verdict IS NOT "
-                 "'rejected'))")
+COUNTED_MATCH = ("(m.verdict = 'confirmed' OR (m.decision = 'match'"
+                 " AND m.verdict IS DISTINCT FROM 'rejected'))")
 
 
 _GROUPED = ("EXISTS (SELECT 1 FROM narrative_claims g WHERE g.article_id = {t}.article_id"
@@ -81,7 +82,7 @@ _GROUPED = ("EXISTS (SELECT 1 FROM narrative_claims g WHERE g.article_id = {t}.a
 
 
 class NarrativeTables:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     # -- claims and their vectors --------------------------------------------------------
@@ -167,7 +168,7 @@ class NarrativeTables:
         with self._transaction():
             if reset:
                 self._forget()
-            self.conn.executemany("INSERT OR IGNORE INTO narratives (id) VALUES (?)",
+            self.conn.executemany("INSERT INTO narratives (id) VALUES (?) ON CONFLICT DO NOTHING",
                                   [(n,) for n in narratives])
             self.conn.executemany(
                 "INSERT INTO narrative_articles (article_id, narrative, terms, vector)"
@@ -176,8 +177,10 @@ class NarrativeTables:
                 [(a.article_id, a.narrative, a.terms, a.vector.astype(np.float32).tobytes())
                  for a in articles])
             self.conn.executemany(
-                "INSERT OR REPLACE INTO narrative_moves (id, into_id, kind, articles)"
-                " VALUES (?, ?, ?, ?)", list(moves))
+                "INSERT INTO narrative_moves (id, into_id, kind, articles, at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, into_id, kind) DO UPDATE"
+                " SET articles = excluded.articles, at = excluded.at",
+                [(*move, now()) for move in moves])
             self.conn.executemany(
                 "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
@@ -185,8 +188,9 @@ class NarrativeTables:
                 [(c, n, t.astype(np.float32).tobytes()) for c, n, t in clusters],
             )
             self.conn.executemany(
-                'INSERT OR REPLACE INTO narrative_claims (article_id, start, "end", cluster)'
-                " VALUES (?, ?, ?, ?)",
+                'INSERT INTO narrative_claims (article_id, start, "end", cluster)'
+                ' VALUES (?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE'
+                " SET cluster = excluded.cluster",
                 [(*key, cluster) for key, cluster in members],
             )
             self.conn.execute(
@@ -239,16 +243,5 @@ class NarrativeTables:
             list(values.items()),
         )
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self.conn)
-
-
-class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        return self.conn.transaction()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from propwatch.store.connection import Connection
 from propwatch.store.narratives import COUNTED_MATCH
 
 
@@ -18,7 +18,7 @@ class OutletArticle:
     added_seq: int
 
 
-def articles(conn: sqlite3.Connection) -> list[OutletArticle]:
+def articles(conn: Connection) -> list[OutletArticle]:
     """Every stored article, in the order first seen (words: whitespace-separated)."""
     rows = conn.execute(
         "SELECT id, outlet, url, published, text, added_seq FROM articles ORDER BY added_seq")
@@ -26,7 +26,7 @@ def articles(conn: sqlite3.Connection) -> list[OutletArticle]:
             for i, o, u, p, t, s in rows]
 
 
-def technique_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+def technique_counts(conn: Connection) -> list[tuple[str, str, int]]:
     """(article id, technique, spans) for every article with technique spans."""
     rows = conn.execute(
         "SELECT article_id, label, count(*) FROM annotations WHERE layer = 'techniques'"
@@ -34,7 +34,7 @@ def technique_counts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
     return [(str(a), str(label), int(n)) for a, label, n in rows]
 
 
-def asserted_known_claims(conn: sqlite3.Connection
+def asserted_known_claims(conn: Connection
                           ) -> list[tuple[str, str, str, str | None, str | None]]:
     """(article id, kb id, known claim, rating, url) of every counted match whose stance
     is ``asserts``: the article repeats the debunked claim as true."""
@@ -45,7 +45,7 @@ def asserted_known_claims(conn: sqlite3.Connection
     return [(str(a), str(k), str(t), r, u) for a, k, t, r, u in rows]
 
 
-def narrative_of_articles(conn: sqlite3.Connection) -> dict[str, int]:
+def narrative_of_articles(conn: Connection) -> dict[str, int]:
     """Article id -> narrative, as the last grouping left them."""
     return {str(a): int(n) for a, n in
             conn.execute("SELECT article_id, narrative FROM narrative_articles")}

@@ -1,13 +1,11 @@
 """SQL for republication detection (propwatch.reuse): fingerprints, indexes, pairs.
 
 Tables come from migrations/002_reuse.sql.  Functions take the store's connection; writes
-happen inside the caller's transaction (``SqliteStore.transaction()``).
+happen inside the caller's transaction (``Store.transaction()``).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +13,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from propwatch.store import sqlite
+from propwatch.store import open as backends
+from propwatch.store.connection import Connection
 
 INDEX_TABLES = ("reuse_bands", "reuse_postings")
 
@@ -56,12 +55,12 @@ class ArticleMeta:
     indexed: bool = False  # fingerprinted by propwatch.reuse
 
 
-def open_readonly(path: str) -> sqlite3.Connection:
-    """A second, read-only connection to a store's file (for worker processes)."""
-    return sqlite.open_readonly(path)
+def open_readonly(db: str) -> Connection:
+    """A second, read-only connection to a store's database (for worker processes)."""
+    return backends.connect_readonly(db)
 
 
-def pending_count(conn: sqlite3.Connection) -> int:
+def pending_count(conn: Connection) -> int:
     row = conn.execute(
         "SELECT COUNT(*) FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id "
         "WHERE r.doc IS NULL"
@@ -70,7 +69,7 @@ def pending_count(conn: sqlite3.Connection) -> int:
 
 
 def texts_by_id(
-    conn: sqlite3.Connection, ids: Sequence[str]
+    conn: Connection, ids: Sequence[str]
 ) -> dict[str, tuple[str, str | None]]:
     """Article id -> (text, title)."""
     out: dict[str, tuple[str, str | None]] = {}
@@ -83,7 +82,7 @@ def texts_by_id(
 
 
 def pending_articles(
-    conn: sqlite3.Connection, chunk: int = 1000
+    conn: Connection, chunk: int = 1000
 ) -> Iterator[list[tuple[str, str, str | None]]]:
     """(article id, text, title) of every article not fingerprinted yet, first seen first."""
     cursor = conn.execute(
@@ -98,26 +97,26 @@ def pending_articles(
         yield [(str(r[0]), str(r[1]), r[2]) for r in rows]
 
 
-def stale_version_count(conn: sqlite3.Connection, version: int) -> int:
+def stale_version_count(conn: Connection, version: int) -> int:
     row = conn.execute("SELECT COUNT(*) FROM reuse_docs WHERE version != ?", (version,)).fetchone()
     return int(row[0])
 
 
-def clear(conn: sqlite3.Connection) -> None:
+def clear(conn: Connection) -> None:
     """Forget every fingerprint, index entry and pair (used when the hashing changed)."""
     for table in ("reuse_pairs", *INDEX_TABLES, "reuse_docs"):
         conn.execute(f"DELETE FROM {table}")
 
 
-def next_doc(conn: sqlite3.Connection) -> int:
+def next_doc(conn: Connection) -> int:
     return int(conn.execute("SELECT COALESCE(MAX(doc), -1) + 1 FROM reuse_docs").fetchone()[0])
 
 
-def doc_count(conn: sqlite3.Connection) -> int:
+def doc_count(conn: Connection) -> int:
     return int(conn.execute("SELECT COUNT(*) FROM reuse_docs").fetchone()[0])
 
 
-def save_docs(conn: sqlite3.Connection, rows: Iterable[DocRow]) -> None:
+def save_docs(conn: Connection, rows: Iterable[DocRow]) -> None:
     conn.executemany(
         "INSERT INTO reuse_docs (doc, article_id, version, words, shingles, samples, declared,"
         " signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -127,7 +126,7 @@ def save_docs(conn: sqlite3.Connection, rows: Iterable[DocRow]) -> None:
 
 
 def save_index(
-    conn: sqlite3.Connection, table: str, keys: npt.NDArray[np.int64],
+    conn: Connection, table: str, keys: npt.NDArray[np.int64],
     docs: npt.NDArray[np.int64],
 ) -> None:
     """Add (key, doc) entries; sorted by key first so a bulk load appends to the B-tree."""
@@ -138,13 +137,13 @@ def save_index(
     for i in range(0, len(order), step):
         part = order[i : i + step]
         conn.executemany(
-            f"INSERT OR IGNORE INTO {table} (key, doc) VALUES (?, ?)",
+            f"INSERT INTO {table} (key, doc) VALUES (?, ?) ON CONFLICT DO NOTHING",
             zip(keys[part].tolist(), docs[part].tolist(), strict=True),
         )
 
 
 def lookup_index(
-    conn: sqlite3.Connection, table: str, keys: npt.NDArray[np.int64]
+    conn: Connection, table: str, keys: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Every stored (key, doc) entry whose key is one of ``keys``."""
     if table not in INDEX_TABLES:
@@ -155,11 +154,9 @@ def lookup_index(
     rows: list[tuple[int, int]] = []
     step = 50_000
     for i in range(0, len(keys), step):
-        part = json.dumps(keys[i : i + step].tolist())
+        condition, params = conn.in_ints("i.key", keys[i : i + step].tolist())
         rows.extend(conn.execute(
-            f"SELECT i.key, i.doc FROM {table} i WHERE i.key IN (SELECT value FROM json_each(?))",
-            (part,),
-        ).fetchall())
+            f"SELECT i.key, i.doc FROM {table} i WHERE {condition}", params).fetchall())
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty.copy()
@@ -167,7 +164,7 @@ def lookup_index(
     return arr[:, 0].copy(), arr[:, 1].copy()
 
 
-def doc_rows(conn: sqlite3.Connection, docs: Sequence[int]) -> dict[int, DocRow]:
+def doc_rows(conn: Connection, docs: Sequence[int]) -> dict[int, DocRow]:
     out: dict[int, DocRow] = {}
     for part in _chunks(list(docs), 900):
         marks = ",".join("?" * len(part))
@@ -180,7 +177,7 @@ def doc_rows(conn: sqlite3.Connection, docs: Sequence[int]) -> dict[int, DocRow]
     return out
 
 
-def doc_texts(conn: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
+def doc_texts(conn: Connection, docs: Sequence[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     for part in _chunks(list(docs), 900):
         marks = ",".join("?" * len(part))
@@ -193,22 +190,23 @@ def doc_texts(conn: sqlite3.Connection, docs: Sequence[int]) -> dict[int, str]:
     return out
 
 
-def save_pairs(conn: sqlite3.Connection, pairs: Iterable[PairRow]) -> None:
+def save_pairs(conn: Connection, pairs: Iterable[PairRow]) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO reuse_pairs (a, b, relation, jaccard, a_in_b, b_in_a) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO reuse_pairs (a, b, relation, jaccard, a_in_b, b_in_a) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation,"
+        " jaccard = excluded.jaccard, a_in_b = excluded.a_in_b, b_in_a = excluded.b_in_a",
         ((p.a, p.b, p.relation, p.jaccard, p.a_in_b, p.b_in_a) for p in pairs),
     )
 
 
-def pairs(conn: sqlite3.Connection) -> list[PairRow]:
+def pairs(conn: Connection) -> list[PairRow]:
     rows = conn.execute(
         "SELECT a, b, relation, jaccard, a_in_b, b_in_a FROM reuse_pairs ORDER BY a, b"
     )
     return [PairRow(*row) for row in rows]
 
 
-def pairs_touching(conn: sqlite3.Connection, ids: Sequence[str]) -> list[PairRow]:
+def pairs_touching(conn: Connection, ids: Sequence[str]) -> list[PairRow]:
     """The pairs with one of ``ids`` on either side."""
     out: dict[tuple[str, str], PairRow] = {}
     for part in _chunks(list(ids), 450):
@@ -223,7 +221,7 @@ def pairs_touching(conn: sqlite3.Connection, ids: Sequence[str]) -> list[PairRow
     return list(out.values())
 
 
-def article_meta(conn: sqlite3.Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
+def article_meta(conn: Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
     """Metadata of the given articles (all when ``ids`` is None), first seen first."""
     select = (
         "SELECT a.id, a.title, a.outlet, a.published, a.url, a.canonical_url,"

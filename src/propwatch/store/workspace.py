@@ -7,21 +7,19 @@ Tables and indexes come from migrations/008_search_fts.sql.  Functions take a co
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from propwatch.errors import ConfigError
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Connection, Term, TextSearch, now
 from propwatch.store.narratives import COUNTED_MATCH
 
-HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # snippet() markers; never in stored text's display
 SNIPPET_CHARS = 240
 CAP = 10_000  # a search counts this many matches at most (see Found)
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as four in the text
-NEWEST = "a.published DESC, a.added_seq DESC"  # undated last (NULL sorts lowest)
+NEWEST = "a.published DESC NULLS LAST, a.added_seq DESC"  # undated last
 NEWEST_INDEX = "article_facets_newest"  # (published, added_seq): migration 008
 SORTS = ("relevance", "date")
 STANCES = ("asserts", "refutes", "reports")
@@ -60,17 +58,17 @@ class Hit:
         return "".join(text for text, _ in self.snippet)
 
 
-def fts_query(q: str) -> str:
-    """The user's words as an FTS5 query that cannot be a syntax error: every word (or
-    "quoted phrase") must appear; a trailing * on a word matches words starting with it."""
-    parts = []
+def search_terms(q: str) -> list[Term]:
+    """The user's words as search terms: every word (or "quoted phrase") must appear; a
+    trailing * on a word matches words starting with it.  No other syntax: nothing the
+    user types is an operator."""
+    terms = []
     for term in _TERM.findall(q):
         prefix = term.endswith("*") and not term.startswith('"')
         word = term.strip('"').rstrip("*") if not term.startswith('"') else term[1:-1]
-        if not word.strip():
-            continue
-        parts.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(parts)
+        if word.strip():
+            terms.append(Term(word, prefix))
+    return terms
 
 
 def _date_bound(value: str, name: str) -> str:
@@ -126,85 +124,116 @@ class Found:
     hits: list[Hit]
 
 
-def search(conn: sqlite3.Connection, f: Filters, limit: int, offset: int) -> Found:
+def search(conn: Connection, f: Filters, limit: int, offset: int) -> Found:
     if f.sort not in SORTS:
         raise ConfigError(f"sort={f.sort!r} is unknown; use one of {', '.join(SORTS)}")
     where, params = _where(f)
-    query = fts_query(f.q)
+    terms = search_terms(f.q)
+    text = conn.text_search(terms) if terms else None
     limit = max(0, min(limit, CAP - offset))  # the first CAP matches can be paged through
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
-    if not query:
+    if text is None:
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
         total = _count(conn, "article_facets a" + clause, params)
         # many match: walk the newest first and stop at the page's end (no sort of them all)
-        source = "article_facets a" + (f" INDEXED BY {NEWEST_INDEX}" if total > CAP else "")
-        sql = f"SELECT a.rowid FROM {source}{clause} ORDER BY {NEWEST} LIMIT ? OFFSET ?"
+        hint = (f" INDEXED BY {NEWEST_INDEX}"
+                if total > CAP and conn.backend == "sqlite" else "")
+        sql = (f"SELECT a.rowid FROM article_facets a{hint}{clause} ORDER BY {NEWEST}"
+               " LIMIT ? OFFSET ?")
+    elif conn.backend == "sqlite":
+        total, sql, params = _fts5_plan(conn, text, f, where, params)
     else:
-        # the facets are joined only when a filter reads them
-        source = "articles_fts" + (
-            " JOIN article_facets a ON a.rowid = articles_fts.rowid" if where else "")
-        clause = " WHERE articles_fts MATCH ?" + "".join(" AND " + w for w in where)
-        params = [query, *params]
-        total = _count(conn, source + clause, params)
-        score = f"bm25(articles_fts, {TITLE_WEIGHT}, 1.0)"
-        if f.sort == "relevance" and total <= CAP and where:
-            # the filters find the matches (an index may drive them); then only those
-            # are ranked
-            found = [r[0] for r in conn.execute(
-                f"SELECT articles_fts.rowid FROM {source}{clause}", params)]
-            sql = ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN"
-                   f" (SELECT value FROM json_each(?)) ORDER BY {score}, rowid LIMIT ? OFFSET ?")
-            params = [query, json.dumps(found)]
-        elif f.sort == "relevance" and total <= CAP:
-            sql = (f"SELECT rowid FROM articles_fts{clause} ORDER BY {score}, rowid"
-                   " LIMIT ? OFFSET ?")
-        elif f.sort == "relevance":
-            sql = (f"SELECT rowid FROM (SELECT articles_fts.rowid AS rowid, {score} AS score"
-                   f" FROM {source}{clause} ORDER BY articles_fts.rowid DESC LIMIT {CAP})"
-                   " ORDER BY score, rowid LIMIT ? OFFSET ?")
-        elif total <= CAP:
-            sql = (f"SELECT a.rowid FROM articles_fts JOIN article_facets a"
-                   f" ON a.rowid = articles_fts.rowid{clause} ORDER BY {NEWEST}"
-                   " LIMIT ? OFFSET ?")
-        else:  # most articles match: walk the newest first, stop at the page's end
-            sql = (f"SELECT a.rowid FROM article_facets a INDEXED BY {NEWEST_INDEX} WHERE"
-                   f" a.rowid IN (SELECT articles_fts.rowid FROM {source}{clause})"
-                   f" ORDER BY {NEWEST} LIMIT ? OFFSET ?")
+        total, sql, params = _generic_plan(conn, text, f, where, params)
     page = [int(r[0]) for r in conn.execute(sql, [*params, limit, offset])] if limit else []
-    return Found(min(total, CAP), total <= CAP, _hits(conn, page, query))
+    return Found(min(total, CAP), total <= CAP, _hits(conn, page, text))
 
 
-def _count(conn: sqlite3.Connection, source_and_clause: str, params: list[Any]) -> int:
+def _fts5_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
+               params: list[Any]) -> tuple[int, str, list[Any]]:
+    """(matches counted up to CAP + 1, the page's SQL, its params) for SQLite's FTS5,
+    whose planner needs to be told what an index of the facets can do."""
+    query = text.param
+    # the facets are joined only when a filter reads them
+    source = "articles_fts" + (
+        " JOIN article_facets a ON a.rowid = articles_fts.rowid" if where else "")
+    clause = " WHERE articles_fts MATCH ?" + "".join(" AND " + w for w in where)
+    params = [query, *params]
+    total = _count(conn, source + clause, params)
+    score = f"bm25(articles_fts, {TITLE_WEIGHT}, 1.0)"
+    if f.sort == "relevance" and total <= CAP and where:
+        # the filters find the matches (an index may drive them); then only those are ranked
+        found = [int(r[0]) for r in conn.execute(
+            f"SELECT articles_fts.rowid FROM {source}{clause}", params)]
+        among, among_params = conn.in_ints("rowid", found)
+        return total, ("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND"
+                       f" {among} ORDER BY {score}, rowid LIMIT ? OFFSET ?"), [query, *among_params]
+    if f.sort == "relevance" and total <= CAP:
+        return total, (f"SELECT rowid FROM articles_fts{clause} ORDER BY {score}, rowid"
+                       " LIMIT ? OFFSET ?"), params
+    if f.sort == "relevance":
+        return total, (f"SELECT rowid FROM (SELECT articles_fts.rowid AS rowid, {score} AS score"
+                       f" FROM {source}{clause} ORDER BY articles_fts.rowid DESC LIMIT {CAP})"
+                       " ORDER BY score, rowid LIMIT ? OFFSET ?"), params
+    if total <= CAP:
+        return total, (f"SELECT a.rowid FROM articles_fts JOIN article_facets a"
+                       f" ON a.rowid = articles_fts.rowid{clause} ORDER BY {NEWEST}"
+                       " LIMIT ? OFFSET ?"), params
+    # most articles match: walk the newest first, stop at the page's end
+    return total, (f"SELECT a.rowid FROM article_facets a INDEXED BY {NEWEST_INDEX} WHERE"
+                   f" a.rowid IN (SELECT articles_fts.rowid FROM {source}{clause})"
+                   f" ORDER BY {NEWEST} LIMIT ? OFFSET ?"), params
+
+
+def _generic_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
+                  params: list[Any]) -> tuple[int, str, list[Any]]:
+    """The same for a backend whose planner needs no hints (PostgreSQL): past CAP
+    matches a relevance search ranks the CAP most recently added, as on SQLite."""
+    clause = f" WHERE {text.match}" + "".join(" AND " + w for w in where)
+    params = [text.param, *params]
+    total = _count(conn, text.source + clause, params)
+    if f.sort != "relevance":
+        return total, (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY {NEWEST}"
+                       " LIMIT ? OFFSET ?"), params
+    rank_params = [text.param] * text.rank_params
+    if total <= CAP:
+        return total, (f"SELECT a.rowid FROM {text.source}{clause}"
+                       f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"), [*params, *rank_params]
+    newest = [int(r[0]) for r in conn.execute(
+        f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC LIMIT {CAP}", params)]
+    among, among_params = conn.in_ints("a.rowid", newest)
+    return total, (f"SELECT a.rowid FROM {text.source} WHERE {text.match} AND {among}"
+                   f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"),\
+        [text.param, *among_params, *rank_params]
+
+
+def _count(conn: Connection, source_and_clause: str, params: list[Any]) -> int:
     """How many rows match, counted up to CAP + 1."""
     return int(conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {source_and_clause}"
-                            f" LIMIT {CAP + 1})", params).fetchone()[0])
+                            f" LIMIT {CAP + 1}) AS capped", params).fetchone()[0])
 
 
-def listed(conn: sqlite3.Connection, ids: Sequence[str], limit: int, offset: int
+def listed(conn: Connection, ids: Sequence[str], limit: int, offset: int
            ) -> tuple[int, list[Hit]]:
     """One page of the articles ``ids`` (an outlet's, say), newest first."""
+    among, among_params = conn.in_texts("a.id", ids)
     page = [int(r[0]) for r in conn.execute(
-        "SELECT a.rowid FROM article_facets a WHERE a.id IN (SELECT value FROM json_each(?))"
-        " ORDER BY a.published DESC, a.added_seq DESC LIMIT ? OFFSET ?",
-        (json.dumps(list(ids)), limit, offset))]
-    return len(ids), _hits(conn, page, "")
+        f"SELECT a.rowid FROM article_facets a WHERE {among}"
+        f" ORDER BY {NEWEST} LIMIT ? OFFSET ?", [*among_params, limit, offset])]
+    return len(ids), _hits(conn, page, None)
 
 
-def _hits(conn: sqlite3.Connection, page: list[int], query: str) -> list[Hit]:
+def _hits(conn: Connection, page: list[int], text: TextSearch | None) -> list[Hit]:
     """The articles at these rowids, in this order, each with its snippet: only the page's
     articles are read (text, snippet); filters and sort read the facets."""
     if not page:
         return []
     marks = ",".join("?" * len(page))
-    columns = "a.rowid, a.id, a.title, a.outlet, a.published, a.language"
-    if query:
-        rows = conn.execute(
-            f"SELECT {columns}, snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
-            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})", [query, *page])
+    if text:
+        rows = conn.execute(text.snippet.format(marks=marks), [text.param, *page])
     else:
-        rows = conn.execute(f"SELECT {columns}, substr(a.text, 1, {SNIPPET_CHARS})"
+        rows = conn.execute("SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
+                            f" substr(a.text, 1, {SNIPPET_CHARS})"
                             f" FROM articles a WHERE a.rowid IN ({marks})", page)
-    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(query)))
+    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(text)))
              for r in rows}
     return [found[rowid] for rowid in page if rowid in found]
 
@@ -223,7 +252,7 @@ def _pieces(snippet: str, marked: bool) -> list[tuple[str, bool]]:
 
 # -- corpus statistics -------------------------------------------------------------------
 
-def facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
+def facets(conn: Connection) -> dict[str, list[str]]:
     """The values the search filters offer: outlets, languages and techniques present."""
     def column(sql: str) -> list[str]:
         return [str(r[0]) for r in conn.execute(sql) if r[0]]
@@ -236,7 +265,7 @@ def facets(conn: sqlite3.Connection) -> dict[str, list[str]]:
     }
 
 
-def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
+def stats(conn: Connection, top: int = 15) -> dict[str, Any]:
     """Corpus figures for the dashboard and ``GET /api/stats``."""
     def rows(sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in conn.execute(sql, params)]
@@ -273,18 +302,19 @@ def stats(conn: sqlite3.Connection, top: int = 15) -> dict[str, Any]:
             {"id": i, "text": t, "url": u, "source": s, "articles": n} for i, t, u, s, n in rows(
                 "SELECT m.kb_id, k.text, k.url, k.source, COUNT(DISTINCT m.article_id) AS n"
                 f" FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id WHERE {COUNTED_MATCH}"
-                " GROUP BY m.kb_id ORDER BY n DESC, m.kb_id LIMIT ?", top)],
+                " GROUP BY m.kb_id, k.text, k.url, k.source ORDER BY n DESC, m.kb_id LIMIT ?",
+                top)],
     }
 
 
-def data_version(conn: sqlite3.Connection) -> int:
-    """Changes whenever another connection commits (SQLite's ``PRAGMA data_version``)."""
-    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+def data_version(conn: Connection) -> str:
+    """Changes whenever another connection commits."""
+    return conn.data_version()
 
 
 # -- review queue ------------------------------------------------------------------------
 
-def pending_matches(conn: sqlite3.Connection, limit: int, offset: int
+def pending_matches(conn: Connection, limit: int, offset: int
                     ) -> tuple[int, list[int]]:
     """(matches awaiting a verdict, one page of their ids): `match` results first, then
     `related`, most probable first."""
@@ -292,7 +322,8 @@ def pending_matches(conn: sqlite3.Connection, limit: int, offset: int
         "SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL").fetchone()[0])
     ids = [int(r[0]) for r in conn.execute(
         "SELECT id FROM claim_matches WHERE verdict IS NULL"
-        " ORDER BY decision IS NOT 'match', score DESC, id LIMIT ? OFFSET ?", (limit, offset))]
+        " ORDER BY decision IS DISTINCT FROM 'match', score DESC, id LIMIT ? OFFSET ?",
+        (limit, offset))]
     return total, ids
 
 
@@ -312,7 +343,7 @@ class TechniqueVerdict:
                 "verdict": self.verdict, "reviewed_at": self.reviewed_at}
 
 
-def set_technique_verdict(conn: sqlite3.Connection, article_id: str, start: int, end: int,
+def set_technique_verdict(conn: Connection, article_id: str, start: int, end: int,
                           label: str, verdict: str | None) -> bool:
     """Record (or with ``verdict=None`` clear) an analyst's verdict on a stored technique
     span; False when the article has no such span."""
@@ -330,15 +361,15 @@ def set_technique_verdict(conn: sqlite3.Connection, article_id: str, start: int,
                      ' AND "end" = ? AND label = ?', key)
     else:
         conn.execute(
-            'INSERT INTO technique_verdicts (article_id, start, "end", label, verdict)'
-            ' VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end", label) DO UPDATE'
-            " SET verdict = excluded.verdict,"
-            " reviewed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", (*key, verdict),
+            'INSERT INTO technique_verdicts (article_id, start, "end", label, verdict,'
+            ' reviewed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end",'
+            " label) DO UPDATE SET verdict = excluded.verdict,"
+            " reviewed_at = excluded.reviewed_at", (*key, verdict, now()),
         )
     return True
 
 
-def technique_verdicts(conn: sqlite3.Connection, article_ids: Sequence[str] | None = None
+def technique_verdicts(conn: Connection, article_ids: Sequence[str] | None = None
                        ) -> dict[str, list[TechniqueVerdict]]:
     """Article id -> its technique verdicts in text order (every article when None)."""
     sql = ('SELECT article_id, start, "end", label, verdict, reviewed_at'
@@ -355,15 +386,15 @@ def technique_verdicts(conn: sqlite3.Connection, article_ids: Sequence[str] | No
 
 # -- one article's corpus-level fields ---------------------------------------------------
 
-def also_at(conn: sqlite3.Connection, article_id: str) -> list[str]:
-    """The other places the article's input was found (as ``SqliteStore.also_at``)."""
+def also_at(conn: Connection, article_id: str) -> list[str]:
+    """The other places the article's input was found (as ``Store.also_at``)."""
     return [str(r[0]) for r in conn.execute(
         "SELECT s.source FROM articles a JOIN document_sources s"
         " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
         " ORDER BY s.source", (article_id,))]
 
 
-def narrative_counts(conn: sqlite3.Connection, article_id: str) -> dict[int, int]:
+def narrative_counts(conn: Connection, article_id: str) -> dict[int, int]:
     """Narrative number -> how many of the article's claims it holds."""
     return {int(n): int(c) for n, c in conn.execute(
         "SELECT c.narrative, COUNT(*) FROM narrative_claims g"

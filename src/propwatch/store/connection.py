@@ -1,0 +1,119 @@
+"""One database connection, whichever engine is behind it.
+
+The store modules write one copy of every query, in the SQL that SQLite and PostgreSQL
+share (``?`` placeholders, ``INSERT ... ON CONFLICT``, ``IS DISTINCT FROM``, ``NULLS
+LAST``; ``rowid`` is a real column on PostgreSQL).  What the engines do differently --
+transactions and locks, full-text search, matching a list of integers, noticing other
+writers' commits -- is a method here, implemented once per backend
+(``propwatch.store.sqlite``, ``propwatch.store.postgres``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def fetchmany(self, size: int = ...) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a user's search: a word or a quoted phrase, optionally a prefix."""
+
+    text: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class TextSearch:
+    """How one backend finds articles for a text query (the ``a`` alias is the facets).
+
+    ``source``/``match``: the FROM and the WHERE condition; ``rank``: ORDER BY for
+    relevance; ``snippet``: SELECT of (rowid, id, title, outlet, published, language,
+    snippet) for the rowids in ``{marks}``; every ``?`` takes ``param``."""
+
+    source: str
+    match: str
+    rank: str
+    rank_params: int
+    snippet: str
+    param: str
+
+
+class Connection(Protocol):
+    """What the store modules use; ``backend`` is ``"sqlite"`` or ``"postgresql"``."""
+
+    backend: str
+    target: str  # the --db value (a path or a URL), for error messages and workers
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor: ...
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One write transaction; writers take turns (one at a time per database)."""
+        ...
+
+    def corpus_lock(self) -> AbstractContextManager[None]:
+        """Held while corpus-level results are brought up to date, so that concurrent
+        runs into one database take turns instead of clashing."""
+        ...
+
+    def in_ints(self, column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
+        """A condition ``column IN (values)`` for a long list of integers, and its params."""
+        ...
+
+    def in_texts(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        """The same for a long list of strings."""
+        ...
+
+    def text_search(self, terms: Sequence[Term]) -> TextSearch:
+        """Article search: every term must appear in the title or the text."""
+        ...
+
+    def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Known claims holding any of ``words`` (stemmed): (rowid, score) best first."""
+        ...
+
+    def data_version(self) -> str:
+        """Changes whenever any connection commits a change."""
+        ...
+
+    def applied_migrations(self) -> set[str]: ...
+
+    def files(self) -> list[str]:
+        """The files holding the database on this machine (none for a server)."""
+        ...
+
+    def run_script(self, sql: str) -> None:
+        """Run a migration script (several statements) inside the open transaction."""
+        ...
+
+    def close(self) -> None: ...
+
+
+HIT_OPEN, HIT_CLOSE = "\x02", "\x03"  # search snippet markers; never in displayed text
+
+
+def now() -> str:
+    """The current UTC time as stored in ``*_at`` columns (ISO 8601, seconds)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def is_url(db: str) -> bool:
+    """True when ``--db`` names a PostgreSQL server rather than a SQLite file."""
+    return db.startswith(("postgresql://", "postgres://"))

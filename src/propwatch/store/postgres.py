@@ -1,0 +1,206 @@
+"""PostgreSQL backend (psycopg 3): ``--db postgresql://user@host/dbname``.
+
+Writers take turns as on SQLite: every write transaction first takes one advisory lock of
+the database (``pg_advisory_xact_lock``), so what a writer checks ("is this document
+stored?") still holds when it writes; unique constraints and ``ON CONFLICT`` back that up.
+Readers never wait.  Corpus-level updates hold a session advisory lock.  Article search
+is a ``tsvector`` column with a GIN index (``simple`` configuration).  Keyword search of
+known claims (a feature of matching) ranks with SQLite FTS5's BM25 over an in-memory copy
+of the claims' search texts, reloaded when ``kb_claims`` changes: the same ranks as on
+SQLite, hence the same matches (ts_rank orders differently and would change them).
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from propwatch.errors import MissingExtraError, StoreError, one_line
+from propwatch.store import sqlite
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Term, TextSearch
+
+if TYPE_CHECKING:
+    import psycopg
+    import psycopg_pool
+
+# Advisory lock keys (one 64-bit space per database): "propwatch" + what is locked.
+WRITE_LOCK = 0x70726F70_77726974  # every write transaction
+CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
+CONNECT_SECONDS = 10
+HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=40, MinWords=20, MaxFragments=1"
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise MissingExtraError("a PostgreSQL database (--db postgresql://...)",
+                                "postgres") from exc
+    return psycopg
+
+
+@functools.lru_cache(maxsize=4096)
+def _placeholders(sql: str) -> str:
+    """``?`` placeholders (outside string literals) as psycopg's ``%s``; ``%`` doubled."""
+    out, quoted = [], False
+    for char in sql:
+        if char == "'":
+            quoted = not quoted
+        if char == "%":
+            out.append("%%")
+        elif char == "?" and not quoted:
+            out.append("%s")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def tsquery_lexeme(term: Term) -> str:
+    """One term as a quoted ``to_tsquery`` operand (a quoted phrase becomes ``a <-> b``)."""
+    text = term.text.replace("\\", "\\\\").replace("'", "''")
+    return f"'{text}'" + (":*" if term.prefix else "")
+
+
+class PostgresConnection:
+    backend = "postgresql"
+
+    def __init__(self, conn: psycopg.Connection[Any], url: str,
+                 pool: psycopg_pool.ConnectionPool[Any] | None = None) -> None:
+        self.raw = conn
+        self.target = url
+        self._pool = pool
+        self._kb: tuple[str, sqlite3.Connection] | None = None  # (version, FTS5 copy)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
+        if not params:
+            return self.raw.execute(sql)
+        return self.raw.execute(_placeholders(sql), params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
+        cursor = self.raw.cursor()
+        cursor.executemany(_placeholders(sql), list(rows))
+        return cursor
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostgresConnection]:
+        with self.raw.transaction():
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield self
+
+    @contextmanager
+    def corpus_lock(self) -> Iterator[None]:
+        self.raw.execute("SELECT pg_advisory_lock(%s)", (CORPUS_LOCK,))
+        try:
+            yield
+        finally:
+            self.raw.execute("SELECT pg_advisory_unlock(%s)", (CORPUS_LOCK,))
+
+    def in_ints(self, column: str, values: Sequence[int]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(?::bigint[])", [[int(v) for v in values]]
+
+    def in_texts(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        return f"{column} = ANY(?::text[])", [[str(v) for v in values]]
+
+    def text_search(self, terms: Sequence[Term]) -> TextSearch:
+        query = "to_tsquery('simple', ?)"
+        return TextSearch(
+            source="article_facets a", match=f"a.search @@ {query}",
+            rank=f"ts_rank(a.search, {query}) DESC", rank_params=1,
+            snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
+                    f" ts_headline('simple', a.text, {query}, '{HEADLINE}')"
+                    " FROM articles a WHERE a.rowid IN ({marks})",
+            param=" & ".join(tsquery_lexeme(t) for t in terms))
+
+    def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        version = str(self.execute(  # is_called: the first change leaves last_value at 1
+            "SELECT last_value || '/' || is_called FROM kb_claims_version").fetchone()[0])
+        if self._kb is None or self._kb[0] != version:
+            rows = self.execute("SELECT rowid, search_text FROM kb_claims").fetchall()
+            self._kb = (version, sqlite.keyword_index(rows))
+        return sqlite.SqliteConnection(self._kb[1], ":memory:").kb_search(words, limit)
+
+    def data_version(self) -> str:
+        # xmin:xmax:in-progress of the server: moves on whenever a writing transaction
+        # starts or ends (read-only ones are not counted), so a cache keyed on it is fresh
+        return str(self.execute("SELECT pg_current_snapshot()::text").fetchone()[0])
+
+    def applied_migrations(self) -> set[str]:
+        if self.execute("SELECT to_regclass('schema_migrations')").fetchone()[0] is None:
+            return set()
+        return {str(r[0]) for r in self.raw.execute("SELECT name FROM schema_migrations")}
+
+    def run_script(self, sql: str) -> None:
+        self.execute(sql)
+
+    def files(self) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.putconn(self.raw)
+        else:
+            self.raw.close()
+
+
+def connect(url: str, read_only: bool = False) -> PostgresConnection:
+    """A connection to the database at ``url`` (autocommit: transactions are explicit)."""
+    psycopg = _psycopg()
+    options = "-c default_transaction_read_only=on" if read_only else None
+    try:
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS,
+                               options=options)
+    except psycopg.Error as exc:
+        raise database_error(exc, url) from exc
+    return PostgresConnection(conn, url)
+
+
+def pool(url: str, size: int, read_only: bool = False) -> psycopg_pool.ConnectionPool[Any]:
+    """A pool of up to ``size`` connections to ``url`` (for the web app's request threads)."""
+    _psycopg()
+    try:
+        from psycopg_pool import ConnectionPool
+    except ImportError as exc:
+        raise MissingExtraError("the web app on PostgreSQL", "postgres") from exc
+    kwargs: dict[str, Any] = {"autocommit": True, "connect_timeout": CONNECT_SECONDS}
+    if read_only:
+        kwargs["options"] = "-c default_transaction_read_only=on"
+    return ConnectionPool(url, min_size=1, max_size=size, kwargs=kwargs, open=True,
+                          timeout=60)
+
+
+def pooled(url: str, from_pool: psycopg_pool.ConnectionPool[Any]) -> PostgresConnection:
+    """A connection taken from ``from_pool``; ``close()`` gives it back."""
+    return PostgresConnection(from_pool.getconn(), url, from_pool)
+
+
+def shown(url: str) -> str:
+    """``url`` without its password, for messages and reports."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return one_line(url)
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return one_line(urlunsplit(parts._replace(netloc=netloc)))
+
+
+def database_error(exc: Exception, url: str) -> StoreError:
+    """One line saying what went wrong with the PostgreSQL database and what to do."""
+    detail = one_line(str(exc).strip())
+    where = shown(url)
+    name = type(exc).__name__
+    if name in ("OperationalError", "ConnectionTimeout") and "connect" in detail.lower():
+        return StoreError(f"cannot connect to PostgreSQL database {where} ({detail}); check "
+                          "that the server runs and the URL (postgresql://user@host/dbname)")
+    if name == "InsufficientPrivilege":
+        return StoreError(f"PostgreSQL database {where} refused the change ({detail}); ask "
+                          "for write access or pass --db with another database")
+    if name == "ReadOnlySqlTransaction":
+        return StoreError(f"PostgreSQL database {where} is opened read-only ({detail})")
+    if name == "DiskFull":
+        return StoreError(f"the PostgreSQL server of {where} is out of disk space ({detail}); "
+                          "free some space and run again: what was stored so far is kept")
+    return StoreError(f"database error on {where} ({detail})")
