@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -73,6 +74,8 @@ class RunSummary:
     reuse: reuse.UpdateSummary | None = None
     claim_matches: kb.MatchSummary | None = None
     narratives: narratives.UpdateSummary | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # run step -> wall seconds
+    cpu: dict[str, float] = field(default_factory=dict)  # document stage -> CPU seconds, summed
 
     @property
     def nothing_analysed(self) -> bool:
@@ -141,7 +144,9 @@ def analyze(
     summary.inputs = len(inputs)
     for error in missing:
         run.skip(error)
+    clock = _Clock(summary.seconds)
     context = first_pass(run, inputs)
+    clock.lap("first pass")
     executor = executor or executor_for(options.ray, options.workers)
     for outcome in executor.outcomes(inputs, context):
         if isinstance(outcome, InputDone):
@@ -149,13 +154,30 @@ def analyze(
                 progress(outcome.index + 1, len(inputs))
             continue
         record(run, outcome)
+    clock.lap("documents")
     with store.corpus_lock():
         summary.articles_in_store = store.article_count()
         summary.reuse = reuse.update(store)
+        clock.lap("republication")
         if "claims" in options.components:
             summary.claim_matches = kb.match_new_claims(store)
+            clock.lap("claim matching")
             summary.narratives = narratives.update(store, progress=stage_progress)
+            clock.lap("narratives")
     return summary
+
+
+class _Clock:
+    """Wall seconds of each step of a run, into ``seconds``."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = now - self.last
+        self.last = now
 
 
 def first_pass(run: _Run, inputs: list[Input]) -> Context:
@@ -183,7 +205,12 @@ def record(run: _Run, outcome: Outcome) -> None:
     if isinstance(outcome, AlreadyStored):
         _already_stored(run, outcome.content_hash, outcome.where)
     elif isinstance(outcome, NotArticle | Analysed):
+        started = time.thread_time()
         run.isolated(outcome.doc.where, "storing", partial(_save, run, outcome))
+        cpu = dict(outcome.cpu) if isinstance(outcome, Analysed) else {}
+        cpu["storing"] = time.thread_time() - started
+        for stage, seconds in cpu.items():
+            summary.cpu[stage] = summary.cpu.get(stage, 0.0) + seconds
 
 
 def _save(run: _Run, outcome: NotArticle | Analysed) -> None:

@@ -18,7 +18,7 @@ which bounds the cost of one text at about a second per megabyte.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 
 import pysbd
 
@@ -33,9 +33,17 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
+_PER_THREAD = threading.local()
+
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+    """This thread's pysbd segmenter: ``segment`` keeps the text it works on in the
+    segmenter itself, so two threads sharing one would split each other's paragraphs."""
+    segmenter: pysbd.Segmenter | None = getattr(_PER_THREAD, "segmenter", None)
+    if segmenter is None:
+        segmenter = _PER_THREAD.segmenter = pysbd.Segmenter(
+            language="en", clean=False, char_span=False)
+    return segmenter
 
 
 def sentence_spans(text: str) -> list[Span]:

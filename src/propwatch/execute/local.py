@@ -17,7 +17,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from propwatch.execute.work import Context, InputDone, Outcome, Worker, failure, over_time, read
+from propwatch.execute.work import (
+    Context,
+    InputDone,
+    Outcome,
+    Parts,
+    Worker,
+    failure,
+    over_time,
+    read,
+)
 from propwatch.ingest import Input
 from propwatch.model import RawDocument
 from propwatch.techniques.tagger import use_threads
@@ -65,9 +74,9 @@ class LocalExecutor:
         if pool is None:
             return _Pending(event.where, _done(worker.process(event)), started)
         parts = worker.extract_timed(event)
-        if not isinstance(parts, list):
+        if not isinstance(parts, Parts):
             return _Pending(event.where, _done(parts), started)
-        return _Pending(event.where, pool.submit(worker.analyse, event, parts), started)
+        return _Pending(event.where, pool.submit(worker.analyse, parts), started)
 
     @staticmethod
     def _finish(job: _Pending, limit: float | None) -> Outcome:

@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 4
 #: Ray Data blocks the list of inputs is cut into (each is read by one task).
 READ_BLOCKS = 64
+#: CPUs a read task reserves: none, since reading is light next to analysing and a read
+#: task that waits for a CPU the actor pool holds would stall the whole job (at most
+#: ``workers`` read tasks run at once).
+READ_CPUS = 0
 
 
 class RayExecutor:
@@ -62,15 +66,22 @@ class RayExecutor:
 
     def _run(self, ray: Any, inputs: list[Input], context: Context) -> Iterator[Outcome]:
         data = ray.data
-        data.DataContext.get_current().execution_options.preserve_order = True
+        settings = data.DataContext.get_current()
+        settings.execution_options.preserve_order = True  # outcomes in input order
+        settings.enable_progress_bars = False  # the run reports its own progress
+        settings.print_on_execution_start = False
+        settings.enable_auto_log_stats = False
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
         shipped = ray.put(context)
         items = [{"index": i, "item": pickle.dumps(item)} for i, item in enumerate(inputs)]
         dataset = (
             data.from_items(items, override_num_blocks=min(len(items), READ_BLOCKS))
-            .flat_map(_read_rows, fn_kwargs={"context": shipped})
+            .flat_map(_read_rows, fn_kwargs={"context": shipped}, num_cpus=READ_CPUS,
+                      compute=data.TaskPoolStrategy(size=self.workers))
             .map_batches(
                 _Analyser, fn_constructor_kwargs={"context": shipped, "threads": self.threads},
-                batch_size=BATCH_SIZE, concurrency=self.workers, num_cpus=self.threads,
+                batch_size=BATCH_SIZE, compute=data.ActorPoolStrategy(size=self.workers),
+                num_cpus=self.threads,
             )
         )
         for row in dataset.iter_rows():
@@ -87,7 +98,7 @@ def connect(address: str, workers: int) -> None:
              "logging_level": logging.WARNING}
     try:
         if address == "local":
-            ray.init(num_cpus=workers, **quiet)
+            ray.init(address="local", num_cpus=workers, **quiet)
         else:
             ray.init(address=address, **({} if address.startswith("ray://") else quiet))
     except ConnectionError as exc:

@@ -18,7 +18,7 @@ import signal
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -52,10 +52,19 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Parts:
+    """A document's extracted article parts, waiting for analysis."""
+
+    doc: RawDocument
+    parts: list[Extracted]
+    extraction_cpu: float  # CPU seconds extraction took (this thread's)
+
+
+@dataclass(frozen=True)
 class Analysed:
     doc: RawDocument
     articles: list[Article]
-    seconds: float = 0.0  # extraction and analysis, on the worker
+    cpu: Mapping[str, float] = field(default_factory=dict)  # stage -> CPU seconds
 
 
 @dataclass(frozen=True)
@@ -123,11 +132,12 @@ class Worker:
     def __post_init__(self) -> None:
         self.pipeline = Pipeline.from_names(self.context.components)
 
-    def extract(self, doc: RawDocument) -> list[Extracted] | Outcome:
+    def extract(self, doc: RawDocument) -> Parts | Outcome:
         """First half of ``process``: the document's article parts, or its outcome when it
         has no parts to analyse (already stored, not an article, extraction failed)."""
         if doc.content_hash in self.context.stored:
             return AlreadyStored(doc.content_hash, doc.where)
+        started = time.thread_time()
         try:
             result = stage("extraction", partial(extract, doc, self.context.recurring))
         except StageError as exc:
@@ -135,31 +145,29 @@ class Worker:
         if isinstance(result, Rejected):
             log.info("%s: not an article (%s): %s", doc.where, result.kind, result.reason)
             return NotArticle(doc, result)
-        return result
+        return Parts(doc, result, time.thread_time() - started)
 
-    def analyse(self, doc: RawDocument, parts: list[Extracted]) -> Outcome:
+    def analyse(self, parts: Parts) -> Outcome:
         """Second half of ``process``: run the pipeline on every part."""
+        doc, started = parts.doc, time.thread_time()
         try:
-            articles = stage("analysis", partial(build_articles, doc, parts, self.pipeline))
+            articles = stage("analysis", partial(build_articles, doc, parts.parts, self.pipeline))
         except StageError as exc:
             return failure(doc.where, exc.stage, exc.__cause__ or exc)
-        return Analysed(doc, articles)
+        cpu = {"extraction": parts.extraction_cpu, "analysis": time.thread_time() - started}
+        return Analysed(doc, articles, cpu)
 
-    def extract_timed(self, doc: RawDocument) -> list[Extracted] | Outcome:
+    def extract_timed(self, doc: RawDocument) -> Parts | Outcome:
         """``extract`` within the time limit (where a timer can run)."""
         return self._timed(doc, partial(self.extract, doc))
 
     def process(self, doc: RawDocument) -> Outcome:
         """One document -> its outcome, within the time limit (where a timer can run)."""
-        started = time.perf_counter()
-        outcome = self._timed(doc, partial(self._extract_and_analyse, doc))
-        if isinstance(outcome, Analysed):
-            return Analysed(outcome.doc, outcome.articles, time.perf_counter() - started)
-        return outcome
+        return self._timed(doc, partial(self._extract_and_analyse, doc))
 
     def _extract_and_analyse(self, doc: RawDocument) -> Outcome:
         parts = self.extract(doc)
-        return parts if not isinstance(parts, list) else self.analyse(doc, parts)
+        return self.analyse(parts) if isinstance(parts, Parts) else parts
 
     def _timed(self, doc: RawDocument, work: Callable[[], T]) -> T | Problem:
         try:
