@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,16 +17,12 @@ import pytest
 from propwatch.batch import Options, RunSummary, analyze
 from propwatch.kb.importer import import_kb
 from propwatch.store import open_store
+from propwatch.store.snapshot import TABLES, snapshot
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 ray = pytest.importorskip("ray", reason="the 'ray' extra is not installed (make install has it)")
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = ("documents", "document_sources", "articles", "annotations", "skips", "reuse_docs",
-          "reuse_pairs", "claim_matches", "claim_clusters", "narratives", "narrative_claims",
-          "narrative_articles")
-
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
     ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
@@ -53,22 +48,6 @@ def run(db: Path, names: list[str], ray_address: str | None) -> RunSummary:
         return analyze(names, store, Options(workers=2, ray=ray_address))
 
 
-def stored(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the per-article and corpus-level tables, timestamps left out."""
-    conn = sqlite3.connect(db)
-    try:
-        found = {}
-        for table in TABLES:
-            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")
-                       if not row[1].endswith("_at")]
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            query = f"SELECT {quoted} FROM {table} ORDER BY {quoted}"
-            found[table] = conn.execute(query).fetchall()
-        return found
-    finally:
-        conn.close()
-
-
 def test_a_ray_run_resumed_after_a_stop_stores_what_the_local_run_stores(
     tmp_path: Path, corpus: Path, cluster: None
 ) -> None:
@@ -85,6 +64,6 @@ def test_a_ray_run_resumed_after_a_stop_stores_what_the_local_run_stores(
     assert [(e.where, e.kind, e.reason) for e in resumed.skipped] == \
         [(e.where, e.kind, e.reason) for e in local.skipped]
     assert {e.kind for e in local.skipped} == {"unsupported", "empty"}
-    ours, theirs = stored(tmp_path / "local.db"), stored(tmp_path / "ray.db")
+    ours, theirs = snapshot(tmp_path / "local.db"), snapshot(tmp_path / "ray.db")
     for table in TABLES:
         assert ours[table] == theirs[table], table

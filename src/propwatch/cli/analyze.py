@@ -64,7 +64,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
     PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
     or - for standard input.  Accepted: .txt (scraped text), .html/.htm (saved pages)
     and .jsonl (one JSON object per line with "text" or "html", and optional "title",
-    "url", "outlet", "published", "author").
+    "url", "outlet", "published", "author") or .parquet (one such record a row).
 
     \b
     A page holding several articles becomes several articles; captcha pages,
