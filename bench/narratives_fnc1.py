@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from propwatch.analyse import Pipeline
-from propwatch.batch import build_articles
+from propwatch.execute.work import build_articles
 from propwatch.model import Extracted, OffsetMap, RawDocument, article_id
 from propwatch.narratives import Settings, Thresholds, update
 from propwatch.store import open_store

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from propwatch.analyse import Pipeline
 from propwatch.analyse.language import Language
 from propwatch.analyse.sentences import Sentences
-from propwatch.batch import analyze, build_articles
+from propwatch.batch import analyze
+from propwatch.execute.work import build_articles
 from propwatch.extract import RecurringLines, extract
 from propwatch.model import Article, RawDocument, Span
 from propwatch.store import open_store

@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from propwatch.errors import InputError
 from propwatch.ingest import Input, find_inputs, read_input
 from propwatch.model import RawDocument
@@ -92,3 +94,21 @@ def test_a_stray_bom_like_line_in_utf8_jsonl_loses_only_that_line(tmp_path: Path
     kept = [r for r in results if isinstance(r, RawDocument)]
     assert [(r.text, r.line) for r in kept] == [("Flood in Fallow", 2)]
     assert [r.where for r in results if isinstance(r, InputError)] == [f"{path}:1"]
+
+
+def test_parquet_rows_are_records_like_jsonl_lines(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow", reason="pyarrow comes with the 'ray' extra")
+    import pyarrow.parquet as pq
+
+    body = "Officials said the barrier held through the night. " * 3
+    table = pa.table({"text": [body, "", body + "x" * 300], "outlet": ["Herald", None, None],
+                      "title": ["Barrier holds", None, None], "clicks": [1, 2, 3]})
+    pq.write_table(table, tmp_path / "shard.parquet")
+    results = list(read_input(Input(str(tmp_path / "shard.parquet")), max_bytes=250))
+    first, empty, big = results
+    assert isinstance(first, RawDocument)
+    assert (first.where, first.text, dict(first.meta)) == (
+        f"{tmp_path / 'shard.parquet'}:1", body, {"outlet": "Herald", "title": "Barrier holds"})
+    assert isinstance(empty, InputError) and empty.kind == "bad-jsonl"
+    assert empty.where.endswith("shard.parquet:2")
+    assert isinstance(big, InputError) and big.kind == "too-large"

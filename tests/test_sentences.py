@@ -44,3 +44,13 @@ def test_a_huge_paragraph_is_split_in_pieces_with_exact_offsets() -> None:
     assert {s.text_of(long_text) for s in sentence_spans(long_text)} == {sentence}
     words = "word " * 100_000
     assert [len(s.text_of(words)) <= 1000 for s in sentence_spans(words)] == [True] * 500
+
+
+def test_sentences_split_on_threads_side_by_side_are_the_same_as_alone() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [" ".join(f"Every loan {i} comes with conditions number {k}. Only the naive still "
+                      f"believe it, said Dr. Merrow {k}." for k in range(40)) for i in range(40)]
+    alone = [sentence_spans(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(sentence_spans, texts)) == alone

@@ -33,16 +33,16 @@ _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[
 _SPACE = re.compile(r"\s+")
 
 
-_LOCAL = threading.local()
+_PER_THREAD = threading.local()
 
 
 def _segmenter() -> pysbd.Segmenter:
-    """This thread's segmenter: a pysbd Segmenter keeps state while it splits a text, so
-    one shared by the analysis threads splits differently from run to run."""
-    segmenter: pysbd.Segmenter | None = getattr(_LOCAL, "segmenter", None)
+    """This thread's pysbd segmenter: ``segment`` keeps the text it works on in the
+    segmenter itself, so two threads sharing one would split each other's paragraphs."""
+    segmenter: pysbd.Segmenter | None = getattr(_PER_THREAD, "segmenter", None)
     if segmenter is None:
-        segmenter = _LOCAL.segmenter = pysbd.Segmenter(language="en", clean=False,
-                                                       char_span=False)
+        segmenter = _PER_THREAD.segmenter = pysbd.Segmenter(
+            language="en", clean=False, char_span=False)
     return segmenter
 
 

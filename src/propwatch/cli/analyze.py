@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from propwatch.batch import DEFAULT_TIME_LIMIT, Options, RunSummary, analyze
+from propwatch.batch import DEFAULT_TIME_LIMIT, DEFAULT_WORKERS, Options, RunSummary, analyze
 from propwatch.cli._group import main
 from propwatch.cli._options import PROFILE_OPTION, db_option
 from propwatch.errors import one_line
@@ -48,15 +48,23 @@ def parse_size(value: str) -> int:
               show_default=True,
               help="Seconds one document may take to extract and analyse before it is "
                    "recorded as an error (0 = no limit).")
+@click.option("--workers", type=click.IntRange(min=1), default=DEFAULT_WORKERS,
+              show_default=True,
+              help="Documents analysed side by side: threads here, or Ray actors with --ray.")
+@click.option("--ray", "ray", metavar="ADDRESS",
+              help="Analyse on a Ray cluster (the 'ray' extra): 'auto' (the cluster running "
+                   "here), 'local' (a fresh one on this machine) or an address "
+                   "('ray://head:10001'). The results stored are the same as without it.")
 @PROFILE_OPTION
 def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_size: str,
-                    quiet: bool, strict: bool, time_limit: float, profile: str) -> None:
+                    quiet: bool, strict: bool, time_limit: float, workers: int,
+                    ray: str | None, profile: str) -> None:
     """Read articles, clean and analyse them, store them in the database.
 
     PATHS are files, folders (read recursively), glob patterns ('scrapes/**/*.html')
     or - for standard input.  Accepted: .txt (scraped text), .html/.htm (saved pages)
     and .jsonl (one JSON object per line with "text" or "html", and optional "title",
-    "url", "outlet", "published", "author").
+    "url", "outlet", "published", "author") or .parquet (one such record a row).
 
     \b
     A page holding several articles becomes several articles; captcha pages,
@@ -69,6 +77,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
       propwatch analyze scrapes/ --db corpus.db --report report.html
       propwatch analyze 'dumps/*.jsonl' --db corpus.db
       cat page.html | propwatch analyze - --db corpus.db
+      propwatch analyze shards/ --db corpus.db --ray auto --workers 8
 
     
     A document that makes any stage fail is recorded as an error (one line naming
@@ -82,7 +91,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
     """
     console = Console(stderr=True, soft_wrap=True)
     options = Options(max_bytes=parse_size(max_size), strict=strict,
-                      time_limit=time_limit or None)
+                      time_limit=time_limit or None, workers=workers, ray=ray)
     use_profile(profile)
     with open_store(db) as store:
         summary = _run(paths, store, options, quiet, console)

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from propwatch.errors import InputError
 from propwatch.ingest.decode import SAMPLE, decode, utf16_with_bom, utf16_without_bom
 from propwatch.ingest.find import Input, special_file_reason
+from propwatch.ingest.parquet import PARQUET_SUFFIXES, parquet_records
 from propwatch.model import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -44,10 +45,14 @@ def read_input(item: Input, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read
         yield from _read_stdin(item.stdin_data or b"", max_bytes)
         return
     suffix = Path(item.path).suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        yield from parquet_records(item.path, max_bytes)
+        return
     if suffix not in SUPPORTED:
         yield InputError(
             item.path,
-            f"unsupported file type '{suffix or 'none'}' (use .txt, .html, .htm or .jsonl)",
+            f"unsupported file type '{suffix or 'none'}' "
+            "(use .txt, .html, .htm, .jsonl or .parquet)",
             kind="unsupported",
         )
         return
@@ -96,16 +101,16 @@ def _read_capped(handle: BinaryIO, where: str, max_bytes: int) -> bytes:
     try:
         size = os.fstat(handle.fileno()).st_size
         if size > max_bytes:
-            raise InputError(where, _too_large("file", size, max_bytes), kind="too-large")
+            raise InputError(where, too_large("file", size, max_bytes), kind="too-large")
         data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(where, f"cannot read: {exc.strerror or exc}", kind="unreadable") from exc
     if len(data) > max_bytes:
-        raise InputError(where, _too_large("file", len(data), max_bytes), kind="too-large")
+        raise InputError(where, too_large("file", len(data), max_bytes), kind="too-large")
     return data
 
 
-def _too_large(what: str, size: int, limit: int) -> str:
+def too_large(what: str, size: int, limit: int) -> str:
     return (
         f"{what} is {size / 1e6:.1f} MB, over the {limit / 1e6:.0f} MB limit "
         "(raise it with --max-size)"
@@ -140,7 +145,7 @@ def _jsonl_file(handle: BinaryIO, where: str, max_bytes: int) -> Iterator[ReadRe
             number += 1
             if len(line) > max_bytes and not line.endswith(b"\n"):
                 size = len(line) + _skip_rest_of_line(handle)
-                yield InputError(f"{where}:{number}", _too_large("line", size, max_bytes),
+                yield InputError(f"{where}:{number}", too_large("line", size, max_bytes),
                                  kind="too-large")
                 continue
             yield from _line_record(line, where, number, max_bytes)
@@ -164,7 +169,7 @@ def _line_record(line: bytes, where: str, number: int, max_bytes: int) -> Iterat
         return
     here = f"{where}:{number}"
     if len(line) > max_bytes:
-        yield InputError(here, _too_large("line", len(line), max_bytes), kind="too-large")
+        yield InputError(here, too_large("line", len(line), max_bytes), kind="too-large")
         return
     try:
         decoded = decode(line, here)
@@ -182,8 +187,13 @@ def _guarded(line: str, where: str, number: int, note: str) -> Iterator[ReadResu
 
 
 def _record(line: str, where: str, number: int, note: str) -> RawDocument:
+    return record_document(parse_json_object(line, f"{where}:{number}"), where, number, note)
+
+
+def record_document(obj: dict[str, object], where: str, number: int, note: str) -> RawDocument:
+    """One record (a JSONL line's object, a Parquet row) as a document; an InputError
+    naming the file and record says what is wrong with it."""
     here = f"{where}:{number}"
-    obj = parse_json_object(line, here)
     html, text = obj.get("html"), obj.get("text")
     body = html if isinstance(html, str) and html.strip() else text
     if not isinstance(body, str) or not body.strip():
@@ -245,7 +255,7 @@ def _read_stdin(data: bytes, max_bytes: int) -> Iterator[ReadResult]:
         return
     try:
         if len(data) > max_bytes:
-            raise InputError(where, _too_large("input", len(data), max_bytes), kind="too-large")
+            raise InputError(where, too_large("input", len(data), max_bytes), kind="too-large")
         decoded = decode(data, where)
     except InputError as error:
         yield error

@@ -9,8 +9,8 @@ from typing import Any
 
 from propwatch import kb, reuse
 from propwatch.analyse import Pipeline
-from propwatch.batch import build_articles
 from propwatch.components import DEFAULT_COMPONENTS
+from propwatch.execute.work import build_articles
 from propwatch.extract import extract
 from propwatch.model import RawDocument, Rejected
 from propwatch.report.export import article_export, article_record

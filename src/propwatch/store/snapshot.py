@@ -4,11 +4,16 @@ Used to check that a SQLite run, a PostgreSQL run (and a distributed run) of the
 inputs store the same results: documents, articles, annotation layers, republication relations and
 known-claim matches.  Scores are rounded to 4 decimals (what reports show); row ids and
 timestamps, which differ between runs by design, are left out.
+
+``table_rows`` is the stricter check for two runs into SQLite (the local and the Ray run):
+every row of every analysis table, timestamps (columns ending in ``_at``) left out.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from propwatch.store.base import Store
@@ -64,3 +69,25 @@ def snapshot(store: Store) -> Snapshot:
             " FROM claim_matches"):
         out.matches.add((aid, int(start), int(end), kb_id, _score(score), decision, stance))
     return out
+
+
+#: The per-document and corpus-level tables an analysis run writes.
+TABLES = ("documents", "document_sources", "articles", "annotations", "skips", "reuse_docs",
+          "reuse_pairs", "claim_matches", "claim_clusters", "narratives", "narrative_claims",
+          "narrative_articles")
+
+
+def table_rows(db: str | Path) -> dict[str, list[tuple[object, ...]]]:
+    """Table -> its rows, sorted, timestamps left out."""
+    conn = sqlite3.connect(f"file:{Path(db)}?mode=ro", uri=True)
+    try:
+        found = {}
+        for table in TABLES:
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")
+                       if not row[1].endswith("_at")]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            query = f"SELECT {quoted} FROM {table} ORDER BY {quoted}"
+            found[table] = conn.execute(query).fetchall()
+        return found
+    finally:
+        conn.close()

@@ -192,6 +192,11 @@ def use_profile(profile: str) -> None:
     _default_profile = profile
 
 
+def current_profile() -> str:
+    """The profile :func:`use_profile` chose (sent along to other processes' pipelines)."""
+    return _default_profile
+
+
 def use_threads(threads: int | None) -> None:
     """ONNX threads per run of :func:`default_tagger` (None: up to 2).  1 when articles
     are analysed side by side on several threads (``propwatch.batch``); the outputs are

@@ -1,0 +1,33 @@
+"""Executors: who runs the per-document work of a run (``execute.work``).
+
+``LocalExecutor`` uses this process's threads; ``RayExecutor`` (``execute.on_ray``, the
+``ray`` extra) spreads the same work over a Ray cluster's actors.  Both yield one outcome
+per document, in input order, and the driver (``batch``) stores them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from propwatch.execute.local import LocalExecutor
+from propwatch.execute.work import Context, Outcome
+from propwatch.ingest import Input
+
+
+class Executor(Protocol):
+    def outcomes(self, inputs: list[Input], context: Context) -> Iterator[Outcome]: ...
+
+
+def executor_for(ray: str | None, workers: int) -> Executor:
+    """In-process threads without ``ray``; else a Ray cluster's actors: ``ray`` is
+    ``auto`` (the running cluster), ``local`` (a fresh one on this machine) or an
+    address (``ray://head:10001``, ``head:6379``)."""
+    if ray is None:
+        return LocalExecutor(workers)
+    from propwatch.execute.on_ray import RayExecutor
+
+    return RayExecutor(ray, workers)
+
+
+__all__ = ["Executor", "LocalExecutor", "executor_for"]

@@ -1,0 +1,69 @@
+"""A run on a real local Ray cluster stores exactly what the in-process run stores.
+
+One cluster (2 CPUs, no dashboard, no usage statistics) is started for the module and shut
+down afterwards; the analysis uses the shipped models, since Ray's worker processes do not
+see this process's monkeypatches.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from propwatch.batch import Options, RunSummary, analyze
+from propwatch.kb.importer import import_kb
+from propwatch.store import open_store
+from propwatch.store.snapshot import TABLES, table_rows
+
+os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+ray = pytest.importorskip("ray", reason="the 'ray' extra is not installed (make install has it)")
+
+ROOT = Path(__file__).resolve().parents[1]
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[None]:
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The demo corpus (JSONL, text, HTML, a captcha page, a republished copy) plus two
+    inputs that are skipped with a reason."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(ROOT / "demo" / "corpus", folder)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def run(db: Path, names: list[str], ray_address: str | None) -> RunSummary:
+    with open_store(db) as store:
+        if not store.article_count():
+            import_kb(store, "claimreview", ROOT / "demo" / "factchecks.jsonld")
+        return analyze(names, store, Options(workers=2, ray=ray_address))
+
+
+def test_a_ray_run_resumed_after_a_stop_stores_what_the_local_run_stores(
+    tmp_path: Path, corpus: Path, cluster: None
+) -> None:
+    local = run(tmp_path / "local.db", [str(corpus)], None)
+    assert local.articles_stored == 11 and local.reuse and local.reuse.new_pairs == 1
+    assert local.claim_matches and local.claim_matches.matched
+    # a run stopped after its first inputs (the driver stores in input order), then re-run
+    first = [str(corpus / name) for name in ("blocked-page.txt", "eastern-frontier.jsonl")]
+    stopped = run(tmp_path / "ray.db", first, "local")
+    assert (stopped.articles_stored, len(stopped.rejected)) == (3, 1)
+    resumed = run(tmp_path / "ray.db", [str(corpus)], "local")
+    assert resumed.already_stored == 4
+    assert resumed.articles_stored == local.articles_stored - 3
+    assert [(e.where, e.kind, e.reason) for e in resumed.skipped] == \
+        [(e.where, e.kind, e.reason) for e in local.skipped]
+    assert {e.kind for e in local.skipped} == {"unsupported", "empty"}
+    ours, theirs = table_rows(tmp_path / "local.db"), table_rows(tmp_path / "ray.db")
+    for table in TABLES:
+        assert ours[table] == theirs[table], table
