@@ -167,11 +167,11 @@ def _project(net: object, z: np.ndarray) -> np.ndarray:
     return np.asarray(p / np.linalg.norm(p, axis=1, keepdims=True))
 
 
-def fit() -> None:
+def fit(cache: Path = CACHE) -> None:
     import torch
 
     torch.set_num_threads(1)
-    d = dict(np.load(need(CACHE)))
+    d = dict(np.load(need(cache)))
     ids = kb_ids()
     print(f"{len(d['train/x'])} training texts, {len(d['queries/x'])} dev tweets, "
           f"knowledge base of {len(ids)} verified claims")
@@ -197,8 +197,9 @@ def fit() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("step", choices=("features", "fit"))
+    ap.add_argument("--cache", type=Path, default=CACHE, help="features to fit on")
     args = ap.parse_args()
-    features() if args.step == "features" else fit()
+    features() if args.step == "features" else fit(args.cache)
 
 
 if __name__ == "__main__":
