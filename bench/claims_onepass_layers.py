@@ -86,6 +86,7 @@ def features() -> None:
     session = sharedtable.session(GRAPH, opts)
     tok = Tokenizer.from_file(str(TAGGER.parent / "tokenizer.json"))
     tok.enable_truncation(max_length=128)
+    tok.no_padding()  # the file pads to 128: pads would be pooled with the text
     encoder = SentenceEncoder(threads=1)
     arrays: dict[str, np.ndarray] = {}
     t0 = time.perf_counter()
