@@ -31,8 +31,10 @@ MODEL_SUFFIXES = (".onnx", ".npz", ".json", ".tsv")
 
 
 def model_files() -> list[Path]:
-    """Every weights/tokenizer file under a ``model`` folder of the package."""
-    return sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "model" in p.parent.name
+    """Every weights/tokenizer file under a ``model`` folder of the package, and the
+    word-piece table the graphs share (``weights/``, ``propwatch.sharedtable``)."""
+    return sorted(p for p in PACKAGE.rglob("*") if p.is_file()
+                  and ("model" in p.parent.name or p.parent.name == "weights")
                   and p.suffix in MODEL_SUFFIXES)
 
 

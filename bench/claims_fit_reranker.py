@@ -139,10 +139,13 @@ def main() -> None:
         finetune_pairs(train, dev, args.dir, epochs=args.epochs, lr=args.lr)
     elif args.step == "export":
         from propwatch.claims.train import export_classifier, quantize
+        from propwatch.sharedtable import share
 
-        fp32 = args.dir / "reranker-fp32.onnx"
+        fp32, int8 = args.dir / "reranker-fp32.onnx", args.dir / "reranker-int8.onnx"
         export_classifier(args.dir, fp32)
-        quantize(fp32, MODEL)
+        quantize(fp32, int8)
+        # the word-piece table is frozen in training: shipped once for every graph
+        share(int8, MODEL, "model.bert.embeddings.word_embeddings.weight_quantized")
         print(f"wrote {MODEL} ({MODEL.stat().st_size / 1e6:.1f} MB)")
     else:
         from propwatch.claims.reranker import Reranker

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from propwatch import sharedtable
 from propwatch.errors import ModelError
 
 MAX_LEN = 128
@@ -58,7 +59,7 @@ def _session(path: Path) -> Any:
     opts.intra_op_num_threads = 1
     opts.inter_op_num_threads = 1
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+    return sharedtable.session(path, opts)
 
 
 class OnnxModel:

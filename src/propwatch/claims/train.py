@@ -1,14 +1,17 @@
 """Training and ONNX export for the claims models (needs the ``train`` extra: torch).
 
-Two models ship in ``propwatch/claims/model/``:
+Networks built here (``propwatch/claims/model/README.md`` says which ship):
 
 - ``encoder.onnx``: the all-MiniLM-L6-v2 sentence encoder (mean pooling, L2-normalised),
   used to embed claims and known claims for matching;
-- ``checkworthy.onnx``: MiniLM-L6 fine-tuned on ClaimBuster (two-class) whose output is the
-  probability that a sentence is a check-worthy factual claim.
+- fine-tuned MiniLM-L6 classifiers (``finetune``, ``finetune_pairs``, ``export-classifier``):
+  the reranker, and the check-worthiness network of before issue 11.
 
-Run as ``python -m propwatch.claims.train {finetune,export-encoder,quantize} ...``; nothing
-here is imported at run time.
+``share-table SRC DST --initializer NAME`` writes a graph without its word-piece table,
+which the shipped graphs share (``propwatch.sharedtable``).
+
+Run as ``python -m propwatch.claims.train {finetune,export-encoder,quantize,share-table} ...``;
+nothing here is imported at run time.
 """
 
 from __future__ import annotations
@@ -275,6 +278,10 @@ def main(argv: list[str] | None = None) -> None:
     q = sub.add_parser("quantize")
     q.add_argument("src", type=Path)
     q.add_argument("dst", type=Path)
+    sh = sub.add_parser("share-table", help="take the shared word-piece table out of a graph")
+    sh.add_argument("src", type=Path)
+    sh.add_argument("dst", type=Path)
+    sh.add_argument("--initializer", default="bert.embeddings.word_embeddings.weight_quantized")
     args = p.parse_args(argv)
     if args.cmd == "finetune":
         finetune(args.train, args.out, epochs=args.epochs, lr=args.lr, batch=args.batch,
@@ -283,6 +290,10 @@ def main(argv: list[str] | None = None) -> None:
         export_classifier(args.model_dir, args.out)
     elif args.cmd == "export-encoder":
         export_encoder(args.out)
+    elif args.cmd == "share-table":
+        from propwatch.sharedtable import share
+
+        share(args.src, args.dst, args.initializer)
     else:
         quantize(args.src, args.dst)
 
