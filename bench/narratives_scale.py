@@ -7,18 +7,24 @@ stored with a claims layer of their sentences (a regex split, every sentence of 
 more) and a stand-in embedding per claim: the unit sum of fixed random vectors of its
 words.  That is what the grouping reads from the store in a real run (stored vectors),
 and it keeps copies close as real embeddings do.  Printed: seconds and peak memory (max
-RSS) of the first ``update`` over N articles and of the ``update`` after 1,000 more.
+RSS) of the first ``update`` over N articles and of the ``update`` after 1,000 more, with
+the CPU seconds the process used (on a shared machine, wall clock depends on the load).
 
     nice -n 10 .venv/bin/python bench/make_corpus.py --articles 11000 --out /tmp/c11k.jsonl
     nice -n 10 .venv/bin/python bench/narratives_scale.py /tmp/c11k.jsonl --articles 10000
+
+``--base`` keeps the stored (not yet grouped) first N articles in a database to start
+later runs from, so that only ``update`` is repeated.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import resource
+import shutil
 import sys
 import time
 import zlib
@@ -38,7 +44,9 @@ from propwatch.store.narratives import NarrativeTables
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 WORD = re.compile(r"[^\W\d_]{2,}")
 DIM = 384
-_TABLE = np.random.default_rng(7).standard_normal((1 << 16, DIM)).astype(np.float32)
+# fixed random word vectors; the last row (index -1) stands for a text without words
+_TABLE = np.vstack([np.random.default_rng(7).standard_normal((1 << 16, DIM)),
+                    np.ones((1, DIM))]).astype(np.float32)
 
 
 def records(path: Path) -> Iterator[dict[str, Any]]:
@@ -47,14 +55,18 @@ def records(path: Path) -> Iterator[dict[str, Any]]:
             yield json.loads(line)
 
 
-def stand_in(text: str) -> np.ndarray:
-    words = [zlib.crc32(w.casefold().encode()) & 0xFFFF for w in WORD.findall(text)]
-    v = _TABLE[words].sum(axis=0) if words else np.ones(DIM, dtype=np.float32)
-    return v / np.linalg.norm(v)
+def stand_ins(texts: list[str]) -> np.ndarray:
+    """The unit sum of the fixed random vectors of each text's words (ones if it has none)."""
+    words = [[zlib.crc32(w.casefold().encode()) & 0xFFFF for w in WORD.findall(t)] or [-1]
+             for t in texts]
+    lengths = np.array([len(w) for w in words])
+    sums = np.add.reduceat(_TABLE[np.concatenate(words)], np.cumsum(lengths) - lengths, axis=0)
+    return sums / np.linalg.norm(sums, axis=1, keepdims=True)
 
 
 def store_batch(store: Store, batch: list[dict[str, Any]], aliases: str) -> None:
-    vectors = []
+    keys: list[tuple[str, int, int]] = []
+    vectors: list[np.ndarray] = []
     for r in batch:
         text = r["text"]
         doc = RawDocument(f"gen/{r['key']}", text, "text")
@@ -65,12 +77,11 @@ def store_batch(store: Store, batch: list[dict[str, Any]], aliases: str) -> None
         spans = [Span(m.start(), m.end(), "claim", 0.5) for m in SENTENCE.finditer(text)
                  if len(WORD.findall(m.group())) >= 4]
         article.add_layer("claims", spans)
-        if store.save_articles(doc, [article]):
-            vectors += [((article.id, s.start, s.end), stand_in(text[s.start:s.end]))
-                        for s in spans]
+        if store.save_articles(doc, [article]) and spans:
+            keys += [(article.id, s.start, s.end) for s in spans]
+            vectors.append(stand_ins([text[s.start:s.end] for s in spans]))
     if vectors:
-        NarrativeTables(store.conn).save_vectors([k for k, _ in vectors],
-                                                 np.stack([v for _, v in vectors]), aliases)
+        NarrativeTables(store.conn).save_vectors(keys, np.vstack(vectors), aliases)
 
 
 def load(store: Store, items: list[dict[str, Any]]) -> None:
@@ -80,12 +91,18 @@ def load(store: Store, items: list[dict[str, Any]]) -> None:
         print(f"  stored {min(i + 500, len(items))}/{len(items)}", file=sys.stderr)
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(store: Store) -> str:
-    start = time.time()
+    start, cpu = time.time(), cpu_seconds()
     summary = update(store, progress=lambda stage, d, t: print(
         f"  {stage} {d}/{t} ({time.time() - start:.0f} s)", file=sys.stderr))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return (f"{time.time() - start:.1f} s, peak RSS {peak:.0f} MB: {summary.new_articles} "
+    return (f"{time.time() - start:.1f} s ({cpu_seconds() - cpu:.1f} s of CPU), peak RSS "
+            f"{peak:.0f} MB: {summary.new_articles} "
             f"articles newly grouped, {summary.articles} in {summary.narratives} narratives, "
             f"{summary.claims} claims in {summary.clusters} clusters, {summary.merges} merges")
 
@@ -96,16 +113,29 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10000)
     parser.add_argument("--add", type=int, default=1000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/propwatch-bench-narratives/scale.db"))
+    parser.add_argument("--base", type=Path,
+                        help="a database of the first N articles, stored and not grouped, to "
+                             "start from (made here if it does not exist; storing 100,000 "
+                             "takes several minutes)")
+    parser.add_argument("--store-only", action="store_true", help="only make --base")
     args = parser.parse_args()
-    items = [r for _, r in zip(range(args.articles + args.add), records(args.corpus),
-                               strict=False)]
-    args.db.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{args.db}{suffix}").unlink(missing_ok=True)
     args.db.parent.mkdir(parents=True, exist_ok=True)
+    if args.base and not args.base.exists():
+        with open_store(args.base) as store:
+            load(store, list(itertools.islice(records(args.corpus), args.articles)))
+    if args.store_only:
+        return
+    if args.base:
+        shutil.copy(args.base, args.db)
+    more = list(itertools.islice(records(args.corpus), args.articles, args.articles + args.add))
     with open_store(args.db) as store:
-        load(store, items[: args.articles])
+        if not args.base:
+            load(store, list(itertools.islice(records(args.corpus), args.articles)))
         print(f"first update over {args.articles} articles: {timed(store)}")
-        load(store, items[args.articles :])
-        print(f"update after {len(items) - args.articles} more: {timed(store)}")
+        load(store, more)
+        print(f"update after {len(more)} more: {timed(store)}")
 
 
 if __name__ == "__main__":

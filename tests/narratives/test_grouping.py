@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
-from propwatch.narratives.claim_clusters import ClaimClusters
+from propwatch.narratives.claim_clusters import assign
 from propwatch.narratives.features import count_matrix, term_counts, weighted
-from propwatch.narratives.grouping import Thresholds, group
+from propwatch.narratives.grouping import Thresholds, _Means, group
 
 WORDS = Thresholds(claim=0.9, narrative=0.2, words=1.0)
 VOLCANO = "volcanic ash closed airports iceland eruption flights grounded"
@@ -61,24 +62,42 @@ def test_the_embedding_weight_groups_by_meaning_when_words_differ() -> None:
     assert len(set(by_words.labels)) == 3
 
 
-def test_a_claim_joins_a_near_cluster_of_its_own_narrative_only() -> None:
-    clusters = ClaimClusters(3, threshold=0.9)
-    a = clusters.assign(1, unit(1, 0, 0))
-    b = clusters.assign(1, unit(1, 0.1, 0))  # cosine ~0.995: the same claim
-    c = clusters.assign(1, unit(1, 1, 0))  # ~0.7: another claim
-    d = clusters.assign(2, unit(1, 0, 0))  # the same words, another narrative
-    assert a == b and len({a, c, d}) == 3
-    clusters.move(2, 1)
-    assert clusters.narrative[d] == 1 and clusters.assign(1, unit(1, 0, 0)) in (a, d)
+def test_a_claim_joins_a_near_cluster_and_starts_one_when_none_is_near() -> None:
+    vectors = np.stack([unit(1, 0, 0), unit(1, 0.1, 0), unit(1, 1, 0), unit(0, 0, 1)])
+    labels, totals = assign(np.zeros((0, 3), np.float32), vectors, threshold=0.9)
+    # cosine ~0.995: the same claim; ~0.7 and 0: other claims
+    assert list(labels) == [0, 0, 1, 2]
+    assert np.allclose(totals[0], vectors[0] + vectors[1])
 
 
-def test_loaded_clusters_keep_their_ids_and_new_ids_continue_after_them() -> None:
-    first = ClaimClusters(3, threshold=0.9)
-    old = first.assign(4, unit(1, 0, 0))
-    again = ClaimClusters(3, threshold=0.9)
-    again.load([(c, first.narrative[c], first.total[c]) for c in first.narrative])
-    assert again.assign(4, unit(1, 0.05, 0)) == old
-    assert again.assign(4, unit(0, 1, 0)) > old
+def test_claims_join_stored_clusters_by_their_centroid() -> None:
+    stored = np.stack([unit(1, 0, 0) + unit(0.6, 0.8, 0), unit(0, 1, 0)])
+    # the centroid of the first, not one of its claims, is what a claim is compared with:
+    # (0.8, 0.6, 0) is 0.8 from (1, 0, 0) but ~0.98 from the centroid of the two
+    labels, totals = assign(stored, np.stack([unit(0.8, 0.6, 0), unit(0, 0, 1)]),
+                            threshold=0.9)
+    assert list(labels) == [0, 2] and len(totals) == 3
+    assert np.allclose(totals[1], stored[1])
+
+
+def test_chunked_assignment_is_the_claim_by_claim_rule() -> None:
+    rng = np.random.default_rng(3)
+    centres = rng.standard_normal((20, 16))
+    vectors = centres[rng.integers(0, 20, 1500)] + 0.6 * rng.standard_normal((1500, 16))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    labels, _ = assign(np.zeros((0, 16), np.float32), vectors, threshold=0.8)
+    expected: list[int] = []
+    totals: list[np.ndarray] = []
+    for v in vectors:  # the rule written out, one claim at a time
+        sims = [float(t @ v) / float(np.linalg.norm(t)) for t in totals]
+        best = int(np.argmax(sims)) if sims else -1
+        if best < 0 or sims[best] < 0.8:
+            totals.append(v.astype(np.float64))
+            expected.append(len(totals) - 1)
+        else:
+            totals[best] = totals[best] + v
+            expected.append(best)
+    assert list(labels) == expected and len(set(expected)) > 20
 
 
 def test_articles_in_another_language_do_not_group_by_their_function_words() -> None:
@@ -88,3 +107,31 @@ def test_articles_in_another_language_do_not_group_by_their_function_words() -> 
              "le dira dans une loi.")
     found = group(terms(soldiers, taxes), no_vectors(2), np.full(2, -1), WORDS, next_id=1)
     assert len(set(found.labels)) == 2
+
+
+def test_the_pruned_search_finds_what_comparing_with_every_narrative_finds() -> None:
+    # 400 one-article narratives sharing a few common words; 200 new articles, each a
+    # narrative's words plus as many others (so the nearest is at about 0.7)
+    rng = np.random.default_rng(5)
+    words = sparse.random(600, 3000, density=0.03, random_state=6, format="csr")
+    common = sparse.csr_matrix((rng.random((600, 40)) < 0.3) * rng.random((600, 40)),
+                               shape=(600, 3000))
+    counts = sparse.vstack([words[:400], words[:200] + words[400:]]) + common
+    rows = weighted(sparse.csr_matrix(counts * 10, dtype=np.float32))
+    labels = np.concatenate([np.arange(400), np.full(200, -1)])
+    means = _Means(rows, no_vectors(600), labels, words=1.0)
+    assert means.common.sum() == 40  # the shared words are taken apart
+    new = rows[400:]
+    found = []
+    # 0.1: the common words alone could reach it (every narrative compared); 0.3 and 0.7:
+    # only pairs sharing rare words are
+    for cut in (0.1, 0.3, 0.7):
+        full = means.full(new, no_vectors(200))
+        expected = np.where(full.max(axis=1) >= cut, full.argmax(axis=1), -1)
+        nearest = means.nearest(new, no_vectors(200), cut)
+        assert list(nearest) == list(expected)
+        found.append(int((nearest >= 0).sum()))
+        r, c, _ = means.above(new, no_vectors(200), cut)
+        expected_pairs = sorted(zip(*np.nonzero(full >= cut), strict=True))
+        assert sorted(zip(r.tolist(), c.tolist(), strict=True)) == expected_pairs
+    assert found[0] == found[1] == 200 > found[2] > 0

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -88,7 +89,7 @@ class Aliases:
             pairs.setdefault(canonical, []).append(alias)
         return cls.build([*read_groups(shipped_path()), *pairs.items()])
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         text = "\n".join(c + "\t" + "\t".join(sorted(n)) for c, n in sorted(self.groups))
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]

@@ -11,13 +11,18 @@ canonicalisation ("Daesh" and "Islamic State" both read "ISIS"), and the vector 
 so a later run embeds only claims it has not seen.  An article's features (the word counts
 of its claims, their mean embedding) are stored when it is first grouped; an update reads
 only the claims not grouped yet, plus every article's features.
+
+Memory stays bounded by the articles, not their claims: claims and their vectors are read
+block by block of articles, twice (once to embed what is missing and compute the new
+articles' features, once, narrative by narrative, to put the claims into claim clusters),
+and a claim is canonicalised once for both its embedding and its article's words.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -28,24 +33,25 @@ from propwatch.errors import ConfigError
 from propwatch.kb.aliases import Aliases
 from propwatch.kb.importer import current_aliases
 from propwatch.kb.match import clean_query
-from propwatch.narratives.claim_clusters import ClaimClusters
+from propwatch.narratives.claim_clusters import assign
 from propwatch.narratives.features import (
     count_matrix,
     pack,
-    term_counts,
-    unit_mean,
+    term_rows,
+    unit_means,
     unpack,
     weighted,
 )
 from propwatch.narratives.grouping import Thresholds, group
 from propwatch.store import Store
 from propwatch.store.kb import EMBED_DTYPE, KbTables
-from propwatch.store.narratives import ArticleRow, ClaimKey, ClaimRow, NarrativeTables
+from propwatch.store.narratives import ArticleRow, ClaimKey, NarrativeTables
 from propwatch.store.open import shown
 
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 256
+ARTICLE_BLOCK = 1000  # articles whose claims (and vectors) are held at once
 Progress = Callable[[str, int, int], None]  # (stage, done, to do)
 
 
@@ -120,14 +126,10 @@ def update(
     same_features = not rebuilding or (summary.rebuilt == "asked for" and stored is not None
                                        and stored.min_score == settings.min_score)
     known = {a.article_id: a for a in stored_rows} if same_features else {}
-    claims = tables.claims(settings.min_score, ungrouped=not rebuilding)
-    vectors, summary.embedded = _vectors(tables, claims, aliases, encoder, progress,
-                                         ungrouped=not rebuilding)
-    by_article: dict[str, list[ClaimRow]] = {}
-    for claim in claims:
-        by_article.setdefault(claim.article_id, []).append(claim)
-    new_rows = [_features(a, cs, vectors, aliases) for a, cs in by_article.items()
-                if a not in known]
+    del stored_rows
+    todo = tables.claim_articles(settings.min_score, ungrouped=not rebuilding)
+    claims = _Claims(tables, settings.min_score, aliases, ungrouped=not rebuilding)
+    new_rows, summary.embedded = _new_articles(claims, todo, known, encoder, progress)
     rows = list(known.values()) + new_rows
     labels = np.array([-1 if rebuilding else r.narrative for r in rows], dtype=np.int64)
     grouped = group(weighted(count_matrix([unpack(r.terms) for r in rows])),
@@ -135,41 +137,158 @@ def update(
                     labels, settings.thresholds, int(meta.get("next_narrative", 1)),
                     progress=partial(progress, "grouping articles") if progress else None)
     narrative = {r.article_id: int(n) for r, n in zip(rows, grouped.labels, strict=True)}
-    clusters = ClaimClusters(DIM, settings.thresholds.claim, int(meta.get("next_cluster", 1)))
-    if not rebuilding:
-        clusters.load(tables.clusters(DIM))
-    for young, old, _ in grouped.merges:
-        clusters.move(young, old)
-    members = [(c.key, clusters.assign(narrative[c.article_id], vectors[c.key]))
-               for c in claims]
-    changed = [ArticleRow(r.article_id, narrative[r.article_id], r.terms, r.vector)
-               for r in rows if rebuilding or r.narrative != narrative[r.article_id]]
     moves = [(young, old, "merged", n) for young, old, n in grouped.merges]
     if rebuilding:
         moves += _rebuilt(before, narrative)
-    tables.save_groups(
-        grouped.created, changed,
-        [(c, clusters.narrative[c], clusters.total[c]) for c in sorted(clusters.changed)],
-        members, moves,
-        {**settings.to_meta(), "aliases": aliases.fingerprint,
-         "next_cluster": str(clusters.next_id),
-         "next_narrative": str(max([int(meta.get("next_narrative", 1)), *[
-             n + 1 for n in grouped.created]]))},
-        reset=rebuilding,
-    )
+    with tables.transaction():
+        if rebuilding:
+            tables.forget()
+        tables.save_narratives(grouped.created, moves)
+        tables.save_articles(
+            ArticleRow(r.article_id, narrative[r.article_id], r.terms, r.vector)
+            for r in rows if rebuilding or r.narrative != narrative[r.article_id])
+        summary.new_claims, next_cluster = _cluster_claims(
+            claims, todo, narrative, settings.thresholds.claim, int(meta.get("next_cluster", 1)),
+            loaded=not rebuilding, progress=progress)
+        tables.finish(
+            {**settings.to_meta(), "aliases": aliases.fingerprint,
+             "next_cluster": str(next_cluster),
+             "next_narrative": str(max([int(meta.get("next_narrative", 1)), *[
+                 n + 1 for n in grouped.created]]))})
     summary.claims, summary.clusters, summary.articles, summary.narratives = tables.counts()
-    summary.new_claims = len(members)
     summary.new_articles = len(new_rows) if not rebuilding else len(rows)
     summary.merges = len(grouped.merges)
     return summary
 
 
-def _features(article: str, claims: list[ClaimRow], vectors: dict[ClaimKey, np.ndarray],
-              aliases: Aliases) -> ArticleRow:
-    """A new article's features: its claims' word counts and their mean embedding."""
-    text = embedding_text(" ".join(c.text for c in claims), aliases)  # one pass per article
-    return ArticleRow(article, -1, pack(*term_counts(text)),
-                      unit_mean([vectors[c.key] for c in claims], DIM))
+@dataclass
+class _Block:
+    """The claims of a block of articles, in the order articles were first seen (an
+    article's claims one after the other)."""
+
+    keys: list[ClaimKey]
+    texts: list[str]
+    vectors: np.ndarray  # float32, one row per claim (zeros where ``missing``)
+    missing: list[int]  # claims without a vector made with the current aliases
+
+    def articles(self) -> list[tuple[str, int, int]]:
+        """(article id, first claim, end) of each article of the block."""
+        out: list[tuple[str, int, int]] = []
+        for i, (article, _, _) in enumerate(self.keys):
+            if not out or out[-1][0] != article:
+                out.append((article, i, i + 1))
+            else:
+                out[-1] = (article, out[-1][1], i + 1)
+        return out
+
+
+class _Claims:
+    """Reads the claims to group, block by block of articles, with their vectors (made
+    with the current aliases); embeds and stores the vectors missing."""
+
+    def __init__(self, tables: NarrativeTables, min_score: float, aliases: Aliases,
+                 ungrouped: bool) -> None:
+        self.tables = tables
+        self.min_score = min_score
+        self.aliases = aliases
+        self.ungrouped = ungrouped
+
+    def read(self, articles: Sequence[str]) -> _Block:
+        rows = self.tables.claims_of(articles, self.min_score, self.aliases.fingerprint,
+                                     self.ungrouped)
+        vectors = np.zeros((len(rows), DIM), dtype=np.float32)
+        have = [i for i, r in enumerate(rows) if r[4] is not None]
+        if have:
+            vectors[have] = np.frombuffer(b"".join(rows[i][4] or b"" for i in have),
+                                          dtype=EMBED_DTYPE).reshape(len(have), DIM)
+        return _Block([(a, s, e) for a, s, e, _, _ in rows], [r[3] for r in rows], vectors,
+                      sorted(set(range(len(rows))) - set(have)))
+
+    def embed(self, block: _Block, texts: list[str], encoder: SentenceEncoder) -> None:
+        """Embed the claims of ``block`` without a vector (``texts``: every claim
+        canonicalised) and store them; the block gets the vectors as stored."""
+        for start in range(0, len(block.missing), EMBED_BATCH):
+            part = block.missing[start : start + EMBED_BATCH]
+            fresh = encoder.encode([texts[i] for i in part], cache=False)
+            self.tables.save_vectors([block.keys[i] for i in part], fresh,
+                                     self.aliases.fingerprint)
+            # later runs read float16 back: group with those same values now
+            block.vectors[part] = fresh.astype(EMBED_DTYPE).astype(np.float32)
+
+
+def _new_articles(
+    claims: _Claims, todo: list[str], known: dict[str, ArticleRow],
+    encoder: SentenceEncoder | None, progress: Progress | None,
+) -> tuple[list[ArticleRow], int]:
+    """Embed the claims of ``todo`` that have no vector yet and compute the features of
+    the articles not in ``known``, block by block of articles (never every claim vector
+    at once); (the new articles' rows, the number of claims embedded)."""
+    rows: list[ArticleRow] = []
+    embedded = 0
+    for lo in range(0, len(todo), ARTICLE_BLOCK):
+        block = claims.read(todo[lo : lo + ARTICLE_BLOCK])
+        texts = [embedding_text(t, claims.aliases) for t in block.texts]  # once per claim
+        if block.missing:
+            encoder = encoder or default_encoder()
+            claims.embed(block, texts, encoder)
+            embedded += len(block.missing)
+        new = [(a, i, j) for a, i, j in block.articles() if a not in known]
+        words = term_rows([" ".join(texts[i:j]) for _, i, j in new])
+        means = unit_means(block.vectors, [i for _, i, _ in new], [j for _, _, j in new])
+        rows += [ArticleRow(a, -1, pack(*counts), mean)
+                 for (a, _, _), counts, mean in zip(new, words, means, strict=True)]
+        if progress:
+            progress("reading claims", min(lo + ARTICLE_BLOCK, len(todo)), len(todo))
+    if embedded:
+        log.info("embedded %d claims", embedded)
+    return rows, embedded
+
+
+def _cluster_claims(
+    claims: _Claims, todo: list[str], narrative: dict[str, int], threshold: float,
+    next_id: int, loaded: bool, progress: Progress | None,
+) -> tuple[int, int]:
+    """Put the claims of ``todo`` into claim clusters, narrative by narrative (a block of
+    narratives' articles read at once), and save them; (claims assigned, next free id)."""
+    articles: dict[int, list[str]] = defaultdict(list)
+    for article in todo:
+        articles[narrative[article]].append(article)
+    order = sorted(articles)
+    assigned = done = 0
+    while done < len(order):
+        batch: list[int] = []
+        size = 0
+        while done < len(order) and (not batch or size < ARTICLE_BLOCK):
+            batch.append(order[done])
+            size += len(articles[order[done]])
+            done += 1
+        block = claims.read([a for n in batch for a in articles[n]])
+        assert not block.missing  # embedded by _new_articles
+        of: dict[int, list[int]] = defaultdict(list)  # narrative -> its claims in the block
+        for i, (article, _, _) in enumerate(block.keys):
+            of[narrative[article]].append(i)
+        known: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
+        if loaded:
+            for cluster, n, total in claims.tables.clusters(DIM, batch):
+                known[n].append((cluster, total))
+        changed: list[tuple[int, int, np.ndarray]] = []
+        members: list[tuple[ClaimKey, int]] = []
+        for n in batch:
+            if not of[n]:
+                continue
+            ids = [c for c, _ in known[n]]
+            totals = np.stack([t for _, t in known[n]]) if ids else np.zeros((0, DIM), np.float32)
+            labels, totals = assign(totals, block.vectors[of[n]], threshold)
+            ids += range(next_id, next_id + len(totals) - len(ids))
+            next_id += len(totals) - len(known[n])
+            members += [(block.keys[i], ids[label]) for i, label in zip(of[n], labels.tolist(),
+                                                                         strict=True)]
+            changed += [(ids[i], n, totals[i]) for i in sorted(set(labels.tolist()))]
+        claims.tables.save_clusters(changed, members)
+        assigned += len(members)
+        if progress:
+            progress("claim clusters", done, len(order))
+    return assigned, next_id
 
 
 def _rebuilt(before: dict[str, int], after: dict[str, int]) -> list[tuple[int, int, str, int]]:
@@ -182,29 +301,6 @@ def embedding_text(text: str, aliases: Aliases) -> str:
     """What is embedded for a claim: the sentence without links and handles, aliases
     canonicalised."""
     return aliases.canonicalise(clean_query(text))
-
-
-def _vectors(
-    tables: NarrativeTables, claims: list[ClaimRow], aliases: Aliases,
-    encoder: SentenceEncoder | None, progress: Progress | None, ungrouped: bool,
-) -> tuple[dict[ClaimKey, np.ndarray], int]:
-    vectors = tables.vectors(aliases.fingerprint, DIM, ungrouped)
-    todo = [c for c in claims if c.key not in vectors]
-    if not todo:
-        return vectors, 0
-    log.info("embedding %d claims", len(todo))
-    model = encoder or default_encoder()
-    for i in range(0, len(todo), EMBED_BATCH):
-        chunk = todo[i : i + EMBED_BATCH]
-        fresh = model.encode([embedding_text(c.text, aliases) for c in chunk], cache=False)
-        keys = [c.key for c in chunk]
-        tables.save_vectors(keys, fresh, aliases.fingerprint)
-        # later runs read float16 back: group with those same values now
-        stored = fresh.astype(EMBED_DTYPE).astype(np.float32)
-        vectors.update(zip(keys, stored, strict=True))
-        if progress:
-            progress("embedding claims", min(i + EMBED_BATCH, len(todo)), len(todo))
-    return vectors, len(todo)
 
 
 def _describe(settings: Settings) -> str:

@@ -1,77 +1,66 @@
 """Claim clusters: the same claim in other words, inside one narrative.
 
-A claim joins the cluster of its article's narrative whose centroid (mean of its claims'
-unit embeddings) is nearest, if the cosine reaches the claim threshold; otherwise it
-starts a new cluster.  Ids come from a counter that only grows.  When narratives merge,
-their clusters move with them, ids unchanged.
+Claims are taken in order: a claim joins the cluster of its narrative whose centroid (mean
+of its claims' unit embeddings) is nearest, if the cosine reaches the claim threshold;
+otherwise it starts a new cluster.  ``assign`` does this for one narrative's new claims
+without recomputing centroids claim by claim: for a chunk of claims it computes, once, the
+dot products of every cluster total with every claim of the chunk and of the claims with
+each other, then keeps each total's dot products and squared norm up to date as claims
+join (the cosine to a centroid is ``total . v / |total|``).  Ids are given by the caller
+(``build``), from a counter that only grows; when narratives merge, their clusters move
+with them, ids unchanged.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
+CHUNK = 512  # claims whose dot products are computed at once
 
-class ClaimClusters:
-    def __init__(self, dim: int, threshold: float, next_id: int = 1) -> None:
-        self.dim = dim
-        self.threshold = threshold
-        self.next_id = next_id
-        self.narrative: dict[int, int] = {}  # cluster id -> narrative id
-        self.total: dict[int, np.ndarray] = {}  # cluster id -> sum of member vectors
-        self._of: dict[int, list[int]] = defaultdict(list)  # narrative -> cluster ids
-        self._units: dict[int, np.ndarray] = {}  # narrative -> unit centroids, rows as _of
-        self.changed: set[int] = set()
 
-    def load(self, clusters: list[tuple[int, int, np.ndarray]]) -> None:
-        """Start from stored clusters (id, narrative id, sum of member vectors)."""
-        for cluster, narrative, total in clusters:
-            self.narrative[cluster] = narrative
-            self.total[cluster] = total
-            self._of[narrative].append(cluster)
-            self.next_id = max(self.next_id, cluster + 1)
-        self._units = {n: self._unit_rows(c) for n, c in self._of.items()}
+def assign(totals: np.ndarray, vectors: np.ndarray, threshold: float
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster the rows of ``vectors`` (unit embeddings, in order) given clusters whose
+    member sums are the rows of ``totals``.  Returns (the cluster of each vector: an index
+    into the output totals, the totals: the given ones updated, then the new ones)."""
+    n, dim = vectors.shape
+    out = np.zeros((len(totals) + n, dim), dtype=np.float32)
+    out[: len(totals)] = totals
+    k = len(totals)
+    labels = np.empty(n, dtype=np.int64)
+    for lo in range(0, n, CHUNK):
+        chunk = vectors[lo : lo + CHUNK].astype(np.float32)
+        labels[lo : lo + len(chunk)], k = _assign_chunk(out, k, chunk, threshold)
+        np.add.at(out, labels[lo : lo + len(chunk)], chunk)
+    return labels, out[:k]
 
-    def move(self, narrative: int, into: int) -> None:
-        """Every cluster of ``narrative`` now belongs to ``into``."""
-        for cluster in self._of.pop(narrative, []):
-            self.narrative[cluster] = into
-            self._of[into].append(cluster)
-            self.changed.add(cluster)
-        self._units.pop(narrative, None)
-        self._units[into] = self._unit_rows(self._of[into])
 
-    def assign(self, narrative: int, vector: np.ndarray) -> int:
-        """Add one unit vector of a claim of ``narrative``; its cluster id."""
-        vector = vector.astype(np.float32)
-        clusters = self._of[narrative]
-        units = self._units.get(narrative)
-        if clusters and units is not None:
-            sims = units @ vector
+def _assign_chunk(totals: np.ndarray, k: int, chunk: np.ndarray, threshold: float
+                  ) -> tuple[np.ndarray, int]:
+    """Labels of the chunk's claims against the first ``k`` rows of ``totals`` (not
+    updated here) and the clusters the chunk starts; the new number of clusters."""
+    c = len(chunk)
+    gram = chunk @ chunk.T
+    dots = np.zeros((k + c, c), dtype=np.float32)  # cluster total . claim
+    dots[:k] = totals[:k] @ chunk.T
+    squared = np.zeros(k + c, dtype=np.float64)  # |cluster total|^2
+    squared[:k] = np.einsum("ij,ij->i", totals[:k], totals[:k])
+    inverse = np.zeros(k + c, dtype=np.float32)  # 1 / |cluster total|
+    inverse[:k] = 1.0 / np.sqrt(np.maximum(squared[:k], 1e-24))
+    labels = np.empty(c, dtype=np.int64)
+    for i in range(c):
+        best = -1
+        if k:
+            sims = dots[:k, i] * inverse[:k]
             best = int(np.argmax(sims))
-            if float(sims[best]) >= self.threshold:
-                cluster = clusters[best]
-                self.total[cluster] = self.total[cluster] + vector
-                units[best] = _unit(self.total[cluster])
-                self.changed.add(cluster)
-                return cluster
-        cluster = self.next_id
-        self.next_id += 1
-        self.narrative[cluster] = narrative
-        self.total[cluster] = vector.copy()
-        clusters.append(cluster)
-        row = _unit(vector)[None, :]
-        self._units[narrative] = row if units is None else np.vstack([units, row])
-        self.changed.add(cluster)
-        return cluster
-
-    def _unit_rows(self, clusters: list[int]) -> np.ndarray:
-        if not clusters:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([_unit(self.total[c]) for c in clusters]).astype(np.float32)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+            if sims[best] < threshold:
+                best = -1
+        if best < 0:
+            best = k
+            k += 1
+            squared[best] = 0.0
+        squared[best] += 2.0 * float(dots[best, i]) + float(gram[i, i])
+        inverse[best] = 1.0 / np.sqrt(max(squared[best], 1e-24))
+        dots[best, i + 1 :] += gram[i, i + 1 :]
+        labels[i] = best
+    return labels, k

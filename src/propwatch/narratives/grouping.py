@@ -14,6 +14,11 @@ corpus analysed in parts get the same kind of groups, and every id stays what it
 except when a narrative that grew comes within the cut of another: then the younger is
 merged into the older, and the merge is reported so it can be recorded.  Ids come from a
 counter that only grows: an id once shown never names another narrative.
+
+What is compared is found exactly but without comparing everything with everything
+(``_Means``): at 100,000 articles, multiplying every new article with every narrative on
+the words most of them share would be most of the work.  Merges are looked for once among
+the narratives that grew, then only around each merged narrative.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from scipy import sparse
 
 BLOCK = 2000  # new articles clustered together at most (memory: BLOCK^2 similarities)
 CHUNK = 512  # rows of article-to-narrative similarities computed at once
+COMMON_SHARE = 0.01  # a word in more of the narratives than this is common (see _Means)
+COMMON_MIN = 50  # ... and in more than this many
 
 
 @dataclass(frozen=True)
@@ -61,19 +68,15 @@ def group(terms: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray,
     touched: set[int] = set()
     for start in range(0, len(new), BLOCK):
         block = new[start : start + BLOCK]
-        ids, sums_t, sums_e, sizes = _sums(terms, vectors, out.labels)
+        means = _Means(terms, vectors, out.labels, words)
         rest: list[int] = []
         for lo in range(0, len(block), CHUNK):
             rows = block[lo : lo + CHUNK]
-            if not len(ids):
-                rest.extend(int(r) for r in rows)
-                continue
-            sims = _cross(terms[rows], vectors[rows], sums_t, sums_e, words) / sizes
-            best = np.argmax(sims, axis=1)
-            for row, b, s in zip(rows, best, sims[np.arange(len(rows)), best], strict=True):
-                if s >= cut:
-                    out.labels[row] = ids[b]
-                    touched.add(int(ids[b]))
+            nearest = means.nearest(terms[rows], vectors[rows], cut)
+            for row, b in zip(rows, nearest, strict=True):
+                if b >= 0:
+                    out.labels[row] = means.ids[b]
+                    touched.add(int(means.ids[b]))
                 else:
                     rest.append(int(row))
         for members in _average_linkage(terms, vectors, np.array(rest, dtype=np.int64),
@@ -87,16 +90,98 @@ def group(terms: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray,
     return out
 
 
-def _sums(terms: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray
-          ) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray, np.ndarray]:
-    """(ids, sum of TF-IDF rows, sum of vectors, sizes) of every narrative so far."""
-    known = np.flatnonzero(labels >= 0)
-    ids, inverse = np.unique(labels[known], return_inverse=True)
-    member = sparse.csr_matrix(
-        (np.ones(len(known), dtype=np.float32), (inverse, known)),
-        shape=(len(ids), len(labels)))
-    sizes = np.bincount(inverse, minlength=len(ids)).astype(np.float32)
-    return ids, sparse.csr_matrix(member @ terms), np.asarray(member @ vectors), sizes
+class _Means:
+    """Every narrative so far: its mean TF-IDF row and mean vector (the average linkage of
+    a row with a narrative is the row's similarity to its means), and the narratives within
+    a cut of some rows.
+
+    Found exactly, without multiplying every row with every narrative on the words that
+    most narratives share (at 100,000 articles that product is most of the work): a
+    word is common when more than ``COMMON_SHARE`` of the narratives have it.  The
+    similarity of a row to a narrative is its part on the rare words (a sparse product
+    over few narratives per word) plus its part on the common words, which is at most
+    the norm of the row's common part (Cauchy-Schwarz; a mean of unit rows has norm <= 1).
+    So a narrative that shares no rare word with the row is below the cut when that norm
+    is, and only pairs whose rare part comes within that norm of the cut get their
+    common part computed; rows whose common part alone could reach the cut are compared
+    with every narrative.  The mix with embeddings (``words`` < 1) is computed in full.
+    """
+
+    def __init__(self, terms: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray,
+                 words: float) -> None:
+        known = np.flatnonzero(labels >= 0)
+        self.ids, inverse = np.unique(labels[known], return_inverse=True)
+        sizes = np.bincount(inverse, minlength=len(self.ids)).astype(np.float32)
+        member = sparse.csr_matrix((1.0 / sizes[inverse], (inverse, known)),
+                                   shape=(len(self.ids), len(labels)))
+        self.terms = sparse.csr_matrix(member @ terms)
+        self.vectors = np.asarray(member @ vectors, dtype=np.float32)
+        self.words = words
+        df = np.bincount(self.terms.indices, minlength=terms.shape[1])
+        self.common = df > max(COMMON_MIN, COMMON_SHARE * len(self.ids))
+        self._rare_t = _columns(self.terms, ~self.common).T.tocsr()
+        self._common = _columns(self.terms, self.common)
+        self._all_t: sparse.csr_matrix | None = None
+
+    def nearest(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float) -> np.ndarray:
+        """For each row, the index of the narrative most similar to it if that similarity
+        reaches ``cut``, else -1 (ties: the first)."""
+        best = np.full(terms.shape[0], -1, dtype=np.int64)
+        rows, cols, sims = self.above(terms, vectors, cut)
+        if len(rows):
+            order = np.lexsort((cols, -sims, rows))
+            first = order[np.concatenate([[True], np.diff(rows[order]) != 0])]
+            best[rows[first]] = cols[first]
+        return best
+
+    def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, narrative index, similarity) of every pair whose similarity reaches
+        ``cut``."""
+        if not len(self.ids) or not terms.shape[0]:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if self.words < 1:
+            return _pairs(self.full(terms, vectors), np.arange(terms.shape[0]), cut)
+        common = _columns(terms, self.common)
+        bound = np.sqrt(np.asarray(common.multiply(common).sum(axis=1)).ravel())
+        heavy = bound >= cut
+        lower = sparse.coo_matrix(_columns(terms, ~self.common) @ self._rare_t)
+        keep = (lower.data >= cut - bound[lower.row]) & ~heavy[lower.row]
+        rows, cols = lower.row[keep].astype(np.int64), lower.col[keep].astype(np.int64)
+        sims = lower.data[keep] + np.asarray(
+            common[rows].multiply(self._common[cols]).sum(axis=1)).ravel()
+        found = sims >= cut
+        out = [(rows[found], cols[found], sims[found].astype(np.float32))]
+        if heavy.any():
+            where = np.flatnonzero(heavy)
+            out.append(_pairs(self.full(terms[where], vectors[where]), where, cut))
+        return (np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out]),
+                np.concatenate([o[2] for o in out]))
+
+    def full(self, terms: sparse.csr_matrix, vectors: np.ndarray) -> np.ndarray:
+        """Similarities of the rows to every narrative (dense, rows x narratives)."""
+        if self._all_t is None:
+            self._all_t = self.terms.T.tocsr()
+        sims = np.zeros((terms.shape[0], len(self.ids)), dtype=np.float32)
+        if self.words > 0:
+            sims += self.words * (terms @ self._all_t).toarray()
+        if self.words < 1:
+            sims += (1 - self.words) * (vectors @ self.vectors.T)
+        return sims
+
+
+def _columns(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    """``matrix`` with only the columns where ``keep`` is true (same shape)."""
+    out = sparse.csr_matrix((matrix.data * keep[matrix.indices], matrix.indices.copy(),
+                             matrix.indptr.copy()), shape=matrix.shape)
+    out.eliminate_zeros()
+    return out
+
+
+def _pairs(sims: np.ndarray, rows: np.ndarray, cut: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r, c = np.nonzero(sims >= cut)
+    return rows[r].astype(np.int64), c.astype(np.int64), sims[r, c].astype(np.float32)
 
 
 def _cross(terms_a: sparse.csr_matrix, vectors_a: np.ndarray, terms_b: sparse.csr_matrix,
@@ -133,20 +218,38 @@ def _average_linkage(terms: sparse.csr_matrix, vectors: np.ndarray, rows: np.nda
 
 def _merge(terms: sparse.csr_matrix, vectors: np.ndarray, out: Grouped, touched: set[int],
            words: float, cut: float) -> None:
-    """Merge narratives that grew into any other within ``cut`` (younger into older)."""
-    while touched:
-        ids, sums_t, sums_e, sizes = _sums(terms, vectors, out.labels)
-        rows = np.flatnonzero(np.isin(ids, list(touched)))
-        sims = _cross(sums_t[rows], sums_e[rows], sums_t, sums_e, words)
-        sims /= sizes[rows][:, None] * sizes[None, :]
-        sims[np.arange(len(rows)), rows] = -np.inf
-        r, c = np.unravel_index(int(np.argmax(sims)), sims.shape)
-        if sims[r, c] < cut:
-            return
-        a, b = int(ids[rows[r]]), int(ids[c])
-        old, young = min(a, b), max(a, b)
+    """Merge narratives that grew into any other within ``cut`` (younger into older), the
+    closest pair first, until no pair with a narrative that grew is within the cut."""
+    if not touched:
+        return
+    means = _Means(terms, vectors, out.labels, words)
+    ids = [int(n) for n in means.ids]
+    position = {n: i for i, n in enumerate(ids)}
+    pairs: dict[tuple[int, int], float] = {}  # (older, younger) -> similarity
+    grew = np.array(sorted(position[n] for n in touched), dtype=np.int64)
+    for lo in range(0, len(grew), CHUNK):
+        rows = grew[lo : lo + CHUNK]
+        r, c, s = means.above(means.terms[rows], means.vectors[rows], cut)
+        for a, b, sim in zip(rows[r].tolist(), c.tolist(), s.tolist(), strict=True):
+            if a != b:
+                pairs[(min(ids[a], ids[b]), max(ids[a], ids[b]))] = sim
+    now: dict[int, tuple[sparse.csr_matrix, np.ndarray]] = {}  # merged into: its new means
+    gone: list[int] = []
+    while pairs:
+        (old, young), _ = max(pairs.items(), key=lambda kv: kv[1])
         moved = out.labels == young
         out.merges.append((young, old, int(moved.sum())))
         out.labels[moved] = old
-        touched.discard(young)
-        touched.add(old)
+        gone.append(young)
+        now.pop(young, None)
+        pairs = {p: s for p, s in pairs.items() if old not in p and young not in p}
+        members = np.flatnonzero(out.labels == old)
+        t = sparse.csr_matrix(terms[members].mean(axis=0), dtype=np.float32)
+        v = vectors[members].mean(axis=0).astype(np.float32)[None, :]
+        sims = means.full(t, v)[0]
+        for n, (tn, vn) in now.items():
+            sims[position[n]] = _cross(t, v, tn, vn, words)[0, 0]
+        sims[[position[n] for n in [*gone, old]]] = -np.inf
+        now[old] = (t, v)
+        for i in np.flatnonzero(sims >= cut).tolist():
+            pairs[(min(old, ids[i]), max(old, ids[i]))] = float(sims[i])

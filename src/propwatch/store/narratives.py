@@ -20,20 +20,6 @@ ClaimKey = tuple[str, int, int]  # (article id, start, end)
 
 
 @dataclass(frozen=True)
-class ClaimRow:
-    """A claim that narratives group: a ``claims`` span listed as check-worthy or matched."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-
-    @property
-    def key(self) -> ClaimKey:
-        return (self.article_id, self.start, self.end)
-
-
-@dataclass(frozen=True)
 class MemberRow:
     """A grouped claim with what views need about its article."""
 
@@ -77,6 +63,10 @@ COUNTED_MATCH = ("(m.verdict = 'confirmed' OR (m.decision = 'match'"
                  " AND m.verdict IS DISTINCT FROM 'rejected'))")
 
 
+# a claims-layer span narratives group (one parameter: the minimum score)
+_CLAIM = ("a.layer = 'claims' AND (COALESCE(a.score, 0) >= ? OR EXISTS (SELECT 1 FROM"
+          " claim_matches m WHERE m.article_id = a.article_id AND m.start = a.start"
+          f' AND m."end" = a."end" AND {COUNTED_MATCH}))')
 _GROUPED = ("EXISTS (SELECT 1 FROM narrative_claims g WHERE g.article_id = {t}.article_id"
             ' AND g.start = {t}.start AND g."end" = {t}."end")')
 
@@ -87,36 +77,43 @@ class NarrativeTables:
 
     # -- claims and their vectors --------------------------------------------------------
 
-    def claims(self, min_score: float, ungrouped: bool = False) -> list[ClaimRow]:
-        """Claims scoring at least ``min_score`` or holding a counted known-claim match, in
-        the order their articles were first seen (``ungrouped``: only those not grouped)."""
+    def claim_articles(self, min_score: float, ungrouped: bool = False) -> list[str]:
+        """Ids of the articles with claims to group (``ungrouped``: claims not grouped yet),
+        in the order articles were first seen."""
+        sql = ("SELECT t.id FROM articles t WHERE EXISTS (SELECT 1 FROM annotations a WHERE"
+               f" a.article_id = t.id AND {_CLAIM}"
+               + (f" AND NOT {_GROUPED.format(t='a')}" if ungrouped else "")
+               + ") ORDER BY t.added_seq, t.id")
+        return [str(r[0]) for r in self.conn.execute(sql, (min_score,))]
+
+    def claims_of(self, articles: Sequence[str], min_score: float, aliases: str,
+                  ungrouped: bool = False) -> list[tuple[str, int, int, str, bytes | None]]:
+        """The claims of ``articles`` (scoring at least ``min_score`` or holding a counted
+        known-claim match; ``ungrouped``: only those not grouped), in the order their
+        articles were first seen, as (article id, start, end, text, the stored vector
+        made with the alias set ``aliases`` or None)."""
         sql = (
             'SELECT a.article_id, a.start, a."end", '
-            'substr(t.text, a.start + 1, a."end" - a.start) '
+            'substr(t.text, a.start + 1, a."end" - a.start), e.vector '
             "FROM annotations a JOIN articles t ON t.id = a.article_id "
-            "WHERE a.layer = 'claims' AND (COALESCE(a.score, 0) >= ? OR EXISTS ("
-            " SELECT 1 FROM claim_matches m WHERE m.article_id = a.article_id"
-            f' AND m.start = a.start AND m."end" = a."end" AND {COUNTED_MATCH}))'
+            "LEFT JOIN claim_embeddings e ON e.article_id = a.article_id AND e.start = a.start"
+            ' AND e."end" = a."end" AND e.aliases = ? '
+            f"WHERE a.article_id IN ({', '.join('?' * len(articles))}) AND {_CLAIM}"
             + (f" AND NOT {_GROUPED.format(t='a')}" if ungrouped else "")
-            + " ORDER BY t.added_seq, a.start"
+            + " ORDER BY t.added_seq, a.article_id, a.start"
         )
-        return [ClaimRow(str(r[0]), int(r[1]), int(r[2]), str(r[3]))
-                for r in self.conn.execute(sql, (min_score,))]
+        return list(self.conn.execute(sql, (aliases, *articles, min_score)))
 
-    def vectors(self, aliases: str, dim: int, ungrouped: bool = False
-                ) -> dict[ClaimKey, np.ndarray]:
-        """Stored vectors made with the alias set ``aliases`` (fingerprint); ``ungrouped``:
-        only those of claims not grouped yet."""
+    def vectors(self, aliases: str, dim: int) -> dict[ClaimKey, np.ndarray]:
+        """Stored vectors made with the alias set ``aliases`` (fingerprint)."""
         rows = self.conn.execute(
-            'SELECT article_id, start, "end", vector FROM claim_embeddings e WHERE aliases = ?'
-            + (f" AND NOT {_GROUPED.format(t='e')}" if ungrouped else ""),
-            (aliases,),
-        )
+            'SELECT article_id, start, "end", vector FROM claim_embeddings WHERE aliases = ?',
+            (aliases,))
         return {(str(a), int(s), int(e)): np.frombuffer(v, dtype=EMBED_DTYPE)
                 .reshape(dim).astype(np.float32) for a, s, e, v in rows}
 
     def save_vectors(self, keys: Sequence[ClaimKey], vectors: np.ndarray, aliases: str) -> None:
-        with self._transaction():
+        with self.transaction():
             self.conn.executemany(
                 'INSERT INTO claim_embeddings (article_id, start, "end", aliases, vector)'
                 ' VALUES (?, ?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE'
@@ -135,9 +132,12 @@ class NarrativeTables:
             " (SELECT count(DISTINCT narrative) FROM narrative_articles)").fetchone()
         return int(row[0]), int(row[1]), int(row[2]), int(row[3])
 
-    def clusters(self, dim: int) -> list[tuple[int, int, np.ndarray]]:
-        """(cluster id, narrative id, sum of member vectors) of every claim cluster."""
-        rows = self.conn.execute("SELECT id, narrative, total FROM claim_clusters ORDER BY id")
+    def clusters(self, dim: int, narratives: Sequence[int]) -> list[tuple[int, int, np.ndarray]]:
+        """(cluster id, narrative id, sum of member vectors) of the claim clusters of
+        ``narratives``, by id."""
+        rows = self.conn.execute(
+            "SELECT id, narrative, total FROM claim_clusters WHERE narrative IN"
+            f" ({', '.join('?' * len(narratives))}) ORDER BY id", list(narratives))
         return [(int(c), int(n), np.frombuffer(t, dtype=np.float32).reshape(dim).copy())
                 for c, n, t in rows]
 
@@ -155,55 +155,62 @@ class NarrativeTables:
             " ORDER BY at, id, articles DESC")
         return [Move(int(a), int(b), str(k), int(n), str(t)) for a, b, k, n, t in rows]
 
-    def save_groups(
-        self, narratives: Iterable[int], articles: Iterable[ArticleRow],
-        clusters: Iterable[tuple[int, int, np.ndarray]],
-        members: Iterable[tuple[ClaimKey, int]], moves: Iterable[tuple[int, int, str, int]],
-        meta: dict[str, str], reset: bool = False,
-    ) -> None:
-        """In one transaction (``reset``: after forgetting every grouping): new
-        narratives, new or re-assigned articles, new or changed clusters (id, narrative,
-        total), claim assignments, moves (id, into, kind, articles) and settings.
-        Narratives left without articles are deleted."""
-        with self._transaction():
-            if reset:
-                self._forget()
-            self.conn.executemany("INSERT INTO narratives (id) VALUES (?) ON CONFLICT DO NOTHING",
-                                  [(n,) for n in narratives])
-            self.conn.executemany(
-                "INSERT INTO narrative_articles (article_id, narrative, terms, vector)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
-                " SET narrative = excluded.narrative",
-                [(a.article_id, a.narrative, a.terms, a.vector.astype(np.float32).tobytes())
-                 for a in articles])
-            self.conn.executemany(
-                "INSERT INTO narrative_moves (id, into_id, kind, articles, at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, into_id, kind) DO UPDATE"
-                " SET articles = excluded.articles, at = excluded.at",
-                [(*move, now()) for move in moves])
-            self.conn.executemany(
-                "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
-                " total = excluded.total",
-                [(c, n, t.astype(np.float32).tobytes()) for c, n, t in clusters],
-            )
-            self.conn.executemany(
-                'INSERT INTO narrative_claims (article_id, start, "end", cluster)'
-                ' VALUES (?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE'
-                " SET cluster = excluded.cluster",
-                [(*key, cluster) for key, cluster in members],
-            )
-            self.conn.execute(
-                "DELETE FROM narratives WHERE id NOT IN"
-                " (SELECT DISTINCT narrative FROM narrative_articles)")
-            self._set_meta(meta)
+    # -- saving a grouping: inside one ``transaction()`` ---------------------------------
 
-    def _forget(self) -> None:
+    def transaction(self) -> AbstractContextManager[Connection]:
+        return self.conn.transaction()
+
+    def forget(self) -> None:
         """Forget every grouping (not the vectors, not the moves, not the next free ids)."""
         self.conn.execute("DELETE FROM narrative_claims")
         self.conn.execute("DELETE FROM narrative_articles")
         self.conn.execute("DELETE FROM claim_clusters")
         self.conn.execute("DELETE FROM narratives")
+
+    def save_narratives(self, narratives: Iterable[int],
+                        moves: Iterable[tuple[int, int, str, int]]) -> None:
+        """New narratives, and moves (id, into, kind, articles); the claim clusters of a
+        merged narrative go with it."""
+        self.conn.executemany("INSERT INTO narratives (id) VALUES (?) ON CONFLICT DO NOTHING",
+                              [(n,) for n in narratives])
+        moves = list(moves)
+        self.conn.executemany(
+            "INSERT INTO narrative_moves (id, into_id, kind, articles, at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, into_id, kind) DO UPDATE"
+            " SET articles = excluded.articles, at = excluded.at",
+            [(*move, now()) for move in moves])
+        self.conn.executemany("UPDATE claim_clusters SET narrative = ? WHERE narrative = ?",
+                              [(into, n) for n, into, kind, _ in moves if kind == "merged"])
+
+    def save_articles(self, articles: Iterable[ArticleRow]) -> None:
+        """New or re-assigned articles."""
+        self.conn.executemany(
+            "INSERT INTO narrative_articles (article_id, narrative, terms, vector)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE"
+            " SET narrative = excluded.narrative",
+            [(a.article_id, a.narrative, a.terms, a.vector.astype(np.float32).tobytes())
+             for a in articles])
+
+    def save_clusters(self, clusters: Iterable[tuple[int, int, np.ndarray]],
+                      members: Iterable[tuple[ClaimKey, int]]) -> None:
+        """New or changed clusters (id, narrative, total) and claim assignments."""
+        self.conn.executemany(
+            "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
+            " total = excluded.total",
+            [(c, n, t.astype(np.float32).tobytes()) for c, n, t in clusters])
+        self.conn.executemany(
+            'INSERT INTO narrative_claims (article_id, start, "end", cluster)'
+            ' VALUES (?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE'
+            " SET cluster = excluded.cluster",
+            [(*key, cluster) for key, cluster in members])
+
+    def finish(self, meta: dict[str, str]) -> None:
+        """Delete narratives left without articles; store the settings."""
+        self.conn.execute(
+            "DELETE FROM narratives WHERE id NOT IN"
+            " (SELECT DISTINCT narrative FROM narrative_articles)")
+        self._set_meta(meta)
 
     def members(self) -> list[MemberRow]:
         sql = (
@@ -243,5 +250,3 @@ class NarrativeTables:
             list(values.items()),
         )
 
-    def _transaction(self) -> AbstractContextManager[Connection]:
-        return self.conn.transaction()
