@@ -11,7 +11,8 @@ the time, as a scroll that shows no second site header.
 
 Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
 stages are fitted on four folds and read the fifth fold's pages and captures made of them
-(out of fold); the body threshold is chosen on those readings; the join network (gaps between
+(out of fold); the body threshold is chosen on those readings (the lowest within
+``BODY_TIE`` of the best F1); the join network (gaps between
 body runs, ``propwatch.extract.gaps``) is then cross-validated on the same folds' gaps and
 its threshold chosen (captures split right + single pages kept whole).  The final stages are
 fitted on all of dev, the final join network on all out-of-fold gaps, and the model written
@@ -53,6 +54,9 @@ SILVER_BODY_WORDS = 15
 SILVER_CHROME_WORDS = 10
 JOIN_WEIGHT = 5  # each gap holding a join is repeated this often (one gap in tens)
 BODY_GRID = (0.2, 0.3, 0.4, 0.5)
+# The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
+# sentence loses what an analyst reads in it, a kept chrome line costs less.
+BODY_TIE = 0.005
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
@@ -434,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     for t, s in scores.items():
         p, r, f = s.prf()
         print(f"cv dev body thr {t}: P {p:.3f} R {r:.3f} F1 {f:.3f}", flush=True)
-    body_thr = max(scores, key=lambda t: scores[t].prf()[2])
+    best_f1 = max(s.prf()[2] for s in scores.values())
+    body_thr = min(t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE)
     for r in readings:
         r.read_gaps(body_thr)
     right = {t: 0 for t in JOIN_GRID}
