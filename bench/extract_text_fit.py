@@ -44,7 +44,7 @@ from sklearn.preprocessing import StandardScaler
 from propwatch.extract.dates import parse_date
 from propwatch.extract.decode import Labels, body_mask, cut_points
 from propwatch.extract.gaps import Gap, find_gaps, gap_features
-from propwatch.extract.labeller import LABELS, Labeller, Net, stage2_features
+from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
 from propwatch.extract.lines import unit_features
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import Unit, make_units, split_lines
@@ -251,20 +251,20 @@ def captures(pages: list[Page], count: int, seed: int) -> list[tuple[Page, list[
 # --- fitting ---------------------------------------------------------------------------------
 
 
-def _mlp(hidden: int) -> MLPClassifier:
+def _mlp(hidden: int, seed: int) -> MLPClassifier:
     return MLPClassifier(
         (hidden,), alpha=1e-3, batch_size=256, max_iter=80, early_stopping=True,
-        n_iter_no_change=6, random_state=0,
+        n_iter_no_change=6, random_state=seed,
     )  # fmt: skip
 
 
-def fit_net(x: np.ndarray, y: np.ndarray, hidden: int) -> Net:
+def fit_net(x: np.ndarray, y: np.ndarray, hidden: int, seed: int = 0) -> Net:
     """An MLPClassifier fitted on standardised ``x``, as the arrays ``labeller`` evaluates."""
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = _mlp(hidden).fit((x - scaler.mean_) / scale, y)
+        model = _mlp(hidden, seed).fit((x - scaler.mean_) / scale, y)
     if len(model.classes_) > 2 and list(model.classes_) != list(range(len(LABELS))):
         raise SystemExit(f"every label needs examples; got classes {list(model.classes_)}")
     return Net(
@@ -299,26 +299,33 @@ def headless(page: Page) -> Page | None:
     return Page(page.name, text, units, unit_features(units), y, page.gold, page.boundary[lo:])
 
 
-def fit_stages(pages: list[Page], hidden: int) -> tuple[Net, Net]:
+Stages = tuple[tuple[Net, Net], ...]
+
+
+def fit_stages(pages: list[Page], hidden: int, members: int) -> Stages:
     """Stage 1 on all pages and their headless copies; stage 2 on out-of-fold stage-1
-    probabilities."""
+    probabilities; once per member, each from its own random seed (the mean of the members'
+    probabilities is steadier than one fit: single fits differ by seed alone)."""
     copies = [(k, h) for k, h in enumerate(map(headless, pages)) if h is not None]
     origin = np.array(list(range(len(pages))) + [k for k, _ in copies])
     pages = pages + [h for _, h in copies]
     x, y, g = _rows(pages, [p.x for p in pages])
-    first = fit_net(x, y, hidden)
-    oof = [np.zeros((len(p.units), len(LABELS))) for p in pages]
-    for tr, te in GroupKFold(3).split(x, y, origin[g]):  # a copy goes with its page
-        m = fit_net(x[tr], y[tr], hidden)
-        for k in set(g[te].tolist()):
-            oof[k] = m.proba(pages[k].x)
-    x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
-    x2, y2, _ = _rows(pages, x2s)
-    return first, fit_net(x2, y2, hidden)
+    out = []
+    for seed in range(members):
+        first = fit_net(x, y, hidden, seed)
+        oof = [np.zeros((len(p.units), len(LABELS))) for p in pages]
+        for tr, te in GroupKFold(3).split(x, y, origin[g]):  # a copy goes with its page
+            m = fit_net(x[tr], y[tr], hidden, seed)
+            for k in set(g[te].tolist()):
+                oof[k] = m.proba(pages[k].x)
+        x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
+        x2, y2, _ = _rows(pages, x2s)
+        out.append((first, fit_net(x2, y2, hidden, seed)))
+    return tuple(out)
 
 
-def _label(first: Net, second: Net, x: np.ndarray) -> np.ndarray:
-    return second.proba(stage2_features(x, first.proba(x)))
+def _label(stages: Stages, x: np.ndarray) -> np.ndarray:
+    return mean_of_members([s2.proba(stage2_features(x, s1.proba(x))) for s1, s2 in stages])
 
 
 @dataclass
@@ -406,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--renderings", type=Path, required=True)
     parser.add_argument("--hints", type=Path, required=True)
     parser.add_argument("--hidden", type=int, default=64, help="units of the label networks")
+    parser.add_argument("--members", type=int, default=4, help="label networks averaged")
     parser.add_argument("--join-hidden", type=int, default=32, help="units of the join network")
     parser.add_argument("--captures", type=int, default=400, help="captures over the 5 folds")
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
@@ -427,13 +435,13 @@ def main(argv: list[str] | None = None) -> int:
     for fold in range(5):
         train = [p for k, p in enumerate(dev) if folds[k] != fold]
         held = [p for k, p in enumerate(dev) if folds[k] == fold]
-        first, second = fit_stages(train, args.hidden)
-        probs = [_label(first, second, p.x) for p in held]
+        stages = fit_stages(train, args.hidden, args.members)
+        probs = [_label(stages, p.x) for p in held]
         for t, s in scores.items():
             score_body(held, probs, t, s)
         readings += [Reading(p, q, fold, False) for p, q in zip(held, probs, strict=True)]
         for cap, _ in captures(held, args.captures // 5, 100 + fold):
-            readings.append(Reading(cap, _label(first, second, cap.x), fold, True))
+            readings.append(Reading(cap, _label(stages, cap.x), fold, True))
         print(f"  fold {fold} ({time.time() - start:.0f} s)", flush=True)
     for t, s in scores.items():
         p, r, f = s.prf()
@@ -466,8 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     join_thr = max(JOIN_GRID, key=lambda t: right[t] / ncaps + whole[t] / npages)
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: body thr {body_thr} join thr {join_thr} (cv F1 {f1:.3f})")
-    first, second = fit_stages(dev, args.hidden)
-    model = Labeller(first, second, fit_join(readings, args.join_hidden), join_thr, body_thr)
+    stages = fit_stages(dev, args.hidden, args.members)
+    model = Labeller(stages, fit_join(readings, args.join_hidden), join_thr, body_thr)
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
