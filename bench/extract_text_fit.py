@@ -4,18 +4,23 @@ Labels of the rendered units come from the set's gold snippets (a unit overlappi
 ``with`` snippet is body, one overlapping a ``without`` snippet chrome) and from hints the
 page's HTML gives (bench/extract_line_hints.py: its headline, author and date as trafilatura
 reads them, its ``<figcaption>`` texts, its comment sections): title, byline, date, caption,
-comment.  Units the gold does not speak of take a silver label from trafilatura's main text
-of the same page (body when it holds them, else chrome).  Boundaries come from infinite-scroll
-captures: 2-4 renderings joined, the later ones cut to start at their headline (or first
-body line) half of the time, as a scroll that shows no second site header.
+comment (silver body labels from trafilatura's main text are available, ``make_page(silver=
+True)``, and off: they lowered held-out F1).  Joins come from infinite-scroll captures: 2-4
+renderings joined, the later ones cut to start at their headline (or first body line) half of
+the time, as a scroll that shows no second site header.
 
-Everything is fitted on the dev half; the settings (hidden-layer size, body threshold,
-boundary threshold) are chosen by 5-fold cross-validation over dev pages; the chosen model
-is fitted on all of dev and written to src/propwatch/extract/labeller.npz (``--out``).  The
-test half is scored by bench/extract_text_eval.py through ``extract()``.
+Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
+stages are fitted on four folds and read the fifth fold's pages and captures made of them
+(out of fold); the body threshold is chosen on those readings (the lowest within
+``BODY_TIE`` of the best F1); the join network (gaps between
+body runs, ``propwatch.extract.gaps``) is then cross-validated on the same folds' gaps and
+its threshold chosen (captures split right + single pages kept whole).  The final stages are
+fitted on all of dev, the final join network on all out-of-fold gaps, and the model written
+to src/propwatch/extract/labeller.npz (``--out``).  The test half is scored by
+bench/extract_text_eval.py through ``extract()``.
 
-    .venv/bin/python bench/extract_text_fit.py --renderings /tmp/wt15/render \
-        --hints /tmp/wt15/hints.json [--out src/propwatch/extract/labeller.npz]
+    OMP_NUM_THREADS=1 .venv/bin/python bench/extract_text_fit.py --renderings /tmp/w15/render \
+        --hints /tmp/w15/hints.json [--out src/propwatch/extract/labeller.npz]
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import random
 import sys
 import time
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +42,9 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from propwatch.extract.dates import parse_date
-from propwatch.extract.decode import Labels, cut_points
-from propwatch.extract.labeller import LABELS, Labeller, Net, stage2_features
+from propwatch.extract.decode import Labels, body_mask, cut_points
+from propwatch.extract.gaps import Gap, find_gaps, gap_features
+from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
 from propwatch.extract.lines import unit_features
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import Unit, make_units, split_lines
@@ -46,7 +52,12 @@ from propwatch.extract.units import Unit, make_units, split_lines
 BODY, CHROME = LABELS.index("body"), LABELS.index("chrome")
 SILVER_BODY_WORDS = 15
 SILVER_CHROME_WORDS = 10
-BOUNDARY_WEIGHT = 40  # each boundary row is repeated this often (one unit in hundreds)
+JOIN_WEIGHT = 5  # each gap holding a join is repeated this often (one gap in tens)
+BODY_GRID = (0.2, 0.3, 0.4, 0.5)
+# The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
+# sentence loses what an analyst reads in it, a kept chrome line costs less.
+BODY_TIE = 0.005
+JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
 
@@ -240,20 +251,20 @@ def captures(pages: list[Page], count: int, seed: int) -> list[tuple[Page, list[
 # --- fitting ---------------------------------------------------------------------------------
 
 
-def _mlp(hidden: int) -> MLPClassifier:
+def _mlp(hidden: int, seed: int) -> MLPClassifier:
     return MLPClassifier(
         (hidden,), alpha=1e-3, batch_size=256, max_iter=80, early_stopping=True,
-        n_iter_no_change=6, random_state=0,
+        n_iter_no_change=6, random_state=seed,
     )  # fmt: skip
 
 
-def fit_net(x: np.ndarray, y: np.ndarray, hidden: int) -> Net:
+def fit_net(x: np.ndarray, y: np.ndarray, hidden: int, seed: int = 0) -> Net:
     """An MLPClassifier fitted on standardised ``x``, as the arrays ``labeller`` evaluates."""
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = _mlp(hidden).fit((x - scaler.mean_) / scale, y)
+        model = _mlp(hidden, seed).fit((x - scaler.mean_) / scale, y)
     if len(model.classes_) > 2 and list(model.classes_) != list(range(len(LABELS))):
         raise SystemExit(f"every label needs examples; got classes {list(model.classes_)}")
     return Net(
@@ -288,45 +299,85 @@ def headless(page: Page) -> Page | None:
     return Page(page.name, text, units, unit_features(units), y, page.gold, page.boundary[lo:])
 
 
-def fit(pages: list[Page], caps: list[Page], hidden: int, thr: float) -> Labeller:
+Stages = tuple[tuple[Net, Net], ...]
+
+
+def fit_stages(pages: list[Page], hidden: int, members: int) -> Stages:
     """Stage 1 on all pages and their headless copies; stage 2 on out-of-fold stage-1
-    probabilities; the boundary model on the stage-2 output of captures and single pages."""
+    probabilities; once per member, each from its own random seed (the mean of the members'
+    probabilities is steadier than one fit: single fits differ by seed alone)."""
     copies = [(k, h) for k, h in enumerate(map(headless, pages)) if h is not None]
     origin = np.array(list(range(len(pages))) + [k for k, _ in copies])
     pages = pages + [h for _, h in copies]
     x, y, g = _rows(pages, [p.x for p in pages])
-    first = fit_net(x, y, hidden)
-    oof = [np.zeros((len(p.units), len(LABELS))) for p in pages]
-    for tr, te in GroupKFold(3).split(x, y, origin[g]):  # a copy goes with its page
-        m = fit_net(x[tr], y[tr], hidden)
-        for k in set(g[te].tolist()):
-            oof[k] = m.proba(pages[k].x)
-    x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
-    x2, y2, _ = _rows(pages, x2s)
-    second = fit_net(x2, y2, hidden)
-    # boundary: stage-2 probabilities of captures (their parts were fitted: a mild optimism
-    # that the test captures, made of test pages only, do not share)
-    bx, by = [], []
-    for page in [*caps, *pages[: len(caps)]]:
-        x2p = stage2_features(page.x, first.proba(page.x))
-        p = second.proba(x2p)
-        rows = np.hstack([x2p, stage2_features(p, p)])
-        pos = np.flatnonzero(page.boundary)
-        bx += [rows, np.repeat(rows[pos], BOUNDARY_WEIGHT - 1, axis=0)]
-        by += [page.boundary, np.ones(len(pos) * (BOUNDARY_WEIGHT - 1), int)]
-    boundary = fit_net(np.vstack(bx), np.concatenate(by), hidden)
-    return Labeller(first, second, boundary, thr, 0.5)
+    out = []
+    for seed in range(members):
+        first = fit_net(x, y, hidden, seed)
+        oof = [np.zeros((len(p.units), len(LABELS))) for p in pages]
+        for tr, te in GroupKFold(3).split(x, y, origin[g]):  # a copy goes with its page
+            m = fit_net(x[tr], y[tr], hidden, seed)
+            for k in set(g[te].tolist()):
+                oof[k] = m.proba(pages[k].x)
+        x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
+        x2, y2, _ = _rows(pages, x2s)
+        out.append((first, fit_net(x2, y2, hidden, seed)))
+    return tuple(out)
+
+
+def _label(stages: Stages, x: np.ndarray) -> np.ndarray:
+    return mean_of_members([s2.proba(stage2_features(x, s1.proba(x))) for s1, s2 in stages])
+
+
+@dataclass
+class Reading:
+    """A page or capture as labelled by stages fitted without it (out of fold)."""
+
+    page: Page
+    probs: np.ndarray
+    fold: int
+    capture: bool
+    gaps: list[Gap] | None = None
+    rows: np.ndarray | None = None
+    joins: np.ndarray | None = None  # 1 where a gap holds a true join
+
+    def read_gaps(self, body_thr: float) -> None:
+        units = self.page.units
+        body = body_mask(units, self.probs, body_thr, [False] * len(units))
+        self.gaps = find_gaps(body, self.probs)
+        words = np.array([u.words for u in units], dtype=float)
+        self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
+        starts = np.flatnonzero(self.page.boundary)
+        self.joins = np.array(
+            [int(any(g.lo <= j <= g.hi for j in starts)) for g in self.gaps], dtype=int
+        )
+
+    def cuts(self, join: Net, body_thr: float, thr: float) -> list[int]:
+        units = self.page.units
+        body = body_mask(units, self.probs, body_thr, [False] * len(units))
+        assert self.gaps is not None and self.rows is not None
+        p = join.proba(self.rows)[:, 0] if len(self.rows) else np.zeros(0)
+        return cut_points(units, Labels(self.probs, body, self.gaps, p, thr))
+
+
+def fit_join(readings: list[Reading], hidden: int) -> Net:
+    """The join network on the gaps of out-of-fold readings (positives repeated)."""
+    xs, ys = [], []
+    for r in readings:
+        assert r.rows is not None and r.joins is not None
+        pos = np.flatnonzero(r.joins)
+        xs += [r.rows, np.repeat(r.rows[pos], JOIN_WEIGHT - 1, axis=0)]
+        ys += [r.joins, np.ones(len(pos) * (JOIN_WEIGHT - 1), int)]
+    return fit_net(np.vstack(xs), np.concatenate(ys), hidden)
 
 
 # --- scoring ---------------------------------------------------------------------------------
 
 
-def score_body(pages: list[Page], labeller: Labeller, body_thr: float, s: Score) -> Score:
-    for page in pages:
-        p, _ = labeller.label(page.x)
-        kept = "\n\n".join(
-            u.text for u, q in zip(page.units, p[:, BODY], strict=True) if q >= body_thr
-        )
+def score_body(pages: list[Page], probs: list[np.ndarray], body_thr: float, s: Score) -> Score:
+    """Snippet scores of the units the decoder keeps as body (``decode.body_mask``)."""
+    for page, p in zip(pages, probs, strict=True):
+        body = body_mask(page.units, p, body_thr, [False] * len(page.units))
+        kept = "\n\n".join(u.text for u, b in zip(page.units, body, strict=True) if b)
         flat = _flat(kept)
         for snippet in page.gold["with"]:
             s.tp += _flat(snippet) in flat
@@ -338,25 +389,22 @@ def score_body(pages: list[Page], labeller: Labeller, body_thr: float, s: Score)
     return s
 
 
-def boundary_right(caps: list[tuple[Page, list[Page]]], labeller: Labeller, thr: float) -> int:
-    """Captures the decoder cuts right: one cut per join, each after the last body unit of
-    the article before it and no later than the first body unit of the one after it."""
-    right = 0
-    for cap, _ in caps:
-        p, b = labeller.label(cap.x)
-        body = p[:, BODY] >= labeller.body_threshold
-        cuts = cut_points(cap.units, Labels(p, b, body, thr))[1:]
-        joins = np.flatnonzero(cap.boundary).tolist()
-        edges = [0, *joins, len(cap.units)]
-        ok = len(cuts) == len(joins)
-        for k, c in enumerate(cuts if ok else []):
-            before = np.flatnonzero(cap.y[edges[k] : edges[k + 1]] == BODY)
-            after = np.flatnonzero(cap.y[edges[k + 1] : edges[k + 2]] == BODY)
-            lo = edges[k] + (before[-1] if len(before) else 0)
-            hi = edges[k + 1] + (after[0] if len(after) else 0)
-            ok = ok and lo < c <= hi
-        right += ok
-    return right
+def split_right(cap: Page, cuts: list[int]) -> bool:
+    """One cut per join, each after the last body unit of the article before it and no later
+    than the first body unit of the one after it."""
+    cuts = cuts[1:]
+    joins = np.flatnonzero(cap.boundary).tolist()
+    edges = [0, *joins, len(cap.units)]
+    if len(cuts) != len(joins):
+        return False
+    for k, c in enumerate(cuts):
+        before = np.flatnonzero(cap.y[edges[k] : edges[k + 1]] == BODY)
+        after = np.flatnonzero(cap.y[edges[k + 1] : edges[k + 2]] == BODY)
+        lo = edges[k] + (before[-1] if len(before) else 0)
+        hi = edges[k + 1] + (after[0] if len(after) else 0)
+        if not lo < c <= hi:
+            return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -364,8 +412,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--renderings", type=Path, required=True)
     parser.add_argument("--hints", type=Path, required=True)
-    parser.add_argument("--grid", default="64", help="hidden-layer sizes to choose from")
-    parser.add_argument("--captures", type=int, default=300)
+    parser.add_argument("--hidden", type=int, default=64, help="units of the label networks")
+    parser.add_argument("--members", type=int, default=4, help="label networks averaged")
+    parser.add_argument("--join-hidden", type=int, default=32, help="units of the join network")
+    parser.add_argument("--captures", type=int, default=400, help="captures over the 5 folds")
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
     args = parser.parse_args(argv)
     pages = load(args.data, args.renderings, args.hints)
@@ -379,39 +429,53 @@ def main(argv: list[str] | None = None) -> int:
         dict(zip(LABELS, counts.tolist(), strict=True)),
     )
     folds = np.arange(len(dev)) % 5
-    best: tuple[float, int, float, float] | None = None
-    for setting in args.grid.split(","):
-        hidden = int(setting)
-        start = time.time()
-        scores = {t: Score() for t in (0.2, 0.3, 0.4, 0.5)}
-        bright = {t: 0 for t in (0.3, 0.5, 0.7)}
-        ncaps = 0
-        for fold in range(5):
-            train = [p for k, p in enumerate(dev) if folds[k] != fold]
-            held = [p for k, p in enumerate(dev) if folds[k] == fold]
-            caps = [c for c, _ in captures(train, args.captures // 2, fold)]
-            model = fit(train, caps, hidden, 0.5)
-            for t, s in scores.items():
-                score_body(held, model, t, s)
-            held_caps = captures(held, 40, 100 + fold)
-            ncaps += len(held_caps)
-            for t in bright:
-                bright[t] += boundary_right(held_caps, model, t)
+    start = time.time()
+    scores = {t: Score() for t in BODY_GRID}
+    readings: list[Reading] = []
+    for fold in range(5):
+        train = [p for k, p in enumerate(dev) if folds[k] != fold]
+        held = [p for k, p in enumerate(dev) if folds[k] == fold]
+        stages = fit_stages(train, args.hidden, args.members)
+        probs = [_label(stages, p.x) for p in held]
         for t, s in scores.items():
-            print(f"cv dev hidden {hidden} body thr {t}: F1 {s.prf()[2]:.3f}", flush=True)
-        for t, r in bright.items():
-            print(f"cv dev hidden {hidden} boundary thr {t}: {r}/{ncaps} captures", flush=True)
-        body_thr = max(scores, key=lambda t: scores[t].prf()[2])
-        bthr = max(bright, key=lambda t: bright[t])
-        f = scores[body_thr].prf()[2]
-        print(f"  ({time.time() - start:.0f} s)", flush=True)
-        if best is None or f > best[0]:
-            best = (f, hidden, body_thr, bthr)
-    assert best is not None
-    f, hidden, body_thr, bthr = best
-    print(f"chosen: hidden {hidden} body thr {body_thr} boundary thr {bthr} (cv F1 {f:.3f})")
-    model = fit(dev, [c for c, _ in captures(dev, args.captures, 7)], hidden, bthr)
-    model = replace(model, body_threshold=body_thr)
+            score_body(held, probs, t, s)
+        readings += [Reading(p, q, fold, False) for p, q in zip(held, probs, strict=True)]
+        for cap, _ in captures(held, args.captures // 5, 100 + fold):
+            readings.append(Reading(cap, _label(stages, cap.x), fold, True))
+        print(f"  fold {fold} ({time.time() - start:.0f} s)", flush=True)
+    for t, s in scores.items():
+        p, r, f = s.prf()
+        print(f"cv dev body thr {t}: P {p:.3f} R {r:.3f} F1 {f:.3f}", flush=True)
+    best_f1 = max(s.prf()[2] for s in scores.values())
+    body_thr = min(t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE)
+    for r in readings:
+        r.read_gaps(body_thr)
+    right = {t: 0 for t in JOIN_GRID}
+    whole = {t: 0 for t in JOIN_GRID}
+    for fold in range(5):
+        join = fit_join([r for r in readings if r.fold != fold], args.join_hidden)
+        for r in readings:
+            if r.fold != fold:
+                continue
+            for t in JOIN_GRID:
+                cuts = r.cuts(join, body_thr, t)
+                if r.capture:
+                    right[t] += split_right(r.page, cuts)
+                else:
+                    whole[t] += len(cuts) == 1
+    ncaps = sum(r.capture for r in readings)
+    npages = len(readings) - ncaps
+    for t in JOIN_GRID:
+        print(
+            f"cv dev join thr {t}: captures split right {right[t]}/{ncaps}, "
+            f"single pages kept whole {whole[t]}/{npages}",
+            flush=True,
+        )
+    join_thr = max(JOIN_GRID, key=lambda t: right[t] / ncaps + whole[t] / npages)
+    f1 = scores[body_thr].prf()[2]
+    print(f"chosen: body thr {body_thr} join thr {join_thr} (cv F1 {f1:.3f})")
+    stages = fit_stages(dev, args.hidden, args.members)
+    model = Labeller(stages, fit_join(readings, args.join_hidden), join_thr, body_thr)
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from propwatch.extract.decode import MIN_BODY_WORDS, Labels, body_mask, cut_points, read_parts
+from propwatch.extract.gaps import find_gaps
 from propwatch.extract.labeller import LABELS
 from propwatch.extract.units import Unit, make_units, split_lines
 
@@ -15,12 +16,15 @@ def page(lines: list[str]) -> list[Unit]:
     return make_units(split_lines("\n\n".join(lines)))
 
 
-def labels(kinds: list[str], starts: set[int] = frozenset()) -> Labels:  # type: ignore[assignment]
+def labels(kinds: list[str], joins: set[int] = frozenset()) -> Labels:  # type: ignore[assignment]
+    """Labels read as ``kinds``; the gaps whose cut unit is in ``joins`` hold a join."""
     probs = np.full((len(kinds), len(LABELS)), 0.01)
     for i, kind in enumerate(kinds):
         probs[i, LABELS.index(kind)] = 0.9
-    boundary = np.array([0.9 if i in starts else 0.05 for i in range(len(kinds))])
-    return Labels(probs, boundary, probs[:, LABELS.index("body")] >= 0.5, 0.5)
+    body = probs[:, LABELS.index("body")] >= 0.5
+    gaps = find_gaps(body, probs)
+    p = np.array([0.9 if g.cut in joins else 0.05 for g in gaps])
+    return Labels(probs, body, gaps, p, 0.5)
 
 
 def test_one_article_with_title_byline_and_date() -> None:
@@ -33,15 +37,28 @@ def test_one_article_with_title_byline_and_date() -> None:
     assert part.published == ("2026-03-02", "date line")
 
 
-def test_boundaries_cut_only_with_enough_body_on_both_sides() -> None:
-    kinds = ["title", "body", "title", "body", "title", "chrome"]
-    units = page(["One", SENTENCE * 4, "Two", SENTENCE * 4, "Teaser", "Read more"])
-    assert cut_points(units, labels(kinds, {2, 4})) == [0, 2]  # the teaser part has no body
+def test_a_join_cuts_at_the_headline_in_its_gap() -> None:
+    kinds = ["title", "body", "chrome", "title", "date", "body", "chrome", "body"]
+    units = page(["One", SENTENCE * 4, "Share", "Two", "May 1, 2026", SENTENCE * 4, "Ad", SENTENCE])
+    found = labels(kinds, {3})
+    assert [(g.lo, g.hi, g.cut) for g in found.gaps] == [(2, 5, 3), (6, 7, 6)]
+    assert cut_points(units, found) == [0, 3]  # the ad gap holds no join
 
 
-def test_a_boundary_before_any_body_is_no_cut() -> None:
-    units = page(["Site", "Headline", SENTENCE * 4])
-    assert cut_points(units, labels(["chrome", "title", "body"], {1})) == [0]
+def test_joins_cut_only_with_enough_body_on_both_sides() -> None:
+    kinds = ["title", "body", "title", "body", "chrome", "title", "body"]
+    short = "A teaser sentence about something else."
+    units = page(["One", SENTENCE * 4, "Two", SENTENCE * 4, "More", "Teaser", short])
+    assert cut_points(units, labels(kinds, {2, 5})) == [0, 2]  # the teaser part is too short
+
+
+def test_the_likeliest_join_wins_when_two_compete() -> None:
+    kinds = ["body", "chrome", "body", "chrome", "body"]
+    half = " ".join(["word"] * (MIN_BODY_WORDS // 2 + 1)) + "."
+    units = page([SENTENCE * 4, "Ad", half, "Two", SENTENCE * 4])
+    found = labels(kinds)
+    both = Labels(found.probs, found.body, found.gaps, np.array([0.6, 0.9]), 0.5)
+    assert cut_points(units, both) == [0, 3]  # the first gap would leave too little body
 
 
 def test_min_body_words_is_a_real_floor() -> None:

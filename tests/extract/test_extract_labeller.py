@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from propwatch.errors import ModelError
-from propwatch.extract.labeller import LABELS, Labeller, Net, load_labeller, stage2_features
+from propwatch.extract.gaps import GAP_FEATURES
+from propwatch.extract.labeller import (
+    LABELS,
+    Labeller,
+    Net,
+    load_labeller,
+    mean_of_members,
+    stage2_features,
+)
 from propwatch.extract.lines import FEATURES, unit_features
 from propwatch.extract.units import make_units, split_lines
 
@@ -43,9 +51,8 @@ def test_one_output_is_a_logistic_probability() -> None:
 def _labeller() -> Labeller:
     n, k = len(FEATURES), len(LABELS)
     s2 = n + k * 5 + 4
-    return Labeller(
-        tiny_net(n, k, 1), tiny_net(s2, k, 2), tiny_net(s2 + k * 5 + 4 + k, 1, 3), 0.5, 0.4
-    )
+    members = ((tiny_net(n, k, 1), tiny_net(s2, k, 2)), (tiny_net(n, k, 4), tiny_net(s2, k, 5)))
+    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, 0.4)
 
 
 def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
@@ -56,11 +63,11 @@ def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
     model = _labeller()
     model.save(tmp_path / "m.npz")
     again = load_labeller(tmp_path / "m.npz")
-    p1, b1 = model.label(x)
-    p2, b2 = again.label(x)
-    assert np.allclose(p1, p2) and np.allclose(b1, b2)
-    assert p1.shape == (len(units), len(LABELS)) and b1.shape == (len(units),)
-    assert again.body_threshold == 0.4
+    p1, p2 = model.label(x), again.label(x)
+    assert np.allclose(p1, p2) and p1.shape == (len(units), len(LABELS))
+    rows = np.random.default_rng(4).normal(size=(3, len(GAP_FEATURES)))
+    assert np.allclose(model.joins(rows), again.joins(rows)) and model.joins(rows).shape == (3,)
+    assert again.body_threshold == 0.4 and again.join_threshold == 0.5
 
 
 def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
@@ -87,5 +94,21 @@ def test_stage2_windows_cover_each_label() -> None:
 
 def test_shipped_model_loads_and_labels_an_empty_page() -> None:
     model = load_labeller()
-    p, b = model.label(np.zeros((0, len(FEATURES))))
-    assert p.shape == (0, len(LABELS)) and b.shape == (0,)
+    p = model.label(np.zeros((0, len(FEATURES))))
+    assert p.shape == (0, len(LABELS)) and model.joins(np.zeros((0, len(GAP_FEATURES)))).shape == (
+        0,
+    )
+
+
+def test_labels_are_the_geometric_mean_of_the_members() -> None:
+    model = _labeller()
+    x = np.random.default_rng(7).normal(size=(6, len(FEATURES)))
+    each = [s2.proba(stage2_features(x, s1.proba(x))) for s1, s2 in model.stages]
+    geo = np.sqrt(np.clip(each[0], 1e-12, 1) * np.clip(each[1], 1e-12, 1))
+    assert np.allclose(model.label(x), geo / geo.sum(axis=1, keepdims=True))
+    assert not np.allclose(each[0], each[1])
+
+
+def test_a_label_one_member_rules_out_stays_unlikely() -> None:
+    sure, unsure = np.array([[0.001, 0.999]]), np.array([[0.5, 0.5]])
+    assert mean_of_members([sure, unsure])[0, 0] < 0.05

@@ -138,10 +138,6 @@ def test_site_suffix_removed_from_title() -> None:
     assert art.text.startswith("Bridge repair approved\n\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="labeller misreads this synthetic line (test F1 0.868)",
-)
 def test_headline_repeated_on_the_page_is_still_the_title() -> None:
     raw = f"Bridge repair approved\n\nBridge repair approved\n\nBy Jane Roe\n\n{BODY}\n\n{BODY2}\n"
     art = only(extract(text_doc(raw)))
@@ -184,7 +180,7 @@ def test_german_scrape_with_mehr_zum_thema() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="labeller misreads this synthetic line (test F1 0.868)",
+    reason="labeller misreads this synthetic line (test F1 0.881)",
 )
 def test_headlines_in_capitals_or_title_case_with_a_full_stop() -> None:
     for headline in ("THE RISKS OF THE NEW BRIDGE DEAL", "Assange Never Met The Minister."):
@@ -204,7 +200,7 @@ def test_markdown_heading_as_title() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="labeller misreads this synthetic line (test F1 0.868)",
+    reason="labeller misreads this synthetic line (test F1 0.881)",
 )
 def test_short_sentences_with_chrome_words_are_body() -> None:
     sentences = (

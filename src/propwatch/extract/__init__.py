@@ -8,8 +8,9 @@ HTML goes through trafilatura as it is (``html``, parsed by ``tree`` so that no 
 lxml raise); a page is split only into its ``<article>`` elements that each hold a headline
 and a body.  Plain-text scrapes go through a learned line labeller (``plaintext``: units,
 their features in ``lines``, the shipped model in ``labeller``, then ``decode``): each unit
-is labelled title, byline, date, body, caption, chrome or comment, and may start a new
-article (pages holding several articles); the outlet comes from ``outlet``; short lines that
+is labelled title, byline, date, body, caption, chrome or comment, and each gap between
+body runs may hold the end of one article and the start of the next (``gaps``: pages holding
+several articles); the outlet comes from ``outlet``; short lines that
 recur on several pages of one site are not body (``recurring``).  Pages that are captchas, cookie
 or JavaScript walls, error pages or stubs are ``Rejected`` (``pages``).  Every article's
 ``offsets`` map its copied characters back to ``doc.text``; the list order is the part number

@@ -1,14 +1,16 @@
 """Line labels -> articles: where each article starts, its body, title, byline and date.
 
-The labeller (``labeller``) gives every unit label probabilities and a boundary probability.
-Here a page is cut at boundaries that leave enough body on both sides, and each part becomes
-one article: its body units (body probability over the model's threshold, minus short lines
-the site repeats on its other pages), its title (the most title-like unit before the body),
-its author and date (byline and date units of its header), each with the evidence it came
-from.  Wordings are features of the model; the steps here are structural: two body
-thresholds (a line between body units, or a sentence right after one, joins at a lower
-probability), provenance lines and a closing author box are metadata, a heading right above
-the body is the title when the model names none.
+The labeller (``labeller``) gives every unit label probabilities, and every gap between body
+runs (``gaps``) the probability that an article ends in it.  Here a page is cut in its
+likeliest gaps as long as each part keeps enough body, and each part becomes one article:
+its body units (body probability over the model's threshold, minus short lines the site
+repeats on its other pages), its title (the most title-like unit before the body), its
+author and date (byline and date units of its header), each with the evidence it came from.
+Wordings are features of the model; the steps here are structural: two body thresholds (a
+line between body units, or a sentence right after one, joins at a lower probability), a
+short heading between two long paragraphs is a subheading, provenance lines and a closing
+author box are metadata, a heading right above the body is the title when the model names
+none.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import numpy as np
 
 from propwatch.extract import patterns as P
 from propwatch.extract.dates import parse_date
-from propwatch.extract.labeller import LABELS
+from propwatch.extract.gaps import Gap
+from propwatch.extract.lines import LABELS
 from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit
@@ -31,10 +34,12 @@ HEADER = 6  # byline and date lines sit at most this many units after the first 
 MIN_TITLE = 0.2  # title probability from which the best title-like unit is the title
 GAP_BODY = 0.05  # body probability from which a line between body paragraphs is body
 CONTINUE_BODY = 0.1  # ... and a sentence right after body continues it from this probability
+SUBHEADING_WORDS = 12  # a subheading has at most this many words, its paragraphs 15+
 MAX_RECURRING_WORDS = 20  # longer lines that recur on a site are reused text, not chrome
 TITLE, BYLINE, DATE, BODY, CAPTION = (
     LABELS.index(k) for k in ("title", "byline", "date", "body", "caption")
 )
+_NOT_HEADINGS = (P.INLINE_AD, P.SHORT_CHROME, P.TINY_CHROME, P.CAPTION)
 _SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
 _BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+(?:&\s+)?[A-Z][\w.'’-]+){0,4})")
 
@@ -44,9 +49,10 @@ class Labels:
     """The labeller's reading of one page."""
 
     probs: np.ndarray  # (units, LABELS)
-    boundary: np.ndarray  # (units,) probability that the unit starts an article
     body: np.ndarray  # (units,) bool: the unit is body text of an article
-    boundary_threshold: float
+    gaps: list[Gap]  # the gaps between body runs
+    joins: np.ndarray  # (gaps,) probability that an article ends in the gap
+    join_threshold: float
 
     @property
     def best(self) -> np.ndarray:
@@ -73,8 +79,8 @@ def body_mask(
     on the site's other pages (chrome the model cannot know from one page)."""
     body = probs[:, BODY] >= threshold
     for i in range(1, len(units) - 1):  # a line between two body paragraphs is body
-        gap = not body[i] and body[i - 1] and body[i + 1] and probs[i, BODY] >= GAP_BODY
-        body[i] = body[i] or gap
+        between = not body[i] and body[i - 1] and body[i + 1]
+        body[i] = body[i] or (between and (probs[i, BODY] >= GAP_BODY or _subheading(units, i)))
     for i in range(1, len(units)):  # hysteresis: a sentence right after body continues it
         goes_on = body[i - 1] and probs[i, BODY] >= CONTINUE_BODY
         body[i] = body[i] or (goes_on and units[i].text.endswith(TERMINAL))
@@ -85,6 +91,18 @@ def body_mask(
     return body
 
 
+def _subheading(units: list[Unit], i: int) -> bool:
+    """A short heading between two long paragraphs (no final stop, no chrome or caption
+    wording): the article's own subheading, whatever the labeller read in it."""
+    text = units[i].text
+    return (
+        units[i].words <= SUBHEADING_WORDS
+        and min(units[i - 1].words, units[i + 1].words) >= SUBHEADING_WORDS + 3
+        and not text.endswith((*TERMINAL, ":"))
+        and not any(p.search(text) for p in _NOT_HEADINGS)
+    )
+
+
 def _provenance(unit: Unit) -> bool:
     """A line that says where the article came from: metadata, not body."""
     return unit.words <= 40 and declared_provenance(unit.text) is not None
@@ -93,32 +111,24 @@ def _provenance(unit: Unit) -> bool:
 def cut_points(units: list[Unit], labels: Labels) -> list[int]:
     """First units of the articles of a page (always starting with 0).
 
-    Boundary candidates (probability from the threshold) with no body between them are one
-    candidate, the likeliest of them; a candidate cuts when it leaves at least
-    ``MIN_BODY_WORDS`` words of body before it (since the last cut) and after it, and a part
-    that ends up with less joins the part before it."""
+    Gaps whose join probability reaches the threshold cut, likeliest first, each only when
+    both parts it makes keep at least ``MIN_BODY_WORDS`` words of body; an article starts at
+    the gap's headline (``Gap.cut``)."""
     n = len(units)
     body_words = [u.words if b else 0 for u, b in zip(units, labels.body, strict=True)]
     words = np.concatenate([[0], np.cumsum(body_words)])
-    groups: list[list[int]] = []
-    for i in np.flatnonzero(labels.boundary >= labels.boundary_threshold).tolist():
-        if i > 0 and groups and words[i] == words[groups[-1][-1]]:
-            groups[-1].append(i)
-        elif i > 0:
-            groups.append([i])
-    candidates = [max(g, key=lambda i: float(labels.boundary[i])) for g in groups]
-    cuts = [0]
-    for c in candidates:
-        if words[c] - words[cuts[-1]] >= MIN_BODY_WORDS and words[n] - words[c] >= MIN_BODY_WORDS:
-            cuts.append(c)
-    k = 1
-    while k < len(cuts):
-        end = cuts[k + 1] if k + 1 < len(cuts) else n
-        if words[end] - words[cuts[k]] < MIN_BODY_WORDS:
-            del cuts[k]
-        else:
-            k += 1
-    return cuts
+    cuts = [0, n]
+    order = np.argsort(-labels.joins, kind="stable")
+    for k in order.tolist():
+        if labels.joins[k] < labels.join_threshold:
+            break
+        c = labels.gaps[k].cut
+        at = int(np.searchsorted(cuts, c))
+        if 0 < at < len(cuts) and cuts[at] != c:
+            lo, hi = cuts[at - 1], cuts[at]
+            if min(words[c] - words[lo], words[hi] - words[c]) >= MIN_BODY_WORDS:
+                cuts.insert(at, c)
+    return cuts[:-1]
 
 
 def read_parts(units: list[Unit], labels: Labels) -> list[Part]:

@@ -72,6 +72,7 @@ _NEIGHBOURS = [
     "bylines_near",
 ]
 FEATURES = [*_OWN, *_PLACE, *_NEIGHBOURS]
+LABELS = ("title", "byline", "date", "body", "caption", "chrome", "comment")  # what a unit is
 LONG_WORDS = 30  # a unit this long is body-like wherever it sits
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

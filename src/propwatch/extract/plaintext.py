@@ -1,6 +1,7 @@
 """Plain text scraped from pages -> clean articles, by the learned line labeller.
 
     lines -> units (``units``) -> features (``lines``) -> labels (``labeller``)
+          -> gaps between body runs and where articles join (``gaps``, ``labeller``)
           -> articles (``decode``) with outlet (``outlet``), title, author and date
 
 Every article says where its metadata came from (``Extracted.meta_from``): "input" for what
@@ -9,6 +10,8 @@ the JSONL record gave, else the page line that stated it ("byline", "date line",
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from propwatch.extract.dates import parse_date
 from propwatch.extract.decode import (
@@ -19,6 +22,7 @@ from propwatch.extract.decode import (
     meta_title_line,
     read_parts,
 )
+from propwatch.extract.gaps import find_gaps, gap_features
 from propwatch.extract.labeller import load_labeller
 from propwatch.extract.lines import unit_features
 from propwatch.extract.outlet import page_outlet
@@ -45,9 +49,13 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
         flags = iter(recurring.flags(doc, (ln.text for u in units for ln in u.lines)))
         rec = [all([next(flags) for _ in u.lines]) for u in units]
     model = load_labeller()
-    probs, boundary = model.label(unit_features(units))
+    x = unit_features(units)
+    probs = model.label(x)
     body = body_mask(units, probs, model.body_threshold, rec)
-    labels = Labels(probs, boundary, body, model.boundary_threshold)
+    gaps = find_gaps(body, probs)
+    words = np.array([u.words for u in units], dtype=float)
+    joins = model.joins(gap_features(x, probs, body, words, gaps))
+    labels = Labels(probs, body, gaps, joins, model.join_threshold)
     parts = read_parts(units, labels)
     first_title = parts[0].title if parts else None
     outlet = page_outlet(units, list(body), rec, first_title, doc.meta.get("url"))
