@@ -103,6 +103,45 @@ def test_report_escapes_article_text(tmp_path: Path, db_url: str) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in unmarked
 
 
+def test_report_is_written_from_the_database_restricted_by_the_filters(
+    tmp_path: Path, db_url: str,
+) -> None:
+    db = db_url
+    run("analyze", str(broken_folder(tmp_path)), "--db", db, "-q")
+
+    def report(*filters: str) -> str:
+        out = tmp_path / "r.html"
+        result = run("report", "--db", db, "-o", str(out), *filters)
+        assert result.exit_code == 0, result.output
+        return out.read_text(encoding="utf-8")
+
+    def articles_in(html: str) -> set[str]:
+        headings = re.findall(r'<section class="card" id="a-[^"]*">\s*<h2>(.*?)</h2>', html)
+        return {re.sub(r"<[^>]+>", "", h) for h in headings}
+
+    assert articles_in(report()) == {"Bridge closed for repairs", "Tunnel closed"}
+    by_outlet = report("--outlet", "River Post")
+    assert articles_in(by_outlet) == {"Tunnel closed"}
+    assert "1 articles of 2, selected by --outlet &#39;River Post&#39;" in by_outlet
+    assert articles_in(report("--query", "bridge")) == {"Bridge closed for repairs"}
+    in_march = report("--since", "2021-03", "--until", "2021-03")  # the undated one is out
+    assert articles_in(in_march) == {"Tunnel closed"}
+    assert articles_in(report("--until", "2021-03-03")) == set()
+    # never stale: what was stored after the last report is in the next one
+    run("analyze", "-", "--db", db, "-q", input=f"Ferry cancelled\n\n{BODY}\n")
+    assert "Ferry cancelled" in articles_in(report())
+
+
+def test_report_with_a_bad_date_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    db, out = tmp_path / "p.db", tmp_path / "r.html"
+    run("analyze", "-", "--db", str(db), "-q", input=f"Bridge closed\n\n{BODY}\n")
+    result = run("report", "--db", str(db), "-o", str(out), "--since", "last week")
+    assert result.exit_code == 1
+    assert "since='last week' is not a date" in result.stderr
+    assert not out.exists()
+    assert "Examples" in run("report", "--help").output
+
+
 def test_demo_corpus_runs_end_to_end(tmp_path: Path, db_url: str, demo_corpus: Path) -> None:
     db, report = db_url, tmp_path / "report.html"
     result = run("analyze", str(demo_corpus), "--db", str(db), "--report", str(report), "-q")

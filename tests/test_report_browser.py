@@ -27,7 +27,7 @@ def report_with_evil_article(tmp_path: Path) -> Path:
     ])
     with open_store(tmp_path / "p.db") as store:
         store.save_articles(doc, [article])
-        return write_report(store, tmp_path / "report.html")
+        return write_report(store, tmp_path / "report.html").path
 
 
 def test_article_text_is_shown_never_run(tmp_path: Path, page: Page) -> None:

@@ -46,6 +46,8 @@ def test_pages_of_records_are_the_same_on_both(
         client: TestClient, pg_corpus: str, make_client: MakeClient, corpus_db: Path) -> None:
     pg = make_client(pg_corpus)
     for url in ("/api/stats", "/api/matches?limit=200", "/api/narratives", "/api/outlets",
+                "/api/techniques?limit=200", "/api/claims?limit=200",
+                "/api/claims?matched=true&offset=1",
                 *(f"/api/articles/{i}" for i in export_records(corpus_db))):
         assert _placeless(pg.get(url).json()) == _placeless(client.get(url).json()), url
     assert pg.get("/").status_code == 200 and "propwatch" in pg.get("/").text

@@ -7,6 +7,7 @@ from propwatch.cli import export as _export  # noqa: F401
 from propwatch.cli import kb as _kb  # noqa: F401
 from propwatch.cli import narratives as _narratives  # noqa: F401
 from propwatch.cli import outlets as _outlets  # noqa: F401
+from propwatch.cli import report as _report  # noqa: F401
 from propwatch.cli import reuse as _reuse  # noqa: F401
 from propwatch.cli import serve as _serve  # noqa: F401
 from propwatch.cli import tag as _tag  # noqa: F401

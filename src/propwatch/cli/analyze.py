@@ -97,7 +97,7 @@ def analyze_command(paths: tuple[str, ...], db: str, report: str | None, max_siz
         summary = _run(paths, store, options, quiet, console)
         if report:
             written = write_report(store, report)
-            console.print(f"report: {one_line(str(written))}", markup=False, highlight=False)
+            console.print(f"report: {one_line(str(written.path))}", markup=False, highlight=False)
     _print_summary(summary, db, console)
     if summary.nothing_analysed:
         sys.exit(1)

@@ -31,6 +31,8 @@ def serve_command(db: str, host: str, port: int, token: str | None, read_only: b
     awaiting a verdict).  API under /api/, described at /api/openapi.json:
       GET  /api/articles?q=&outlet=&since=&until=&technique=&limit=&offset=
       GET  /api/articles/ID            the article as `export` writes it
+      GET  /api/techniques?technique=&article=&limit=&offset=   technique spans
+      GET  /api/claims?article=&matched=&limit=&offset=   claims, matched first
       GET  /api/matches                matches awaiting a verdict
       POST /api/matches/ID/verdict     {"verdict": "confirm" | "reject" | "clear"}
       GET  /api/stats                  corpus statistics

@@ -150,8 +150,29 @@ def article_claims(store: Store, article: Article) -> list[dict[str, Any]]:
     return _with_matches(tables, claims, tables.matches(article.id), False).get(article.id, [])
 
 
+def claims_with_matches(store: Store, claims: list[ClaimSpan]) -> list[dict[str, Any]]:
+    """These claims (a page of them), in this order, each as :func:`claims_by_article`
+    gives it plus its ``article_id``; only the claims' articles' matches are read."""
+    tables = KbTables(store.conn)
+    by_claim = _matches_by_claim(tables, [r for aid in dict.fromkeys(c.article_id for c in claims)
+                                          for r in tables.matches(aid)], False)
+    return [{"article_id": c.article_id,
+             **_claim_dict(c, by_claim.get((c.article_id, c.start, c.end), []))}
+            for c in claims]
+
+
 def _with_matches(tables: KbTables, claims: list[ClaimSpan], matches: list[MatchRow],
                   include_rejected: bool) -> dict[str, list[dict[str, Any]]]:
+    by_claim = _matches_by_claim(tables, matches, include_rejected)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for claim in claims:
+        out.setdefault(claim.article_id, []).append(_claim_dict(
+            claim, by_claim.get((claim.article_id, claim.start, claim.end), [])))
+    return out
+
+
+def _matches_by_claim(tables: KbTables, matches: list[MatchRow], include_rejected: bool
+                      ) -> dict[tuple[str, int, int], list[dict[str, Any]]]:
     rows = [r for r in matches if include_rejected or r.verdict != "rejected"]
     members = tables.group_members([r.group_key for r in rows])
     by_claim: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
@@ -159,11 +180,7 @@ def _with_matches(tables: KbTables, claims: list[ClaimSpan], matches: list[Match
         by_claim.setdefault((row.article_id, row.start, row.end), []).append(
             match_dict(row, members.get(row.group_key, []))
         )
-    out: dict[str, list[dict[str, Any]]] = {}
-    for claim in claims:
-        out.setdefault(claim.article_id, []).append(_claim_dict(
-            claim, by_claim.get((claim.article_id, claim.start, claim.end), [])))
-    return out
+    return by_claim
 
 
 def _claim_dict(claim: ClaimSpan, matches: list[dict[str, Any]]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from propwatch.kb.view import report_view as claims_view
 from propwatch.model import Article
 from propwatch.narratives import narratives
+from propwatch.narratives.view import narratives_by_article
 from propwatch.outlets import outlets
 from propwatch.report.charts import bars, share
 from propwatch.report.highlight import paragraphs
 from propwatch.reuse.view import report_view as reuse_view
 from propwatch.store import Store
 from propwatch.store.open import shown
+from propwatch.store.workspace import Filters, selected_ids
 from propwatch.techniques.labels import INDEX
 
 PALETTE = [
@@ -93,14 +96,34 @@ def _timeline(articles: list[Article], max_rows: int = 40) -> tuple[str, list[tu
     return "year", sorted(counts.items())
 
 
-def report_context(store: Store, title: str = "propwatch report") -> dict[str, Any]:
-    """Everything the template shows, computed from the store."""
-    articles = list(store.articles())
+def _selected(store: Store, selection: Filters | None) -> list[Article]:
+    if selection is None:
+        return list(store.articles())
+    found = (store.article(i) for i in selected_ids(store.conn, selection))
+    return [a for a in found if a is not None]
+
+
+def describe(selection: Filters | None) -> str:
+    """The filters a report was restricted by, as the command line would write them."""
+    if selection is None:
+        return ""
+    names = {"q": "query"}
+    return " ".join(f"--{names.get(f.name, f.name)} {getattr(selection, f.name)!r}"
+                    for f in fields(selection)
+                    if f.name in ("q", "outlet", "since", "until") and getattr(selection, f.name))
+
+
+def report_context(store: Store, title: str = "propwatch report",
+                   selection: Filters | None = None) -> dict[str, Any]:
+    """Everything the template shows, computed from the store; with ``selection`` only
+    the articles it selects (and the clusters, narratives and outlets they are in)."""
+    articles = _selected(store, selection)
     colours: dict[str, str] = {}
     views = [_article_view(a, colours) for a in articles]
     by_outlet = Counter(a.outlet or "(unknown outlet)" for a in articles).most_common()
     date_unit, by_date = _timeline(articles)
     techniques = Counter(s.label for a in articles for s in a.layers.get("techniques", []))
+    ids = None if selection is None else {a.id for a in articles}
     return {
         "title": title,
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -115,22 +138,40 @@ def report_context(store: Store, title: str = "propwatch report") -> dict[str, A
         "outlet_techniques": _outlet_techniques(articles),
         "colours": colours,
         "explanations": explanations(),
+        "selection": describe(selection),
+        "stored": store.article_count(),
         "also_at": store.also_at(),
-        "rejected": store.rejected(),
-        "skips": store.skips(),
-        "reuse": reuse_view(store),
+        # inputs that gave no article are listed only in the report of the whole corpus
+        "rejected": store.rejected() if selection is None else [],
+        "skips": store.skips() if selection is None else [],
+        "reuse": _restricted_reuse(reuse_view(store), ids),
         "claims": claims_view(store),
-        **_narratives_and_outlets(store),
+        **_narratives_and_outlets(store, ids),
     }
+
+
+def _restricted_reuse(view: dict[str, Any], ids: set[str] | None) -> dict[str, Any]:
+    """The republication section keeping only clusters with a selected copy."""
+    if ids is None:
+        return view
+    kept = [c for c in view["clusters"] if any(m["id"] in ids for m in c["copies"])]
+    return {**view, "clusters": kept, "total_clusters": len(kept),
+            "articles_in_clusters": sum(len(c["copies"]) for c in kept)}
 
 
 REPORT_ROWS = 20
 
 
-def _narratives_and_outlets(store: Store) -> dict[str, Any]:
-    """The biggest narratives and outlets, each with its chart (inline SVG)."""
+def _narratives_and_outlets(store: Store, ids: set[str] | None) -> dict[str, Any]:
+    """The biggest narratives and outlets (those of the articles ``ids`` when given),
+    each with its chart (inline SVG)."""
     found = narratives(store)
     profiles = outlets(store)
+    if ids is not None:
+        of_selected = {n for aid, ns in narratives_by_article(store).items() if aid in ids
+                       for n in ns}
+        found = [n for n in found if n.id in of_selected]
+        profiles = [o for o in profiles if not ids.isdisjoint(o.articles)]
     return {
         "narratives": [{**vars(n), "chart": bars(list(n.timeline["per_week"].items()),
                                                  label="articles per week")}
@@ -144,12 +185,26 @@ def _narratives_and_outlets(store: Store) -> dict[str, Any]:
     }
 
 
-def render(store: Store, title: str = "propwatch report") -> str:
-    return _environment().get_template("report.html").render(**report_context(store, title))
+def render(store: Store, title: str = "propwatch report",
+           selection: Filters | None = None) -> str:
+    return _environment().get_template("report.html").render(
+        **report_context(store, title, selection))
 
 
-def write_report(store: Store, path: str | Path, title: str = "propwatch report") -> Path:
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    articles: int  # in the report
+    stored: int  # in the database
+
+
+def write_report(store: Store, path: str | Path, title: str = "propwatch report",
+                 selection: Filters | None = None) -> Written:
+    """Write the report of the stored corpus, or of the articles ``selection`` selects
+    (a bad date or stance raises ConfigError before anything is written)."""
+    context = report_context(store, title, selection)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(store, title), encoding="utf-8")
-    return target
+    target.write_text(_environment().get_template("report.html").render(**context),
+                      encoding="utf-8")
+    return Written(target, len(context["views"]), context["stored"])

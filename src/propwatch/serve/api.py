@@ -61,6 +61,39 @@ class MatchPage(BaseModel):
     items: list[dict[str, Any]]
 
 
+class TechniqueItem(BaseModel):
+    article_id: str
+    title: str | None
+    start: int = Field(description="character offset into the article's text")
+    end: int
+    technique: str
+    confidence: float | None
+    text: str = Field(description="the span's text (plain text)")
+    verdict: Literal["wrong", "right"] | None = Field(
+        description="an analyst's verdict on the span, if any")
+
+
+class TechniquePage(BaseModel):
+    total: int
+    items: list[TechniqueItem]
+
+
+class ClaimItem(BaseModel):
+    article_id: str
+    start: int = Field(description="character offset into the article's text")
+    end: int
+    text: str = Field(description="the claim's sentence (plain text)")
+    score: float = Field(description="check-worthiness, 0 to 1")
+    matched: bool = Field(description="has a `match` result or a confirmed one")
+    matches: list[dict[str, Any]] = Field(
+        description="known-claim results (rejected ones left out), as the export writes them")
+
+
+class ClaimPage(BaseModel):
+    total: int
+    items: list[ClaimItem]
+
+
 class AnalyzeRequest(BaseModel):
     text: str | None = Field(None, description="plain text (a scraped page)")
     html: str | None = Field(None, description="a saved HTML page")
@@ -121,6 +154,27 @@ def technique_verdict(article_id: str, body: TechniqueVerdict, db: DB) -> dict[s
     record = article_export(db.store(), article_id)
     assert record is not None
     return {"article_id": article_id, "technique_verdicts": record["technique_verdicts"]}
+
+
+@router.get("/techniques", response_model=TechniquePage, summary="Technique spans")
+def list_techniques(db: DB, technique: str | None = None, article: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> TechniquePage:
+    """Stored technique spans, of one technique and/or one article, by technique, article
+    and position, each with its confidence, its text and any analyst's verdict."""
+    total, items = queries.technique_spans(db, technique, article, limit, offset)
+    return TechniquePage(total=total, items=[TechniqueItem(**i) for i in items])
+
+
+@router.get("/claims", response_model=ClaimPage, summary="Claims with their known-claim matches")
+def list_claims(db: DB, article: str | None = None, matched: bool = False,
+                limit: Annotated[int, Query(ge=1, le=200)] = 20,
+                offset: Annotated[int, Query(ge=0)] = 0) -> ClaimPage:
+    """Check-worthy claims found in the articles, those with a `match` result (or a
+    confirmed one) first, then the others, each part by article and position; with
+    `matched=true` only the first part."""
+    total, items = queries.claims(db, article, matched, limit, offset)
+    return ClaimPage(total=total, items=[ClaimItem(**i) for i in items])
 
 
 @router.get("/matches", response_model=MatchPage, summary="Matches awaiting a verdict")

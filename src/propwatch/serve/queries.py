@@ -8,14 +8,14 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from propwatch.kb.results import match_dict, set_verdict
+from propwatch.kb.results import claims_with_matches, match_dict, set_verdict
 from propwatch.narratives.view import Narrative, narratives
 from propwatch.outlets.profile import Outlet, outlets
 from propwatch.report.html import technique_colour
 from propwatch.reuse.api import Cluster, clusters
 from propwatch.serve.database import Database
 from propwatch.serve.views import label_text
-from propwatch.store import Store, workspace
+from propwatch.store import Store, listings, workspace
 from propwatch.store.kb import KbTables
 from propwatch.store.workspace import Filters, Found, Hit
 
@@ -134,3 +134,20 @@ def set_technique_verdict(db: Database, article_id: str, start: int, end: int, t
                                            None if verdict == "clear" else verdict):
         raise HTTPException(404, f"article {article_id} has no {technique} span at "
                                  f"[{start}, {end})")
+
+
+def technique_spans(db: Database, technique: str | None, article: str | None, limit: int,
+                    offset: int) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the stored technique spans, by article and position."""
+    total, spans = listings.technique_spans(db.store().conn, technique, article, limit, offset)
+    return total, [s.to_json() for s in spans]
+
+
+def claims(db: Database, article: str | None, matched_only: bool, limit: int, offset: int
+           ) -> tuple[int, list[dict[str, Any]]]:
+    """One page of the claims, matched ones first, each with its known-claim matches."""
+    store = db.store()
+    total, page = listings.claim_spans(store.conn, article, matched_only, limit, offset)
+    found = claims_with_matches(store, [claim for claim, _ in page])
+    return total, [{**item, "matched": matched} for item, (_, matched) in zip(found, page,
+                                                                               strict=True)]

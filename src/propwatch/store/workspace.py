@@ -211,6 +211,20 @@ def _count(conn: Connection, source_and_clause: str, params: list[Any]) -> int:
                             f" LIMIT {CAP + 1}) AS capped", params).fetchone()[0])
 
 
+def selected_ids(conn: Connection, f: Filters) -> list[str]:
+    """Every article the filters select, in the order first seen: no paging and no cap
+    (``propwatch report --query ...`` shows them all).  ``sort`` plays no part."""
+    where, params = _where(f)
+    source = "article_facets a"
+    terms = search_terms(f.q)
+    if terms:
+        text = conn.text_search(terms)
+        source, where, params = text.source, [text.match, *where], [text.param, *params]
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    return [str(r[0]) for r in conn.execute(
+        f"SELECT a.id FROM {source}{clause} ORDER BY a.added_seq", params)]
+
+
 def listed(conn: Connection, ids: Sequence[str], limit: int, offset: int
            ) -> tuple[int, list[Hit]]:
     """One page of the articles ``ids`` (an outlet's, say), newest first."""
