@@ -264,6 +264,10 @@ def main() -> None:
     if "--write" in sys.argv:
         path = model_dir / "config.json"
         conf_json = json.loads(path.read_text(encoding="utf-8"))
+        # The acceptance floor is chosen on judged news spans (techniques_news_filter.py).
+        for name, old in (conf_json.get("profiles") or {}).items():
+            if name in profiles:
+                profiles[name].min_accept = float(old.get("sentence", {}).get("min_accept", 0))
         conf_json["decode"] = decode.to_json()
         conf_json["profiles"] = {
             "precise": {"decode": precise_decode.to_json(), "calibration": None,

@@ -11,6 +11,9 @@ Per profile (``config.json``, ``profiles.<name>.sentence``):
 * ``confidence``: a logistic regression, fitted on validation spans, of the span's
   rightness on its raw score, its head probability and its technique; spans whose
   confidence is under ``min_confidence`` (per technique) are not shown;
+* ``min_accept``: the acceptance probability (:mod:`propwatch.techniques.acceptance`:
+  would an analyst accept the span, given who speaks, the article's register and the
+  event its sentence reports?) a span must reach to be shown (0: no filter);
 * ``min_prior``: the article prior (:mod:`propwatch.techniques.prior`: does the text
   read like PTC's propaganda-style articles or like plain news reporting?) a text must
   reach for its spans to be shown (the precise profile; 0: no floor).
@@ -29,6 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from propwatch.model import Span
+from propwatch.techniques.acceptance import AcceptanceFilter
 from propwatch.techniques.align import ANY, token_range
 from propwatch.techniques.heads import SentenceHeads, sentence_ranges
 from propwatch.techniques.infer import (
@@ -83,6 +87,9 @@ class SentenceConfig:
     #: Added to the confidence model's logit: the profile's own recalibration, fitted on
     #: the spans it shows on validation (the model is fitted on all validation spans).
     shift: float = 0.0
+    #: The lowest acceptance probability whose spans are shown (0: no filter; needs the
+    #: model's accept.npz).
+    min_accept: float = 0.0
 
     def score(self, c: Candidate) -> float:
         """The span's confidence (its raw score when there is no confidence model)."""
@@ -103,6 +110,7 @@ class SentenceConfig:
             "si_adds_sentences": self.si_adds_sentences,
             "min_prior": self.min_prior,
             "shift": round(self.shift, 6),
+            "min_accept": self.min_accept,
         }
 
     @classmethod
@@ -120,6 +128,7 @@ class SentenceConfig:
             si_adds_sentences=bool(d.get("si_adds_sentences", False)),
             min_prior=float(d.get("min_prior", 0.0)),
             shift=float(d.get("shift", 0.0)),
+            min_accept=float(d.get("min_accept", 0.0)),
         )
 
 
@@ -205,10 +214,13 @@ def shown_spans(
     heads: SentenceHeads | None,
     scfg: SentenceConfig | None,
     prior: ArticlePrior | None = None,
+    accept: AcceptanceFilter | None = None,
 ) -> list[Span]:
     """The technique spans a profile shows, score = confidence (before the profile's
-    isotonic calibration, if any), ``data``: source, head probability, raw score and, with
-    an article prior, ``article_prior`` (the text's)."""
+    isotonic calibration, if any), ``data``: source, head probability, raw score, with
+    an article prior ``article_prior`` (the text's) and, with an acceptance filter,
+    ``accept`` (the span's acceptance probability; spans under ``scfg.min_accept`` are
+    not shown)."""
     article = 0.5 if prior is None else prior(text)
     if scfg is not None and article < scfg.min_prior:
         return []
@@ -226,10 +238,14 @@ def shown_spans(
             data = {"source": c.source, "head": c.head, "raw_score": c.raw, "any": c.anyp,
                     "words": c.words}
             res.append(Span(c.start, c.end, c.technique, conf, data))
-    if prior is None:
+    if prior is not None:
+        res = [Span(s.start, s.end, s.label, s.score, {**s.data, "article_prior": article})
+               for s in res]
+    if accept is None:
         return res
-    return [Span(s.start, s.end, s.label, s.score, {**s.data, "article_prior": article})
-            for s in res]
+    floor = 0.0 if scfg is None else scfg.min_accept
+    return [Span(s.start, s.end, s.label, s.score, {**s.data, "accept": p})
+            for s, p in zip(res, accept(text, res), strict=True) if p >= floor]
 
 
 def analyse_text(
@@ -239,9 +255,10 @@ def analyse_text(
     heads: SentenceHeads | None,
     scfg: SentenceConfig | None,
     prior: ArticlePrior | None = None,
+    accept: AcceptanceFilter | None = None,
 ) -> tuple[list[Span], list[Span]]:
     """(technique spans, SI spans) of one text under one profile."""
-    techs = shown_spans(text, out, cfg, heads, scfg, prior)
+    techs = shown_spans(text, out, cfg, heads, scfg, prior, accept)
     if scfg is not None and scfg.si_from_spans:
         return techs, merged(techs)
     column = si_spans(text, out, cfg)

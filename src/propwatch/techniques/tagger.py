@@ -4,7 +4,8 @@ The model directory holds ``model.onnx`` (encoder + token head; outputs ``logits
 ``hidden``), ``tokenizer.json``, ``config.json`` (window, profiles, span classifier) and,
 optionally, ``lexical.npz`` (a lexical span classifier averaged with the span head) and
 ``heads.npz`` (sentence-level technique heads, :mod:`propwatch.techniques.heads`),
-``prior.npz`` (the article prior, :mod:`propwatch.techniques.prior`).
+``prior.npz`` (the article prior, :mod:`propwatch.techniques.prior`) and ``accept.npz``
+(the acceptance filter, :mod:`propwatch.techniques.acceptance`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from numpy.typing import NDArray
 from propwatch import sharedtable
 from propwatch.errors import ModelError
 from propwatch.model import Span
+from propwatch.techniques.acceptance import ACCEPT_FILE, AcceptanceFilter
 from propwatch.techniques.align import WordPieces
 from propwatch.techniques.evidence import analyse_text
 from propwatch.techniques.heads import HEADS_FILE, SentenceHeads
@@ -96,6 +98,10 @@ class Tagger:
             prior_file = self.model_dir / PRIOR_FILE
             #: The article prior (prior.npz), None for models without one.
             self.prior = ArticlePrior.load(prior_file) if prior_file.exists() else None
+            accept_file = self.model_dir / ACCEPT_FILE
+            #: The acceptance filter (accept.npz), None for models without one.
+            self.accept = (AcceptanceFilter.load(accept_file) if accept_file.exists()
+                           else None)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
         except Exception as exc:  # onnxruntime raises its own exception types
@@ -109,6 +115,13 @@ class Tagger:
         self.decode_cfg, self.calibration = profiles[profile]
         #: The sentence-head part of the profile (None: token spans shown as decoded).
         self.sentence_cfg = sentence.get(profile)
+        if self.sentence_cfg is not None and self.sentence_cfg.min_accept > 0 and (
+            self.accept is None
+        ):
+            raise ModelError(
+                f"profile '{profile}' of the technique model in {self.model_dir} filters "
+                f"spans by acceptance but {ACCEPT_FILE} is missing; reinstall propwatch"
+            )
         if lexical.exists():
             self.decode_cfg.lexical = LexicalClassifier.load(lexical)
         if list(conf.get("techniques", TECHNIQUES)) != list(TECHNIQUES):
@@ -154,7 +167,7 @@ class Tagger:
         sentence head), ``raw_score`` and, with sentence heads, ``head`` (the head
         probability of its technique on its sentence)."""
         shown, si = analyse_text(text, out, self.decode_cfg, self.heads, self.sentence_cfg,
-                                 self.prior)
+                                 self.prior, self.accept)
         techs = [
             Span(s.start, s.end, s.label, self.confidence(s.score or 0.0),
                  {"explanation_key": s.label, "profile": self.profile, **s.data})
