@@ -55,18 +55,21 @@ def test_quoted_speech_is_inside_a_quotation_and_narration_is_not() -> None:
 
 def test_features_see_voice_aptness_and_register() -> None:
     s, e = _at(NEWS, "devastating")
-    assert _feature(NEWS, s, e, "event sentence") == 1.0  # 'killed', 'fires'
-    assert _feature(NEWS, s, e, "attributed sentence") == 1.0  # 'officials said'
+    assert _feature(NEWS, s, e, "severity word") == 1.0
+    assert _feature(NEWS, s, e, "apt severity") == 1.0  # narration of deaths in fires
     assert _feature(NEWS, s, e, "inside quotation") == 0.0
+    quoted = "“It was a devastating betrayal,” the senator said of the vote."
+    assert _feature(quoted, *_at(quoted, "devastating"), "apt severity") == 0.0
+    assert _feature(quoted, *_at(quoted, "devastating"), "inside quotation") == 1.0
+    calm = "It was a devastating review of the new phone."
+    assert _feature(calm, *_at(calm, "devastating"), "apt severity") == 0.0  # no event
     s, e = _at(NEWS, "traitors")
-    assert _feature(NEWS, s, e, "event sentence") == 0.0
-    assert _feature(NEWS, s, e, "attributed sentence") == 0.0
-    assert _feature(NEWS, s, e, "capitalised") == 0.0
-    assert _feature(NEWS, *_at(NEWS, "Fires"), "capitalised") == 1.0
-    plain = "Officials said the bridge would reopen. The mayor said so."
-    assert _feature(NEWS, s, e, "article first person") > _feature(
-        plain, 0, 9, "article first person") == 0.0
-    assert _feature(plain, 0, 9, "article attribution") == 1.0
+    assert _feature(NEWS, s, e, "severity word") == 0.0
+    assert _feature(NEWS, s, e, "article quotation") == pytest.approx(1 / 3)
+    assert _feature(NEWS, s, e, "article public affairs") == pytest.approx(2 / 3)
+    review = "The camera is sharp. The battery lasts two days."
+    assert _feature(review, 0, 3, "article public affairs") == 0.0
+    assert _feature(NEWS, s, e, "confidence logit") == pytest.approx(np.log(0.4 / 0.6))
 
 
 def _filter(weights: dict[str, float]) -> AcceptanceFilter:
@@ -78,7 +81,7 @@ def _filter(weights: dict[str, float]) -> AcceptanceFilter:
 
 
 def test_filter_accepts_quoted_charged_words_over_apt_narration() -> None:
-    f = _filter({"bias": -1.0, "inside quotation": 3.0, "event sentence": -2.0})
+    f = _filter({"bias": -1.0, "inside quotation": 3.0, "apt severity": -2.0})
     quoted, apt = (Span(*_at(NEWS, "corrupt thugs"), "Name_Calling,Labeling", 0.4),
                    Span(*_at(NEWS, "devastating"), "Loaded_Language", 0.4))
     p_quoted, p_apt = f(NEWS, [quoted, apt])
