@@ -4,6 +4,10 @@ of ../shared/data/news-unlabeled, judged by hand.
 Usage:
   python bench/techniques_mainstream.py --dump     # tag, write spans not yet judged
   python bench/techniques_mainstream.py            # share accepted, from the judged file
+  python bench/techniques_mainstream.py --no-filter   # the same without the acceptance filter
+
+(``--dump`` rewrites the file with the spans shown now: run it with ``--no-filter`` so the
+spans the filter hides keep their judgement.)
 
 The articles: the first 50 files (sorted by name) of at least 150 words whose first 3,000
 characters name a mainstream outlet (AP, Reuters, CNN, Fox News, CBS/NBC/ABC, BBC, NPR,
@@ -82,8 +86,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dump", action="store_true")
     ap.add_argument("--profile", default="precise")
+    ap.add_argument("--no-filter", action="store_true",
+                    help="without the acceptance filter (the spans before it)")
     args = ap.parse_args()
     tagger = Tagger(profile=args.profile)
+    if args.no_filter:
+        tagger.accept = None
     judged = load_judged()
     rows = []
     for p in articles():
