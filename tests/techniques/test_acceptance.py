@@ -133,3 +133,15 @@ def test_a_floor_without_the_filter_file_is_a_model_error(tiny_model: Path,
     model = _model(tiny_model, tmp_path / "m", {}, min_accept=0.5)
     with pytest.raises(ModelError, match="accept.npz"):
         Tagger(model, profile="precise")
+
+
+def test_balanced_profile_shows_every_span_whatever_the_filter_says(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    base = Tagger(_model(tiny_model, tmp_path / "base", {}), profile="balanced").tag(TEXT)
+    model = _model(tiny_model, tmp_path / "m", {})
+    _filter({"bias": -3.0}).save(model / ACCEPT_FILE)  # no floor: balanced has none
+    spans = Tagger(model, profile="balanced").tag(TEXT)
+    assert base and [(s.start, s.end, s.label) for s in spans] == [
+        (s.start, s.end, s.label) for s in base]
+    assert all(s.data["accept"] < 0.05 for s in spans)
