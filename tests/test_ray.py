@@ -1,4 +1,5 @@
-"""A run on a real local Ray cluster stores exactly what the in-process run stores.
+"""A run on a real local Ray cluster stores exactly what the in-process run stores, into
+SQLite and into PostgreSQL, also when it was stopped part way and run again.
 
 One cluster (2 CPUs, no dashboard, no usage statistics) is started for the module and shut
 down afterwards; the analysis uses the shipped models, since Ray's worker processes do not
@@ -14,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from pgserver import Server
 from propwatch.batch import Options, RunSummary, analyze
 from propwatch.kb.importer import import_kb
 from propwatch.store import open_store
-from propwatch.store.snapshot import TABLES, table_rows
+from propwatch.store.snapshot import TABLES, Snapshot, snapshot, table_rows
 
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 ray = pytest.importorskip("ray", reason="the 'ray' extra is not installed (make install has it)")
@@ -41,11 +43,17 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def run(db: Path, names: list[str], ray_address: str | None) -> RunSummary:
+def run(db: Path | str, names: list[str], ray_address: str | None,
+        stop_after: int | None = None) -> RunSummary:
+    """``stop_after``: interrupt the run (as Ctrl-C does) once that many inputs are done."""
+    def progress(done: int, total: int) -> None:
+        if stop_after is not None and done >= stop_after:
+            raise KeyboardInterrupt
+
     with open_store(db) as store:
         if not store.article_count():
             import_kb(store, "claimreview", ROOT / "demo" / "factchecks.jsonld")
-        return analyze(names, store, Options(workers=2, ray=ray_address))
+        return analyze(names, store, Options(workers=2, ray=ray_address), progress)
 
 
 def test_a_ray_run_resumed_after_a_stop_stores_what_the_local_run_stores(
@@ -67,3 +75,26 @@ def test_a_ray_run_resumed_after_a_stop_stores_what_the_local_run_stores(
     ours, theirs = table_rows(tmp_path / "local.db"), table_rows(tmp_path / "ray.db")
     for table in TABLES:
         assert ours[table] == theirs[table], table
+
+
+def test_a_ray_run_into_postgresql_stopped_part_way_and_resumed_stores_what_sqlite_stores(
+    tmp_path: Path, corpus: Path, cluster: None, pg_server: Server
+) -> None:
+    run(tmp_path / "local.db", [str(corpus)], None)
+    with open_store(tmp_path / "local.db") as store:
+        local: Snapshot = snapshot(store)
+    db = pg_server.create_database("ray")
+    with pytest.raises(KeyboardInterrupt):  # stopped with documents still on the actors
+        run(db, [str(corpus)], "local", stop_after=3)
+    with open_store(db) as store:
+        stored_before = store.article_count()
+    assert 0 < stored_before < len(local.articles)
+    resumed = run(db, [str(corpus)], "local")
+    assert resumed.articles_stored == len(local.articles) - stored_before
+    with open_store(db) as store:
+        assert snapshot(store).differences(local) == dict.fromkeys(
+            ("documents", "articles", "layers", "reuse", "matches"), 0)
+        repeated = store.conn.execute(
+            'SELECT article_id, layer, start, "end", label FROM annotations'
+            ' GROUP BY article_id, layer, start, "end", label HAVING COUNT(*) > 1').fetchall()
+    assert repeated == []
