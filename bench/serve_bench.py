@@ -125,12 +125,11 @@ def build(corpus: Path, db: str, seed: int) -> None:
                           flush=True)
         seq = _save(store, batch, seq)
         stored += len(batch)
-        tables.begin()
-        for claim in matched:
-            kb = f"https://factcheck.example/{rng.randrange(KNOWN_CLAIMS)}"
-            tables.save_matches(claim, [NewMatch(kb, rng.uniform(0.5, 1), rng.choice(
-                ("match", "related")), rng.choice(STANCES), rng.uniform(0.4, 1))])
-        tables.commit()
+        with tables.transaction():
+            for claim in matched:
+                kb = f"https://factcheck.example/{rng.randrange(KNOWN_CLAIMS)}"
+                tables.save_matches(claim, [NewMatch(kb, rng.uniform(0.5, 1), rng.choice(
+                    ("match", "related")), rng.choice(STANCES), rng.uniform(0.4, 1))])
         print(f"stored {stored} articles, {len(matched)} matches in "
               f"{time.perf_counter() - t0:.0f} s; republication ...", flush=True)
         t1 = time.perf_counter()
