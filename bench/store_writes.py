@@ -83,9 +83,11 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="an empty database (path or URL)")
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--sources", type=int, default=200,
+                        help="read at most this many articles of --from")
     args = parser.parse_args()
     with open_store(args.source) as source:
-        articles = list(source.articles())
+        articles = [a for _, a in zip(range(args.sources), source.articles(), strict=False)]
     spans = sum(len(s) for a in articles for s in a.layers.values()) / len(articles)
     chars = sum(len(a.text) for a in articles) / len(articles)
     with open_store(args.db) as store:
