@@ -11,8 +11,8 @@ stored) and stores ``--documents`` new documents made of them (each an article o
 driver does with each outcome), then ``--batch`` documents per transaction.  Prints per
 document the wall milliseconds, the writing process's CPU milliseconds and (PostgreSQL on
 this machine) the CPU milliseconds of the server process serving the connection, and the
-database's growth per 1,000 articles.  This is the figure that says how many analysing actors one driver can keep up
-with: an actor analyses an article in about 90 ms of CPU.
+database's growth per 1,000 articles.  This is the figure that says how many analysing
+actors one driver can keep up with: an actor analyses an article in about 90 ms of CPU.
 """
 
 from __future__ import annotations
