@@ -13,6 +13,11 @@ throughput (articles per second of the documents step, which is what the workers
 CPU seconds per article by stage (extraction and analysis on the workers, storing on the
 driver), database size, and the load average before and after (the machine may be
 shared).  The throughput ratio of the most to the fewest workers is the scale-out figure.
+
+``--postgres postgresql://user@host:port`` stores each run into a new database of that
+server instead (created by the bench; bench/pg_scratch.py starts a throw-away server).
+The peak resident memory of each Ray actor process (``ray::`` processes holding a model
+session, sampled every 2 s from /proc) is reported as ``actor_rss_mb``.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,15 +47,70 @@ def shard(corpus: Path, articles: int, shards: int, folder: Path) -> list[str]:
     return paths
 
 
-def one_run(paths: list[str], db: Path, workers: int) -> dict[str, object]:
+class ActorMemory:
+    """Peak resident MB of each Ray actor process analysing documents, sampled from /proc."""
+
+    def __init__(self) -> None:
+        self.peak: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done.wait(2.0):
+            for proc in Path("/proc").glob("[0-9]*"):
+                try:
+                    if b"_Analyser" not in (proc / "cmdline").read_bytes():
+                        continue
+                    status = (proc / "status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmRSS:"):
+                        mb = int(line.split()[1]) / 1024
+                        pid = int(proc.name)
+                        self.peak[pid] = max(self.peak.get(pid, 0.0), mb)
+
+    def stop(self) -> list[float]:
+        self.done.set()
+        self.thread.join()
+        return sorted(round(mb) for mb in self.peak.values())
+
+
+def database(tmp: Path, workers: int, postgres: str | None) -> str:
+    if not postgres:
+        return str(tmp / f"w{workers}.db")
+    import psycopg
+
+    name = f"ray_w{workers}_{int(time.time())}"
+    with psycopg.connect(f"{postgres}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+    return f"{postgres}/{name}"
+
+
+def db_mb(db: str) -> float:
+    from propwatch.store import open_store
+
+    if db.startswith("postgresql://"):
+        with open_store(db) as store:
+            size = store.conn.execute(
+                "SELECT pg_database_size(current_database())").fetchone()[0]
+        return round(int(size) / 1e6, 1)
+    return round(sum(Path(f).stat().st_size for f in (db, f"{db}-wal")
+                     if Path(f).exists()) / 1e6, 1)
+
+
+def one_run(paths: list[str], db: str, workers: int) -> dict[str, object]:
     from propwatch.batch import Options, analyze
     from propwatch.store import open_store
 
     load_before = os.getloadavg()
     started = time.perf_counter()
+    memory = ActorMemory()
     with open_store(db) as store:
         summary = analyze(paths, store, Options(workers=workers, ray="auto"))
     total = time.perf_counter() - started
+    actor_rss = memory.stop()
     n = max(1, summary.articles_stored)
     documents = summary.seconds.get("documents", total)
     return {
@@ -59,8 +120,8 @@ def one_run(paths: list[str], db: Path, workers: int) -> dict[str, object]:
         "seconds": {k: round(v, 1) for k, v in summary.seconds.items()},
         "articles_per_second": round(summary.articles_stored / documents, 3),
         "cpu_ms_per_article": {k: round(1000 * v / n, 1) for k, v in summary.cpu.items()},
-        "db_mb": round(sum(Path(f).stat().st_size for f in
-                           (str(db), f"{db}-wal") if Path(f).exists()) / 1e6, 1),
+        "db": "postgresql" if db.startswith("postgresql://") else "sqlite",
+        "db_mb": db_mb(db), "actor_rss_mb": actor_rss,
         "load_before": [round(x, 1) for x in load_before],
         "load_after": [round(x, 1) for x in os.getloadavg()],
     }
@@ -74,6 +135,7 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=50)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--address", help="a running cluster (default: a fresh local one)")
+    parser.add_argument("--postgres", help="store into new databases of this server")
     args = parser.parse_args()
     import ray
 
@@ -87,7 +149,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="ray-scale-") as tmp:
             paths = shard(args.corpus, args.articles, args.shards, Path(tmp))
             for workers in args.workers:
-                result = one_run(paths, Path(tmp) / f"w{workers}.db", workers)
+                db = database(Path(tmp), workers, args.postgres)
+                result = one_run(paths, db, workers)
                 print(json.dumps(result), file=sys.stderr, flush=True)
                 runs.append(result)
     finally:

@@ -15,6 +15,10 @@ Two steps:
     #    p50/p95/max per kind of request and the errors
     .venv/bin/python bench/serve_bench.py load --db /tmp/s100k.db --clients 20 --seconds 60
 
+``--db`` may be a ``postgresql://`` URL (bench/pg_scratch.py starts a throw-away server);
+``load --pools DB`` draws the requests from another database's articles and words (the
+SQLite copy of the same corpus), so both backends answer the same requests.
+
 The load runs on the same 2 cores as the server, so the figures include the clients' own
 CPU time.
 """
@@ -77,7 +81,7 @@ def _poisson(rng: random.Random, mean: float) -> int:
         n += 1
 
 
-def build(corpus: Path, db: Path, seed: int) -> None:
+def build(corpus: Path, db: str, seed: int) -> None:
     rng = random.Random(seed)
     t0 = time.perf_counter()
     stored = 0
@@ -121,12 +125,11 @@ def build(corpus: Path, db: Path, seed: int) -> None:
                           flush=True)
         seq = _save(store, batch, seq)
         stored += len(batch)
-        tables.begin()
-        for claim in matched:
-            kb = f"https://factcheck.example/{rng.randrange(KNOWN_CLAIMS)}"
-            tables.save_matches(claim, [NewMatch(kb, rng.uniform(0.5, 1), rng.choice(
-                ("match", "related")), rng.choice(STANCES), rng.uniform(0.4, 1))])
-        tables.commit()
+        with tables.transaction():
+            for claim in matched:
+                kb = f"https://factcheck.example/{rng.randrange(KNOWN_CLAIMS)}"
+                tables.save_matches(claim, [NewMatch(kb, rng.uniform(0.5, 1), rng.choice(
+                    ("match", "related")), rng.choice(STANCES), rng.uniform(0.4, 1))])
         print(f"stored {stored} articles, {len(matched)} matches in "
               f"{time.perf_counter() - t0:.0f} s; republication ...", flush=True)
         t1 = time.perf_counter()
@@ -164,7 +167,8 @@ class Pools:
     rare_words: list[str]
 
 
-def pools(db: Path, port: int) -> Pools:
+def pools(db: str, port: int) -> Pools:
+    """Drawn from ``db``: a SQLite database (its FTS5 vocabulary gives the rarer words)."""
     with open_store(db) as store:
         conn = store.conn
         ids = [r[0] for r in conn.execute("SELECT id FROM articles")]
@@ -241,10 +245,11 @@ def client(port: int, p: Pools, seed: int, stop: float,
     conn.close()
 
 
-def load(db: Path, clients: int, seconds: float, seed: int, workers: int) -> None:
+def load(db: str, clients: int, seconds: float, seed: int, workers: int,
+         pools_from: str | None = None) -> None:
     port = free_port()
     server = subprocess.Popen([str(Path(sys.executable).with_name("propwatch")), "serve",
-                               "--db", str(db), "--port", str(port), "--workers", str(workers)])
+                               "--db", db, "--port", str(port), "--workers", str(workers)])
     try:
         t0 = time.perf_counter()
         for _ in range(3000):
@@ -254,7 +259,7 @@ def load(db: Path, clients: int, seconds: float, seed: int, workers: int) -> Non
             except OSError:
                 time.sleep(0.1)
         print(f"server answers after {time.perf_counter() - t0:.1f} s", flush=True)
-        p = pools(db, port)
+        p = pools(pools_from or db, port)
         t1 = time.perf_counter()
         ready = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         for path in ("/", "/outlets", "/republication"):  # each waits for the start's figures
@@ -301,10 +306,11 @@ def main() -> None:
     sub = parser.add_subparsers(dest="step", required=True)
     b = sub.add_parser("build", help="store a make_corpus.py JSONL file as a bench corpus")
     b.add_argument("corpus", type=Path)
-    b.add_argument("--db", type=Path, required=True)
+    b.add_argument("--db", required=True, help="a SQLite path or a postgresql:// URL")
     b.add_argument("--seed", type=int, default=1)
     ld = sub.add_parser("load", help="serve the corpus and measure latency under load")
-    ld.add_argument("--db", type=Path, required=True)
+    ld.add_argument("--db", required=True, help="a SQLite path or a postgresql:// URL")
+    ld.add_argument("--pools", help="draw requests from this SQLite copy (default: --db)")
     ld.add_argument("--clients", type=int, default=20)
     ld.add_argument("--seconds", type=float, default=60)
     ld.add_argument("--seed", type=int, default=1)
@@ -313,7 +319,7 @@ def main() -> None:
     if args.step == "build":
         build(args.corpus, args.db, args.seed)
     else:
-        load(args.db, args.clients, args.seconds, args.seed, args.workers)
+        load(args.db, args.clients, args.seconds, args.seed, args.workers, args.pools)
 
 
 if __name__ == "__main__":

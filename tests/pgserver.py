@@ -41,7 +41,8 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, bin_dir: Path) -> None:
+    def __init__(self, bin_dir: Path, settings: str = "") -> None:
+        """``settings``: more ``-c name=value`` server options (after the defaults)."""
         self.bin = bin_dir
         self.folder = Path(tempfile.mkdtemp(prefix="propwatch-pg-"))
         self.data = self.folder / "data"
@@ -57,7 +58,7 @@ class Server:
                   "-E", "UTF8", "--no-sync")
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l",
                   str(self.folder / "server.log"), "-o",
-                  f"-h 127.0.0.1 -p {self.port} -k {self.folder} {SETTINGS}")
+                  f"-h 127.0.0.1 -p {self.port} -k {self.folder} {SETTINGS} {settings}")
 
     def _run(self, program: str, *args: str) -> None:
         done = subprocess.run([*self._as, str(self.bin / program), *args],

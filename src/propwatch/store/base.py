@@ -108,7 +108,7 @@ class Store:
             conn.execute(
                 "DELETE FROM annotations WHERE article_id = ? AND layer = ?", (article_id, layer)
             )
-            self._insert_spans(conn, article_id, layer, spans)
+            self._insert_spans(conn, article_id, {layer: spans})
 
     def add_source(self, content_hash: str, where: str) -> None:
         """Remember that a stored input was also found at ``where``."""
@@ -167,18 +167,17 @@ class Store:
                 a.canonical_url, a.language, seq, json.dumps(a.meta_from) if a.meta_from else None,
             ),
         )
-        for layer, spans in a.layers.items():
-            self._insert_spans(conn, a.id, layer, spans)
+        self._insert_spans(conn, a.id, a.layers)
 
     @staticmethod
-    def _insert_spans(conn: Connection, article_id: str, layer: str, spans: list[Span]) -> None:
-        conn.executemany(
-            'INSERT INTO annotations (article_id, layer, start, "end", label, score, data) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    def _insert_spans(conn: Connection, article_id: str, layers: dict[str, list[Span]]) -> None:
+        """Every span of ``layers`` (layer -> spans) in one bulk insert."""
+        conn.insert_rows(
+            "annotations", ("article_id", "layer", "start", "end", "label", "score", "data"),
             [
                 (article_id, layer, s.start, s.end, s.label, s.score,
                  json.dumps(dict(s.data)) if s.data else None)
-                for s in spans
+                for layer, spans in layers.items() for s in spans
             ],
         )
 

@@ -64,6 +64,12 @@ class Connection(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor: ...
 
+    def insert_rows(self, table: str, columns: Sequence[str],
+                    rows: Iterable[Sequence[Any]]) -> None:
+        """Append plain rows (no conflict handling) to ``table``: ``executemany`` on
+        SQLite, one ``COPY`` on PostgreSQL (one round trip, not one per row)."""
+        ...
+
     def transaction(self) -> AbstractContextManager[Connection]:
         """One write transaction; writers take turns (one at a time per database)."""
         ...

@@ -85,6 +85,14 @@ class PostgresConnection:
         cursor.executemany(_placeholders(sql), list(rows))
         return cursor
 
+    def insert_rows(self, table: str, columns: Sequence[str],
+                    rows: Iterable[Sequence[Any]]) -> None:
+        names = ", ".join(f'"{c}"' for c in columns)
+        with self.raw.cursor() as cursor, \
+                cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
     @contextmanager
     def transaction(self) -> Iterator[PostgresConnection]:
         with self.raw.transaction():

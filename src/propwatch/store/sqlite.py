@@ -36,6 +36,12 @@ class SqliteConnection:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
         return self.raw.executemany(sql, rows)
 
+    def insert_rows(self, table: str, columns: Sequence[str],
+                    rows: Iterable[Sequence[Any]]) -> None:
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        self.raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
     @contextmanager
     def transaction(self) -> Iterator[SqliteConnection]:
         self.raw.execute("BEGIN IMMEDIATE")  # the write lock first: writers take turns
