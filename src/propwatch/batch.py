@@ -77,6 +77,7 @@ class RunSummary:
     claim_matches: kb.MatchSummary | None = None
     narratives: narratives.UpdateSummary | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # run step -> wall seconds
+    driver_cpu: dict[str, float] = field(default_factory=dict)  # run step -> this process's CPU
     cpu: dict[str, float] = field(default_factory=dict)  # document stage -> CPU seconds, summed
 
     @property
@@ -146,7 +147,7 @@ def analyze(
     summary.inputs = len(inputs)
     for error in missing:
         run.skip(error)
-    clock = _Clock(summary.seconds)
+    clock = _Clock(summary.seconds, summary.driver_cpu)
     context = first_pass(run, inputs)
     clock.lap("first pass")
     own = executor is None
@@ -184,16 +185,17 @@ def corpus_steps(run: _Run, executor: Executor, clock: _Clock,
 
 
 class _Clock:
-    """Wall seconds of each step of a run, into ``seconds``."""
+    """Wall seconds of each step of a run, into ``seconds``, and the CPU seconds this
+    process (the driver, all its threads) spent on it, into ``cpu``."""
 
-    def __init__(self, seconds: dict[str, float]) -> None:
-        self.seconds = seconds
-        self.last = time.perf_counter()
+    def __init__(self, seconds: dict[str, float], cpu: dict[str, float]) -> None:
+        self.seconds, self.cpu = seconds, cpu
+        self.last, self.last_cpu = time.perf_counter(), time.process_time()
 
     def lap(self, step: str) -> None:
-        now = time.perf_counter()
-        self.seconds[step] = now - self.last
-        self.last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        self.seconds[step], self.cpu[step] = now - self.last, cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
 
 
 def first_pass(run: _Run, inputs: list[Input]) -> Context:
