@@ -64,7 +64,7 @@ class RayExecutor:
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         """``fn`` of every item, in order, as Ray tasks (corpus-level work)."""
         if self.tasks is None:
-            self.tasks = RayTasks(self._connected())
+            self.tasks = RayTasks(self._connected(), self.workers)
         return self.tasks.map(fn, items)
 
     def close(self) -> None:

@@ -59,24 +59,35 @@ class Processes:
 
 
 class RayTasks:
-    """One Ray task per item, each reserving one CPU and running one ONNX thread (on a
-    cluster already connected to, see ``execute.on_ray.connect``)."""
+    """One Ray task per item, each reserving one CPU and running one ONNX thread, at most
+    ``workers`` at a time (as many as the document step's actors), on a cluster already
+    connected to (see ``execute.on_ray.connect``)."""
 
-    def __init__(self, ray: Any) -> None:
+    def __init__(self, ray: Any, workers: int) -> None:
         self.ray = ray
+        self.workers = max(1, workers)
         self.task = ray.remote(num_cpus=1)(_apply)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-        shipped = self.ray.put(fn)  # the function (and what it is bound to) travels once
-        refs = [self.task.remote(shipped, item) for item in items]
-        done = 0
+        ray = self.ray
+        shipped = ray.put(fn)  # the function (and what it is bound to) travels once
+        running: dict[Any, int] = {}  # task -> its item
+        finished: dict[int, Any] = {}  # item -> result, until its turn comes
+        submitted = turn = 0
         try:
-            for ref in refs:
-                yield self.ray.get(ref)
-                done += 1
+            while turn < len(items):
+                while submitted < len(items) and len(running) < self.workers:
+                    running[self.task.remote(shipped, items[submitted])] = submitted
+                    submitted += 1
+                ready, _ = ray.wait(list(running), num_returns=1)
+                for ref in ready:
+                    finished[running.pop(ref)] = ray.get(ref)
+                while turn in finished:
+                    yield finished.pop(turn)
+                    turn += 1
         finally:  # a stopped run leaves nothing computing
-            for ref in refs[done:]:
-                self.ray.cancel(ref)
+            for ref in running:
+                ray.cancel(ref)
 
 
 def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
