@@ -12,12 +12,19 @@ step (first pass, documents, republication, claim matching, narratives), documen
 throughput (articles per second of the documents step, which is what the workers share),
 CPU seconds per article by stage (extraction and analysis on the workers, storing on the
 driver), database size, and the load average before and after (the machine may be
-shared).  The throughput ratio of the most to the fewest workers is the scale-out figure.
+shared).  The throughput ratio of the most to the fewest workers is the scale-out figure;
+the whole-run ratio (wall seconds of the whole run, fewest over most workers) includes the
+corpus-level steps, whose per-article work runs on the workers too (``Executor.map``).
 
 ``--postgres postgresql://user@host:port`` stores each run into a new database of that
 server instead (created by the bench; bench/pg_scratch.py starts a throw-away server).
 The peak resident memory of each Ray actor process (``ray::`` processes holding a model
 session, sampled every 2 s from /proc) is reported as ``actor_rss_mb``.
+
+``--stored DB`` times only the corpus-level steps: each run works on a copy of a database
+whose documents are analysed already (its republication index and narratives not yet
+built), e.g. the first articles of the corpus analysed by ``propwatch analyze`` (SQLite only).
+Reported too: the driver's own CPU seconds per article for each step.
 """
 
 from __future__ import annotations
@@ -100,10 +107,14 @@ def db_mb(db: str) -> float:
                      if Path(f).exists()) / 1e6, 1)
 
 
-def one_run(paths: list[str], db: str, workers: int) -> dict[str, object]:
+def one_run(paths: list[str], db: str, workers: int, stored: Path | None = None
+            ) -> dict[str, object]:
     from propwatch.batch import Options, analyze
     from propwatch.store import open_store
 
+    if stored is not None:  # the documents are analysed already: the corpus-level steps only
+        copy_database(stored, db)
+        paths = []
     load_before = os.getloadavg()
     started = time.perf_counter()
     memory = ActorMemory()
@@ -111,7 +122,7 @@ def one_run(paths: list[str], db: str, workers: int) -> dict[str, object]:
         summary = analyze(paths, store, Options(workers=workers, ray="auto"))
     total = time.perf_counter() - started
     actor_rss = memory.stop()
-    n = max(1, summary.articles_stored)
+    n = max(1, summary.articles_stored or summary.articles_in_store)
     documents = summary.seconds.get("documents", total)
     return {
         "workers": workers, "articles_stored": summary.articles_stored,
@@ -119,12 +130,23 @@ def one_run(paths: list[str], db: str, workers: int) -> dict[str, object]:
         "rejected": len(summary.rejected), "seconds_total": round(total, 1),
         "seconds": {k: round(v, 1) for k, v in summary.seconds.items()},
         "articles_per_second": round(summary.articles_stored / documents, 3),
+        "articles_in_store": summary.articles_in_store,
         "cpu_ms_per_article": {k: round(1000 * v / n, 1) for k, v in summary.cpu.items()},
         "db": "postgresql" if db.startswith("postgresql://") else "sqlite",
+        "driver_cpu_ms_per_article": {k: round(1000 * v / n, 1)
+                                      for k, v in summary.driver_cpu.items()},
         "db_mb": db_mb(db), "actor_rss_mb": actor_rss,
         "load_before": [round(x, 1) for x in load_before],
         "load_after": [round(x, 1) for x in os.getloadavg()],
     }
+
+
+def copy_database(source: Path, target: str) -> None:
+    """A consistent copy of an SQLite database (its write-ahead log included)."""
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def main() -> None:
@@ -136,7 +158,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--address", help="a running cluster (default: a fresh local one)")
     parser.add_argument("--postgres", help="store into new databases of this server")
+    parser.add_argument("--stored", type=Path,
+                        help="an SQLite database whose documents are analysed already: each "
+                             "run works on a copy and times the corpus-level steps only")
     args = parser.parse_args()
+    if args.stored and args.postgres:
+        parser.error("--stored copies an SQLite database; it cannot be used with --postgres")
     import ray
 
     if args.address:
@@ -150,18 +177,21 @@ def main() -> None:
             paths = shard(args.corpus, args.articles, args.shards, Path(tmp))
             for workers in args.workers:
                 db = database(Path(tmp), workers, args.postgres)
-                result = one_run(paths, db, workers)
+                result = one_run(paths, db, workers, args.stored)
                 print(json.dumps(result), file=sys.stderr, flush=True)
                 runs.append(result)
     finally:
         ray.shutdown()
     fewest = min(runs, key=lambda r: int(str(r["workers"])))
     most = max(runs, key=lambda r: int(str(r["workers"])))
-    ratio = float(str(most["articles_per_second"])) / float(str(fewest["articles_per_second"]))
+    ratio = (float(str(most["articles_per_second"])) / float(str(fewest["articles_per_second"]))
+             if not args.stored else 0.0)
+    whole = float(str(fewest["seconds_total"])) / float(str(most["seconds_total"]))
     report = {
         "command": " ".join(["python", *sys.argv]), "when": dt.datetime.now(dt.UTC).isoformat(
             timespec="minutes"), "cpus": os.cpu_count(), "articles": args.articles,
-        "shards": args.shards, "runs": runs, "throughput_ratio": round(ratio, 2),
+        "shards": args.shards, "stored": str(args.stored or ""), "runs": runs,
+        "throughput_ratio": round(ratio, 2), "whole_run_ratio": round(whole, 2),
     }
     print(json.dumps(report, indent=2))
     if args.out:

@@ -8,7 +8,9 @@ work of ``execute.work`` (read, extract, analyse: one pure function of the docum
 yields one outcome per document in input order; ``record`` stores each one here, the same
 way whichever executor ran the work: in-process threads (``execute.local``, the default)
 or a Ray cluster (``execute.on_ray``, ``Options.ray``).  Last come the corpus-level
-steps: republication pairs, known-claim matches and narratives.
+steps: republication pairs, known-claim matches and narratives; the per-article part of
+their work (fingerprints, confirmations, narrative features) runs on the same executor
+(``Executor.map``), the sequential rest (candidates, assignment, storing) here.
 
 Isolation: every stage that handles one document (read, learn, extract, analyse, store)
 turns an exception into an error record against that document (kind ``error``, a
@@ -75,6 +77,7 @@ class RunSummary:
     claim_matches: kb.MatchSummary | None = None
     narratives: narratives.UpdateSummary | None = None
     seconds: dict[str, float] = field(default_factory=dict)  # run step -> wall seconds
+    driver_cpu: dict[str, float] = field(default_factory=dict)  # run step -> this process's CPU
     cpu: dict[str, float] = field(default_factory=dict)  # document stage -> CPU seconds, summed
 
     @property
@@ -144,40 +147,55 @@ def analyze(
     summary.inputs = len(inputs)
     for error in missing:
         run.skip(error)
-    clock = _Clock(summary.seconds)
+    clock = _Clock(summary.seconds, summary.driver_cpu)
     context = first_pass(run, inputs)
     clock.lap("first pass")
+    own = executor is None
     executor = executor or executor_for(options.ray, options.workers)
-    for outcome in executor.outcomes(inputs, context):
-        if isinstance(outcome, InputDone):
-            if progress:
-                progress(outcome.index + 1, len(inputs))
-            continue
-        record(run, outcome)
-    clock.lap("documents")
-    with store.corpus_lock():
-        summary.articles_in_store = store.article_count()
-        summary.reuse = reuse.update(store)
-        clock.lap("republication")
-        if "claims" in options.components:
-            summary.claim_matches = kb.match_new_claims(store)
-            clock.lap("claim matching")
-            summary.narratives = narratives.update(store, progress=stage_progress)
-            clock.lap("narratives")
+    try:
+        for outcome in executor.outcomes(inputs, context):
+            if isinstance(outcome, InputDone):
+                if progress:
+                    progress(outcome.index + 1, len(inputs))
+                continue
+            record(run, outcome)
+        clock.lap("documents")
+        corpus_steps(run, executor, clock, stage_progress)
+    finally:
+        if own:
+            executor.close()
     return summary
 
 
-class _Clock:
-    """Wall seconds of each step of a run, into ``seconds``."""
+def corpus_steps(run: _Run, executor: Executor, clock: _Clock,
+                 stage_progress: StageProgress | None = None) -> None:
+    """Bring the corpus-level results up to date; their per-item work runs on
+    ``executor`` (``Executor.map``), the rest here."""
+    store, summary = run.store, run.summary
+    with store.corpus_lock():
+        summary.articles_in_store = store.article_count()
+        summary.reuse = reuse.update(store, mapper=executor)
+        clock.lap("republication")
+        if "claims" in run.options.components:
+            summary.claim_matches = kb.match_new_claims(store)
+            clock.lap("claim matching")
+            summary.narratives = narratives.update(store, progress=stage_progress,
+                                                   mapper=executor)
+            clock.lap("narratives")
 
-    def __init__(self, seconds: dict[str, float]) -> None:
-        self.seconds = seconds
-        self.last = time.perf_counter()
+
+class _Clock:
+    """Wall seconds of each step of a run, into ``seconds``, and the CPU seconds this
+    process (the driver, all its threads) spent on it, into ``cpu``."""
+
+    def __init__(self, seconds: dict[str, float], cpu: dict[str, float]) -> None:
+        self.seconds, self.cpu = seconds, cpu
+        self.last, self.last_cpu = time.perf_counter(), time.process_time()
 
     def lap(self, step: str) -> None:
-        now = time.perf_counter()
-        self.seconds[step] = now - self.last
-        self.last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        self.seconds[step], self.cpu[step] = now - self.last, cpu - self.last_cpu
+        self.last, self.last_cpu = now, cpu
 
 
 def first_pass(run: _Run, inputs: list[Input]) -> Context:

@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
 from propwatch.errors import ConfigError
+from propwatch.execute.tasks import Threads
 from propwatch.kb.aliases import Aliases
-from propwatch.narratives import Settings, Thresholds, narratives, update
+from propwatch.narratives import Settings, Thresholds, build, narratives, update
 from propwatch.narratives.build import embedding_text
-from propwatch.store import Store
+from propwatch.store import Store, open_store
 from propwatch.store.kb import KbTables, KnownClaim, NewMatch
 from propwatch.store.narratives import NarrativeTables
+from propwatch.store.snapshot import table_rows
 
-from .conftest import AddArticle
+from .conftest import AddArticle, add_article
 
 RAQQA = "ISIS fighters seized the Syrian city of Raqqa on Monday after heavy fighting."
 RAQQA_AGAIN = ("On Monday, after heavy fighting, militants of ISIS captured the Syrian city "
@@ -211,3 +216,26 @@ def test_analyze_groups_new_articles_into_narratives(tmp_path) -> None:  # type:
         assert summary.narratives is not None and summary.narratives.new_articles == 2
         assert "grouping articles" in stages
         assert len(narratives(store)) == 2
+
+
+def test_the_per_article_work_gives_the_same_narratives_however_it_is_cut_into_jobs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One claim per job on three threads (as a cluster's tasks would finish in any
+    order) stores what one job on one thread stores: vectors, clusters, narratives."""
+    stories = [(RAQQA, RATES), (RAQQA_AGAIN,), (RATES_AGAIN, RAQQA), (
+        "Volcanic ash closed every airport in Iceland for a second day.",)]
+    dbs = {"one": tmp_path / "one.db", "many": tmp_path / "many.db"}
+    for name, db in dbs.items():
+        with open_store(db) as store:
+            for sentences in stories:
+                add_article(store, list(sentences))
+            if name == "many":
+                monkeypatch.setattr(build, "JOB_CLAIMS", 1)
+            update(store, mapper=Threads(3 if name == "many" else 1))
+    one, many = table_rows(dbs["one"]), table_rows(dbs["many"])
+    for table in ("claim_clusters", "narratives", "narrative_claims", "narrative_articles"):
+        assert one[table] == many[table], table
+    assert len(one["narrative_articles"]) == 4
+    vectors = "SELECT article_id, start, vector FROM claim_embeddings ORDER BY 1, 2"
+    with sqlite3.connect(dbs["one"]) as a, sqlite3.connect(dbs["many"]) as b:
+        assert a.execute(vectors).fetchall() == b.execute(vectors).fetchall() != []

@@ -1,13 +1,16 @@
-"""The worker-process path (used for large updates) gives the same pairs as in-process."""
+"""The worker-process path (used for large updates) and a run's mapper, however the work
+is cut into jobs, give the same pairs as in-process."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 import pytest
 
 import propwatch.reuse as reuse
+from propwatch.execute.tasks import Processes, Threads
 from propwatch.store import Store, open_store
 
 update_module = importlib.import_module("propwatch.reuse.update")
@@ -45,11 +48,36 @@ def test_worker_processes_match_in_process(
     monkeypatch.setattr(update_module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(update_module, "CONFIRM_PARALLEL_FROM", 1)
     pools: list[int] = []
-    real_pool = update_module._pool
-    monkeypatch.setattr(update_module, "_pool", lambda n: pools.append(n) or real_pool(n))
+    real_map = Processes.map
+
+    def spied(self: Processes, fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Any]:
+        pools.append(self.workers)
+        return real_map(self, fn, items)
+
+    monkeypatch.setattr(Processes, "map", spied)
     summary = reuse.update(other, reuse.Settings(workers=2))
     assert summary.new_articles == 18
     assert pools == [2, 2]  # fingerprints and exact checks both ran in worker processes
     assert _pairs(other) == expected  # same ids: same texts and sources
     other.close()
 
+
+
+def test_a_run_s_mapper_gives_the_same_pairs_in_any_number_of_threads(
+    store: Store, add: Add, story: Story, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch, make_add: Callable[[Store], Add],
+    request: pytest.FixtureRequest,
+) -> None:
+    """Small jobs (one article each, one pair group each) on three threads."""
+    _corpus(add, story)
+    reuse.update(store, mapper=Threads(1))
+    other = open_store(request.getfixturevalue("pg_server").create_database()
+                       if store.backend == "postgresql"
+                       else tmp_path_factory.mktemp("threads") / "t.db")
+    _corpus(make_add(other), story)
+    monkeypatch.setattr(update_module, "CHUNK", 1)
+    monkeypatch.setattr(update_module, "CONFIRM_JOB", 1)
+    monkeypatch.setattr(update_module, "WINDOW", 4)
+    reuse.update(other, mapper=Threads(3))
+    assert _pairs(other) == _pairs(store)
+    other.close()

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
+from propwatch.execute.tasks import R, T, Threads
 from propwatch.execute.work import (
     Context,
     InputDone,
@@ -42,6 +43,13 @@ class _Pending:
 class LocalExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """``fn`` of every item, in order, on ``workers`` threads (corpus-level work)."""
+        return Threads(self.workers).map(fn, items)
+
+    def close(self) -> None:
+        pass
 
     def outcomes(self, inputs: list[Input], context: Context) -> Iterator[Outcome]:
         """Every input's outcomes, in input order."""

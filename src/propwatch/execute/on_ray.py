@@ -9,6 +9,8 @@ The job is two Ray Data steps over the list of inputs:
   session (``work.Worker``) with ``threads`` ONNX threads, runs ``Worker.process`` (extract
   and analyse, under the time limit) on each document.
 
+The corpus-level steps' per-item work (``map``) runs as Ray tasks (``execute.tasks``).
+
 Rows carry pickled values (documents, outcomes), and the job keeps input order
 (``preserve_order``), so the driver stores exactly what the in-process run stores, in the
 same order.  Workers read the input files themselves: on a cluster the paths must be
@@ -20,12 +22,13 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from propwatch.errors import ConfigError, MissingExtraError
+from propwatch.execute.tasks import R, RayTasks, T
 from propwatch.execute.work import Context, InputDone, Outcome, Worker, read
 from propwatch.ingest import Input
 from propwatch.model import RawDocument
@@ -49,20 +52,33 @@ class RayExecutor:
         self.address = address
         self.workers = max(1, workers)
         self.threads = max(1, threads)
+        self.started = False  # this executor connected (and so shuts the connection down)
+        self.tasks: RayTasks | None = None
 
     def outcomes(self, inputs: list[Input], context: Context) -> Iterator[Outcome]:
         """Every input's outcomes, in input order, computed on the cluster."""
-        ray = _ray()
-        started_here = not ray.is_initialized()
-        if started_here:
-            connect(self.address, self.workers)
-        try:
-            if not inputs:
-                return
+        ray = self._connected()
+        if inputs:
             yield from self._run(ray, inputs, context)
-        finally:
-            if started_here:
-                ray.shutdown()
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        """``fn`` of every item, in order, as Ray tasks (corpus-level work)."""
+        if self.tasks is None:
+            self.tasks = RayTasks(self._connected(), self.workers)
+        return self.tasks.map(fn, items)
+
+    def close(self) -> None:
+        """Shut down the cluster connection this executor made (not one made before)."""
+        if self.started:
+            _ray().shutdown()
+            self.started, self.tasks = False, None
+
+    def _connected(self) -> Any:
+        ray = _ray()
+        if not ray.is_initialized():
+            connect(self.address, self.workers)
+            self.started = True
+        return ray
 
     def _run(self, ray: Any, inputs: list[Input], context: Context) -> Iterator[Outcome]:
         data = ray.data

@@ -30,6 +30,7 @@ import numpy as np
 
 from propwatch.claims.encoder import DIM, SentenceEncoder, default_encoder
 from propwatch.errors import ConfigError
+from propwatch.execute.tasks import Mapper, Threads
 from propwatch.kb.aliases import Aliases
 from propwatch.kb.importer import current_aliases
 from propwatch.kb.match import clean_query
@@ -50,8 +51,9 @@ from propwatch.store.open import shown
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 256
 ARTICLE_BLOCK = 1000  # articles whose claims (and vectors) are held at once
+JOB_CLAIMS = 1000  # claims (of whole articles) one job of per-article work takes
+THREADS = 1  # jobs side by side without a run's executor (the encoder has its own threads)
 Progress = Callable[[str, int, int], None]  # (stage, done, to do)
 
 
@@ -96,8 +98,13 @@ class UpdateSummary:
 def update(
     store: Store, settings: Settings | None = None, rebuild: bool = False,
     encoder: SentenceEncoder | None = None, progress: Progress | None = None,
+    mapper: Mapper | None = None,
 ) -> UpdateSummary:
     """Group the articles and claims not yet grouped (``rebuild``: re-cluster everything).
+
+    The per-article work (canonicalising and embedding claims, word counts) runs on
+    ``mapper`` (the run's executor; default: this process's threads); grouping, claim
+    clusters and storing here.
 
     ``settings`` default to the ones the corpus was grouped with (else ``Settings()``);
     other settings than those need ``rebuild``, since they would make earlier and later
@@ -129,7 +136,8 @@ def update(
     del stored_rows
     todo = tables.claim_articles(settings.min_score, ungrouped=not rebuilding)
     claims = _Claims(tables, settings.min_score, aliases, ungrouped=not rebuilding)
-    new_rows, summary.embedded = _new_articles(claims, todo, known, encoder, progress)
+    new_rows, summary.embedded = _new_articles(claims, todo, known, encoder, progress,
+                                               mapper or Threads(THREADS))
     rows = list(known.values()) + new_rows
     labels = np.array([-1 if rebuilding else r.narrative for r in rows], dtype=np.int64)
     grouped = group(weighted(count_matrix([unpack(r.terms) for r in rows])),
@@ -204,36 +212,80 @@ class _Claims:
         return _Block([(a, s, e) for a, s, e, _, _ in rows], [r[3] for r in rows], vectors,
                       sorted(set(range(len(rows))) - set(have)))
 
-    def embed(self, block: _Block, texts: list[str], encoder: SentenceEncoder) -> None:
-        """Embed the claims of ``block`` without a vector (``texts``: every claim
-        canonicalised) and store them; the block gets the vectors as stored."""
-        for start in range(0, len(block.missing), EMBED_BATCH):
-            part = block.missing[start : start + EMBED_BATCH]
-            fresh = encoder.encode([texts[i] for i in part], cache=False)
-            self.tables.save_vectors([block.keys[i] for i in part], fresh,
-                                     self.aliases.fingerprint)
-            # later runs read float16 back: group with those same values now
-            block.vectors[part] = fresh.astype(EMBED_DTYPE).astype(np.float32)
+    def save_vectors(self, block: _Block, claims: list[int], vectors: np.ndarray) -> None:
+        """Store the fresh vectors of the ``claims`` of ``block`` (rows of ``vectors``);
+        the block gets them as stored (later runs read float16 back: group with those
+        same values now)."""
+        self.tables.save_vectors([block.keys[i] for i in claims], vectors,
+                                 self.aliases.fingerprint)
+        block.vectors[claims] = vectors.astype(EMBED_DTYPE).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The per-article work on some consecutive articles of a block (map-style)."""
+
+    texts: list[str]  # their claims, as read
+    missing: list[int]  # claims (indices into texts) without a vector yet
+    new: list[tuple[int, int]]  # (first claim, end) of each article without features yet
+
+
+def _features(job: _Job, aliases: Aliases, encoder: SentenceEncoder | None = None
+              ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """(the vectors of the claims without one, the word counts of the new articles): a
+    claim is canonicalised once for both.  Each text's result is a function of that text
+    only, so any split of the articles into jobs gives the same values."""
+    texts = [embedding_text(t, aliases) for t in job.texts]
+    vectors = np.zeros((0, DIM), dtype=EMBED_DTYPE)
+    if job.missing:
+        encoder = encoder or default_encoder()
+        vectors = encoder.encode([texts[i] for i in job.missing], cache=False).astype(EMBED_DTYPE)
+    return vectors, term_rows([" ".join(texts[i:j]) for i, j in job.new])
+
+
+def _jobs(block: _Block, articles: list[tuple[str, int, int]], known: dict[str, ArticleRow]
+          ) -> list[tuple[int, _Job]]:
+    """The block's articles cut into jobs of ``JOB_CLAIMS`` claims or so: (first claim of
+    the job, the job)."""
+    out: list[tuple[int, _Job]] = []
+    missing = set(block.missing)
+    lo = 0
+    while lo < len(articles):
+        hi = lo + 1
+        while hi < len(articles) and articles[hi][2] - articles[lo][1] <= JOB_CLAIMS:
+            hi += 1
+        first, end = articles[lo][1], articles[hi - 1][2]
+        out.append((first, _Job(block.texts[first:end],
+                                [i - first for i in range(first, end) if i in missing],
+                                [(i - first, j - first) for a, i, j in articles[lo:hi]
+                                 if a not in known])))
+        lo = hi
+    return out
 
 
 def _new_articles(
     claims: _Claims, todo: list[str], known: dict[str, ArticleRow],
-    encoder: SentenceEncoder | None, progress: Progress | None,
+    encoder: SentenceEncoder | None, progress: Progress | None, mapper: Mapper,
 ) -> tuple[list[ArticleRow], int]:
     """Embed the claims of ``todo`` that have no vector yet and compute the features of
     the articles not in ``known``, block by block of articles (never every claim vector
-    at once); (the new articles' rows, the number of claims embedded)."""
+    at once), the per-article work on ``mapper``; (the new articles' rows, the number of
+    claims embedded)."""
     rows: list[ArticleRow] = []
     embedded = 0
+    work = partial(_features, aliases=claims.aliases, encoder=encoder)
     for lo in range(0, len(todo), ARTICLE_BLOCK):
         block = claims.read(todo[lo : lo + ARTICLE_BLOCK])
-        texts = [embedding_text(t, claims.aliases) for t in block.texts]  # once per claim
-        if block.missing:
-            encoder = encoder or default_encoder()
-            claims.embed(block, texts, encoder)
-            embedded += len(block.missing)
-        new = [(a, i, j) for a, i, j in block.articles() if a not in known]
-        words = term_rows([" ".join(texts[i:j]) for _, i, j in new])
+        articles = block.articles()
+        jobs = _jobs(block, articles, known)
+        words: list[tuple[np.ndarray, np.ndarray]] = []
+        for (first, job), (vectors, counts) in zip(jobs, mapper.map(work, [j for _, j in jobs]),
+                                                   strict=True):
+            if job.missing:
+                claims.save_vectors(block, [first + i for i in job.missing], vectors)
+            words += counts
+        embedded += len(block.missing)
+        new = [(a, i, j) for a, i, j in articles if a not in known]
         means = unit_means(block.vectors, [i for _, i, _ in new], [j for _, _, j in new])
         rows += [ArticleRow(a, -1, pack(*counts), mean)
                  for (a, _, _), counts, mean in zip(new, words, means, strict=True)]

@@ -1,20 +1,23 @@
-"""Incremental update: fingerprint new articles, find their candidates, confirm, store."""
+"""Incremental update: fingerprint new articles, find their candidates, confirm, store.
+
+Fingerprinting and the exact confirmation are per-article work (``execute.tasks``, on the
+run's executor); finding candidates in the LSH bands and sampled-shingle postings (one
+sort of the keys) and storing stay on the driver."""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import time
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
 
 from propwatch.errors import StoreError
+from propwatch.execute.tasks import Mapper, Processes, Threads
 from propwatch.reuse import fingerprint as fp
 from propwatch.reuse.clusters import UnionFind
 from propwatch.reuse.compare import Shingles, overlap, shingles_of
@@ -23,14 +26,15 @@ from propwatch.reuse.index import Limits, shared_keys
 from propwatch.reuse.relations import DEFAULT, Thresholds, classify
 from propwatch.store import Store
 from propwatch.store import reuse as sql
-from propwatch.store.connection import Connection
 
 log = logging.getLogger(__name__)
 
 I64 = npt.NDArray[np.int64]
-CHUNK = 1000
-PARALLEL_FROM = 4000  # fewer new articles than this are fingerprinted in-process
-CONFIRM_PARALLEL_FROM = 5000  # fewer candidate pairs than this are checked in-process
+CHUNK = 250  # articles fingerprinted by one job
+WINDOW = 32  # jobs handed to the mapper at once (their texts held meanwhile)
+CONFIRM_JOB = 500  # candidate pairs (whole connected groups) checked by one job
+PARALLEL_FROM = 4000  # alone (no run's executor): fewer new articles fingerprinted in-process
+CONFIRM_PARALLEL_FROM = 5000  # ... and fewer candidate pairs checked in-process
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     min_sample_share: float = 0.2  # sampled-shingle share needed to become a candidate
     min_band_jaccard: float = 0.2  # MinHash Jaccard estimate needed to become a candidate
-    workers: int | None = None  # processes; None = number of CPUs
+    workers: int | None = None  # processes when run alone; None = number of CPUs
 
 
 @dataclass(frozen=True)
@@ -71,19 +75,17 @@ def _fingerprint_chunk(rows: list[tuple[str, str, str | None]]) -> _Batch:
                   fp.fingerprint(bodies))
 
 
-def _confirm_chunk(
-    args: tuple[str, list[tuple[str, str]], Thresholds],
+def _confirm_texts(
+    job: tuple[list[tuple[str, str]], dict[str, tuple[str, str | None]], Thresholds],
 ) -> list[sql.PairRow]:
-    path, pairs, thresholds = args
-    conn = sql.open_readonly(path)
-    try:
-        return _confirm(conn, pairs, thresholds)
-    finally:
-        conn.close()
+    """``_confirm`` of a group of pairs given the texts they name (map-style work)."""
+    pairs, texts, thresholds = job
+    return _confirm(pairs, texts.__getitem__, thresholds)
 
 
 def _confirm(
-    conn: Connection, pairs: list[tuple[str, str]], thresholds: Thresholds
+    pairs: list[tuple[str, str]], text: Callable[[str], tuple[str, str | None]],
+    thresholds: Thresholds,
 ) -> list[sql.PairRow]:
     """Exact check of candidate pairs (a first seen before b); the pairs that are copies."""
     out: list[sql.PairRow] = []
@@ -92,8 +94,7 @@ def _confirm(
     step = 1000
     for i in range(0, len(ids), step):  # each text is shingled once
         part = ids[i : i + step]
-        texts = sql.texts_by_id(conn, part)
-        bodies = [fp.body(*texts[x]) for x in part]
+        bodies = [fp.body(*text(x)) for x in part]
         sets.update(zip(part, shingles_of(bodies), strict=True))
     for a, b in pairs:
         ov = overlap(sets[a], sets[b])
@@ -111,31 +112,32 @@ def _workers(settings: Settings) -> int:
     return max(1, settings.workers or os.cpu_count() or 1)
 
 
-def _pool(n: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _fingerprint_all(store: Store, settings: Settings) -> Iterator[_Batch]:
-    chunks = sql.pending_articles(store.conn, CHUNK)
+def _mapper(mapper: Mapper | None, settings: Settings, size: int, parallel_from: int) -> Mapper:
+    """The executor's mapper in a run; alone, worker processes for a large update."""
+    if mapper is not None:
+        return mapper
     n = _workers(settings)
-    if n == 1 or sql.pending_count(store.conn) < PARALLEL_FROM:
-        yield from (_fingerprint_chunk(c) for c in chunks)
-        return
-    with _pool(n) as pool:
-        # keep a few chunks in flight, not the whole corpus in the pipe
-        pending: deque[Future[_Batch]] = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_fingerprint_chunk, chunk))
-            if len(pending) >= 2 * n:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    return Processes(n) if n > 1 and size >= parallel_from else Threads(1)
 
 
-def update(store: Store, settings: Settings | None = None) -> UpdateSummary:
+def _fingerprint_all(store: Store, settings: Settings, mapper: Mapper | None
+                     ) -> Iterator[_Batch]:
+    """Fingerprints of every article not indexed yet, a window of chunks at a time (so
+    the texts of the whole corpus are never held at once)."""
+    mapper = _mapper(mapper, settings, sql.pending_count(store.conn), PARALLEL_FROM)
+    chunks = sql.pending_articles(store.conn, CHUNK)
+    while window := list(islice(chunks, WINDOW)):
+        yield from mapper.map(_fingerprint_chunk, window)
+
+
+def update(store: Store, settings: Settings | None = None, mapper: Mapper | None = None
+           ) -> UpdateSummary:
     """Fingerprint and index the articles stored since the last update, compare each with
     every stored article through the two candidate indexes, confirm candidates exactly and
-    store the pairs.  Clusters follow from the pairs, so they are always current."""
+    store the pairs.  Clusters follow from the pairs, so they are always current.
+
+    Fingerprints and exact checks are per-article work run with ``mapper`` (the run's
+    executor); without one, in worker processes for a large update, else in-process."""
     settings = settings or Settings()
     conn = store.conn
     seconds: dict[str, float] = {}
@@ -145,7 +147,7 @@ def update(store: Store, settings: Settings | None = None) -> UpdateSummary:
         with store.transaction() as c:
             sql.clear(c)
     first_new = sql.next_doc(conn)
-    batches = list(_fingerprint_all(store, settings))
+    batches = list(_fingerprint_all(store, settings, mapper))
     seconds["fingerprint"] = time.perf_counter() - t
     ids = [i for b in batches for i in b.ids]
     n_new = len(ids)
@@ -169,7 +171,7 @@ def update(store: Store, settings: Settings | None = None) -> UpdateSummary:
     t = time.perf_counter()
     id_of = _id_lookup(store, ids, first_new, candidates)
     pair_ids = [(id_of[int(a)], id_of[int(b)]) for a, b in candidates]
-    found = _confirm_all(store, pair_ids, settings)
+    found = _confirm_all(store, pair_ids, settings, mapper)
     seconds["confirm"] = time.perf_counter() - t
     t = time.perf_counter()
     words = np.concatenate([b.prints.words for b in batches])
@@ -256,21 +258,29 @@ def _id_lookup(
 
 
 def _confirm_all(
-    store: Store, pairs: list[tuple[str, str]], settings: Settings
+    store: Store, pairs: list[tuple[str, str]], settings: Settings, mapper: Mapper | None
 ) -> list[sql.PairRow]:
-    n = _workers(settings)
-    if n == 1 or len(pairs) < CONFIRM_PARALLEL_FROM or store.path == ":memory:":
-        return _confirm(store.conn, pairs, settings.thresholds)
-    # split by connected groups of candidates, so each text is shingled by one worker only
-    buckets: list[list[tuple[str, str]]] = [[] for _ in range(2 * n)]
+    """The confirmed pairs, checked group by group: connected groups of candidates packed
+    into jobs of about ``CONFIRM_JOB`` pairs (each text is shingled by one job only), a
+    window of jobs (and the texts they name) at a time; the same jobs however they run."""
+    mapper = _mapper(mapper, settings, len(pairs), CONFIRM_PARALLEL_FROM)
     groups: dict[str, list[tuple[str, str]]] = {}
     uf = UnionFind()
     for a, b in pairs:
         uf.union(a, b)
     for p in pairs:
         groups.setdefault(uf.find(p[0]), []).append(p)
-    for group in sorted(groups.values(), key=len, reverse=True):
-        min(buckets, key=len).extend(group)
-    jobs = [(store.path, bucket, settings.thresholds) for bucket in buckets if bucket]
-    with _pool(n) as pool:
-        return [p for part in pool.map(_confirm_chunk, jobs) for p in part]
+    jobs: list[list[tuple[str, str]]] = [[]]
+    for group in groups.values():  # in the order of their first pair
+        if len(jobs[-1]) >= CONFIRM_JOB:
+            jobs.append([])
+        jobs[-1].extend(group)
+    found: list[sql.PairRow] = []
+    for lo in range(0, len(jobs), WINDOW):
+        window = [job for job in jobs[lo : lo + WINDOW] if job]
+        texts = sql.texts_by_id(store.conn, sorted({x for job in window for p in job
+                                                    for x in p}))
+        work = [(job, {x: texts[x] for p in job for x in p}, settings.thresholds)
+                for job in window]
+        found += [p for part in mapper.map(_confirm_texts, work) for p in part]
+    return found
