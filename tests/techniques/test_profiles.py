@@ -210,3 +210,36 @@ def test_use_profile_chooses_the_pipeline_profile() -> None:
 def test_analyze_help_offers_the_profiles() -> None:
     res = CliRunner().invoke(main, ["analyze", "--help"])
     assert res.exit_code == 0 and "--profile" in res.output and "balanced" in res.output
+
+
+def test_run_windows_never_reads_over_a_closed_paragraph(tiny_model: Path) -> None:
+    """With ``window_paragraphs`` the encoder never sees text on both sides of a blank line
+    after a finished sentence."""
+    from propwatch.techniques.infer import N_OUT, run_windows
+
+    tagger = Tagger(tiny_model)
+    text = "Harbour news today\n\n" + "\n\n".join(
+        f"Paragraph {k} says the mayor spoke at length about the bridge." for k in range(30))
+    enc = tagger.wp.encode_batch([text])[0]
+    seen: list[tuple[int, int]] = []
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        seen.append((int(mask.sum()) - 2, int(ids[0, 1])))
+        b, n = ids.shape
+        return np.zeros((b, n, N_OUT), np.float32), np.zeros((b, n, 4), np.float32)
+
+    def lengths(rule: str) -> list[int]:
+        seen.clear()
+        run_windows([enc], forward, cls_id=tagger.wp.cls_id, sep_id=tagger.wp.sep_id,
+                    pad_id=tagger.wp.pad_id, window=254, texts=[text], paragraphs=rule,
+                    batch_size=1)
+        return sorted(n for n, _ in seen)
+
+    per_paragraph = len(tagger.wp.encode_batch(["Paragraph 10 says the mayor spoke at length "
+                                                "about the bridge."])[0].ids)
+    closed = lengths("closed")
+    # One window per paragraph (the title may join the first, unless that one is an anchor).
+    assert closed.count(per_paragraph) >= 29 and sum(closed) == len(enc.ids)
+    assert max(lengths("none")) > 2 * per_paragraph
+    with pytest.raises(ValueError, match="paragraph rule"):
+        lengths("sometimes")
