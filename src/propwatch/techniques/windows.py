@@ -8,7 +8,10 @@ starts at an *anchor*: a unit chosen by a hash of its own word pieces, so the sa
 an anchor in every page that holds it; and where the next unit would overflow the window.
 Every token is read in exactly one window (no overlap, no averaging), and from the first
 anchor of an article to its last, windows and therefore outputs are the same whatever
-comes before or after it.
+comes before or after it.  Before the first anchor and after the last, a window would
+take in the neighbouring text; so (``window_paragraphs`` in the model's config, shipped:
+``all``) a window also ends at every blank line, and a paragraph is read in windows made of
+its own text only.
 """
 
 from __future__ import annotations
