@@ -3,7 +3,8 @@ and choosing heads and profiles does not re-run the encoder (the outputs do not 
 the profile: it only changes decoding).
 
 Used by bench/techniques_sentence_heads.py and bench/techniques_profiles.py; the cache is
-keyed by the model file's size and modification time.
+keyed by the model file's size and modification time and the window settings of its
+config.json (they change the outputs).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def token_outputs(tagger: Tagger, arts: list[PtcArticle]) -> dict[str, TokenOutp
     """Token outputs by article id, from the cache when it holds them."""
     onnx = tagger.model_dir / "model.onnx"
     st = onnx.stat()
-    key = f"{tagger.model_dir.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    windows = (tagger.window, tagger.anchored, tagger.stride, tagger.paragraphs)
+    key = f"{tagger.model_dir.resolve()}|{st.st_size}|{st.st_mtime_ns}|{windows}"
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     path = CACHE_DIR / f"ptc-outs-{zlib.crc32(key.encode())}.pkl"
     cached: dict[str, TokenOutput] = {}

@@ -1,17 +1,19 @@
 """Context stability: the same article tagged alone and embedded in a longer page (another
 article before it, another after it) must give the same technique spans.
 
-Usage: python bench/techniques_context.py [--profile precise|balanced] [--n 20]
+Usage: python bench/techniques_context.py [--profile precise|balanced] [--n 20] [--model DIR]
 
 Articles: the three seeds (../shared/samples/seeds) and the first N articles of
 ../shared/data/news-unlabeled; each is embedded between its two neighbours in that list.
 Prints, per set, the share of (technique, start, end) spans identical in both runs:
-|alone & embedded| / max(|alone|, |embedded|), pooled over the articles.
+|alone & embedded| / max(|alone|, |embedded|), pooled over the articles, and how many of
+the spans found in one run only are token spans or whole-sentence spans (heads).
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 
 from propwatch.techniques.ptc import read_text
@@ -20,34 +22,38 @@ from propwatch.techniques.tagger import Tagger
 SHARED = Path("../shared")
 
 
-def identical_share(tagger: Tagger, texts: list[str]) -> tuple[float, int, int]:
+def identical_share(tagger: Tagger, texts: list[str]) -> tuple[float, int, int, Counter[str]]:
     same = total = 0
+    differ: Counter[str] = Counter()
     for i, text in enumerate(texts):
         before, after = texts[i - 1], texts[(i + 1) % len(texts)]
         page = before + "\n\n" + text + "\n\n" + after
         shift = len(before) + 2
-        alone = {(s.label, s.start, s.end) for s in tagger.tag(text)}
+        alone = {(s.label, s.start, s.end): s.data.get("source") for s in tagger.tag(text)}
         inside = {
-            (s.label, s.start - shift, s.end - shift)
+            (s.label, s.start - shift, s.end - shift): s.data.get("source")
             for s in tagger.tag(page)
             if s.start >= shift and s.end <= shift + len(text)
         }
-        same += len(alone & inside)
+        same += len(alone.keys() & inside.keys())
         total += max(len(alone), len(inside))
-    return (same / total if total else 1.0), same, total
+        differ.update(str({**alone, **inside}[k]) for k in alone.keys() ^ inside.keys())
+    return (same / total if total else 1.0), same, total, differ
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--profile", default="precise")
     ap.add_argument("--n", type=int, default=20)
+    ap.add_argument("--model", type=Path, default=None, help="model directory (shipped)")
     args = ap.parse_args()
-    tagger = Tagger(profile=args.profile)
+    tagger = Tagger(args.model, profile=args.profile)
     seeds = [read_text(p) for p in sorted((SHARED / "samples/seeds").glob("*.txt"))]
     news = [read_text(p) for p in sorted((SHARED / "data/news-unlabeled").glob("*.txt"))]
     for name, texts in (("seeds", seeds), (f"news-unlabeled[:{args.n}]", news[: args.n])):
-        share, same, total = identical_share(tagger, texts)
-        print(f"{args.profile} {name}: {share:.3f} identical ({same} of {total} spans)")
+        share, same, total, differ = identical_share(tagger, texts)
+        print(f"{args.profile} {name}: {share:.3f} identical ({same} of {total} spans); "
+              f"in one run only: {dict(differ) or 'none'}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from propwatch.cli import main
 from propwatch.errors import ModelError
 from propwatch.techniques.calibration import Calibration, fit_isotonic, reliability
 from propwatch.techniques.tagger import Tagger
-from propwatch.techniques.windows import anchored_windows
+from propwatch.techniques.windows import anchored_windows, paragraph_ends
 
 TEXT = (
     "The corrupt gang at the harbour must be stopped, said the furious mayor on Monday.\n"
@@ -140,6 +141,59 @@ def test_anchored_windows_do_not_move_with_text_before_them() -> None:
     assert inner and all(w in shifted for w in inner)
 
 
+def _words(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stand-in word pieces of ``text``: (ids, offsets, line breaks before each)."""
+    found = list(re.finditer(r"\S+", text))
+    offsets = np.asarray([(m.start(), m.end()) for m in found], np.int64)
+    ids = np.asarray([100 + sum(map(ord, m.group())) % 4000 for m in found], np.int64)
+    lines = np.zeros(len(found), bool)
+    for t in range(1, len(found)):
+        lines[t] = "\n" in text[offsets[t - 1, 1] : offsets[t, 0]]
+    return ids, offsets, lines
+
+
+def test_paragraph_ends_follow_closed_paragraphs_and_join_titles() -> None:
+    text = "A title without a stop\n\nFirst paragraph ends here.\n \nSecond one?\n\nLast."
+    _, offsets, _ = _words(text)
+    starts = [text[s:e] for s, e in offsets]
+    closed = [starts[t] for t in np.flatnonzero(paragraph_ends(text, offsets))]
+    assert closed == ["Second", "Last."]  # the title is read with the paragraph after it
+    every = paragraph_ends(text, offsets, titles_join=False)
+    assert [starts[t] for t in np.flatnonzero(every)] == ["First", "Second", "Last."]
+
+
+def test_windows_closed_at_paragraphs_are_the_same_in_any_page() -> None:
+    """With windows ending at closed paragraphs, every window of an article (its first and
+    last too) is the same alone and between other articles."""
+    rng = np.random.default_rng(7)
+    words = [f"w{k}" for k in rng.integers(0, 500, 4000)]
+
+    def paragraphs(k: int, n: int) -> str:
+        return "\n\n".join(" ".join(words[k + 30 * i : k + 30 * i + 29]) + "." for i in range(n))
+
+    article = "Headline of the story\n\n" + paragraphs(0, 25)
+    before, after = paragraphs(1000, 7), paragraphs(2000, 6)
+    page = before + "\n\n" + article + "\n\n" + after
+
+    def windows(text: str) -> list[tuple[str, str]]:
+        ids, offsets, lines = _words(text)
+        closes = paragraph_ends(text, offsets)
+        out = []
+        for s, n in anchored_windows(ids, lines, lines, 254, closes=closes):
+            out.append((int(offsets[s, 0]), int(offsets[s + n - 1, 1])))
+        return [(text[a:b][:20], text[a:b][-20:]) for a, b in out]
+
+    alone = windows(article)
+    inside = windows(page)
+    assert len(alone) > 3
+    assert all(w in inside for w in alone)
+    # Without the paragraph rule the article's first window takes in the text before it.
+    ids, offsets, lines = _words(page)
+    loose = anchored_windows(ids, lines, lines, 254)
+    first = int(np.searchsorted(offsets[:, 0], len(before) + 2))
+    assert not any(s == first for s, _ in loose)
+
+
 def test_use_profile_chooses_the_pipeline_profile() -> None:
     from propwatch.techniques import tagger as tagger_module
 
@@ -156,3 +210,36 @@ def test_use_profile_chooses_the_pipeline_profile() -> None:
 def test_analyze_help_offers_the_profiles() -> None:
     res = CliRunner().invoke(main, ["analyze", "--help"])
     assert res.exit_code == 0 and "--profile" in res.output and "balanced" in res.output
+
+
+def test_run_windows_never_reads_over_a_closed_paragraph(tiny_model: Path) -> None:
+    """With ``window_paragraphs`` the encoder never sees text on both sides of a blank line
+    after a finished sentence."""
+    from propwatch.techniques.infer import N_OUT, run_windows
+
+    tagger = Tagger(tiny_model)
+    text = "Harbour news today\n\n" + "\n\n".join(
+        f"Paragraph {k} says the mayor spoke at length about the bridge." for k in range(30))
+    enc = tagger.wp.encode_batch([text])[0]
+    seen: list[tuple[int, int]] = []
+
+    def forward(ids: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        seen.append((int(mask.sum()) - 2, int(ids[0, 1])))
+        b, n = ids.shape
+        return np.zeros((b, n, N_OUT), np.float32), np.zeros((b, n, 4), np.float32)
+
+    def lengths(rule: str) -> list[int]:
+        seen.clear()
+        run_windows([enc], forward, cls_id=tagger.wp.cls_id, sep_id=tagger.wp.sep_id,
+                    pad_id=tagger.wp.pad_id, window=254, texts=[text], paragraphs=rule,
+                    batch_size=1)
+        return sorted(n for n, _ in seen)
+
+    per_paragraph = len(tagger.wp.encode_batch(["Paragraph 10 says the mayor spoke at length "
+                                                "about the bridge."])[0].ids)
+    closed = lengths("closed")
+    # One window per paragraph (the title may join the first, unless that one is an anchor).
+    assert closed.count(per_paragraph) >= 29 and sum(closed) == len(enc.ids)
+    assert max(lengths("none")) > 2 * per_paragraph
+    with pytest.raises(ValueError, match="paragraph rule"):
+        lengths("sometimes")

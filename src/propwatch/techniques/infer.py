@@ -26,7 +26,7 @@ from propwatch.techniques.labels import PROPAGANDA, TECHNIQUES
 from propwatch.techniques.lexical import LexicalClassifier
 from propwatch.techniques.readable import sentence_breaks
 from propwatch.techniques.spans import decode, line_breaks
-from propwatch.techniques.windows import anchored_windows
+from propwatch.techniques.windows import PARAGRAPH_RULES, anchored_windows, paragraph_ends
 
 #: (input_ids (b, L), attention_mask (b, L)) -> (logits (b, L, N_OUT), hidden (b, L, H))
 ForwardFn = Callable[
@@ -76,6 +76,7 @@ def run_windows(
     stride: int = 222,
     batch_size: int = 8,
     texts: Sequence[str] | None = None,
+    paragraphs: str = "none",
 ) -> list[TokenOutput]:
     """Run ``forward`` over windows of at most ``window`` word pieces (plus [CLS]/[SEP]) of
     every article and average each token's outputs over the windows that contain it.
@@ -83,7 +84,10 @@ def run_windows(
     With ``texts`` (the articles' texts), windows are anchored to the text
     (:mod:`propwatch.techniques.windows`: the same sentence gets the same window whatever
     surrounds it, each token in one window); without, they are fixed: every ``stride``
-    tokens from the start, overlapping."""
+    tokens from the start, overlapping.  ``paragraphs`` (anchored windows only): which
+    blank lines end a window (:data:`propwatch.techniques.windows.PARAGRAPH_RULES`)."""
+    if paragraphs not in PARAGRAPH_RULES:
+        raise ValueError(f"unknown paragraph rule '{paragraphs}'")
     jobs: list[tuple[int, int, int]] = []  # (article, start, length)
     breaks: list[tuple[NDArray[np.bool_], NDArray[np.bool_]] | None] = [None] * len(encs)
     for a, enc in enumerate(encs):
@@ -94,7 +98,9 @@ def run_windows(
             lines = line_breaks(texts[a], enc.offsets)
             sentences = lines | sentence_breaks(texts[a], enc.offsets)
             breaks[a] = (lines, sentences)
-            for s, ln in anchored_windows(enc.ids, lines, sentences, window):
+            closes = None if paragraphs == "none" else paragraph_ends(
+                texts[a], enc.offsets, titles_join=paragraphs == "closed")
+            for s, ln in anchored_windows(enc.ids, lines, sentences, window, closes=closes):
                 jobs.append((a, s, ln))
         else:
             for s in window_starts(n, window, stride):

@@ -130,6 +130,8 @@ class Tagger:
         #: Windows anchored to the text (context-stable) unless the config says "fixed".
         self.anchored = conf.get("windows", "anchored") == "anchored"
         self.stride = int(conf.get("stride", 222))
+        #: Which blank lines end a window (propwatch.techniques.windows.PARAGRAPH_RULES).
+        self.paragraphs = str(conf.get("window_paragraphs", "none"))
         self.batch_size = batch_size
 
     def _forward(
@@ -152,6 +154,7 @@ class Tagger:
             stride=self.stride,
             batch_size=self.batch_size,
             texts=texts if self.anchored else None,
+            paragraphs=self.paragraphs,
         )
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
