@@ -54,10 +54,12 @@ SILVER_BODY_WORDS = 15
 SILVER_CHROME_WORDS = 10
 JOIN_WEIGHT = 5  # each gap holding a join is repeated this often (one gap in tens)
 BODY_GRID = (0.2, 0.3, 0.4, 0.5)
+GAP_BODY_GRID = (0.02, 0.05, 0.1)  # between two body units (decode.body_mask)
+CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
 # sentence loses what an analyst reads in it, a kept chrome line costs less.
 BODY_TIE = 0.005
-JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
 
@@ -328,6 +330,9 @@ def _label(stages: Stages, x: np.ndarray) -> np.ndarray:
     return mean_of_members([s2.proba(stage2_features(x, s1.proba(x))) for s1, s2 in stages])
 
 
+Thresholds = tuple[float, float, float]  # body, between body units, right after body
+
+
 @dataclass
 class Reading:
     """A page or capture as labelled by stages fitted without it (out of fold)."""
@@ -340,9 +345,9 @@ class Reading:
     rows: np.ndarray | None = None
     joins: np.ndarray | None = None  # 1 where a gap holds a true join
 
-    def read_gaps(self, body_thr: float) -> None:
+    def read_gaps(self, thr: Thresholds) -> None:
         units = self.page.units
-        body = body_mask(units, self.probs, body_thr, [False] * len(units))
+        body = body_mask(units, self.probs, thr[0], [False] * len(units), thr[1], thr[2])
         self.gaps = find_gaps(body, self.probs)
         words = np.array([u.words for u in units], dtype=float)
         self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
@@ -351,9 +356,10 @@ class Reading:
             [int(any(g.lo <= j <= g.hi for j in starts)) for g in self.gaps], dtype=int
         )
 
-    def cuts(self, join: Net, body_thr: float, thr: float) -> list[int]:
+    def cuts(self, join: Net, body_thr: Thresholds, thr: float) -> list[int]:
         units = self.page.units
-        body = body_mask(units, self.probs, body_thr, [False] * len(units))
+        b = body_thr
+        body = body_mask(units, self.probs, b[0], [False] * len(units), b[1], b[2])
         assert self.gaps is not None and self.rows is not None
         p = join.proba(self.rows)[:, 0] if len(self.rows) else np.zeros(0)
         return cut_points(units, Labels(self.probs, body, self.gaps, p, thr))
@@ -373,10 +379,12 @@ def fit_join(readings: list[Reading], hidden: int) -> Net:
 # --- scoring ---------------------------------------------------------------------------------
 
 
-def score_body(pages: list[Page], probs: list[np.ndarray], body_thr: float, s: Score) -> Score:
+def score_body(
+    pages: list[Page], probs: list[np.ndarray], thr: Thresholds, s: Score
+) -> Score:
     """Snippet scores of the units the decoder keeps as body (``decode.body_mask``)."""
     for page, p in zip(pages, probs, strict=True):
-        body = body_mask(page.units, p, body_thr, [False] * len(page.units))
+        body = body_mask(page.units, p, thr[0], [False] * len(page.units), thr[1], thr[2])
         kept = "\n\n".join(u.text for u, b in zip(page.units, body, strict=True) if b)
         flat = _flat(kept)
         for snippet in page.gold["with"]:
@@ -430,7 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     folds = np.arange(len(dev)) % 5
     start = time.time()
-    scores = {t: Score() for t in BODY_GRID}
+    grid = [
+        (t, g, c) for t in BODY_GRID for g in GAP_BODY_GRID for c in CONTINUE_BODY_GRID
+        if g < t and c < t
+    ]  # fmt: skip
+    scores = {t: Score() for t in grid}
     readings: list[Reading] = []
     for fold in range(5):
         train = [p for k, p in enumerate(dev) if folds[k] != fold]
@@ -448,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cv dev body thr {t}: P {p:.3f} R {r:.3f} F1 {f:.3f}", flush=True)
     best_f1 = max(s.prf()[2] for s in scores.values())
     body_thr = min(t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE)
+    print(f"best cv F1 {best_f1:.3f}; thresholds within {BODY_TIE}: lowest {body_thr}")
     for r in readings:
         r.read_gaps(body_thr)
     right = {t: 0 for t in JOIN_GRID}
@@ -475,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: body thr {body_thr} join thr {join_thr} (cv F1 {f1:.3f})")
     stages = fit_stages(dev, args.hidden, args.members)
-    model = Labeller(stages, fit_join(readings, args.join_hidden), join_thr, body_thr)
+    join = fit_join(readings, args.join_hidden)
+    model = Labeller(stages, join, join_thr, body_thr[0], body_thr[1], body_thr[2])
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")

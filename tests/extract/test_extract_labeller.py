@@ -52,7 +52,7 @@ def _labeller() -> Labeller:
     n, k = len(FEATURES), len(LABELS)
     s2 = n + k * 5 + 4
     members = ((tiny_net(n, k, 1), tiny_net(s2, k, 2)), (tiny_net(n, k, 4), tiny_net(s2, k, 5)))
-    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, 0.4)
+    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, 0.4, 0.05, 0.1)
 
 
 def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
@@ -68,6 +68,7 @@ def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
     rows = np.random.default_rng(4).normal(size=(3, len(GAP_FEATURES)))
     assert np.allclose(model.joins(rows), again.joins(rows)) and model.joins(rows).shape == (3,)
     assert again.body_threshold == 0.4 and again.join_threshold == 0.5
+    assert (again.gap_body, again.continue_body) == (0.05, 0.1)
 
 
 def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:

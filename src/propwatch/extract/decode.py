@@ -32,8 +32,11 @@ from propwatch.model import OffsetMap
 MIN_BODY_WORDS = 40  # a part with fewer body words is no article of its own
 HEADER = 6  # byline and date lines sit at most this many units after the first body unit
 MIN_TITLE = 0.2  # title probability from which the best title-like unit is the title
-GAP_BODY = 0.05  # body probability from which a line between body paragraphs is body
-CONTINUE_BODY = 0.1  # ... and a sentence right after body continues it from this probability
+# Defaults of the two lower body thresholds (the shipped model carries its own, chosen on
+# dev CV by bench/extract_text_fit.py): a line between body paragraphs is body from GAP_BODY,
+# a sentence right after body continues it from CONTINUE_BODY.
+GAP_BODY = 0.05
+CONTINUE_BODY = 0.1
 SUBHEADING_WORDS = 12  # a subheading has at most this many words, its paragraphs 15+
 MAX_RECURRING_WORDS = 20  # longer lines that recur on a site are reused text, not chrome
 TITLE, BYLINE, DATE, BODY, CAPTION = (
@@ -73,16 +76,22 @@ class Part:
 
 
 def body_mask(
-    units: list[Unit], probs: np.ndarray, threshold: float, recurring: list[bool]
+    units: list[Unit],
+    probs: np.ndarray,
+    threshold: float,
+    recurring: list[bool],
+    gap_body: float = GAP_BODY,
+    continue_body: float = CONTINUE_BODY,
 ) -> np.ndarray:
-    """Units read as body: body probability from ``threshold``, except short lines that recur
-    on the site's other pages (chrome the model cannot know from one page)."""
+    """Units read as body: body probability from ``threshold`` (from ``gap_body`` between two
+    body units, from ``continue_body`` for a sentence right after one), except short lines
+    that recur on the site's other pages (chrome the model cannot know from one page)."""
     body = probs[:, BODY] >= threshold
     for i in range(1, len(units) - 1):  # a line between two body paragraphs is body
         between = not body[i] and body[i - 1] and body[i + 1]
-        body[i] = body[i] or (between and (probs[i, BODY] >= GAP_BODY or _subheading(units, i)))
+        body[i] = body[i] or (between and (probs[i, BODY] >= gap_body or _subheading(units, i)))
     for i in range(1, len(units)):  # hysteresis: a sentence right after body continues it
-        goes_on = body[i - 1] and probs[i, BODY] >= CONTINUE_BODY
+        goes_on = body[i - 1] and probs[i, BODY] >= continue_body
         body[i] = body[i] or (goes_on and units[i].text.endswith(TERMINAL))
     for i, unit in enumerate(units):
         recurs = recurring[i] and unit.words <= MAX_RECURRING_WORDS

@@ -107,6 +107,8 @@ class Labeller:
     join: Net  # gap features -> P(an article ends in the gap)
     join_threshold: float  # join probability from which the decoder cuts in a gap
     body_threshold: float  # body probability from which a unit is body text
+    gap_body: float  # ... a line between two body units
+    continue_body: float  # ... a sentence right after a body unit
 
     def label(self, x: np.ndarray) -> np.ndarray:
         """Label probabilities (units x ``LABELS``): the mean over the members."""
@@ -129,6 +131,8 @@ class Labeller:
             "gap_features": np.array(GAP_FEATURES),
             "join_threshold": np.array(self.join_threshold),
             "body_threshold": np.array(self.body_threshold),
+            "gap_body": np.array(self.gap_body),
+            "continue_body": np.array(self.continue_body),
             "members": np.array(len(self.stages)),
             **self.join.arrays("j_"),
         }
@@ -150,7 +154,7 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         ) from exc
     same = list(arrays["features"]) == FEATURES and tuple(arrays["labels"]) == LABELS
     same = same and list(arrays.get("gap_features", [])) == GAP_FEATURES
-    if not same or "members" not in arrays:
+    if not same or "members" not in arrays or "gap_body" not in arrays:
         raise ModelError(
             f"line labeller model {path} was fitted on other features or labels; refit it "
             "with bench/extract_text_fit.py"
@@ -164,4 +168,6 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         Net.from_arrays(arrays, "j_"),
         float(arrays["join_threshold"]),
         float(arrays["body_threshold"]),
+        float(arrays["gap_body"]),
+        float(arrays["continue_body"]),
     )
