@@ -42,7 +42,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from propwatch.extract.dates import parse_date
-from propwatch.extract.decode import Labels, body_mask, cut_points
+from propwatch.extract.decode import BodyRule, Labels, body_mask, cut_points
 from propwatch.extract.gaps import Gap, find_gaps, gap_features
 from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
 from propwatch.extract.lines import unit_features
@@ -330,9 +330,6 @@ def _label(stages: Stages, x: np.ndarray) -> np.ndarray:
     return mean_of_members([s2.proba(stage2_features(x, s1.proba(x))) for s1, s2 in stages])
 
 
-Thresholds = tuple[float, float, float]  # body, between body units, right after body
-
-
 @dataclass
 class Reading:
     """A page or capture as labelled by stages fitted without it (out of fold)."""
@@ -345,9 +342,9 @@ class Reading:
     rows: np.ndarray | None = None
     joins: np.ndarray | None = None  # 1 where a gap holds a true join
 
-    def read_gaps(self, thr: Thresholds) -> None:
+    def read_gaps(self, rule: BodyRule) -> None:
         units = self.page.units
-        body = body_mask(units, self.probs, thr[0], [False] * len(units), thr[1], thr[2])
+        body = body_mask(units, self.probs, rule, [False] * len(units))
         self.gaps = find_gaps(body, self.probs)
         words = np.array([u.words for u in units], dtype=float)
         self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
@@ -356,10 +353,9 @@ class Reading:
             [int(any(g.lo <= j <= g.hi for j in starts)) for g in self.gaps], dtype=int
         )
 
-    def cuts(self, join: Net, body_thr: Thresholds, thr: float) -> list[int]:
+    def cuts(self, join: Net, rule: BodyRule, thr: float) -> list[int]:
         units = self.page.units
-        b = body_thr
-        body = body_mask(units, self.probs, b[0], [False] * len(units), b[1], b[2])
+        body = body_mask(units, self.probs, rule, [False] * len(units))
         assert self.gaps is not None and self.rows is not None
         p = join.proba(self.rows)[:, 0] if len(self.rows) else np.zeros(0)
         return cut_points(units, Labels(self.probs, body, self.gaps, p, thr))
@@ -379,12 +375,10 @@ def fit_join(readings: list[Reading], hidden: int) -> Net:
 # --- scoring ---------------------------------------------------------------------------------
 
 
-def score_body(
-    pages: list[Page], probs: list[np.ndarray], thr: Thresholds, s: Score
-) -> Score:
+def score_body(pages: list[Page], probs: list[np.ndarray], rule: BodyRule, s: Score) -> Score:
     """Snippet scores of the units the decoder keeps as body (``decode.body_mask``)."""
     for page, p in zip(pages, probs, strict=True):
-        body = body_mask(page.units, p, thr[0], [False] * len(page.units), thr[1], thr[2])
+        body = body_mask(page.units, p, rule, [False] * len(page.units))
         kept = "\n\n".join(u.text for u, b in zip(page.units, body, strict=True) if b)
         flat = _flat(kept)
         for snippet in page.gold["with"]:
@@ -439,8 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     folds = np.arange(len(dev)) % 5
     start = time.time()
     grid = [
-        (t, g, c) for t in BODY_GRID for g in GAP_BODY_GRID for c in CONTINUE_BODY_GRID
-        if g < t and c < t
+        BodyRule(t, g, c, q) for t in BODY_GRID for g in GAP_BODY_GRID
+        for c in CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
     ]  # fmt: skip
     scores = {t: Score() for t in grid}
     readings: list[Reading] = []
@@ -459,7 +453,10 @@ def main(argv: list[str] | None = None) -> int:
         p, r, f = s.prf()
         print(f"cv dev body thr {t}: P {p:.3f} R {r:.3f} F1 {f:.3f}", flush=True)
     best_f1 = max(s.prf()[2] for s in scores.values())
-    body_thr = min(t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE)
+    body_thr = min(
+        (t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE),
+        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
+    )
     print(f"best cv F1 {best_f1:.3f}; thresholds within {BODY_TIE}: lowest {body_thr}")
     for r in readings:
         r.read_gaps(body_thr)
@@ -489,7 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chosen: body thr {body_thr} join thr {join_thr} (cv F1 {f1:.3f})")
     stages = fit_stages(dev, args.hidden, args.members)
     join = fit_join(readings, args.join_hidden)
-    model = Labeller(stages, join, join_thr, body_thr[0], body_thr[1], body_thr[2])
+    model = Labeller(stages, join, join_thr, body_thr)
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")

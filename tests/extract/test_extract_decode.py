@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from propwatch.extract.decode import MIN_BODY_WORDS, Labels, body_mask, cut_points, read_parts
+from propwatch.extract.decode import (
+    MIN_BODY_WORDS,
+    BodyRule,
+    Labels,
+    body_mask,
+    cut_points,
+    read_parts,
+)
 from propwatch.extract.gaps import find_gaps
 from propwatch.extract.labeller import LABELS
 from propwatch.extract.units import Unit, make_units, split_lines
@@ -71,5 +78,5 @@ def test_short_lines_that_recur_on_the_site_are_not_body() -> None:
     units = page(["Back to Gallery", SENTENCE * 3, "A sentence of the article that recurs."])
     probs = np.full((3, len(LABELS)), 0.01)
     probs[:, LABELS.index("body")] = 0.9
-    body = body_mask(units, probs, 0.5, [True, False, True])
+    body = body_mask(units, probs, BodyRule(0.5), [True, False, True])
     assert body.tolist() == [False, True, True]  # a full sentence is reused text, not chrome

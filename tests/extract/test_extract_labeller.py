@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from propwatch.errors import ModelError
+from propwatch.extract.decode import BodyRule
 from propwatch.extract.gaps import GAP_FEATURES
 from propwatch.extract.labeller import (
     LABELS,
@@ -52,7 +53,7 @@ def _labeller() -> Labeller:
     n, k = len(FEATURES), len(LABELS)
     s2 = n + k * 5 + 4
     members = ((tiny_net(n, k, 1), tiny_net(s2, k, 2)), (tiny_net(n, k, 4), tiny_net(s2, k, 5)))
-    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, 0.4, 0.05, 0.1)
+    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, BodyRule(0.4, 0.05, 0.1, True))
 
 
 def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
@@ -67,8 +68,7 @@ def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
     assert np.allclose(p1, p2) and p1.shape == (len(units), len(LABELS))
     rows = np.random.default_rng(4).normal(size=(3, len(GAP_FEATURES)))
     assert np.allclose(model.joins(rows), again.joins(rows)) and model.joins(rows).shape == (3,)
-    assert again.body_threshold == 0.4 and again.join_threshold == 0.5
-    assert (again.gap_body, again.continue_body) == (0.05, 0.1)
+    assert again.body == BodyRule(0.4, 0.05, 0.1, True) and again.join_threshold == 0.5
 
 
 def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:

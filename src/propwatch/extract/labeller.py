@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from propwatch.errors import ModelError
+from propwatch.extract.decode import BodyRule
 from propwatch.extract.gaps import GAP_FEATURES
 from propwatch.extract.lines import FEATURES, LABELS, window_mean
 
@@ -106,9 +107,7 @@ class Labeller:
     stages: tuple[tuple[Net, Net], ...]  # (stage 1, stage 2) per member, fitted from other seeds
     join: Net  # gap features -> P(an article ends in the gap)
     join_threshold: float  # join probability from which the decoder cuts in a gap
-    body_threshold: float  # body probability from which a unit is body text
-    gap_body: float  # ... a line between two body units
-    continue_body: float  # ... a sentence right after a body unit
+    body: BodyRule  # label probabilities -> body units
 
     def label(self, x: np.ndarray) -> np.ndarray:
         """Label probabilities (units x ``LABELS``): the mean over the members."""
@@ -130,9 +129,10 @@ class Labeller:
             "labels": np.array(LABELS),
             "gap_features": np.array(GAP_FEATURES),
             "join_threshold": np.array(self.join_threshold),
-            "body_threshold": np.array(self.body_threshold),
-            "gap_body": np.array(self.gap_body),
-            "continue_body": np.array(self.continue_body),
+            "body_threshold": np.array(self.body.threshold),
+            "body_between": np.array(self.body.between),
+            "body_after": np.array(self.body.after),
+            "threadless_comments": np.array(self.body.threadless_comments),
             "members": np.array(len(self.stages)),
             **self.join.arrays("j_"),
         }
@@ -154,7 +154,7 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         ) from exc
     same = list(arrays["features"]) == FEATURES and tuple(arrays["labels"]) == LABELS
     same = same and list(arrays.get("gap_features", [])) == GAP_FEATURES
-    if not same or "members" not in arrays or "gap_body" not in arrays:
+    if not same or "members" not in arrays or "body_after" not in arrays:
         raise ModelError(
             f"line labeller model {path} was fitted on other features or labels; refit it "
             "with bench/extract_text_fit.py"
@@ -167,7 +167,10 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         stages,
         Net.from_arrays(arrays, "j_"),
         float(arrays["join_threshold"]),
-        float(arrays["body_threshold"]),
-        float(arrays["gap_body"]),
-        float(arrays["continue_body"]),
+        BodyRule(
+            float(arrays["body_threshold"]),
+            float(arrays["body_between"]),
+            float(arrays["body_after"]),
+            bool(arrays["threadless_comments"]),
+        ),
     )

@@ -153,6 +153,7 @@ def byline_name(text: str) -> str | None:
         return None
     return " ".join(words)
 
+
 # Comment threads.  A line of only reply / delete / report / vote words (the action bar under
 # each comment, "AntwortenLöschen" as Blogger renders it).
 COMMENT_ACTION = re.compile(
