@@ -115,44 +115,13 @@ def test_a_label_one_member_rules_out_stays_unlikely() -> None:
     assert mean_of_members([sure, unsure])[0, 0] < 0.05
 
 
-ARTICLE = "A long paragraph of the article that says what happened and why it matters.\n\n"
-THREAD = (
-    ARTICLE * 4
-    + """2 Comments
-Jane Roe says:
-25 February 2020 at 13:02
-I did not like this at all, to be honest.
-Reply
-Harm Otten sagt:
-25. Februar 2020 um 14:01 Uhr
-Danke für den Artikel.
-AntwortenLöschen
-Leave a Reply
-"""
-)
 
-
-def test_comment_thread_lines_are_marked_and_counted_from_the_thread_header() -> None:
-    units = make_units(split_lines(THREAD))
-    x = unit_features(units)
-    col = {k: x[:, FEATURES.index(k)].tolist() for k in FEATURES}
-    texts = [u.text for u in units]
-    assert col["comment_header"] == [float(t in ("2 Comments", "Leave a Reply")) for t in texts]
-    authors = ("Jane Roe says:", "Harm Otten sagt:")
-    assert col["comment_author"] == [float(t in authors) for t in texts]
-    assert col["comment_action"] == [float(t in ("Reply", "AntwortenLöschen")) for t in texts]
-    assert [t for t, v in zip(texts, col["timestamp"], strict=True) if v] == [
-        "25 February 2020 at 13:02",
-        "25. Februar 2020 um 14:01 Uhr",
-    ]
-    since = col["log_units_since_comment_header"]
-    assert since[0] == pytest.approx(np.log1p(len(units)))  # no header before the article
-    assert since[4] == 0.0 and since[5] == pytest.approx(np.log1p(1))
-    assert col["mean_thread_3"][0] == 0.0 and col["mean_thread_3"][8] > 0.5
-
-
-def test_sentences_with_thread_words_are_not_thread_lines() -> None:
-    units = make_units(split_lines("The minister replied that the deal was off.\nHe says so:\n"))
-    x = unit_features(units)
-    for k in ("comment_action", "comment_author", "comment_header", "timestamp"):
-        assert x[:, FEATURES.index(k)].tolist() == [0.0, 0.0], k
+def test_a_model_from_before_the_body_rule_keeps_its_threshold(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    _labeller().save(path)
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    for key in ("body_between", "body_after", "threadless_comments"):
+        del arrays[key]
+    np.savez(path, **arrays)
+    assert load_labeller.__wrapped__(path).body == BodyRule(0.4)

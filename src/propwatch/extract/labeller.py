@@ -141,6 +141,19 @@ class Labeller:
         np.savez_compressed(path, **arrays)
 
 
+def _body_rule(arrays: dict[str, np.ndarray]) -> BodyRule:
+    """The model's body rule; a model fitted before the rule was chosen on dev CV carries
+    only its body threshold (the others are then the defaults it was fitted with)."""
+    if "body_after" not in arrays:
+        return BodyRule(float(arrays["body_threshold"]))
+    return BodyRule(
+        float(arrays["body_threshold"]),
+        float(arrays["body_between"]),
+        float(arrays["body_after"]),
+        bool(arrays["threadless_comments"]),
+    )
+
+
 @cache
 def load_labeller(path: Path = MODEL_PATH) -> Labeller:
     """The shipped model; a clear error when it is missing or fitted on other features."""
@@ -154,7 +167,7 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         ) from exc
     same = list(arrays["features"]) == FEATURES and tuple(arrays["labels"]) == LABELS
     same = same and list(arrays.get("gap_features", [])) == GAP_FEATURES
-    if not same or "members" not in arrays or "body_after" not in arrays:
+    if not same or "members" not in arrays:
         raise ModelError(
             f"line labeller model {path} was fitted on other features or labels; refit it "
             "with bench/extract_text_fit.py"
@@ -167,10 +180,5 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         stages,
         Net.from_arrays(arrays, "j_"),
         float(arrays["join_threshold"]),
-        BodyRule(
-            float(arrays["body_threshold"]),
-            float(arrays["body_between"]),
-            float(arrays["body_after"]),
-            bool(arrays["threadless_comments"]),
-        ),
+        _body_rule(arrays),
     )

@@ -49,10 +49,6 @@ _OWN = [
     "person_name",
     "copyright",
     "comment_wording",
-    "comment_action",
-    "comment_author",
-    "comment_header",
-    "timestamp",
 ]
 _PLACE = ["position", "chars_before", "repeats_in_page", "share_of_longest"]
 _WINDOWS = (1, 3, 10)
@@ -74,10 +70,6 @@ _NEIGHBOURS = [
     "log_units_in_page",
     "dates_near",
     "bylines_near",
-    *(f"mean_thread_{w}" for w in _WINDOWS),
-    "mean_repeats_3",
-    "log_units_since_comment_header",
-    "log_units_since_end_marker",
 ]
 FEATURES = [*_OWN, *_PLACE, *_NEIGHBOURS]
 LABELS = ("title", "byline", "date", "body", "caption", "chrome", "comment")  # what a unit is
@@ -132,10 +124,6 @@ def _own(unit: Unit) -> list[float]:
         float(words <= 5 and bool(P.PERSON.match(text))),
         float(words <= 40 and bool(_COPYRIGHT.search(text))),
         float(words <= 40 and bool(_COMMENT.search(text))),
-        float(tiny and bool(P.COMMENT_ACTION.match(text))),
-        float(words <= 12 and bool(P.COMMENT_AUTHOR.match(text))),
-        float(words <= 25 and bool(P.COMMENT_HEADER.search(text))),
-        float(words <= 12 and bool(P.TIMESTAMP.search(text))),
     ]
 
 
@@ -204,13 +192,6 @@ def _units_to_next(marks: np.ndarray) -> np.ndarray:
     return out
 
 
-def _units_since(marks: np.ndarray) -> np.ndarray:
-    """For each unit, how many units back the last marked unit is, itself included (0 when
-    it is marked; the page length when none precedes): a comment thread follows its
-    header, related links their label."""
-    return _units_to_next(marks[::-1])[::-1]
-
-
 def _shift(values: np.ndarray, k: int) -> np.ndarray:
     """``values`` moved by ``k`` places (positive: the value of unit i-k), zero-filled."""
     n = len(values)
@@ -250,8 +231,6 @@ def unit_features(units: list[Unit]) -> np.ndarray:
     chrome = np.clip(own[:, 12:17].sum(axis=1), 0, 1)
     date = own[:, _OWN.index("date")]
     byline = own[:, _OWN.index("byline")]
-    header = own[:, _OWN.index("comment_header")]
-    thread = np.clip(own[:, _OWN.index("comment_action") :].sum(axis=1), 0, 1)
     long = (words >= LONG_WORDS).astype(float)
     long_before = np.concatenate([[0.0], np.cumsum(long)[:-1]])
     long_after = long.sum() - long_before - long
@@ -274,10 +253,6 @@ def unit_features(units: list[Unit]) -> np.ndarray:
             np.full(n, np.log(n)),
             window_mean(date, 3) * 7,
             window_mean(byline, 3) * 7,
-            *(window_mean(thread, w) for w in _WINDOWS),
-            window_mean(place[:, 2], 3),
-            np.log1p(_units_since(header)),
-            np.log1p(_units_since(own[:, _OWN.index("end_marker")])),
         ]
     )
     return np.hstack([own, place, neighbours])
