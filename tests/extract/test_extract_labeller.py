@@ -115,7 +115,6 @@ def test_a_label_one_member_rules_out_stays_unlikely() -> None:
     assert mean_of_members([sure, unsure])[0, 0] < 0.05
 
 
-
 def test_a_model_from_before_the_body_rule_keeps_its_threshold(tmp_path: Path) -> None:
     path = tmp_path / "model.npz"
     _labeller().save(path)
