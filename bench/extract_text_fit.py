@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import sys
 import time
@@ -42,7 +43,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from propwatch.extract.dates import parse_date
-from propwatch.extract.decode import Labels, body_mask, cut_points
+from propwatch.extract.decode import BodyRule, Labels, body_mask, cut_points
 from propwatch.extract.gaps import Gap, find_gaps, gap_features
 from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
 from propwatch.extract.lines import unit_features
@@ -54,10 +55,12 @@ SILVER_BODY_WORDS = 15
 SILVER_CHROME_WORDS = 10
 JOIN_WEIGHT = 5  # each gap holding a join is repeated this often (one gap in tens)
 BODY_GRID = (0.2, 0.3, 0.4, 0.5)
+GAP_BODY_GRID = (0.02, 0.05, 0.1)  # between two body units (decode.body_mask)
+CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
 # sentence loses what an analyst reads in it, a kept chrome line costs less.
 BODY_TIE = 0.005
-JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
 
@@ -191,16 +194,30 @@ def _start_of(page: Page) -> int:
     return first
 
 
-def make_capture(parts: list[Page], rng: random.Random) -> tuple[Page, list[Page]]:
+def make_capture(
+    parts: list[Page], rng: random.Random, shared_header: bool = False
+) -> tuple[Page, list[Page]]:
     """2-4 renderings as one page, with the unit labels carried over; a later article's
-    boundary is its headline (else its first body unit), whatever chrome precedes it."""
+    boundary is its headline (else its first body unit), whatever chrome precedes it.
+
+    Half of the captures cut the later renderings to start at their headline (a scroll that
+    shows no second site header); with ``shared_header`` the later ones start instead with
+    the first rendering's own header (the units above its headline), as a scroll of one
+    site repeats its header above each article."""
     texts, labels, bounds = [], [], []
-    cut = rng.random() < 0.5
+    cut = shared_header or rng.random() < 0.5
+    head = _start_of(parts[0]) if shared_header else 0
+    header_text = parts[0].text[: parts[0].units[head].start].strip("\n") if head else ""
     offset = 0
     for k, page in enumerate(parts):
         lo = _start_of(page) if k and cut else 0
         at = page.units[lo].start
-        texts.append(page.text[at:].strip("\n") if k else page.text)
+        text = page.text[at:].strip("\n") if k else page.text
+        if k and header_text:
+            texts.append(header_text)
+            labels.append(parts[0].y[:head])
+            offset += head
+        texts.append(text)
         labels.append(page.y[lo:])
         if k:
             bounds.append(offset + _start_of(page) - lo)
@@ -232,7 +249,9 @@ def load(data: Path, renderings: Path, hints_path: Path) -> list[Page]:
     return pages
 
 
-def captures(pages: list[Page], count: int, seed: int) -> list[tuple[Page, list[Page]]]:
+def captures(
+    pages: list[Page], count: int, seed: int, shared_header: bool = False
+) -> list[tuple[Page, list[Page]]]:
     usable = [
         p for p in pages
         if sum(u.words for u, y in zip(p.units, p.y, strict=True) if y == BODY) >= 60
@@ -242,7 +261,7 @@ def captures(pages: list[Page], count: int, seed: int) -> list[tuple[Page, list[
     out = []
     while len(out) < count:
         try:
-            out.append(make_capture(rng.sample(usable, rng.randint(2, 4)), rng))
+            out.append(make_capture(rng.sample(usable, rng.randint(2, 4)), rng, shared_header))
         except ValueError:
             continue
     return out
@@ -336,13 +355,14 @@ class Reading:
     probs: np.ndarray
     fold: int
     capture: bool
+    shared_header: bool = False  # a capture whose later articles repeat the first's header
     gaps: list[Gap] | None = None
     rows: np.ndarray | None = None
     joins: np.ndarray | None = None  # 1 where a gap holds a true join
 
-    def read_gaps(self, body_thr: float) -> None:
+    def read_gaps(self, rule: BodyRule) -> None:
         units = self.page.units
-        body = body_mask(units, self.probs, body_thr, [False] * len(units))
+        body = body_mask(units, self.probs, rule, [False] * len(units))
         self.gaps = find_gaps(body, self.probs)
         words = np.array([u.words for u in units], dtype=float)
         self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
@@ -351,9 +371,9 @@ class Reading:
             [int(any(g.lo <= j <= g.hi for j in starts)) for g in self.gaps], dtype=int
         )
 
-    def cuts(self, join: Net, body_thr: float, thr: float) -> list[int]:
+    def cuts(self, join: Net, rule: BodyRule, thr: float) -> list[int]:
         units = self.page.units
-        body = body_mask(units, self.probs, body_thr, [False] * len(units))
+        body = body_mask(units, self.probs, rule, [False] * len(units))
         assert self.gaps is not None and self.rows is not None
         p = join.proba(self.rows)[:, 0] if len(self.rows) else np.zeros(0)
         return cut_points(units, Labels(self.probs, body, self.gaps, p, thr))
@@ -373,10 +393,10 @@ def fit_join(readings: list[Reading], hidden: int) -> Net:
 # --- scoring ---------------------------------------------------------------------------------
 
 
-def score_body(pages: list[Page], probs: list[np.ndarray], body_thr: float, s: Score) -> Score:
+def score_body(pages: list[Page], probs: list[np.ndarray], rule: BodyRule, s: Score) -> Score:
     """Snippet scores of the units the decoder keeps as body (``decode.body_mask``)."""
     for page, p in zip(pages, probs, strict=True):
-        body = body_mask(page.units, p, body_thr, [False] * len(page.units))
+        body = body_mask(page.units, p, rule, [False] * len(page.units))
         kept = "\n\n".join(u.text for u, b in zip(page.units, body, strict=True) if b)
         flat = _flat(kept)
         for snippet in page.gold["with"]:
@@ -407,6 +427,49 @@ def split_right(cap: Page, cuts: list[int]) -> bool:
     return True
 
 
+def _readings(dev: list[Page], folds: np.ndarray, args: argparse.Namespace) -> list[Reading]:
+    """Out-of-fold readings of the dev pages and of captures made of each fold's pages, one
+    pickle a fold in ``--cache`` (delete it when the features, labels or networks change;
+    ``--folds`` computes only some folds, so that folds can run in parallel processes)."""
+    start = time.time()
+    readings: list[Reading] = []
+    for fold in range(5):
+        path = args.cache / f"fold{fold}.pkl" if args.cache else None
+        if path and path.exists():
+            with path.open("rb") as f:
+                readings += pickle.load(f)
+            continue
+        if args.folds is not None and fold not in args.folds:
+            continue
+        train = [p for k, p in enumerate(dev) if folds[k] != fold]
+        held = [p for k, p in enumerate(dev) if folds[k] == fold]
+        stages = fit_stages(train, args.hidden, args.members)
+        out = [Reading(p, _label(stages, p.x), fold, False) for p in held]
+        for shared in (False, True):
+            for cap, _ in captures(held, args.captures // 5, 100 + fold + 50 * shared, shared):
+                out.append(Reading(cap, _label(stages, cap.x), fold, True, shared))
+        if path:
+            with path.open("wb") as f:
+                pickle.dump(out, f)
+        readings += out
+        print(f"  fold {fold} ({time.time() - start:.0f} s)", flush=True)
+    return readings
+
+
+def _final_stages(dev: list[Page], args: argparse.Namespace) -> Stages:
+    """The label stages fitted on all of dev (cached in ``--cache`` as the folds are)."""
+    path = args.cache / "final.pkl" if args.cache else None
+    if path and path.exists():
+        with path.open("rb") as f:
+            cached: Stages = pickle.load(f)
+        return cached
+    stages = fit_stages(dev, args.hidden, args.members)
+    if path:
+        with path.open("wb") as f:
+            pickle.dump(stages, f)
+    return stages
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -417,6 +480,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--join-hidden", type=int, default=32, help="units of the join network")
     parser.add_argument("--captures", type=int, default=400, help="captures over the 5 folds")
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
+    parser.add_argument("--cache", type=Path, help="folder of pickled out-of-fold readings")
+    parser.add_argument(
+        "--folds", type=lambda v: [int(k) for k in v.split(",") if k], default=None,
+        help="only compute these folds into --cache (e.g. 0,1; empty: the final fit only)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     pages = load(args.data, args.renderings, args.hints)
     if not pages:
@@ -429,53 +497,75 @@ def main(argv: list[str] | None = None) -> int:
         dict(zip(LABELS, counts.tolist(), strict=True)),
     )
     folds = np.arange(len(dev)) % 5
-    start = time.time()
-    scores = {t: Score() for t in BODY_GRID}
-    readings: list[Reading] = []
-    for fold in range(5):
-        train = [p for k, p in enumerate(dev) if folds[k] != fold]
-        held = [p for k, p in enumerate(dev) if folds[k] == fold]
-        stages = fit_stages(train, args.hidden, args.members)
-        probs = [_label(stages, p.x) for p in held]
-        for t, s in scores.items():
-            score_body(held, probs, t, s)
-        readings += [Reading(p, q, fold, False) for p, q in zip(held, probs, strict=True)]
-        for cap, _ in captures(held, args.captures // 5, 100 + fold):
-            readings.append(Reading(cap, _label(stages, cap.x), fold, True))
-        print(f"  fold {fold} ({time.time() - start:.0f} s)", flush=True)
-    for t, s in scores.items():
-        p, r, f = s.prf()
-        print(f"cv dev body thr {t}: P {p:.3f} R {r:.3f} F1 {f:.3f}", flush=True)
+    grid = [
+        BodyRule(t, g, c, q) for t in BODY_GRID for g in GAP_BODY_GRID
+        for c in CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
+    ]  # fmt: skip
+    scores = {t: Score() for t in grid}
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+    readings = _readings(dev, folds, args)
+    if args.folds is not None:
+        if not args.folds:
+            _final_stages(dev, args)
+        return 0
+    for r in readings:
+        if not r.capture:
+            for t, sc in scores.items():
+                score_body([r.page], [r.probs], t, sc)
+    for t, sc in scores.items():
+        prec, rec, f = sc.prf()
+        print(f"cv dev body {t}: P {prec:.3f} R {rec:.3f} F1 {f:.3f}", flush=True)
     best_f1 = max(s.prf()[2] for s in scores.values())
-    body_thr = min(t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE)
+    body_thr = min(
+        (t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE),
+        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
+    )
+    print(f"best cv F1 {best_f1:.3f}; thresholds within {BODY_TIE}: lowest {body_thr}")
     for r in readings:
         r.read_gaps(body_thr)
-    right = {t: 0 for t in JOIN_GRID}
-    whole = {t: 0 for t in JOIN_GRID}
-    for fold in range(5):
-        join = fit_join([r for r in readings if r.fold != fold], args.join_hidden)
-        for r in readings:
-            if r.fold != fold:
-                continue
-            for t in JOIN_GRID:
-                cuts = r.cuts(join, body_thr, t)
-                if r.capture:
-                    right[t] += split_right(r.page, cuts)
-                else:
-                    whole[t] += len(cuts) == 1
-    ncaps = sum(r.capture for r in readings)
-    npages = len(readings) - ncaps
-    for t in JOIN_GRID:
-        print(
-            f"cv dev join thr {t}: captures split right {right[t]}/{ncaps}, "
-            f"single pages kept whole {whole[t]}/{npages}",
-            flush=True,
-        )
-    join_thr = max(JOIN_GRID, key=lambda t: right[t] / ncaps + whole[t] / npages)
+    # The join network from mixed-site captures alone, or also from captures that repeat one
+    # header; both scored on held-out mixed-site captures (the kind the eval builds), shared-
+    # header captures and single pages.
+    plain = [r for r in readings if not r.shared_header]
+    shared = sum(r.shared_header for r in readings)
+    ncaps = sum(r.capture and not r.shared_header for r in readings)
+    npages = sum(not r.capture for r in readings)
+    best: tuple[float, str, float] = (-1.0, "", 0.0)
+    for variant, pool in (("mixed", plain), ("mixed+shared header", readings)):
+        right = {t: 0 for t in JOIN_GRID}
+        right_shared = {t: 0 for t in JOIN_GRID}
+        whole = {t: 0 for t in JOIN_GRID}
+        for fold in range(5):
+            join = fit_join([r for r in pool if r.fold != fold], args.join_hidden)
+            for r in readings:
+                if r.fold != fold:
+                    continue
+                for t in JOIN_GRID:
+                    cuts = r.cuts(join, body_thr, t)
+                    if r.shared_header:
+                        right_shared[t] += split_right(r.page, cuts)
+                    elif r.capture:
+                        right[t] += split_right(r.page, cuts)
+                    else:
+                        whole[t] += len(cuts) == 1
+        for t in JOIN_GRID:
+            print(
+                f"cv dev join ({variant}) thr {t}: captures split right {right[t]}/{ncaps}, "
+                f"shared-header captures {right_shared[t]}/{shared}, "
+                f"single pages kept whole {whole[t]}/{npages}",
+                flush=True,
+            )
+            value = right[t] / ncaps + whole[t] / npages
+            if value > best[0]:
+                best = (value, variant, t)
+    _, variant, join_thr = best
+    pool = plain if variant == "mixed" else readings
     f1 = scores[body_thr].prf()[2]
-    print(f"chosen: body thr {body_thr} join thr {join_thr} (cv F1 {f1:.3f})")
-    stages = fit_stages(dev, args.hidden, args.members)
-    model = Labeller(stages, fit_join(readings, args.join_hidden), join_thr, body_thr)
+    print(f"chosen: {body_thr} join thr {join_thr} from {variant} (cv F1 {f1:.3f})")
+    stages = _final_stages(dev, args)
+    join = fit_join(pool, args.join_hidden)
+    model = Labeller(stages, join, join_thr, body_thr)
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from propwatch.extract.decode import MIN_BODY_WORDS, Labels, body_mask, cut_points, read_parts
+from propwatch.extract.decode import (
+    MIN_BODY_WORDS,
+    BodyRule,
+    Labels,
+    body_mask,
+    cut_points,
+    read_parts,
+)
 from propwatch.extract.gaps import find_gaps
 from propwatch.extract.labeller import LABELS
 from propwatch.extract.units import Unit, make_units, split_lines
@@ -71,5 +78,19 @@ def test_short_lines_that_recur_on_the_site_are_not_body() -> None:
     units = page(["Back to Gallery", SENTENCE * 3, "A sentence of the article that recurs."])
     probs = np.full((3, len(LABELS)), 0.01)
     probs[:, LABELS.index("body")] = 0.9
-    body = body_mask(units, probs, 0.5, [True, False, True])
+    body = body_mask(units, probs, BodyRule(0.5), [True, False, True])
     assert body.tolist() == [False, True, True]  # a full sentence is reused text, not chrome
+
+
+def test_comment_probability_counts_as_body_only_on_a_page_without_a_thread() -> None:
+    quote = "I seriously feel like building this wall myself!"
+    probs = np.full((3, len(LABELS)), 0.01)
+    probs[:, LABELS.index("body")] = [0.9, 0.25, 0.9]
+    probs[1, LABELS.index("comment")] = 0.6
+    rule = BodyRule(0.5, between=0.3, after=0.3, threadless_comments=True)
+    plain = page([SENTENCE * 3, quote, SENTENCE * 3])
+    assert body_mask(plain, probs, rule, [False] * 3).tolist() == [True, True, True]
+    assert not body_mask(plain, probs, BodyRule(0.5, 0.3, 0.3), [False] * 3)[1]
+    thread = page([SENTENCE * 3, quote, "Reply"])
+    probs[2, LABELS.index("body")] = 0.9
+    assert body_mask(thread, probs, rule, [False] * 3).tolist() == [True, False, True]

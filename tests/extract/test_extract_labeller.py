@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from propwatch.errors import ModelError
+from propwatch.extract.decode import BodyRule
 from propwatch.extract.gaps import GAP_FEATURES
 from propwatch.extract.labeller import (
     LABELS,
@@ -52,7 +53,7 @@ def _labeller() -> Labeller:
     n, k = len(FEATURES), len(LABELS)
     s2 = n + k * 5 + 4
     members = ((tiny_net(n, k, 1), tiny_net(s2, k, 2)), (tiny_net(n, k, 4), tiny_net(s2, k, 5)))
-    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, 0.4)
+    return Labeller(members, tiny_net(len(GAP_FEATURES), 1, 3), 0.5, BodyRule(0.4, 0.05, 0.1, True))
 
 
 def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
@@ -67,7 +68,7 @@ def test_save_and_load_give_the_same_labels(tmp_path: Path) -> None:
     assert np.allclose(p1, p2) and p1.shape == (len(units), len(LABELS))
     rows = np.random.default_rng(4).normal(size=(3, len(GAP_FEATURES)))
     assert np.allclose(model.joins(rows), again.joins(rows)) and model.joins(rows).shape == (3,)
-    assert again.body_threshold == 0.4 and again.join_threshold == 0.5
+    assert again.body == BodyRule(0.4, 0.05, 0.1, True) and again.join_threshold == 0.5
 
 
 def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
@@ -112,3 +113,14 @@ def test_labels_are_the_geometric_mean_of_the_members() -> None:
 def test_a_label_one_member_rules_out_stays_unlikely() -> None:
     sure, unsure = np.array([[0.001, 0.999]]), np.array([[0.5, 0.5]])
     assert mean_of_members([sure, unsure])[0, 0] < 0.05
+
+
+def test_a_model_from_before_the_body_rule_keeps_its_threshold(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    _labeller().save(path)
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    for key in ("body_between", "body_after", "threadless_comments"):
+        del arrays[key]
+    np.savez(path, **arrays)
+    assert load_labeller.__wrapped__(path).body == BodyRule(0.4)

@@ -32,12 +32,10 @@ from propwatch.model import OffsetMap
 MIN_BODY_WORDS = 40  # a part with fewer body words is no article of its own
 HEADER = 6  # byline and date lines sit at most this many units after the first body unit
 MIN_TITLE = 0.2  # title probability from which the best title-like unit is the title
-GAP_BODY = 0.05  # body probability from which a line between body paragraphs is body
-CONTINUE_BODY = 0.1  # ... and a sentence right after body continues it from this probability
 SUBHEADING_WORDS = 12  # a subheading has at most this many words, its paragraphs 15+
 MAX_RECURRING_WORDS = 20  # longer lines that recur on a site are reused text, not chrome
-TITLE, BYLINE, DATE, BODY, CAPTION = (
-    LABELS.index(k) for k in ("title", "byline", "date", "body", "caption")
+TITLE, BYLINE, DATE, BODY, CAPTION, COMMENT = (
+    LABELS.index(k) for k in ("title", "byline", "date", "body", "caption", "comment")
 )
 _NOT_HEADINGS = (P.INLINE_AD, P.SHORT_CHROME, P.TINY_CHROME, P.CAPTION)
 _SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
@@ -72,17 +70,43 @@ class Part:
     declared_source: str | None
 
 
+@dataclass(frozen=True)
+class BodyRule:
+    """How label probabilities become body units; the shipped model carries its own values,
+    chosen on dev cross-validation by bench/extract_text_fit.py."""
+
+    threshold: float  # body probability from which a unit is body
+    between: float = 0.05  # ... a line between two body units
+    after: float = 0.1  # ... a sentence right after a body unit
+    # On a page with no comment thread (no thread header, reply bar or "X says:" line),
+    # comment probability counts as body: a comment is a thread's, a quote is the article's.
+    threadless_comments: bool = False
+
+
+def has_thread(units: list[Unit]) -> bool:
+    """Whether a line of the page marks a comment thread."""
+    return any(
+        u.words <= 25
+        and bool(P.COMMENT_HEADER.search(u.text) or P.COMMENT_AUTHOR.match(u.text)
+                 or (u.words <= 6 and P.COMMENT_ACTION.match(u.text)))
+        for u in units
+    )  # fmt: skip
+
+
 def body_mask(
-    units: list[Unit], probs: np.ndarray, threshold: float, recurring: list[bool]
+    units: list[Unit], probs: np.ndarray, rule: BodyRule, recurring: list[bool]
 ) -> np.ndarray:
-    """Units read as body: body probability from ``threshold``, except short lines that recur
-    on the site's other pages (chrome the model cannot know from one page)."""
-    body = probs[:, BODY] >= threshold
+    """Units read as body (``BodyRule``), except short lines that recur on the site's other
+    pages (chrome the model cannot know from one page)."""
+    p = probs[:, BODY]
+    if rule.threadless_comments and not has_thread(units):
+        p = p + probs[:, COMMENT]
+    body = p >= rule.threshold
     for i in range(1, len(units) - 1):  # a line between two body paragraphs is body
         between = not body[i] and body[i - 1] and body[i + 1]
-        body[i] = body[i] or (between and (probs[i, BODY] >= GAP_BODY or _subheading(units, i)))
+        body[i] = body[i] or (between and (p[i] >= rule.between or _subheading(units, i)))
     for i in range(1, len(units)):  # hysteresis: a sentence right after body continues it
-        goes_on = body[i - 1] and probs[i, BODY] >= CONTINUE_BODY
+        goes_on = body[i - 1] and p[i] >= rule.after
         body[i] = body[i] or (goes_on and units[i].text.endswith(TERMINAL))
     for i, unit in enumerate(units):
         recurs = recurring[i] and unit.words <= MAX_RECURRING_WORDS

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from propwatch.errors import ModelError
+from propwatch.extract.decode import BodyRule
 from propwatch.extract.gaps import GAP_FEATURES
 from propwatch.extract.lines import FEATURES, LABELS, window_mean
 
@@ -106,7 +107,7 @@ class Labeller:
     stages: tuple[tuple[Net, Net], ...]  # (stage 1, stage 2) per member, fitted from other seeds
     join: Net  # gap features -> P(an article ends in the gap)
     join_threshold: float  # join probability from which the decoder cuts in a gap
-    body_threshold: float  # body probability from which a unit is body text
+    body: BodyRule  # label probabilities -> body units
 
     def label(self, x: np.ndarray) -> np.ndarray:
         """Label probabilities (units x ``LABELS``): the mean over the members."""
@@ -128,13 +129,29 @@ class Labeller:
             "labels": np.array(LABELS),
             "gap_features": np.array(GAP_FEATURES),
             "join_threshold": np.array(self.join_threshold),
-            "body_threshold": np.array(self.body_threshold),
+            "body_threshold": np.array(self.body.threshold),
+            "body_between": np.array(self.body.between),
+            "body_after": np.array(self.body.after),
+            "threadless_comments": np.array(self.body.threadless_comments),
             "members": np.array(len(self.stages)),
             **self.join.arrays("j_"),
         }
         for k, (s1, s2) in enumerate(self.stages):
             arrays.update(s1.arrays(f"s1_{k}_"), **s2.arrays(f"s2_{k}_"))
         np.savez_compressed(path, **arrays)
+
+
+def _body_rule(arrays: dict[str, np.ndarray]) -> BodyRule:
+    """The model's body rule; a model fitted before the rule was chosen on dev CV carries
+    only its body threshold (the others are then the defaults it was fitted with)."""
+    if "body_after" not in arrays:
+        return BodyRule(float(arrays["body_threshold"]))
+    return BodyRule(
+        float(arrays["body_threshold"]),
+        float(arrays["body_between"]),
+        float(arrays["body_after"]),
+        bool(arrays["threadless_comments"]),
+    )
 
 
 @cache
@@ -163,5 +180,5 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
         stages,
         Net.from_arrays(arrays, "j_"),
         float(arrays["join_threshold"]),
-        float(arrays["body_threshold"]),
+        _body_rule(arrays),
     )

@@ -152,3 +152,39 @@ def byline_name(text: str) -> str | None:
     if not words or len(words) > 8 or capitals * 2 < len(words):
         return None
     return " ".join(words)
+
+
+# Comment threads.  A line of only reply / delete / report / vote words (the action bar under
+# each comment, "AntwortenLöschen" as Blogger renders it).
+COMMENT_ACTION = re.compile(
+    r"^(?=.*[^\W\d_])(?:(?:reply|replies|antworten|antwort|beantworten|löschen|report|flag|like|likes"
+    r"|dislike|upvote|downvote|melden|répondre|signaler|responder|rispondi|ответить"
+    r"|permalink|zitieren|quote|edit|bearbeiten|\d{1,4}|[↑↓▲▼·|•])\s*)+$",
+    _I,
+)
+# "Jane Roe says:" / "Harm Otten sagt:" / "X schreibt:" -- the name line of a comment.
+COMMENT_AUTHOR = re.compile(
+    r"^.{1,60}?\s(?:says|said|wrote|replied|commented|sagt|schreibt|meint|antwortete"
+    r"|kommentierte|dit|écrit|dice|escribió|пишет)\s*:?$",
+    _I,
+)
+# The header or form of a comment thread: "2 Gedanken zu ...", "12 Comments", "Leave a Reply".
+COMMENT_HEADER = re.compile(
+    r"^\d+\s+(?:comments?|kommentare?|antworten|responses?|replies|thoughts? on|gedanken zu"
+    r"|réactions?|commentaires?|comentarios?|комментари\w*)\b"
+    r"|\b(?:leave|post|add|write|submit) (?:a|your) (?:comment|reply)|schreibe einen kommentar"
+    r"|kommentar (?:schreiben|hinzufügen|verfassen|abschicken)|laisser un commentaire"
+    r"|deja un comentario|^(?:comments?|kommentare?|commentaires|comentarios)\s*[:(]?\s*\d*\)?$"
+    r"|e-mail-adresse wird nicht veröffentlicht|email address will not be published"
+    r"|^(?:join|start) the (?:conversation|discussion)",
+    _I,
+)
+# When a comment was posted: a time of day next to a date, or a relative time.
+TIMESTAMP = re.compile(
+    r"\d{1,2}[:.]\d\d\s*(?:uhr|am|pm|h)\b|\b(?:um|at|à|a las)\s+\d{1,2}[:.]\d\d"
+    r"|\d{4},?\s+\d{1,2}:\d\d|\d{1,2}:\d\d$"
+    r"|\b\d+\s+(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\bvor\s+\d+\s+(?:sekunden|minuten|stunden|tagen|wochen|monaten|jahren)\b"
+    r"|\bil y a\s+\d+\s+(?:minutes?|heures?|jours?|mois|ans)\b",
+    _I,
+)

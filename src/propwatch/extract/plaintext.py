@@ -51,7 +51,7 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
     model = load_labeller()
     x = unit_features(units)
     probs = model.label(x)
-    body = body_mask(units, probs, model.body_threshold, rec)
+    body = body_mask(units, probs, model.body, rec)
     gaps = find_gaps(body, probs)
     words = np.array([u.words for u in units], dtype=float)
     joins = model.joins(gap_features(x, probs, body, words, gaps))
