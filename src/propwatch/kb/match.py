@@ -146,7 +146,10 @@ class _Words:
 
 
 class KbIndex:
-    """Everything matching needs in memory: aliases, the embedding matrix, the FTS index."""
+    """Everything matching needs in memory: aliases, the embedding matrix, the FTS index,
+    and, once read, each candidate known claim's row and word statistics and each keyword
+    query's hits (candidates recur from sentence to sentence: one read per index, not per
+    sentence; see docs/benchmarks.md, "Where `analyze` spends its CPU")."""
 
     def __init__(self, tables: KbTables, encoder: SentenceEncoder | None = None,
                  model: MatchModel | None = None) -> None:
