@@ -51,6 +51,23 @@ def test_a_text_scores_the_same_alone_and_in_any_batch(kb_store: Store) -> None:
     assert alone[0].claim.id == COALITION
 
 
+def test_known_claims_are_read_once_per_index_and_score_as_when_read_fresh(
+    kb_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tables = KbTables(kb_store.conn)
+    fresh = KbIndex(tables).search([RESTATED], min_decision="none")[0]
+    index = KbIndex(tables)
+    index.search([*OTHERS, RESTATED], min_decision="none")
+    reads: list[str] = []
+    for name in ("fts_search", "claims_by_rowid"):
+        real = getattr(tables, name)
+        monkeypatch.setattr(tables, name, lambda *a, _n=name, _f=real: reads.append(_n) or _f(*a))
+    warm = index.search([RESTATED], min_decision="none")[0]
+    assert reads == []  # its keyword hits and candidate rows were kept from the first search
+    assert [(c.claim, c.score, c.decision, c.features) for c in warm] == \
+        [(c.claim, c.score, c.decision, c.features) for c in fresh]
+
+
 def test_matches_do_not_depend_on_how_the_corpus_is_split_into_runs(
     tmp_path: Path, fixtures: Path
 ) -> None:

@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,6 +46,7 @@ N_DENSE = 30
 N_KEYWORD = 30
 MAX_QUERY_TERMS = 8
 MAX_DF_SHARE = 0.02
+CACHE_SIZE = 50_000  # known claims (and keyword queries) an index keeps read per run
 DF_KEY = "term_document_frequencies"
 FEATURES = (
     "cosine", "cosine_margin", "dense_rank", "keyword_rank", "kb_cover", "query_cover",
@@ -81,6 +83,7 @@ def content_words(text: str) -> set[str]:
     return words
 
 
+@lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -131,14 +134,22 @@ class _Words:
     content: set[str]
     names: set[str]
     numbers: set[str]
+    weight: float  # summed IDF of ``content`` (fsum: the same whatever the set's order)
+    named: set[str]  # content words and names: where a known claim's names are looked for
 
     @classmethod
-    def of(cls, text: str) -> _Words:
-        return cls(content_words(text), names(text), set(_NUMBER.findall(text)))
+    def of(cls, text: str, idf: dict[str, float], default_idf: float) -> _Words:
+        content = content_words(text)
+        found = names(text)
+        return cls(content, found, set(_NUMBER.findall(text)),
+                   math.fsum(idf.get(w, default_idf) for w in content), content | found)
 
 
 class KbIndex:
-    """Everything matching needs in memory: aliases, the embedding matrix, the FTS index."""
+    """Everything matching needs in memory: aliases, the embedding matrix, the FTS index,
+    and, once read, each candidate known claim's row and word statistics and each keyword
+    query's hits (candidates recur from sentence to sentence: one read per index, not per
+    sentence; see docs/benchmarks.md, "Where `analyze` spends its CPU")."""
 
     def __init__(self, tables: KbTables, encoder: SentenceEncoder | None = None,
                  model: MatchModel | None = None) -> None:
@@ -154,7 +165,10 @@ class KbIndex:
         self.max_df = max(20, int(self.n_docs * MAX_DF_SHARE))
         self.idf = {w: math.log((self.n_docs + 1) / (c + 0.5)) for w, c in self.df.items()}
         self.default_idf = math.log((self.n_docs + 1) / 0.5)
+        # per known claim, read on first use and kept for the run (candidates recur)
         self._words: dict[int, _Words] = {}
+        self._claims: dict[int, StoredClaim] = {}
+        self._keyword: dict[tuple[str, ...], list[tuple[int, float]]] = {}
 
     def __len__(self) -> int:
         return len(self.rowids)
@@ -209,24 +223,45 @@ class KbIndex:
         if len(sims):
             n = min(N_DENSE, len(sims))
             rowids += [int(self.rowids[j]) for j in np.argpartition(-sims, n - 1)[:n]]
-        keyword = {rowid: rank for rank, (rowid, _) in enumerate(self.tables.fts_search(
-            keyword_terms(text, self.df, self.max_df), N_KEYWORD))}
+        keyword = {rowid: rank for rank, (rowid, _) in enumerate(self._fts(
+            tuple(keyword_terms(text, self.df, self.max_df))))}
         dense = set(rowids)
         return rowids + [r for r in keyword if r not in dense], keyword
 
-    def _cosine(self, query: np.ndarray, claim: StoredClaim) -> float:
-        """The exact cosine, one dot product per pair: a batched matrix product may round
-        differently with the batch's shape, this does not."""
-        j = self.position.get(claim.rowid)
-        if j is None:
-            return 0.0
-        return float(np.dot(self.vectors[j].astype(np.float64), query.astype(np.float64)))
+    def _fts(self, terms: tuple[str, ...]) -> list[tuple[int, float]]:
+        """BM25 hits of ``terms``, each query run once per index (sentences recur)."""
+        hits = self._keyword.get(terms)
+        if hits is None:
+            if len(self._keyword) >= CACHE_SIZE:
+                self._keyword.clear()
+            hits = self._keyword[terms] = self.tables.fts_search(terms, N_KEYWORD)
+        return hits
+
+    def _stored(self, rowids: Sequence[int]) -> list[StoredClaim]:
+        """The known claims of ``rowids`` (those that exist), read once per index."""
+        missing = [r for r in rowids if r not in self._claims]
+        if missing:
+            if len(self._claims) + len(missing) > CACHE_SIZE:
+                self._claims.clear()
+                missing = list(rowids)
+            self._claims.update(self.tables.claims_by_rowid(missing))
+        return [self._claims[r] for r in dict.fromkeys(rowids) if r in self._claims]
+
+    def _cosines(self, query: np.ndarray, claims: Sequence[StoredClaim]) -> list[float]:
+        """The exact cosine of each claim, one float64 dot product per pair: a batched
+        matrix product may round differently with the batch's shape, this does not."""
+        q = query.astype(np.float64)
+        out = []
+        for claim in claims:
+            j = self.position.get(claim.rowid)
+            out.append(0.0 if j is None else float(np.dot(self.vectors[j].astype(np.float64), q)))
+        return out
 
     def _pairs(self, text: str, query: np.ndarray, sims: np.ndarray
                ) -> tuple[list[StoredClaim], list[list[float]]]:
         rowids, keyword = self._pool(text, sims)
-        stored = self.tables.claims_by_rowid(rowids)
-        scored = sorted(((self._cosine(query, c), c) for c in stored.values()),
+        stored = self._stored(rowids)
+        scored = sorted(zip(self._cosines(query, stored), stored, strict=True),
                         key=lambda x: (-x[0], x[1].id))
         pool: list[StoredClaim] = []
         cosines: list[float] = []
@@ -236,7 +271,7 @@ class KbIndex:
                 groups.add(claim.group_key)
                 pool.append(claim)
                 cosines.append(cosine)
-        words = _Words.of(text)
+        words = _Words.of(text, self.idf, self.default_idf)
         runner_up = cosines[1] if len(cosines) > 1 else 0.0
         rows = []
         for rank, (claim, cosine) in enumerate(zip(pool, cosines, strict=True)):
@@ -250,16 +285,16 @@ class KbIndex:
         """The pair's features, in the order of ``FEATURES``."""
         kb = self._words.get(claim.rowid)
         if kb is None:
-            kb = self._words[claim.rowid] = _Words.of(claim.search_text)
+            if len(self._words) >= CACHE_SIZE:
+                self._words.clear()
+            kb = self._words[claim.rowid] = _Words.of(claim.search_text, self.idf,
+                                                      self.default_idf)
         shared = query.content & kb.content
         idf = self.idf.get
         default = self.default_idf
-
-        def weight(words: set[str]) -> float:
-            return sum(idf(w, default) for w in words)
-
-        kb_total, q_total = weight(kb.content), weight(query.content)
-        found_names = kb.names & (query.content | query.names)
+        shared_weight = math.fsum(idf(w, default) for w in shared)  # any order: same sum
+        kb_total, q_total = kb.weight, query.weight
+        found_names = kb.names & query.named
         return [
             cosine,
             margin,
@@ -267,8 +302,8 @@ class KbIndex:
             0.0 if keyword_rank is None else 1.0 / (1 + keyword_rank),
             len(shared) / len(kb.content) if kb.content else 0.0,
             len(shared) / len(query.content) if query.content else 0.0,
-            weight(shared) / kb_total if kb_total else 0.0,
-            weight(shared) / q_total if q_total else 0.0,
+            shared_weight / kb_total if kb_total else 0.0,
+            shared_weight / q_total if q_total else 0.0,
             len(found_names) / len(kb.names) if kb.names else 0.0,
             1.0 if kb.names else 0.0,
             len(kb.numbers - query.numbers) / len(kb.numbers) if kb.numbers else 0.0,
