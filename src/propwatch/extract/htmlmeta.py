@@ -27,12 +27,14 @@ from trafilatura.metadata import (
     extract_sitename,
     extract_title,
     extract_url,
+    normalize_authors,
 )
+from trafilatura.utils import line_processing
 
 from propwatch.extract.dates import parse_date
-from propwatch.extract.patterns import byline_name
 
 MAX_AUTHOR_CHARS = 120
+_NO_NAME = {"null", "none", "undefined", "admin"}
 _DOMAIN = re.compile(r"https?://(?:www\.)?([^/:?#]+)")
 # Elements a page marks as its author (attribute tests only: trafilatura's regular
 # expressions over every element cost more than the rest of the metadata together).
@@ -64,18 +66,19 @@ def page_meta(root: HtmlElement, url: str | None) -> PageMeta:
     """The metadata of the page (or of one ``<article>`` of it) rooted at ``root``."""
     declared: Any = extract_meta_json(root, examine_meta(root))
     meta = PageMeta(url=extract_url(root, url) or url)
-    site = declared.sitename or extract_sitename(root)
+    site = _clean(declared.sitename or extract_sitename(root))
     if site:
         meta.outlet, meta.source["outlet"] = _outlet(site), "html metadata"
     elif meta.url and (domain := _DOMAIN.match(meta.url)):
         meta.outlet, meta.source["outlet"] = domain[1], "url"
-    title = declared.title or extract_title(root)
+    title = _clean(declared.title or extract_title(root))
     if title:
         meta.title = clean_title(title, meta.outlet)
         meta.source["title"] = "html metadata"
-    author = declared.author if declared.author and " " in declared.author else None
-    if author:
-        meta.author, meta.source["author"] = html.unescape(author), "html metadata"
+    author = _clean(declared.author)
+    author = "; ".join(a for a in (author or "").split("; ") if a.lower() not in _NO_NAME)
+    if " " in author:
+        meta.author, meta.source["author"] = author, "html metadata"
     elif author := _marked_author(root):
         meta.author, meta.source["author"] = author, "author element"
     published = _date(root, meta.url, extensive=False) or _date(root, meta.url, extensive=True)
@@ -85,7 +88,7 @@ def page_meta(root: HtmlElement, url: str | None) -> PageMeta:
 
 
 def _outlet(site: str) -> str:
-    site = html.unescape(site).strip().lstrip("@")
+    site = site.lstrip("@")
     if site and "." not in site and not site[0].isupper():
         site = site.title()
     return site
@@ -93,7 +96,7 @@ def _outlet(site: str) -> str:
 
 def clean_title(title: str, site: str | None) -> str:
     """The headline without a " | Site" or " - Site" suffix."""
-    title = " ".join(html.unescape(title).split())
+    title = " ".join(title.split())
     for sep in (" | ", " - ", " – ", " — "):
         head, _, suffix = title.rpartition(sep)
         if head and (sep == " | " or (site and suffix.strip().lower() == site.lower())):
@@ -102,14 +105,23 @@ def clean_title(title: str, site: str | None) -> str:
 
 
 def _marked_author(root: HtmlElement) -> str | None:
+    """The first name-like text of an element marked as the author, normalised by
+    trafilatura ("Veröffentlicht von Chris Jung" -> "Chris Jung")."""
     for element in _AUTHOR(root):
         text = " ".join(element.text_content().split())
         if not text or len(text) > MAX_AUTHOR_CHARS:
             continue
-        name = byline_name(text) or byline_name("By " + text)
-        if name:
+        name = normalize_authors(None, text) or ""
+        words = name.replace(";", " ").split()
+        if 2 <= len(words) <= 8 and 2 * sum(w[:1].isupper() for w in words) >= len(words):
             return name
     return None
+
+
+def _clean(value: str | None) -> str | None:
+    """Entities decoded, soft hyphens, zero-width and control characters gone, spaces
+    collapsed (trafilatura's own cleaning of its metadata)."""
+    return line_processing(html.unescape(value)) or None if value else None
 
 
 def _date(root: HtmlElement, url: str | None, extensive: bool) -> str | None:
