@@ -5,8 +5,8 @@
         result = extract(doc, recurring)              # list[Extracted] | Rejected
 
 HTML goes through trafilatura as it is (``html``, parsed by ``tree`` so that no page makes
-lxml raise), its metadata read cheaply by ``htmlmeta``; a page is split only into its
-``<article>`` elements that each hold a headline and a body.  Plain-text scrapes go through a learned line labeller (``plaintext``: units,
+lxml raise); a page is split only into its ``<article>`` elements that each hold a headline
+and a body.  Plain-text scrapes go through a learned line labeller (``plaintext``: units,
 their features in ``lines``, the shipped model in ``labeller``, then ``decode``): each unit
 is labelled title, byline, date, body, caption, chrome or comment, and each gap between
 body runs may hold the end of one article and the start of the next (``gaps``: pages holding

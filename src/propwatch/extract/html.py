@@ -1,15 +1,16 @@
 """HTML pages -> clean articles with trafilatura, mapped back to the raw HTML.
 
 trafilatura's main text is the article body as it is: no rule on top of it won on the 990
-real pages of ``../shared/data/extraction-eval`` (see docs/benchmarks.md).  A page is split
+real pages of ``../shared/data/extraction-eval`` (see docs/benchmarks.md). A page is split
 into several articles only on structural evidence: two or more outermost ``<article>``
 elements that each carry their own headline and a body of several paragraphs; trafilatura
-then runs on each of them.  trafilatura runs in its fast mode (no readability / jusText
+then runs on each of them. trafilatura runs in its fast mode (no readability / jusText
 comparison) and again with its whole cascade only when the fast text is short: on the dev
 half of that set this scores as well as the whole cascade on every page at a fraction of the
-time.  Metadata comes from ``htmlmeta`` (not trafilatura's ``extract_metadata``, whose
-extensive date search costs as much as the text extraction).  Each paragraph is located in the raw HTML run by run (text between
-inline tags and entities), so copied characters map back while decoded ones map to None.
+time. Metadata comes from ``htmlmeta`` (not trafilatura's ``extract_metadata``, whose
+extensive date search costs as much as the text extraction). Each paragraph is located in
+the raw HTML run by run (text between inline tags and entities), so copied characters map
+back while decoded ones map to None.
 """
 
 from __future__ import annotations
