@@ -108,7 +108,7 @@ def _marked_author(root: HtmlElement) -> str | None:
     """The first name-like text of an element marked as the author, normalised by
     trafilatura ("Veröffentlicht von Chris Jung" -> "Chris Jung")."""
     for element in _AUTHOR(root):
-        text = " ".join(element.text_content().split())
+        text = " ".join(" ".join(element.itertext()).split())  # "von<a>Name</a>": a space
         if not text or len(text) > MAX_AUTHOR_CHARS:
             continue
         name = normalize_authors(None, text) or ""
