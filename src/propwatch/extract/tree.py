@@ -30,6 +30,8 @@ _CONTAINER = re.compile(
     r"|big|a|abbr|cite|q|sub|sup|label|s|strike|tt|code|pre)\b[^<>]*>",
     re.I,
 )
+# Whether an element sits more than MAX_DEPTH levels down (one pass in C, no Python objects).
+_TOO_DEEP = lxml.etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")
 _BLOCK_CONTAINERS = {"div", "section", "article", "tr", "li", "blockquote", "table", "dd", "dt"}
 
 
@@ -43,18 +45,9 @@ def parse_html(html: str) -> HtmlElement | None:
     """The page as an lxml tree (None when it holds no element at all)."""
     text = parseable(html)
     root = _parse(text)
-    if root is not None and depth(root) > MAX_DEPTH:
+    if root is not None and _TOO_DEEP(root):
         root = _parse(_CONTAINER.sub(_flat_tag, text))
     return root
-
-
-def depth(root: HtmlElement) -> int:
-    """How many levels of elements the tree has (walked without recursion)."""
-    deepest = level = 0
-    for event, _ in lxml.etree.iterwalk(root, events=("start", "end")):
-        level += 1 if event == "start" else -1
-        deepest = max(deepest, level)
-    return deepest
 
 
 def _flat_tag(m: re.Match[str]) -> str:
