@@ -18,6 +18,9 @@ first the narrative cut and the weight of words against embeddings (narrative F1
 the claim threshold (claim-cluster F1; claim clusters sit inside narratives).
 
     nice -n 10 .venv/bin/python bench/narratives_fnc1.py
+
+``--block N`` groups N articles a block (``narratives.build.ARTICLE_BLOCK``; the default,
+2,000, holds each split in one block), to see what building block by block costs.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ import numpy as np
 from propwatch.analyse import Pipeline
 from propwatch.execute.work import build_articles
 from propwatch.model import Extracted, OffsetMap, RawDocument, article_id
-from propwatch.narratives import Settings, Thresholds, update
+from propwatch.narratives import Settings, Thresholds, build, update
 from propwatch.store import open_store
 from propwatch.store.narratives import NarrativeTables
 
@@ -152,7 +155,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/propwatch-bench-narratives"),
                         help="where the split databases are kept between runs")
+    parser.add_argument("--block", type=int, default=build.ARTICLE_BLOCK,
+                        help="articles grouped a block")
     args = parser.parse_args()
+    build.ARTICLE_BLOCK = args.block
     args.work.mkdir(parents=True, exist_ok=True)
     splits = {s: load(s) for s in ("train", "dev")}
     for split, (bodies, gold) in splits.items():

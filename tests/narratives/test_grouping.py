@@ -4,8 +4,8 @@ import numpy as np
 from scipy import sparse
 
 from propwatch.narratives.claim_clusters import assign
-from propwatch.narratives.features import count_matrix, term_counts, weighted
-from propwatch.narratives.grouping import Thresholds, _Means, group
+from propwatch.narratives.features import N_FEATURES, count_matrix, term_counts, weighted
+from propwatch.narratives.grouping import Index, Thresholds, group
 
 WORDS = Thresholds(claim=0.9, narrative=0.2, words=1.0)
 VOLCANO = "volcanic ash closed airports iceland eruption flights grounded"
@@ -22,43 +22,51 @@ def no_vectors(n: int) -> np.ndarray:
     return np.zeros((n, 3), dtype=np.float32)
 
 
+def empty(words: float = 1.0) -> Index:
+    return Index(N_FEATURES, 3, words)
+
+
 def unit(*values: float) -> np.ndarray:
     v = np.array(values, dtype=np.float32)
     return v / np.linalg.norm(v)
 
 
 def test_articles_with_the_same_words_share_a_narrative_and_others_do_not() -> None:
-    found = group(terms(VOLCANO, BANK, VOLCANO_AGAIN, BANK_AGAIN), no_vectors(4),
-                  np.full(4, -1), WORDS, next_id=1)
+    found = group(empty(), terms(VOLCANO, BANK, VOLCANO_AGAIN, BANK_AGAIN), no_vectors(4),
+                  WORDS, next_id=1)
     a, b, c, d = found.labels
     assert a == c != b == d
     assert found.created == [1, 2] and not found.merges
 
 
 def test_known_articles_keep_their_ids_and_new_ones_join_or_start_narratives() -> None:
-    known = np.array([7, 9, -1, -1, -1])
-    found = group(terms(VOLCANO, BANK, VOLCANO_AGAIN, BANK_AGAIN, "goal striker football"),
-                  no_vectors(5), known, WORDS, next_id=10)
-    assert list(found.labels) == [7, 9, 7, 9, 10]
+    rows = terms(VOLCANO, BANK, VOLCANO_AGAIN, BANK_AGAIN, "goal striker football")
+    index = Index.of(np.array([7, 9]), rows[:2], no_vectors(2), words=1.0)
+    found = group(index, rows[2:], no_vectors(3), WORDS, next_id=10)
+    assert list(found.labels) == [7, 9, 10]
     assert found.created == [10]
+    assert (len(index), index.articles(7), index.articles(9), index.articles(10)) == (3, 2, 2, 1)
 
 
 def test_a_narrative_that_grows_close_to_another_is_merged_into_the_older() -> None:
     # two narratives the words keep apart, then an article that bridges both
     texts = ["alpha beta gamma", "delta epsilon zeta", "alpha beta gamma delta epsilon zeta"]
-    found = group(terms(*texts), no_vectors(3), np.array([3, 5, -1]),
+    rows = terms(*texts)
+    index = Index.of(np.array([3, 5]), rows[:2], no_vectors(2), words=1.0)
+    found = group(index, rows[2:], no_vectors(1),
                   Thresholds(claim=0.9, narrative=0.3, words=1.0), next_id=6)
     assert found.merges == [(5, 3, 1)]  # narrative 5 and its one article went into 3
-    assert list(found.labels) == [3, 3, 3]
+    assert list(found.labels) == [3]
+    assert 5 not in index and index.articles(3) == 3
 
 
 def test_the_embedding_weight_groups_by_meaning_when_words_differ() -> None:
     vectors = np.stack([unit(1, 0, 0), unit(0.9, 0.1, 0), unit(0, 0, 1)])
     texts = ["alpha", "beta", "gamma"]
-    by_meaning = group(terms(*texts), vectors, np.full(3, -1),
+    by_meaning = group(empty(0.0), terms(*texts), vectors,
                        Thresholds(claim=0.9, narrative=0.5, words=0.0), next_id=1)
     assert by_meaning.labels[0] == by_meaning.labels[1] != by_meaning.labels[2]
-    by_words = group(terms(*texts), vectors, np.full(3, -1), WORDS, next_id=1)
+    by_words = group(empty(), terms(*texts), vectors, WORDS, next_id=1)
     assert len(set(by_words.labels)) == 3
 
 
@@ -105,7 +113,7 @@ def test_articles_in_another_language_do_not_group_by_their_function_words() -> 
                 "ils ont fermé les routes.")
     taxes = ("Le gouvernement veut que les impôts soient plus bas pour les familles et il "
              "le dira dans une loi.")
-    found = group(terms(soldiers, taxes), no_vectors(2), np.full(2, -1), WORDS, next_id=1)
+    found = group(empty(), terms(soldiers, taxes), no_vectors(2), WORDS, next_id=1)
     assert len(set(found.labels)) == 2
 
 
@@ -118,8 +126,8 @@ def test_the_pruned_search_finds_what_comparing_with_every_narrative_finds() -> 
                                shape=(600, 3000))
     counts = sparse.vstack([words[:400], words[:200] + words[400:]]) + common
     rows = weighted(sparse.csr_matrix(counts * 10, dtype=np.float32))
-    labels = np.concatenate([np.arange(400), np.full(200, -1)])
-    means = _Means(rows, no_vectors(600), labels, words=1.0)
+    index = Index.of(np.arange(400), rows[:400], no_vectors(400), words=1.0)
+    [means] = index.segments
     assert means.common.sum() == 40  # the shared words are taken apart
     new = rows[400:]
     found = []
@@ -128,10 +136,40 @@ def test_the_pruned_search_finds_what_comparing_with_every_narrative_finds() -> 
     for cut in (0.1, 0.3, 0.7):
         full = means.full(new, no_vectors(200))
         expected = np.where(full.max(axis=1) >= cut, full.argmax(axis=1), -1)
-        nearest = means.nearest(new, no_vectors(200), cut)
+        nearest = index.nearest(new, no_vectors(200), cut)
         assert list(nearest) == list(expected)
         found.append(int((nearest >= 0).sum()))
-        r, c, _ = means.above(new, no_vectors(200), cut)
+        r, c, _ = index.above(new, no_vectors(200), cut)
         expected_pairs = sorted(zip(*np.nonzero(full >= cut), strict=True))
         assert sorted(zip(r.tolist(), c.tolist(), strict=True)) == expected_pairs
     assert found[0] == found[1] == 200 > found[2] > 0
+
+
+def test_narratives_kept_in_segments_are_found_as_in_one() -> None:
+    """Blocks added one after the other (new narratives, growing ones, merges) leave the
+    narratives in several segments with dead rows; searching them finds what one segment
+    made of the same sums finds."""
+    rng = np.random.default_rng(9)
+    rows = weighted(sparse.random(900, 400, density=0.04, random_state=10, format="csr",
+                                  dtype=np.float32))
+    labels = rng.integers(0, 300, 900)
+    index = Index(400, 3, words=1.0)
+    for lo in range(0, 900, 37):  # one narrative of each block merged into another
+        block = labels[lo : lo + 37]
+        index.add(block, rows[lo : lo + 37], no_vectors(len(block)))
+        older, younger = sorted(set(block.tolist()))[-2:]
+        index.merge(int(younger), int(older))
+        labels[labels == younger] = older
+    assert 1 < len(index.segments) < 10 and any(not s.alive.all() for s in index.segments)
+    whole = Index.of(labels, rows, no_vectors(900), words=1.0)
+    assert len(whole.segments) == 1 and len(whole) == len(index)
+    queries = rows[:200]
+    for cut in (0.05, 0.2, 0.5):
+        found = index.above(queries, no_vectors(200), cut)
+        expected = whole.above(queries, no_vectors(200), cut)
+        assert [a.tolist() for a in found[:2]] == [a.tolist() for a in expected[:2]]
+        assert np.allclose(found[2], expected[2], atol=1e-5)
+        assert list(index.nearest(queries, no_vectors(200), cut)) == \
+            list(whole.nearest(queries, no_vectors(200), cut))
+    n = int(labels[0])
+    assert index.articles(n) == int((labels == n).sum())

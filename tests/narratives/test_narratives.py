@@ -218,12 +218,76 @@ def test_analyze_groups_new_articles_into_narratives(tmp_path) -> None:  # type:
         assert len(narratives(store)) == 2
 
 
+STORIES = [(RAQQA, RATES), (RAQQA_AGAIN,), (RATES_AGAIN, RAQQA), (VOLCANO,), (BANK, RATES),
+           ("Volcanic ash closed every airport in Iceland for a second day.",), (BRIDGE,)]
+
+
+def grouped_tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    rows = table_rows(db)
+    out = {t: rows[t] for t in ("claim_clusters", "narratives", "narrative_claims",
+                                "narrative_articles")}
+    with sqlite3.connect(db) as conn:
+        out["moves"] = conn.execute("SELECT id, into_id, kind, articles FROM narrative_moves"
+                                    " ORDER BY 1, 2").fetchall()
+        out["meta"] = conn.execute("SELECT * FROM narrative_meta ORDER BY 1").fetchall()
+    return out
+
+
+def test_a_first_build_groups_each_block_against_the_narratives_of_the_blocks_before(
+        store: Store, add: AddArticle, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One article a block: each is stored before the next is grouped, a later block's
+    article joins an earlier block's narrative, and the bridging article merges two."""
+    monkeypatch.setattr(build, "ARTICLE_BLOCK", 1)
+    seen: list[tuple[int, int]] = []
+    for sentences in (VOLCANO, BANK, RAQQA, RAQQA_AGAIN, BRIDGE):
+        add(sentences)
+    summary = update(store, WORDS_ONLY, progress=lambda stage, done, total: seen.append(
+        (done, len(NarrativeTables(store.conn).assignments()))))
+    assert seen == [(k, k) for k in range(1, 6)]  # block k stored when it is reported
+    assert (summary.new_articles, summary.merges, summary.narratives) == (5, 1, 2)
+    after = narrative_of(store)
+    assert after[RAQQA_AGAIN] == after[RAQQA] != after[VOLCANO]
+    assert after[VOLCANO] == after[BANK] == after[BRIDGE] == min(after.values())
+
+
+def test_a_build_stopped_after_a_block_resumes_where_it_stopped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored first block is not grouped again, and since it was grouped with the IDF
+    of its own articles, which is what the resumed update weights it with, the result is
+    the uninterrupted build's."""
+    monkeypatch.setattr(build, "ARTICLE_BLOCK", 3)
+    dbs = {"whole": tmp_path / "whole.db", "stopped": tmp_path / "stopped.db"}
+    for db in dbs.values():
+        with open_store(db) as store:
+            for sentences in STORIES:
+                add_article(store, list(sentences))
+    with open_store(dbs["whole"]) as store:
+        update(store)
+    real = build._add_block
+    calls: list[int] = []
+
+    def stop_at_the_second(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    with open_store(dbs["stopped"]) as store:
+        monkeypatch.setattr(build, "_add_block", stop_at_the_second)
+        with pytest.raises(KeyboardInterrupt):
+            update(store)
+        assert len(NarrativeTables(store.conn).assignments()) == 3  # the first block stored
+        monkeypatch.setattr(build, "_add_block", real)
+        assert update(store).new_articles == 4
+    assert grouped_tables(dbs["whole"]) == grouped_tables(dbs["stopped"])
+
+
 def test_the_per_article_work_gives_the_same_narratives_however_it_is_cut_into_jobs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One claim per job on three threads (as a cluster's tasks would finish in any
-    order) stores what one job on one thread stores: vectors, clusters, narratives."""
-    stories = [(RAQQA, RATES), (RAQQA_AGAIN,), (RATES_AGAIN, RAQQA), (
-        "Volcanic ash closed every airport in Iceland for a second day.",)]
+    order) stores what one job on one thread stores: vectors, clusters, narratives.  The
+    claim clusters' jobs are then one narrative each."""
+    stories = STORIES
     dbs = {"one": tmp_path / "one.db", "many": tmp_path / "many.db"}
     for name, db in dbs.items():
         with open_store(db) as store:
@@ -235,7 +299,7 @@ def test_the_per_article_work_gives_the_same_narratives_however_it_is_cut_into_j
     one, many = table_rows(dbs["one"]), table_rows(dbs["many"])
     for table in ("claim_clusters", "narratives", "narrative_claims", "narrative_articles"):
         assert one[table] == many[table], table
-    assert len(one["narrative_articles"]) == 4
+    assert len(one["narrative_articles"]) == 7 and len(one["narratives"]) >= 2
     vectors = "SELECT article_id, start, vector FROM claim_embeddings ORDER BY 1, 2"
     with sqlite3.connect(dbs["one"]) as a, sqlite3.connect(dbs["many"]) as b:
         assert a.execute(vectors).fetchall() == b.execute(vectors).fetchall() != []

@@ -8,14 +8,22 @@ ones (``LIST_THRESHOLD``, the listing cut of ``propwatch claims``) lost 0.07 BCu
 since an article's story is carried by more sentences than its most check-worthy ones.
 Each claim is embedded once (the claims layer's sentence encoder) after alias
 canonicalisation ("Daesh" and "Islamic State" both read "ISIS"), and the vector is stored,
-so a later run embeds only claims it has not seen.  An article's features (the word counts
-of its claims, their mean embedding) are stored when it is first grouped; an update reads
-only the claims not grouped yet, plus every article's features.
+so a later run embeds only claims it has not seen.
 
-Memory stays bounded by the articles, not their claims: claims and their vectors are read
-block by block of articles, twice (once to embed what is missing and compute the new
-articles' features, once, narrative by narrative, to put the claims into claim clusters),
-and a claim is canonicalised once for both its embedding and its article's words.
+The articles not grouped yet are taken block by block (``ARTICLE_BLOCK``, in the order
+they were first seen), and each block is done and stored before the next: its claims read
+(with their vectors), its per-article features computed (claims canonicalised and
+embedded, word counts, on the ``mapper``), its articles grouped against the narratives so
+far (``grouping.Index``: per narrative its size and sums, never its articles), its claims
+put into their narratives' claim clusters (narratives are independent: jobs of whole
+narratives on the ``mapper``), then stored in one transaction.  So the first build of a
+corpus is the same as updates of one block after the other, a killed build resumes where
+it stopped, and the cost of a block on the driver follows the block and the narratives it
+meets, not the corpus.  An article's word counts are stored; they are weighted with the
+IDF of the articles grouped so far (``features.DocumentFrequencies``): every grouped
+article's with that of all of them when an update starts, and each block's with that of
+the articles up to it.  So within one update the IDF grows block by block, and the next
+update re-weights everything once (one pass over the grouped articles, not one per block).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -36,14 +44,14 @@ from propwatch.kb.importer import current_aliases
 from propwatch.kb.match import clean_query
 from propwatch.narratives.claim_clusters import assign
 from propwatch.narratives.features import (
+    DocumentFrequencies,
     count_matrix,
     pack,
     term_rows,
     unit_means,
     unpack,
-    weighted,
 )
-from propwatch.narratives.grouping import Thresholds, group
+from propwatch.narratives.grouping import Index, Thresholds, group
 from propwatch.store import Store
 from propwatch.store.kb import EMBED_DTYPE, KbTables
 from propwatch.store.narratives import ArticleRow, ClaimKey, NarrativeTables
@@ -51,8 +59,8 @@ from propwatch.store.open import shown
 
 log = logging.getLogger(__name__)
 
-ARTICLE_BLOCK = 1000  # articles whose claims (and vectors) are held at once
-JOB_CLAIMS = 1000  # claims (of whole articles) one job of per-article work takes
+ARTICLE_BLOCK = 2000  # articles grouped and stored together (memory: their claims, BLOCK^2)
+JOB_CLAIMS = 1000  # claims (of whole articles, or of whole narratives) one job takes
 THREADS = 1  # jobs side by side without a run's executor (the encoder has its own threads)
 Progress = Callable[[str, int, int], None]  # (stage, done, to do)
 
@@ -102,9 +110,9 @@ def update(
 ) -> UpdateSummary:
     """Group the articles and claims not yet grouped (``rebuild``: re-cluster everything).
 
-    The per-article work (canonicalising and embedding claims, word counts) runs on
-    ``mapper`` (the run's executor; default: this process's threads); grouping, claim
-    clusters and storing here.
+    The per-article work (canonicalising and embedding claims, word counts) and the claim
+    clusters run on ``mapper`` (the run's executor; default: this process's threads);
+    grouping and storing here.
 
     ``settings`` default to the ones the corpus was grouped with (else ``Settings()``);
     other settings than those need ``rebuild``, since they would make earlier and later
@@ -125,48 +133,101 @@ def update(
         summary.rebuilt = "the grouping method changed"
     elif stored is not None and meta.get("aliases") != aliases.fingerprint:
         summary.rebuilt = "the alias list changed"
-    rebuilding = bool(summary.rebuilt)
-    stored_rows = tables.articles(DIM)
-    before = {a.article_id: a.narrative for a in stored_rows}
-    # an article's features depend on its claims and the aliases: a rebuild asked for with
-    # the same claims and aliases reuses them
-    same_features = not rebuilding or (summary.rebuilt == "asked for" and stored is not None
-                                       and stored.min_score == settings.min_score)
-    known = {a.article_id: a for a in stored_rows} if same_features else {}
-    del stored_rows
-    todo = tables.claim_articles(settings.min_score, ungrouped=not rebuilding)
-    claims = _Claims(tables, settings.min_score, aliases, ungrouped=not rebuilding)
-    new_rows, summary.embedded = _new_articles(claims, todo, known, encoder, progress,
-                                               mapper or Threads(THREADS))
-    rows = list(known.values()) + new_rows
-    labels = np.array([-1 if rebuilding else r.narrative for r in rows], dtype=np.int64)
-    grouped = group(weighted(count_matrix([unpack(r.terms) for r in rows])),
-                    np.stack([r.vector for r in rows]) if rows else np.zeros((0, DIM)),
-                    labels, settings.thresholds, int(meta.get("next_narrative", 1)),
-                    progress=partial(progress, "grouping articles") if progress else None)
-    narrative = {r.article_id: int(n) for r, n in zip(rows, grouped.labels, strict=True)}
-    moves = [(young, old, "merged", n) for young, old, n in grouped.merges]
-    if rebuilding:
-        moves += _rebuilt(before, narrative)
-    with tables.transaction():
-        if rebuilding:
+    grouped_with = {**settings.to_meta(), "aliases": aliases.fingerprint}
+    before: dict[str, int] = {}
+    if summary.rebuilt:  # forget the grouping first: a rebuild is a first build
+        before = tables.assignments()
+        with tables.transaction():
             tables.forget()
-        tables.save_narratives(grouped.created, moves)
-        tables.save_articles(
-            ArticleRow(r.article_id, narrative[r.article_id], r.terms, r.vector)
-            for r in rows if rebuilding or r.narrative != narrative[r.article_id])
-        summary.new_claims, next_cluster = _cluster_claims(
-            claims, todo, narrative, settings.thresholds.claim, int(meta.get("next_cluster", 1)),
-            loaded=not rebuilding, progress=progress)
-        tables.finish(
-            {**settings.to_meta(), "aliases": aliases.fingerprint,
-             "next_cluster": str(next_cluster),
-             "next_narrative": str(max([int(meta.get("next_narrative", 1)), *[
-                 n + 1 for n in grouped.created]]))})
+            tables.save_meta(grouped_with)
+    state = _State.load(tables, settings.thresholds, {**meta, **grouped_with})
+    todo = tables.claim_articles(settings.min_score, ungrouped=True)
+    claims = _Claims(tables, settings.min_score, aliases)
+    mapper = mapper or Threads(THREADS)
+    for lo in range(0, len(todo), ARTICLE_BLOCK):
+        _add_block(claims, todo[lo : lo + ARTICLE_BLOCK], state, settings, encoder, mapper,
+                   summary)
+        if progress:
+            progress("grouping articles", min(lo + ARTICLE_BLOCK, len(todo)), len(todo))
+    if summary.embedded:
+        log.info("embedded %d claims", summary.embedded)
+    with tables.transaction():
+        if before:
+            tables.save_narratives([], _rebuilt(before, tables.assignments()))
+        tables.finish(state.meta())
     summary.claims, summary.clusters, summary.articles, summary.narratives = tables.counts()
-    summary.new_articles = len(new_rows) if not rebuilding else len(rows)
-    summary.merges = len(grouped.merges)
     return summary
+
+
+@dataclass
+class _State:
+    """What grouping a block needs of the narratives so far, kept from block to block."""
+
+    index: Index  # every narrative: size and sums
+    frequencies: DocumentFrequencies  # of the grouped articles' words
+    assigned: dict[str, int]  # grouped article -> its narrative when this run started
+    next_narrative: int
+    next_cluster: int
+    settings: dict[str, str]  # what the grouping is made with (stored with every block)
+    merged: dict[int, int] = field(default_factory=dict)  # merged by this run -> into
+
+    @classmethod
+    def load(cls, tables: NarrativeTables, thresholds: Thresholds, meta: dict[str, str]
+             ) -> _State:
+        rows = tables.articles(DIM)
+        counts = count_matrix([unpack(r.terms) for r in rows])
+        frequencies = DocumentFrequencies()
+        frequencies.add(counts)
+        vectors = np.stack([r.vector for r in rows]) if rows else np.zeros((0, DIM), np.float32)
+        index = Index.of(np.array([r.narrative for r in rows], dtype=np.int64),
+                         frequencies.weighted(counts), vectors, thresholds.words)
+        return cls(index, frequencies, {r.article_id: r.narrative for r in rows},
+                   int(meta.get("next_narrative", 1)), int(meta.get("next_cluster", 1)),
+                   {k: meta[k] for k in (*Settings().to_meta(), "aliases")})
+
+    def narrative_of(self, article: str) -> int:
+        """The narrative a grouped article is in now (after this run's merges)."""
+        n = self.assigned[article]
+        while n in self.merged:
+            n = self.merged[n]
+        return n
+
+    def meta(self) -> dict[str, str]:
+        return {**self.settings, "next_narrative": str(self.next_narrative),
+                "next_cluster": str(self.next_cluster)}
+
+
+def _add_block(claims: _Claims, articles: Sequence[str], state: _State, settings: Settings,
+               encoder: SentenceEncoder | None, mapper: Mapper, summary: UpdateSummary
+               ) -> None:
+    """Group one block of articles (and the new claims of grouped ones) and store it."""
+    block = claims.read(articles)
+    spans = block.articles()
+    new = [(a, i, j) for a, i, j in spans if a not in state.assigned]
+    words = _features(claims, block, spans, state.assigned, encoder, mapper)
+    summary.embedded += len(block.missing)
+    counts = count_matrix(words)
+    state.frequencies.add(counts)
+    rows = state.frequencies.weighted(counts)
+    means = unit_means(block.vectors, [i for _, i, _ in new], [j for _, _, j in new])
+    grouped = group(state.index, rows, means, settings.thresholds, state.next_narrative)
+    state.next_narrative = max([state.next_narrative, *[n + 1 for n in grouped.created]])
+    state.merged.update({young: old for young, old, _ in grouped.merges})
+    narrative = {a: int(n) for (a, _, _), n in zip(new, grouped.labels, strict=True)}
+    narrative.update({a: state.narrative_of(a) for a, _, _ in spans if a not in narrative})
+    changed, members = _cluster_claims(claims.tables, block, narrative, grouped.merges,
+                                       settings.thresholds.claim, state, mapper)
+    with claims.tables.transaction():
+        claims.tables.save_narratives(grouped.created, [
+            (young, old, "merged", n) for young, old, n in grouped.merges])
+        claims.tables.save_articles(ArticleRow(a, narrative[a], pack(*counted), mean)
+                                    for (a, _, _), counted, mean in zip(new, words, means,
+                                                                         strict=True))
+        claims.tables.save_clusters(changed, members)
+        claims.tables.save_meta(state.meta())
+    summary.new_articles += len(new)
+    summary.new_claims += len(members)
+    summary.merges += len(grouped.merges)
 
 
 @dataclass
@@ -191,19 +252,17 @@ class _Block:
 
 
 class _Claims:
-    """Reads the claims to group, block by block of articles, with their vectors (made
-    with the current aliases); embeds and stores the vectors missing."""
+    """Reads the claims not grouped yet of some articles, with their vectors (made with the
+    current aliases); stores the vectors embedded for them."""
 
-    def __init__(self, tables: NarrativeTables, min_score: float, aliases: Aliases,
-                 ungrouped: bool) -> None:
+    def __init__(self, tables: NarrativeTables, min_score: float, aliases: Aliases) -> None:
         self.tables = tables
         self.min_score = min_score
         self.aliases = aliases
-        self.ungrouped = ungrouped
 
     def read(self, articles: Sequence[str]) -> _Block:
         rows = self.tables.claims_of(articles, self.min_score, self.aliases.fingerprint,
-                                     self.ungrouped)
+                                     ungrouped=True)
         vectors = np.zeros((len(rows), DIM), dtype=np.float32)
         have = [i for i, r in enumerate(rows) if r[4] is not None]
         if have:
@@ -230,8 +289,8 @@ class _Job:
     new: list[tuple[int, int]]  # (first claim, end) of each article without features yet
 
 
-def _features(job: _Job, aliases: Aliases, encoder: SentenceEncoder | None = None
-              ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+def _article_features(job: _Job, aliases: Aliases, encoder: SentenceEncoder | None = None
+                      ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """(the vectors of the claims without one, the word counts of the new articles): a
     claim is canonicalised once for both.  Each text's result is a function of that text
     only, so any split of the articles into jobs gives the same values."""
@@ -243,7 +302,7 @@ def _features(job: _Job, aliases: Aliases, encoder: SentenceEncoder | None = Non
     return vectors, term_rows([" ".join(texts[i:j]) for i, j in job.new])
 
 
-def _jobs(block: _Block, articles: list[tuple[str, int, int]], known: dict[str, ArticleRow]
+def _jobs(block: _Block, articles: list[tuple[str, int, int]], known: dict[str, int]
           ) -> list[tuple[int, _Job]]:
     """The block's articles cut into jobs of ``JOB_CLAIMS`` claims or so: (first claim of
     the job, the job)."""
@@ -263,84 +322,77 @@ def _jobs(block: _Block, articles: list[tuple[str, int, int]], known: dict[str, 
     return out
 
 
-def _new_articles(
-    claims: _Claims, todo: list[str], known: dict[str, ArticleRow],
-    encoder: SentenceEncoder | None, progress: Progress | None, mapper: Mapper,
-) -> tuple[list[ArticleRow], int]:
-    """Embed the claims of ``todo`` that have no vector yet and compute the features of
-    the articles not in ``known``, block by block of articles (never every claim vector
-    at once), the per-article work on ``mapper``; (the new articles' rows, the number of
-    claims embedded)."""
-    rows: list[ArticleRow] = []
-    embedded = 0
-    work = partial(_features, aliases=claims.aliases, encoder=encoder)
-    for lo in range(0, len(todo), ARTICLE_BLOCK):
-        block = claims.read(todo[lo : lo + ARTICLE_BLOCK])
-        articles = block.articles()
-        jobs = _jobs(block, articles, known)
-        words: list[tuple[np.ndarray, np.ndarray]] = []
-        for (first, job), (vectors, counts) in zip(jobs, mapper.map(work, [j for _, j in jobs]),
-                                                   strict=True):
-            if job.missing:
-                claims.save_vectors(block, [first + i for i in job.missing], vectors)
-            words += counts
-        embedded += len(block.missing)
-        new = [(a, i, j) for a, i, j in articles if a not in known]
-        means = unit_means(block.vectors, [i for _, i, _ in new], [j for _, _, j in new])
-        rows += [ArticleRow(a, -1, pack(*counts), mean)
-                 for (a, _, _), counts, mean in zip(new, words, means, strict=True)]
-        if progress:
-            progress("reading claims", min(lo + ARTICLE_BLOCK, len(todo)), len(todo))
-    if embedded:
-        log.info("embedded %d claims", embedded)
-    return rows, embedded
+def _features(claims: _Claims, block: _Block, articles: list[tuple[str, int, int]],
+              known: dict[str, int], encoder: SentenceEncoder | None, mapper: Mapper
+              ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Embed (and store) the block's claims without a vector, on ``mapper``; the word
+    counts of its articles not in ``known``, in order."""
+    jobs = _jobs(block, articles, known)
+    work = partial(_article_features, aliases=claims.aliases, encoder=encoder)
+    words: list[tuple[np.ndarray, np.ndarray]] = []
+    for (first, job), (vectors, counts) in zip(jobs, mapper.map(work, [j for _, j in jobs]),
+                                               strict=True):
+        if job.missing:
+            claims.save_vectors(block, [first + i for i in job.missing], vectors)
+        words += counts
+    return words
+
+
+@dataclass(frozen=True)
+class _ClusterJob:
+    """The claim clusters of some whole narratives (map-style): for each, the totals of
+    its clusters so far and the vectors of its new claims, in order."""
+
+    narratives: list[tuple[np.ndarray, np.ndarray]]
+
+
+def _assign_all(job: _ClusterJob, threshold: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [assign(totals, vectors, threshold) for totals, vectors in job.narratives]
 
 
 def _cluster_claims(
-    claims: _Claims, todo: list[str], narrative: dict[str, int], threshold: float,
-    next_id: int, loaded: bool, progress: Progress | None,
-) -> tuple[int, int]:
-    """Put the claims of ``todo`` into claim clusters, narrative by narrative (a block of
-    narratives' articles read at once), and save them; (claims assigned, next free id)."""
-    articles: dict[int, list[str]] = defaultdict(list)
-    for article in todo:
-        articles[narrative[article]].append(article)
-    order = sorted(articles)
-    assigned = done = 0
-    while done < len(order):
-        batch: list[int] = []
-        size = 0
-        while done < len(order) and (not batch or size < ARTICLE_BLOCK):
-            batch.append(order[done])
-            size += len(articles[order[done]])
-            done += 1
-        block = claims.read([a for n in batch for a in articles[n]])
-        assert not block.missing  # embedded by _new_articles
-        of: dict[int, list[int]] = defaultdict(list)  # narrative -> its claims in the block
-        for i, (article, _, _) in enumerate(block.keys):
-            of[narrative[article]].append(i)
-        known: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
-        if loaded:
-            for cluster, n, total in claims.tables.clusters(DIM, batch):
-                known[n].append((cluster, total))
-        changed: list[tuple[int, int, np.ndarray]] = []
-        members: list[tuple[ClaimKey, int]] = []
-        for n in batch:
-            if not of[n]:
-                continue
-            ids = [c for c, _ in known[n]]
-            totals = np.stack([t for _, t in known[n]]) if ids else np.zeros((0, DIM), np.float32)
-            labels, totals = assign(totals, block.vectors[of[n]], threshold)
-            ids += range(next_id, next_id + len(totals) - len(ids))
-            next_id += len(totals) - len(known[n])
-            members += [(block.keys[i], ids[label]) for i, label in zip(of[n], labels.tolist(),
-                                                                         strict=True)]
-            changed += [(ids[i], n, totals[i]) for i in sorted(set(labels.tolist()))]
-        claims.tables.save_clusters(changed, members)
-        assigned += len(members)
-        if progress:
-            progress("claim clusters", done, len(order))
-    return assigned, next_id
+    tables: NarrativeTables, block: _Block, narrative: dict[str, int],
+    merges: list[tuple[int, int, int]], threshold: float, state: _State, mapper: Mapper,
+) -> tuple[list[tuple[int, int, np.ndarray]], list[tuple[ClaimKey, int]]]:
+    """Put the block's claims into the claim clusters of their narratives (the clusters
+    of a narrative merged in this block go with it), whole narratives a job on
+    ``mapper``, new ids narrative by narrative in id order; (changed clusters: id,
+    narrative, total; members: claim, cluster)."""
+    of: dict[int, list[int]] = defaultdict(list)  # narrative -> its claims in the block
+    for i, (article, _, _) in enumerate(block.keys):
+        of[narrative[article]].append(i)
+    order = sorted(of)
+    into = {young: old for young, old, _ in merges}
+    known: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
+    for cluster, n, total in tables.clusters(DIM, [*order, *into]):
+        while n in into:
+            n = into[n]
+        known[n].append((cluster, total))
+    for n in order:
+        known[n].sort(key=lambda kv: kv[0])
+    jobs: list[list[int]] = [[]]
+    size = 0
+    for n in order:
+        if jobs[-1] and size + len(of[n]) > JOB_CLAIMS:
+            jobs.append([])
+            size = 0
+        jobs[-1].append(n)
+        size += len(of[n])
+    items = [_ClusterJob([(np.stack([t for _, t in known[n]]) if known[n]
+                           else np.zeros((0, DIM), np.float32), block.vectors[of[n]])
+                          for n in job]) for job in jobs if job]
+    changed: list[tuple[int, int, np.ndarray]] = []
+    members: list[tuple[ClaimKey, int]] = []
+    results = mapper.map(partial(_assign_all, threshold=threshold), items)
+    for n, (labels, totals) in zip(order, (r for result in results for r in result),
+                                   strict=True):
+        ids = [c for c, _ in known[n]]
+        ids += range(state.next_cluster, state.next_cluster + len(totals) - len(ids))
+        state.next_cluster += len(totals) - len(known[n])
+        members += [(block.keys[i], ids[label]) for i, label in zip(of[n], labels.tolist(),
+                                                                     strict=True)]
+        changed += [(ids[i], n, totals[i]) for i in sorted(set(labels.tolist()))]
+    return changed, members
 
 
 def _rebuilt(before: dict[str, int], after: dict[str, int]) -> list[tuple[int, int, str, int]]:

@@ -3,9 +3,9 @@
 ``term_counts`` hashes the words of an article's claim sentences (aliases canonicalised,
 the stop words of the text's language left out, so that articles in French or German do
 not group by their function words) into ``N_FEATURES`` counts, stored once per article;
-``weighted`` turns the counts of the whole corpus into unit TF-IDF rows (sublinear term
-frequency, smoothed inverse document frequency over the articles grouped so far).  The
-meaning side is the unit mean of the article's claim embeddings.
+``DocumentFrequencies.weighted`` turns counts into unit TF-IDF rows (sublinear term
+frequency, smoothed inverse document frequency over the articles grouped so far, these
+included).  The meaning side is the unit mean of the article's claim embeddings.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def unpack(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def count_matrix(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_matrix:
-    """Rows of (indices, counts) as one sparse matrix."""
+    """Rows of (indices, values) as one sparse matrix."""
     lengths = np.array([len(i) for i, _ in rows], dtype=np.int64)
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int32)
@@ -115,16 +115,35 @@ def count_matrix(rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> sparse.csr_ma
     return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES))
 
 
+class DocumentFrequencies:
+    """How many of the articles grouped so far hold each feature, and how many there are:
+    the IDF articles are weighted with (``weighted``), grown block by block."""
+
+    def __init__(self) -> None:
+        self.df = np.zeros(N_FEATURES, dtype=np.int64)
+        self.documents = 0
+
+    def add(self, rows: sparse.csr_matrix) -> None:
+        """Count the articles of ``rows`` (their word counts)."""
+        self.df += np.bincount(rows.indices, minlength=N_FEATURES)
+        self.documents += rows.shape[0]
+
+    def weighted(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Unit TF-IDF rows: (1 + log count) * (1 + log((1 + n) / (1 + df)))."""
+        tf = counts.copy().astype(np.float32)
+        tf.data = 1.0 + np.log(tf.data)
+        idf = (1.0 + np.log((1.0 + self.documents) / (1.0 + self.df))).astype(np.float32)
+        tf.data *= idf[tf.indices]
+        norms = np.sqrt(np.asarray(tf.multiply(tf).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms).astype(np.float32) @ tf)
+
+
 def weighted(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Unit TF-IDF rows: (1 + log count) * (1 + log((1 + n) / (1 + df)))."""
-    tf = counts.copy().astype(np.float32)
-    tf.data = 1.0 + np.log(tf.data)
-    df = np.bincount(tf.indices, minlength=N_FEATURES)
-    idf = (1.0 + np.log((1.0 + tf.shape[0]) / (1.0 + df))).astype(np.float32)
-    tf.data *= idf[tf.indices]
-    norms = np.sqrt(np.asarray(tf.multiply(tf).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms).astype(np.float32) @ tf)
+    """Unit TF-IDF rows of ``counts``, the IDF over these rows alone."""
+    frequencies = DocumentFrequencies()
+    frequencies.add(counts)
+    return frequencies.weighted(counts)
 
 
 def unit_means(vectors: np.ndarray, starts: Sequence[int], ends: Sequence[int]

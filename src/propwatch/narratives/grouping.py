@@ -4,34 +4,38 @@ The similarity of two articles is ``words`` times the cosine of their claim sent
 TF-IDF rows plus ``1 - words`` times the cosine of their mean claim embeddings
 (``features``).  A narrative's similarity to an article is the mean similarity of the
 article to the narrative's articles; of two narratives, the mean over their pairs of
-articles (average linkage).
+articles (average linkage).  Both are dot products with the narrative's mean rows, so a
+narrative is kept as its number of articles and the sums of their rows (``Index``), never
+as its articles.
 
-``group`` adds new articles, in the order they were first seen, block by block: an
-article whose similarity to its nearest narrative reaches ``narrative`` joins it; the
-others of the block are clustered among themselves (average linkage, the same cut) into
-new narratives.  Earlier articles never move, so a corpus analysed in one go and the same
-corpus analysed in parts get the same kind of groups, and every id stays what it was,
-except when a narrative that grew comes within the cut of another: then the younger is
-merged into the older, and the merge is reported so it can be recorded.  Ids come from a
-counter that only grows: an id once shown never names another narrative.
+``group`` adds one block of new articles, in the order they were first seen: an article
+whose similarity to its nearest narrative reaches ``narrative`` joins it; the others of
+the block are clustered among themselves (average linkage, the same cut) into new
+narratives.  Then a narrative that grew and came within the cut of another is merged,
+the younger into the older, and the merge is reported so it can be recorded.  A corpus is
+grouped block after block against the narratives so far (``build``), so one block costs
+what its articles cost against the narratives, not against the corpus; earlier articles
+never move, except with their narrative when it is merged.  Ids come from a counter that
+only grows: an id once shown never names another narrative.
 
 What is compared is found exactly but without comparing everything with everything
-(``_Means``): at 100,000 articles, multiplying every new article with every narrative on
-the words most of them share would be most of the work.  Merges are looked for once among
-the narratives that grew, then only around each merged narrative.
+(``_Segment``): at 100,000 articles, multiplying every new article with every narrative on
+the words most of them share would be most of the work.  The narratives' rows are kept in
+a few segments (as a search engine keeps its index): a block's new and changed narratives
+go into a new small segment, their old rows are marked dead, and a segment is merged with
+the one before it once it holds half as many rows, so each row is copied a logarithmic
+number of times, not once per block.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
-BLOCK = 2000  # new articles clustered together at most (memory: BLOCK^2 similarities)
 CHUNK = 512  # rows of article-to-narrative similarities computed at once
-COMMON_SHARE = 0.01  # a word in more of the narratives than this is common (see _Means)
+COMMON_SHARE = 0.01  # a word in more of a segment's narratives than this is common
 COMMON_MIN = 50  # ... and in more than this many
 
 
@@ -52,92 +56,51 @@ class Thresholds:
 
 @dataclass
 class Grouped:
-    labels: np.ndarray  # narrative id of every article
+    labels: np.ndarray  # narrative id of every article of the block (after its merges)
     created: list[int] = field(default_factory=list)
     merges: list[tuple[int, int, int]] = field(default_factory=list)  # (id, into, articles)
 
 
-def group(terms: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray,
-          thresholds: Thresholds, next_id: int,
-          progress: Callable[[int, int], None] | None = None) -> Grouped:
-    """Narrative ids for every row (``labels``: the known id, or -1 for a new article)."""
-    out = Grouped(labels.astype(np.int64).copy())
-    words = thresholds.words
-    cut = thresholds.narrative
-    new = np.flatnonzero(out.labels < 0)
-    touched: set[int] = set()
-    for start in range(0, len(new), BLOCK):
-        block = new[start : start + BLOCK]
-        means = _Means(terms, vectors, out.labels, words)
-        rest: list[int] = []
-        for lo in range(0, len(block), CHUNK):
-            rows = block[lo : lo + CHUNK]
-            nearest = means.nearest(terms[rows], vectors[rows], cut)
-            for row, b in zip(rows, nearest, strict=True):
-                if b >= 0:
-                    out.labels[row] = means.ids[b]
-                    touched.add(int(means.ids[b]))
-                else:
-                    rest.append(int(row))
-        for members in _average_linkage(terms, vectors, np.array(rest, dtype=np.int64),
-                                        words, cut):
-            out.labels[members] = next_id
-            out.created.append(next_id)
-            next_id += 1
-        if progress:
-            progress(min(start + BLOCK, len(new)), len(new))
-    _merge(terms, vectors, out, touched, words, cut)
-    return out
-
-
-class _Means:
-    """Every narrative so far: its mean TF-IDF row and mean vector (the average linkage of
-    a row with a narrative is the row's similarity to its means), and the narratives within
-    a cut of some rows.
+class _Segment:
+    """Some narratives: their ids, article counts and row sums, and their mean rows
+    prepared for the pruned search.
 
     Found exactly, without multiplying every row with every narrative on the words that
-    most narratives share (at 100,000 articles that product is most of the work): a
-    word is common when more than ``COMMON_SHARE`` of the narratives have it.  The
-    similarity of a row to a narrative is its part on the rare words (a sparse product
-    over few narratives per word) plus its part on the common words, which is at most
-    the norm of the row's common part (Cauchy-Schwarz; a mean of unit rows has norm <= 1).
-    So a narrative that shares no rare word with the row is below the cut when that norm
-    is, and only pairs whose rare part comes within that norm of the cut get their
-    common part computed; rows whose common part alone could reach the cut are compared
-    with every narrative.  The mix with embeddings (``words`` < 1) is computed in full.
+    most narratives share: a word is common when more than ``COMMON_SHARE`` of the
+    segment's narratives have it.  The similarity of a row to a narrative is its part on
+    the rare words (a sparse product over few narratives per word) plus its part on the
+    common words, which is at most the norm of the row's common part (Cauchy-Schwarz; a
+    mean of unit rows has norm <= 1).  So a narrative that shares no rare word with the
+    row is below the cut when that norm is, and only pairs whose rare part comes within
+    that norm of the cut get their common part computed; rows whose common part alone
+    could reach the cut are compared with every narrative.  The mix with embeddings
+    (``words`` < 1) is computed in full.
     """
 
-    def __init__(self, terms: sparse.csr_matrix, vectors: np.ndarray, labels: np.ndarray,
-                 words: float) -> None:
-        known = np.flatnonzero(labels >= 0)
-        self.ids, inverse = np.unique(labels[known], return_inverse=True)
-        sizes = np.bincount(inverse, minlength=len(self.ids)).astype(np.float32)
-        member = sparse.csr_matrix((1.0 / sizes[inverse], (inverse, known)),
-                                   shape=(len(self.ids), len(labels)))
-        self.terms = sparse.csr_matrix(member @ terms)
-        self.vectors = np.asarray(member @ vectors, dtype=np.float32)
+    def __init__(self, ids: np.ndarray, counts: np.ndarray, term_sums: sparse.csr_matrix,
+                 vector_sums: np.ndarray, words: float) -> None:
+        self.ids = ids.astype(np.int64)
+        self.counts = counts.astype(np.int64)
+        self.term_sums = sparse.csr_matrix(term_sums, dtype=np.float32)
+        self.vector_sums = np.asarray(vector_sums, dtype=np.float32)
+        self.alive = np.ones(len(ids), dtype=bool)
+        scale = (1.0 / np.maximum(self.counts, 1)).astype(np.float32)
+        self.terms = sparse.csr_matrix(sparse.diags(scale) @ self.term_sums, dtype=np.float32)
+        self.vectors = self.vector_sums * scale[:, None]
         self.words = words
-        df = np.bincount(self.terms.indices, minlength=terms.shape[1])
+        df = np.bincount(self.terms.indices, minlength=self.terms.shape[1])
         self.common = df > max(COMMON_MIN, COMMON_SHARE * len(self.ids))
         self._rare_t = _columns(self.terms, ~self.common).T.tocsr()
         self._common = _columns(self.terms, self.common)
         self._all_t: sparse.csr_matrix | None = None
 
-    def nearest(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float) -> np.ndarray:
-        """For each row, the index of the narrative most similar to it if that similarity
-        reaches ``cut``, else -1 (ties: the first)."""
-        best = np.full(terms.shape[0], -1, dtype=np.int64)
-        rows, cols, sims = self.above(terms, vectors, cut)
-        if len(rows):
-            order = np.lexsort((cols, -sims, rows))
-            first = order[np.concatenate([[True], np.diff(rows[order]) != 0])]
-            best[rows[first]] = cols[first]
-        return best
+    def __len__(self) -> int:
+        return len(self.ids)
 
     def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, narrative index, similarity) of every pair whose similarity reaches
-        ``cut``."""
+        ``cut`` (dead narratives included)."""
         if not len(self.ids) or not terms.shape[0]:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
         if self.words < 1:
@@ -168,6 +131,168 @@ class _Means:
         if self.words < 1:
             sims += (1 - self.words) * (vectors @ self.vectors.T)
         return sims
+
+
+class Index:
+    """Every narrative so far as (articles, sum of TF-IDF rows, sum of vectors), searchable
+    by similarity (``above``, ``nearest``).  Changing a narrative costs what its row costs,
+    plus the segment merges that follow (see the module's description)."""
+
+    def __init__(self, n_features: int, dim: int, words: float) -> None:
+        self.n_features, self.dim, self.words = n_features, dim, words
+        self.segments: list[_Segment] = []
+        self.where: dict[int, tuple[_Segment, int]] = {}  # live id -> (segment, row)
+
+    @classmethod
+    def of(cls, labels: np.ndarray, terms: sparse.csr_matrix, vectors: np.ndarray,
+           words: float) -> Index:
+        """The narratives of articles with these ``labels`` (ids) and rows."""
+        index = cls(terms.shape[1], vectors.shape[1], words)
+        index.add(labels, terms, vectors)
+        return index
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def __contains__(self, narrative: int) -> bool:
+        return narrative in self.where
+
+    def articles(self, narrative: int) -> int:
+        segment, row = self.where[narrative]
+        return int(segment.counts[row])
+
+    def mean(self, narrative: int) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """The narrative's mean TF-IDF row (1 x features) and mean vector (1 x dim)."""
+        segment, row = self.where[narrative]
+        return segment.terms[row], segment.vectors[row : row + 1]
+
+    def add(self, labels: np.ndarray, terms: sparse.csr_matrix, vectors: np.ndarray) -> None:
+        """Add articles (rows) to the narratives ``labels`` names, known or new."""
+        if not len(labels):
+            return
+        ids, inverse = np.unique(labels, return_inverse=True)
+        member = sparse.csr_matrix((np.ones(len(labels), np.float32),
+                                    (inverse, np.arange(len(labels)))),
+                                   shape=(len(ids), len(labels)))
+        self._replace(ids, np.bincount(inverse, minlength=len(ids)),
+                      sparse.csr_matrix(member @ terms), np.asarray(member @ vectors), [])
+
+    def merge(self, young: int, old: int) -> None:
+        """``young`` joins ``old`` (its articles and sums)."""
+        ys, yr = self.where[young]
+        self._replace(np.array([old]), np.array([ys.counts[yr]]), ys.term_sums[yr],
+                      ys.vector_sums[yr : yr + 1], [young])
+
+    def _replace(self, ids: np.ndarray, counts: np.ndarray, term_sums: sparse.csr_matrix,
+                 vector_sums: np.ndarray, removed: list[int]) -> None:
+        """Narratives ``ids`` grow by ``counts`` articles with these sums (new ones start
+        from nothing); ``removed`` go: one new segment, old rows marked dead."""
+        counts = counts.astype(np.int64).copy()
+        vector_sums = np.array(vector_sums, dtype=np.float32)
+        olds = []
+        for i, n in enumerate(ids.tolist()):
+            if n in self.where:
+                segment, row = self.where[n]
+                counts[i] += segment.counts[row]
+                vector_sums[i] += segment.vector_sums[row]
+                olds.append((i, segment.term_sums[row]))
+        if olds:
+            shape = (len(ids), self.n_features)
+            rows = np.array([i for i, _ in olds])
+            previous = sparse.vstack([r for _, r in olds]).tocoo()
+            term_sums = term_sums + sparse.csr_matrix(
+                (previous.data, (rows[previous.row], previous.col)), shape=shape)
+        for n in [*ids.tolist(), *removed]:
+            if n in self.where:
+                segment, row = self.where.pop(n)
+                segment.alive[row] = False
+        self._append(_Segment(ids, counts, sparse.csr_matrix(term_sums), vector_sums,
+                              self.words))
+
+    def _append(self, segment: _Segment) -> None:
+        self.segments.append(segment)
+        while len(self.segments) > 1 and (
+                self.segments[-1].alive.sum() * 2 >= self.segments[-2].alive.sum()):
+            last, before = self.segments.pop(), self.segments.pop()
+            keep = [(s, np.flatnonzero(s.alive)) for s in (before, last)]
+            self.segments.append(_Segment(
+                np.concatenate([s.ids[k] for s, k in keep]),
+                np.concatenate([s.counts[k] for s, k in keep]),
+                sparse.vstack([s.term_sums[k] for s, k in keep]).tocsr(),
+                np.concatenate([s.vector_sums[k] for s, k in keep]), self.words))
+        self.segments = [s for s in self.segments if s.alive.any()]
+        for segment in self.segments[-1:]:
+            for row, n in enumerate(segment.ids.tolist()):
+                self.where[n] = (segment, row)
+
+    def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, narrative id, similarity) of every pair whose similarity reaches ``cut``,
+        by row, then narrative id."""
+        out = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))]
+        for segment in self.segments:
+            rows, cols, sims = segment.above(terms, vectors, cut)
+            live = segment.alive[cols]
+            out.append((rows[live], segment.ids[cols[live]], sims[live]))
+        rows, ids, sims = (np.concatenate(parts) for parts in zip(*out, strict=True))
+        order = np.lexsort((ids, rows))
+        return rows[order], ids[order], sims[order]
+
+    def nearest(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float) -> np.ndarray:
+        """For each row, the id of the narrative most similar to it if that similarity
+        reaches ``cut``, else -1 (ties: the lower id)."""
+        best = np.full(terms.shape[0], -1, dtype=np.int64)
+        rows, ids, sims = self.above(terms, vectors, cut)
+        if len(rows):
+            order = np.lexsort((ids, -sims, rows))
+            first = order[np.concatenate([[True], np.diff(rows[order]) != 0])]
+            best[rows[first]] = ids[first]
+        return best
+
+
+def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
+          thresholds: Thresholds, next_id: int) -> Grouped:
+    """Narrative ids for one block of new articles (rows), which ``index`` then holds."""
+    cut, words = thresholds.narrative, thresholds.words
+    out = Grouped(np.full(terms.shape[0], -1, dtype=np.int64))
+    for lo in range(0, terms.shape[0], CHUNK):
+        out.labels[lo : lo + CHUNK] = index.nearest(terms[lo : lo + CHUNK],
+                                                    vectors[lo : lo + CHUNK], cut)
+    grew = {int(n) for n in out.labels if n >= 0}
+    rest = np.flatnonzero(out.labels < 0)
+    for members in _average_linkage(terms, vectors, rest, words, cut):
+        out.labels[members] = next_id
+        out.created.append(next_id)
+        next_id += 1
+    index.add(out.labels, terms, vectors)
+    _merge(index, grew, cut, out)
+    return out
+
+
+def _merge(index: Index, grew: set[int], cut: float, out: Grouped) -> None:
+    """Merge narratives that grew into any other within ``cut`` (younger into older), the
+    closest pair first (ties: the lower ids), until no pair with a narrative that grew or
+    was merged into is within the cut."""
+    pairs: dict[tuple[int, int], float] = {}  # (older, younger) -> similarity
+    for n in sorted(grew):
+        _near(index, n, cut, pairs)
+    while pairs:
+        (old, young), _ = max(pairs.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+        out.merges.append((young, old, index.articles(young)))
+        out.labels[out.labels == young] = old
+        index.merge(young, old)
+        pairs = {p: s for p, s in pairs.items() if old not in p and young not in p}
+        _near(index, old, cut, pairs)
+
+
+def _near(index: Index, narrative: int, cut: float, pairs: dict[tuple[int, int], float]
+          ) -> None:
+    """Add the pairs of ``narrative`` with every other narrative within ``cut``."""
+    terms, vectors = index.mean(narrative)
+    _, ids, sims = index.above(terms, vectors, cut)
+    for other, sim in zip(ids.tolist(), sims.tolist(), strict=True):
+        if other != narrative:
+            pairs[(min(narrative, other), max(narrative, other))] = sim
 
 
 def _columns(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
@@ -214,42 +339,3 @@ def _average_linkage(terms: sparse.csr_matrix, vectors: np.ndarray, rows: np.nda
     for row, label in zip(rows, found, strict=True):
         order.setdefault(int(label), []).append(int(row))
     return [np.array(m, dtype=np.int64) for m in order.values()]
-
-
-def _merge(terms: sparse.csr_matrix, vectors: np.ndarray, out: Grouped, touched: set[int],
-           words: float, cut: float) -> None:
-    """Merge narratives that grew into any other within ``cut`` (younger into older), the
-    closest pair first, until no pair with a narrative that grew is within the cut."""
-    if not touched:
-        return
-    means = _Means(terms, vectors, out.labels, words)
-    ids = [int(n) for n in means.ids]
-    position = {n: i for i, n in enumerate(ids)}
-    pairs: dict[tuple[int, int], float] = {}  # (older, younger) -> similarity
-    grew = np.array(sorted(position[n] for n in touched), dtype=np.int64)
-    for lo in range(0, len(grew), CHUNK):
-        rows = grew[lo : lo + CHUNK]
-        r, c, s = means.above(means.terms[rows], means.vectors[rows], cut)
-        for a, b, sim in zip(rows[r].tolist(), c.tolist(), s.tolist(), strict=True):
-            if a != b:
-                pairs[(min(ids[a], ids[b]), max(ids[a], ids[b]))] = sim
-    now: dict[int, tuple[sparse.csr_matrix, np.ndarray]] = {}  # merged into: its new means
-    gone: list[int] = []
-    while pairs:
-        (old, young), _ = max(pairs.items(), key=lambda kv: kv[1])
-        moved = out.labels == young
-        out.merges.append((young, old, int(moved.sum())))
-        out.labels[moved] = old
-        gone.append(young)
-        now.pop(young, None)
-        pairs = {p: s for p, s in pairs.items() if old not in p and young not in p}
-        members = np.flatnonzero(out.labels == old)
-        t = sparse.csr_matrix(terms[members].mean(axis=0), dtype=np.float32)
-        v = vectors[members].mean(axis=0).astype(np.float32)[None, :]
-        sims = means.full(t, v)[0]
-        for n, (tn, vn) in now.items():
-            sims[position[n]] = _cross(t, v, tn, vn, words)[0, 0]
-        sims[[position[n] for n in [*gone, old]]] = -np.inf
-        now[old] = (t, v)
-        for i in np.flatnonzero(sims >= cut).tolist():
-            pairs[(min(old, ids[i]), max(old, ids[i]))] = float(sims[i])

@@ -141,6 +141,11 @@ class NarrativeTables:
         return [(int(c), int(n), np.frombuffer(t, dtype=np.float32).reshape(dim).copy())
                 for c, n, t in rows]
 
+    def assignments(self) -> dict[str, int]:
+        """Every grouped article's narrative."""
+        return {str(a): int(n) for a, n in self.conn.execute(
+            "SELECT article_id, narrative FROM narrative_articles")}
+
     def articles(self, dim: int) -> list[ArticleRow]:
         """Every grouped article, in the order articles were first seen."""
         rows = self.conn.execute(
@@ -169,8 +174,8 @@ class NarrativeTables:
 
     def save_narratives(self, narratives: Iterable[int],
                         moves: Iterable[tuple[int, int, str, int]]) -> None:
-        """New narratives, and moves (id, into, kind, articles); the claim clusters of a
-        merged narrative go with it."""
+        """New narratives, and moves (id, into, kind, articles); the articles and claim
+        clusters of a merged narrative go with it, and it is gone."""
         self.conn.executemany("INSERT INTO narratives (id) VALUES (?) ON CONFLICT DO NOTHING",
                               [(n,) for n in narratives])
         moves = list(moves)
@@ -179,8 +184,12 @@ class NarrativeTables:
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id, into_id, kind) DO UPDATE"
             " SET articles = excluded.articles, at = excluded.at",
             [(*move, now()) for move in moves])
+        merged = [(into, n) for n, into, kind, _ in moves if kind == "merged"]
+        self.conn.executemany("UPDATE narrative_articles SET narrative = ? WHERE narrative = ?",
+                              merged)
         self.conn.executemany("UPDATE claim_clusters SET narrative = ? WHERE narrative = ?",
-                              [(into, n) for n, into, kind, _ in moves if kind == "merged"])
+                              merged)
+        self.conn.executemany("DELETE FROM narratives WHERE id = ?", [(n,) for _, n in merged])
 
     def save_articles(self, articles: Iterable[ArticleRow]) -> None:
         """New or re-assigned articles."""
@@ -206,11 +215,12 @@ class NarrativeTables:
             [(*key, cluster) for key, cluster in members])
 
     def finish(self, meta: dict[str, str]) -> None:
-        """Delete narratives left without articles; store the settings."""
+        """Delete narratives left without articles (their articles deleted); store the
+        settings."""
         self.conn.execute(
             "DELETE FROM narratives WHERE id NOT IN"
             " (SELECT DISTINCT narrative FROM narrative_articles)")
-        self._set_meta(meta)
+        self.save_meta(meta)
 
     def members(self) -> list[MemberRow]:
         sql = (
@@ -243,7 +253,7 @@ class NarrativeTables:
         return {str(k): str(v) for k, v in
                 self.conn.execute("SELECT key, value FROM narrative_meta")}
 
-    def _set_meta(self, values: dict[str, str]) -> None:
+    def save_meta(self, values: dict[str, str]) -> None:
         self.conn.executemany(
             "INSERT INTO narrative_meta (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
