@@ -109,3 +109,22 @@ def test_articles_are_read_with_their_layers_a_page_at_a_time(
         assert [a.layers for a in every] == [a.layers for a in one_by_one if a is not None]
         wanted = [ids[3], "no-such-article", ids[0], ids[4]]
         assert [a.id for a in store.articles_by_id(wanted)] == [ids[3], ids[0], ids[4]]
+
+
+def test_postgresql_knows_how_many_spans_carry_each_technique(db_url: str) -> None:
+    """Layer and label are not independent: the planner's estimate for one technique is
+    the count of its spans, not the product of the two columns' shares."""
+    if not db_url.startswith("postgresql://"):
+        pytest.skip("extended statistics are PostgreSQL's")
+    with open_store(db_url) as store:
+        for n in range(20):
+            doc = RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text")
+            article = make_article(doc)
+            article.add_layer("sentences", [Span(i, i + 1, "sentence") for i in range(10)])
+            article.add_layer("techniques", [Span(0, 3, "Doubt" if n % 2 else "Flag_Waving")])
+            store.save_articles(doc, [article])
+        store.conn.execute("ANALYZE annotations")
+        plan = store.conn.execute(
+            "EXPLAIN SELECT 1 FROM annotations WHERE layer = 'techniques' AND label = 'Doubt'"
+        ).fetchone()[0]
+    assert " rows=10 " in plan  # 10 of 220 rows; 1 if layer and label were independent
