@@ -351,6 +351,11 @@ class KbTables:
         rows = self._matches("WHERE m.id = ?", (match_id,))
         return rows[0] if rows else None
 
+    def matches_by_id(self, match_ids: Sequence[int]) -> dict[int, MatchRow]:
+        """The matches with these ids (one query, however many)."""
+        among, params = self.conn.in_ints("m.id", match_ids)
+        return {r.match_id: r for r in self._matches(f"WHERE {among}", tuple(params))}
+
     def matches(self, article_id: str | None = None) -> list[MatchRow]:
         if article_id is None:
             return self._matches("", ())
