@@ -7,7 +7,10 @@ reads them, its ``<figcaption>`` texts, its comment sections): title, byline, da
 comment (silver body labels from trafilatura's main text are available, ``make_page(silver=
 True)``, and off: they lowered held-out F1).  Joins come from infinite-scroll captures: 2-4
 renderings joined, the later ones cut to start at their headline (or first body line) half of
-the time, as a scroll that shows no second site header.
+the time, as a scroll that shows no second site header.  A join's gap is the one holding its
+boundary (the headline, else the first labelled body unit); a variant of the join network is
+also taught, where no gap holds the boundary, the gap holding the seam (where the next
+rendering's text starts), and chosen on CV with the others.
 
 Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
 stages are fitted on four folds and read the fifth fold's pages and captures made of them
@@ -73,6 +76,10 @@ class Page:
     y: np.ndarray  # label index, -1 unlabelled
     gold: dict[str, list[str]]
     boundary: np.ndarray  # 1 where a unit starts an article after the first
+    # In a capture, the first unit of each later rendering (its header, if kept): the
+    # boundary is its headline or, with no headline labelled, its first *labelled* body
+    # unit, which can sit paragraphs below where the rendering starts.
+    seams: tuple[int, ...] = ()
 
 
 def _flat_map(raw: str) -> tuple[str, list[int]]:
@@ -204,7 +211,7 @@ def make_capture(
     shows no second site header); with ``shared_header`` the later ones start instead with
     the first rendering's own header (the units above its headline), as a scroll of one
     site repeats its header above each article."""
-    texts, labels, bounds = [], [], []
+    texts, labels, bounds, seams = [], [], [], []
     cut = shared_header or rng.random() < 0.5
     head = _start_of(parts[0]) if shared_header else 0
     header_text = parts[0].text[: parts[0].units[head].start].strip("\n") if head else ""
@@ -213,6 +220,8 @@ def make_capture(
         lo = _start_of(page) if k and cut else 0
         at = page.units[lo].start
         text = page.text[at:].strip("\n") if k else page.text
+        if k:
+            seams.append(offset)
         if k and header_text:
             texts.append(header_text)
             labels.append(parts[0].y[:head])
@@ -231,7 +240,8 @@ def make_capture(
         raise ValueError("units changed at a join")
     gold: dict[str, list[str]] = {"with": [], "without": []}
     name = "+".join(p.name for p in parts)
-    return Page(name, text, units, unit_features(units), y, gold, boundary), parts
+    page = Page(name, text, units, unit_features(units), y, gold, boundary, tuple(seams))
+    return page, parts
 
 
 def load(data: Path, renderings: Path, hints_path: Path) -> list[Page]:
@@ -358,7 +368,8 @@ class Reading:
     shared_header: bool = False  # a capture whose later articles repeat the first's header
     gaps: list[Gap] | None = None
     rows: np.ndarray | None = None
-    joins: np.ndarray | None = None  # 1 where a gap holds a true join
+    joins: np.ndarray | None = None  # 1 where a gap holds a true join (its boundary)
+    seam_joins: np.ndarray | None = None  # ... or, when no gap holds it, its seam
 
     def read_gaps(self, rule: BodyRule) -> None:
         units = self.page.units
@@ -366,10 +377,16 @@ class Reading:
         self.gaps = find_gaps(body, self.probs)
         words = np.array([u.words for u in units], dtype=float)
         self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
-        starts = np.flatnonzero(self.page.boundary)
-        self.joins = np.array(
-            [int(any(g.lo <= j <= g.hi for j in starts)) for g in self.gaps], dtype=int
-        )
+        self.joins = np.zeros(len(self.gaps), int)
+        self.seam_joins = np.zeros(len(self.gaps), int)
+        starts = np.flatnonzero(self.page.boundary).tolist()
+        seams = self.page.seams or starts  # (a cache from before seams holds none)
+        for start, seam in zip(starts, seams, strict=True):
+            at = _gap_holding(self.gaps, start)
+            if at is not None:
+                self.joins[at] = self.seam_joins[at] = 1
+            elif (at := _gap_holding(self.gaps, seam)) is not None:
+                self.seam_joins[at] = 1
 
     def cuts(self, join: Net, rule: BodyRule, thr: float) -> list[int]:
         units = self.page.units
@@ -379,14 +396,21 @@ class Reading:
         return cut_points(units, Labels(self.probs, body, self.gaps, p, thr))
 
 
-def fit_join(readings: list[Reading], hidden: int) -> Net:
-    """The join network on the gaps of out-of-fold readings (positives repeated)."""
+def _gap_holding(gaps: list[Gap], unit: int) -> int | None:
+    return next((k for k, g in enumerate(gaps) if g.lo <= unit <= g.hi), None)
+
+
+def fit_join(readings: list[Reading], hidden: int, seams: bool = False) -> Net:
+    """The join network on the gaps of out-of-fold readings (positives repeated).  With
+    ``seams``, a join whose boundary no gap holds is taught in the gap that holds the seam
+    of the renderings (where the next one's text starts), if any."""
     xs, ys = [], []
     for r in readings:
-        assert r.rows is not None and r.joins is not None
-        pos = np.flatnonzero(r.joins)
+        joins = r.seam_joins if seams else r.joins
+        assert r.rows is not None and joins is not None
+        pos = np.flatnonzero(joins)
         xs += [r.rows, np.repeat(r.rows[pos], JOIN_WEIGHT - 1, axis=0)]
-        ys += [r.joins, np.ones(len(pos) * (JOIN_WEIGHT - 1), int)]
+        ys += [joins, np.ones(len(pos) * (JOIN_WEIGHT - 1), int)]
     return fit_net(np.vstack(xs), np.concatenate(ys), hidden)
 
 
@@ -525,19 +549,23 @@ def main(argv: list[str] | None = None) -> int:
     for r in readings:
         r.read_gaps(body_thr)
     # The join network from mixed-site captures alone, or also from captures that repeat one
-    # header; both scored on held-out mixed-site captures (the kind the eval builds), shared-
-    # header captures and single pages.
+    # header; each with joins taught at their boundary only or also at their seam
+    # (``fit_join``); all scored on held-out mixed-site captures (the kind the eval builds),
+    # shared-header captures and single pages.
     plain = [r for r in readings if not r.shared_header]
     shared = sum(r.shared_header for r in readings)
     ncaps = sum(r.capture and not r.shared_header for r in readings)
     npages = sum(not r.capture for r in readings)
-    best: tuple[float, str, float] = (-1.0, "", 0.0)
-    for variant, pool in (("mixed", plain), ("mixed+shared header", readings)):
+    best: tuple[float, str, float, list[Reading], bool] = (-1.0, "", 0.0, [], False)
+    pools = (("mixed", plain), ("mixed+shared header", readings))
+    variants = [(f"{name}{', seams' * seams}", pool, seams)
+                for seams in (False, True) for name, pool in pools]  # fmt: skip
+    for variant, pool, seams in variants:
         right = {t: 0 for t in JOIN_GRID}
         right_shared = {t: 0 for t in JOIN_GRID}
         whole = {t: 0 for t in JOIN_GRID}
         for fold in range(5):
-            join = fit_join([r for r in pool if r.fold != fold], args.join_hidden)
+            join = fit_join([r for r in pool if r.fold != fold], args.join_hidden, seams)
             for r in readings:
                 if r.fold != fold:
                     continue
@@ -558,13 +586,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             value = right[t] / ncaps + whole[t] / npages
             if value > best[0]:
-                best = (value, variant, t)
-    _, variant, join_thr = best
-    pool = plain if variant == "mixed" else readings
+                best = (value, variant, t, pool, seams)
+    _, variant, join_thr, pool, seams = best
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: {body_thr} join thr {join_thr} from {variant} (cv F1 {f1:.3f})")
     stages = _final_stages(dev, args)
-    join = fit_join(pool, args.join_hidden)
+    join = fit_join(pool, args.join_hidden, seams)
     model = Labeller(stages, join, join_thr, body_thr)
     if args.out:
         model.save(args.out)

@@ -6,11 +6,14 @@ Usage:
   python bench/techniques_news_filter.py fit [--write]    # cross-validate on the fit part,
                                                           # write accept.npz + min_accept
   python bench/techniques_news_filter.py heldout          # accepted share, held-out part
+  python bench/techniques_news_filter.py agreement        # second reading against the first
 
 The articles: every file of ../shared/data/news-unlabeled outside the 50 mainstream
 articles of bench/techniques_mainstream.py (disjoint from that target measure).  Spans of
 the precise and the balanced profile (the model without the filter) were dumped and judged
-by one reader, each in its sentence (bench/data/README.md).  An article belongs to the
+by one reader, each in its sentence (bench/data/README.md); task 11e added the balanced
+spans of 99 more fit-part articles (at most 3 each) and a blind second reading of 60
+judged spans (``agreement``).  An article belongs to the
 held-out part when the first hex digit of the SHA-1 of its file name is below 5 (5 of 16),
 else to the fit part; the split is fixed before any fit.
 
@@ -52,6 +55,8 @@ from propwatch.techniques.tagger import DEFAULT_MODEL_DIR, Tagger  # noqa: E402
 NEWS = Path("../shared/data/news-unlabeled")
 DATA = Path(__file__).parent / "data"
 JUDGED = DATA / "techniques_news_judged.tsv"
+#: A blind second reading of 60 random judged spans (bench/data/README.md).
+REJUDGED = DATA / "techniques_news_rejudged.tsv"
 FIELDS = ["file", "start", "end", "technique", "profile", "confidence", "text", "sentence",
           "verdict", "reason"]
 L2_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
@@ -239,6 +244,25 @@ def heldout() -> None:
           f"accepted {acc_after} ({acc_after / max(1, after):.3f}); not judged {unjudged}")
 
 
+def agreement() -> None:
+    """Raw agreement and Cohen's kappa of the second reading with the first."""
+    from sklearn.metrics import cohen_kappa_score
+    first = {(r["file"], r["start"], r["end"], r["technique"], r["profile"]): r["verdict"]
+             for r in load_judged()}
+    with REJUDGED.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    a = [first[(r["file"], r["start"], r["end"], r["technique"], r["profile"])] for r in rows]
+    b = [r["verdict"] for r in rows]
+    same = sum(x == y for x, y in zip(a, b, strict=True))
+    print(f"{len(rows)} spans read twice: {same} same verdict ({same / len(rows):.3f}), "
+          f"Cohen's kappa {cohen_kappa_score(a, b):.3f}; accepted {a.count('accept')} first, "
+          f"{b.count('accept')} second")
+    for (x, y), r in zip(zip(a, b, strict=True), rows, strict=True):
+        if x != y:
+            print(f"  {r['file']} {r['start']}-{r['end']} {r['technique']}: {x} -> {y} "
+                  f"({r['reason']})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -247,11 +271,14 @@ def main() -> None:
     f = sub.add_parser("fit")
     f.add_argument("--write", action="store_true")
     sub.add_parser("heldout")
+    sub.add_parser("agreement")
     args = ap.parse_args()
     if args.cmd == "dump":
         dump(args.out)
     elif args.cmd == "fit":
         fit(args.write)
+    elif args.cmd == "agreement":
+        agreement()
     else:
         heldout()
 

@@ -7,7 +7,7 @@ import pytest
 
 from propwatch.errors import StoreError
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Segment, Span, article_id
-from propwatch.store import Skip, open_store
+from propwatch.store import Skip, base, open_store
 from propwatch.store.migrate import migration_scripts
 
 
@@ -87,3 +87,44 @@ def test_a_postgresql_server_that_is_not_there_gives_a_clear_error() -> None:
     with pytest.raises(StoreError, match="cannot connect to PostgreSQL database") as caught:
         open_store(url)
     assert "secret" not in str(caught.value) and "someone:***@127.0.0.1" in str(caught.value)
+
+
+def test_articles_are_read_with_their_layers_a_page_at_a_time(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base, "PAGE", 2)
+    docs = [RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text") for n in range(5)]
+    with open_store(db_url) as store:
+        for doc in docs:
+            store.save_articles(doc, [make_article(doc)])
+        queries: list[str] = []
+        execute = store.conn.execute
+        monkeypatch.setattr(store.conn, "execute",
+                            lambda sql, params=(): queries.append(sql) or execute(sql, params))
+        every = list(store.articles())
+        assert len(queries) == 1 + 3  # the articles, then the layers of each page of 2
+        ids = [make_article(doc).id for doc in docs]
+        assert [a.id for a in every] == ids  # first seen first
+        one_by_one = [store.article(aid) for aid in ids]
+        assert every == one_by_one
+        assert [a.layers for a in every] == [a.layers for a in one_by_one if a is not None]
+        wanted = [ids[3], "no-such-article", ids[0], ids[4]]
+        assert [a.id for a in store.articles_by_id(wanted)] == [ids[3], ids[0], ids[4]]
+
+
+def test_postgresql_knows_how_many_spans_carry_each_technique(db_url: str) -> None:
+    """Layer and label are not independent: the planner's estimate for one technique is
+    the count of its spans, not the product of the two columns' shares."""
+    if not db_url.startswith("postgresql://"):
+        pytest.skip("extended statistics are PostgreSQL's")
+    with open_store(db_url) as store:
+        for n in range(20):
+            doc = RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text")
+            article = make_article(doc)
+            article.add_layer("sentences", [Span(i, i + 1, "sentence") for i in range(10)])
+            article.add_layer("techniques", [Span(0, 3, "Doubt" if n % 2 else "Flag_Waving")])
+            store.save_articles(doc, [article])
+        store.conn.execute("ANALYZE annotations")
+        plan = store.conn.execute(
+            "EXPLAIN SELECT 1 FROM annotations WHERE layer = 'techniques' AND label = 'Doubt'"
+        ).fetchone()[0]
+    assert " rows=10 " in plan  # 10 of 220 rows; 1 if layer and label were independent

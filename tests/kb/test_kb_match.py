@@ -7,6 +7,8 @@ import pytest
 from propwatch.errors import ConfigError
 from propwatch.kb import claims_by_article, import_kb, list_claims, match_new_claims, set_verdict
 from propwatch.kb.match import content_words, keyword_terms
+from propwatch.kb.results import is_match
+from propwatch.report.export import records
 from propwatch.store import Store
 from propwatch.store.kb import KbTables
 
@@ -93,3 +95,28 @@ def test_new_known_claims_are_matched_against_old_claims(
     import_kb(store, "claimreview", fixtures / "claimreview_jsonld.json")
     assert match_new_claims(store).claims == 3
     assert claims_by_article(store)[aid][2]["matches"][0]["id"] == FIVE_G
+
+
+def test_listings_by_decision_read_only_the_matched_claims(kb_store: Store) -> None:
+    add_article(kb_store)
+    add_article(kb_store, "The weather in the region was mild on Tuesday.")
+    match_new_claims(kb_store)
+    tables = KbTables(kb_store.conn)
+    matched = {(m.article_id, m.start, m.end) for m in tables.matches()}
+    every = tables.claims_layer()
+    only = tables.matched_claim_spans()
+    assert only == [c for c in every if (c.article_id, c.start, c.end) in matched]
+    assert 0 < len(only) < len(every)
+    listed = list_claims(kb_store, everything=True)
+    assert list_claims(kb_store, decision="related") == [c for c in listed if c["matches"]]
+    assert list_claims(kb_store, decision="match") == [
+        {**c, "matches": [m for m in c["matches"] if is_match(m)]}
+        for c in listed if any(is_match(m) for m in c["matches"])]
+
+
+def test_export_gives_each_article_its_claims_with_matches(kb_store: Store) -> None:
+    add_article(kb_store)
+    add_article(kb_store, "The weather in the region was mild on Tuesday.")
+    match_new_claims(kb_store)
+    exported = {r["id"]: r["claims"] for r in records(kb_store)}
+    assert exported == claims_by_article(kb_store)

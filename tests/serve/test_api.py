@@ -202,3 +202,9 @@ def test_analyze_in_a_read_only_workspace_may_not_store(db_copy: Path,
     client = make_client(db_copy, read_only=True)
     assert client.post("/api/analyze?store=true", json={"text": PAGE}).status_code == 403
     assert client.post("/api/analyze", json={"text": PAGE}).status_code == 200
+
+
+def test_a_page_of_the_queue_shows_each_match_as_its_own_page_does(client: TestClient) -> None:
+    page = client.get("/api/matches", params={"limit": 200}).json()["items"]
+    assert len(page) > 1
+    assert page == [client.get(f"/api/matches/{m['match_id']}").json() for m in page]

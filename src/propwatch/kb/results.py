@@ -145,9 +145,28 @@ def claims_by_article(
 def article_claims(store: Store, article: Article) -> list[dict[str, Any]]:
     """One article's entry of :func:`claims_by_article` (rejected matches left out)."""
     tables = KbTables(store.conn)
-    claims = [ClaimSpan(article.id, s.start, s.end, s.score or 0.0, s.text_of(article.text))
-              for s in sorted(article.layers.get("claims", []), key=lambda s: s.start)]
-    return _with_matches(tables, claims, tables.matches(article.id), False).get(article.id, [])
+    return _with_matches(tables, layer_claims(article), tables.matches(article.id),
+                         False).get(article.id, [])
+
+
+class ArticleClaims:
+    """The claims of articles already read (their ``claims`` layer), each with its matches,
+    as :func:`claims_by_article` gives them: every match is read once, at the start, so
+    going through a corpus costs no query per article and reads no claim text again."""
+
+    def __init__(self, store: Store, include_rejected: bool = False) -> None:
+        tables = KbTables(store.conn)
+        self._by_claim = _matches_by_claim(tables, tables.matches(), include_rejected)
+
+    def of(self, article: Article) -> list[dict[str, Any]]:
+        return [_claim_dict(c, self._by_claim.get((c.article_id, c.start, c.end), []))
+                for c in layer_claims(article)]
+
+
+def layer_claims(article: Article) -> list[ClaimSpan]:
+    """The article's claims layer as claims with their text, in text order."""
+    return [ClaimSpan(article.id, s.start, s.end, s.score or 0.0, s.text_of(article.text))
+            for s in sorted(article.layers.get("claims", []), key=lambda s: s.start)]
 
 
 def claims_with_matches(store: Store, claims: list[ClaimSpan]) -> list[dict[str, Any]]:
@@ -229,8 +248,12 @@ def list_claims(
                           f"stances: {', '.join(STANCES)}")
     if stances and decision is None:
         decision = "match"
+    tables = KbTables(store.conn)
+    # a decision keeps only claims with a stored result: read only those (not every sentence)
+    spans = tables.matched_claim_spans() if decision else tables.claims_layer()
     flat: list[dict[str, Any]] = []
-    for article_id, claims in claims_by_article(store, include_rejected).items():
+    for article_id, claims in _with_matches(tables, spans, tables.matches(),
+                                            include_rejected).items():
         for claim in claims:
             matches = claim["matches"]
             if decision == "match":

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from propwatch.claims.checkworthy import LIST_THRESHOLD
-from propwatch.kb.results import claims_by_article, is_match, rank_key, shown
+from propwatch.kb.results import ArticleClaims, is_match, rank_key, shown
+from propwatch.model import Article
 from propwatch.store import Store
 
 
@@ -14,15 +16,20 @@ def repeats(claim: dict[str, Any]) -> bool:
     return any(is_match(m) and m["stance"] == "asserts" for m in claim["matches"])
 
 
-def report_view(store: Store, max_claims: int = 12) -> dict[str, Any]:
+def report_view(store: Store, articles: Iterable[Article], max_claims: int = 12
+                ) -> dict[str, Any]:
     """``{"by_article": {article_id: {"claims": [...], "more", "repeated", "matched",
-    "related", "total"}}}``.
+    "related", "total"}}}`` for these articles (those with claims).
 
     Listed: claims with a `match` or `related` result, then check-worthy ones (at least
     ``LIST_THRESHOLD``); ``repeated`` counts claims whose match the article asserts.
     """
     by_article: dict[str, Any] = {}
-    for article_id, claims in claims_by_article(store).items():
+    found = ArticleClaims(store)
+    for article in articles:
+        claims = found.of(article)
+        if not claims:
+            continue
         for claim in claims:
             for match in claim["matches"]:
                 url = match["url"] or ""
@@ -30,7 +37,7 @@ def report_view(store: Store, max_claims: int = 12) -> dict[str, Any]:
                 match["url"] = url if url.startswith(("https://", "http://")) else None
         listed = sorted((c for c in claims if shown(c, LIST_THRESHOLD)), key=rank_key)
         matched = [c for c in claims if any(is_match(m) for m in c["matches"])]
-        by_article[article_id] = {
+        by_article[article.id] = {
             "claims": listed[:max_claims],
             "more": max(0, len(listed) - max_claims),
             "repeated": sum(1 for c in matched if repeats(c)),

@@ -8,8 +8,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from propwatch.kb import claims_by_article
-from propwatch.kb.results import article_claims
+from propwatch.kb.results import ArticleClaims, article_claims
 from propwatch.model import Article, Span
 from propwatch.narratives.view import narrative_id, narratives_by_article
 from propwatch.reuse import reuse_by_article
@@ -44,13 +43,13 @@ def _techniques(spans: list[Span]) -> list[dict[str, Any]]:
 def corpus_fields(store: Store) -> dict[str, Mapping[str, Any]]:
     """Per-article fields computed over the whole corpus: field name -> {article id: value}.
 
-    Republication (``reuse``), known-claim matches (``claims``) and narratives (ids, the
-    dominant one first, as the last ``propwatch narratives`` run grouped them) register here.
+    Republication (``reuse``) and narratives (ids, the dominant one first, as the last
+    ``propwatch narratives`` run grouped them) register here.  Known-claim matches
+    (``claims``) come with each article (:class:`ArticleClaims`, in :func:`records`).
     """
     fields: dict[str, Mapping[str, Any]] = {}
     fields["reuse"] = reuse_by_article(store)
     fields["also_at"] = store.also_at()
-    fields["claims"] = claims_by_article(store)
     fields["narratives"] = narratives_by_article(store)
     fields["technique_verdicts"] = _verdicts(workspace.technique_verdicts(store.conn))
     return fields
@@ -124,8 +123,10 @@ def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> 
 
 def records(store: Store) -> Iterator[dict[str, Any]]:
     extra = corpus_fields(store)
+    claims = ArticleClaims(store)
     for article in store.articles():
-        yield article_record(article, extra)
+        found = claims.of(article)
+        yield article_record(article, {**extra, "claims": {article.id: found} if found else {}})
 
 
 def write_jsonl(store: Store, out: IO[str]) -> int:

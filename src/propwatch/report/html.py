@@ -99,8 +99,7 @@ def _timeline(articles: list[Article], max_rows: int = 40) -> tuple[str, list[tu
 def _selected(store: Store, selection: Filters | None) -> list[Article]:
     if selection is None:
         return list(store.articles())
-    found = (store.article(i) for i in selected_ids(store.conn, selection))
-    return [a for a in found if a is not None]
+    return list(store.articles_by_id(selected_ids(store.conn, selection)))
 
 
 def describe(selection: Filters | None) -> str:
@@ -145,7 +144,7 @@ def report_context(store: Store, title: str = "propwatch report",
         "rejected": store.rejected() if selection is None else [],
         "skips": store.skips() if selection is None else [],
         "reuse": _restricted_reuse(reuse_view(store), ids),
-        "claims": claims_view(store),
+        "claims": claims_view(store, articles),
         **_narratives_and_outlets(store, ids),
     }
 

@@ -16,7 +16,7 @@ from propwatch.reuse.api import Cluster, clusters
 from propwatch.serve.database import Database
 from propwatch.serve.views import label_text
 from propwatch.store import Store, listings, workspace
-from propwatch.store.kb import KbTables
+from propwatch.store.kb import KbTables, MatchRow
 from propwatch.store.workspace import Filters, Found, Hit
 
 FAMILIES_SHOWN = 15
@@ -106,7 +106,10 @@ def pending_matches(db: Database, limit: int, offset: int) -> tuple[int, list[di
     """One page of the matches awaiting a verdict, each with its article and sentence."""
     store = db.store()
     total, ids = workspace.pending_matches(store.conn, limit, offset)
-    return total, [match_view(store, i) for i in ids]
+    tables = KbTables(store.conn)  # the page's matches and their groups in two queries
+    rows = tables.matches_by_id(ids)
+    members = tables.group_members([r.group_key for r in rows.values()])
+    return total, [_match_view(rows[i], members) for i in ids if i in rows]
 
 
 def match_view(store: Store, match_id: int) -> dict[str, Any]:
@@ -114,9 +117,12 @@ def match_view(store: Store, match_id: int) -> dict[str, Any]:
     row = tables.match(match_id)
     if row is None:
         raise HTTPException(404, f"no match with id {match_id}")
-    also = tables.group_members([row.group_key]).get(row.group_key, [])
-    return {**match_dict(row, also), "article_id": row.article_id, "start": row.start,
-            "end": row.end, "sentence": row.sentence}
+    return _match_view(row, tables.group_members([row.group_key]))
+
+
+def _match_view(row: MatchRow, members: dict[str, list[str]]) -> dict[str, Any]:
+    return {**match_dict(row, members.get(row.group_key, [])), "article_id": row.article_id,
+            "start": row.start, "end": row.end, "sentence": row.sentence}
 
 
 def set_match_verdict(db: Database, match_id: int, action: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ the other store modules is written once for both engines.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ ARTICLE_COLUMNS = (
     "id, source, part, text, offsets, title, author, published, outlet, url, "
     "declared_source, canonical_url, meta_from"
 )
+PAGE = 500  # articles read together (one query for their layers)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,18 @@ class DocumentRecord:
     status: str  # "analysed" or "rejected"
     kind: str | None
     reason: str | None
+
+
+def _article(row: tuple[Any, ...]) -> Article:
+    """An article from its ``ARTICLE_COLUMNS`` row (no layers yet)."""
+    (aid, source, part, text, offsets, title, author, published, outlet, url, declared,
+     canonical, meta_from) = row
+    return Article(
+        id=aid, source=source, part=part, text=text,
+        offsets=OffsetMap.from_json(json.loads(offsets)), title=title, author=author,
+        published=published, outlet=outlet, url=url, declared_source=declared,
+        canonical_url=canonical, meta_from=json.loads(meta_from) if meta_from else {},
+    )
 
 
 class Store:
@@ -184,16 +197,25 @@ class Store:
     # -- reading -----------------------------------------------------------------------
 
     def articles(self) -> Iterator[Article]:
-        """Every stored article, in the order first seen, with all its layers."""
+        """Every stored article, in the order first seen, with all its layers (the layers
+        of ``PAGE`` articles at a time in one query, not one query per article)."""
         rows = self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY added_seq")
-        for row in rows.fetchall():
-            yield self._article(row)
+        while page := rows.fetchmany(PAGE):
+            yield from self._articles(page)
+
+    def articles_by_id(self, ids: Sequence[str]) -> Iterator[Article]:
+        """The articles ``ids`` that are stored, in this order, with all their layers."""
+        for i in range(0, len(ids), PAGE):
+            part = list(ids[i:i + PAGE])
+            among, params = self.conn.in_texts("id", part)
+            found = {row[0]: row for row in self.conn.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE {among}", params)}
+            yield from self._articles([found[aid] for aid in part if aid in found])
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        return self._article(row) if row else None
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._articles([row])[0] if row else None
 
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -209,24 +231,21 @@ class Store:
         rows = self.conn.execute('SELECT "where", kind, reason FROM skips ORDER BY "where"')
         return [Skip(*row) for row in rows]
 
-    def _article(self, row: tuple[Any, ...]) -> Article:
-        (aid, source, part, text, offsets, title, author, published, outlet, url, declared,
-         canonical, meta_from) = row
-        article = Article(
-            id=aid, source=source, part=part, text=text,
-            offsets=OffsetMap.from_json(json.loads(offsets)), title=title, author=author,
-            published=published, outlet=outlet, url=url, declared_source=declared,
-            canonical_url=canonical, meta_from=json.loads(meta_from) if meta_from else {},
-        )
+    def _articles(self, rows: Sequence[tuple[Any, ...]]) -> list[Article]:
+        """Articles from their rows, with the layers of them all read in one query."""
+        articles = [_article(row) for row in rows]
+        if not articles:
+            return articles
+        by_id = {a.id: a for a in articles}
+        among, params = (("article_id = ?", [articles[0].id]) if len(by_id) == 1
+                         else self.conn.in_texts("article_id", list(by_id)))
         spans = self.conn.execute(
-            'SELECT layer, start, "end", label, score, data FROM annotations '
-            "WHERE article_id = ? ORDER BY layer, start, \"end\", label",
-            (aid,),
-        )
-        for layer, start, end, label, score, data in spans:
+            'SELECT article_id, layer, start, "end", label, score, data FROM annotations '
+            f'WHERE {among} ORDER BY article_id, layer, start, "end", label', params)
+        for aid, layer, start, end, label, score, data in spans:
             span = Span(start, end, label, score, json.loads(data) if data else {})
-            article.layers.setdefault(layer, []).append(span)
-        return article
+            by_id[aid].layers.setdefault(layer, []).append(span)
+        return articles
 
     def close(self) -> None:
         self.conn.close()

@@ -16,6 +16,8 @@ import numpy as np
 from propwatch.store.connection import Connection, now
 
 EMBED_DTYPE = np.float16
+CLAIM_SPANS = ('SELECT a.article_id, a.start, a."end", COALESCE(a.score, 0),'
+               ' substr(t.text, a.start + 1, a."end" - a.start)')  # a: annotations, t: articles
 
 
 @dataclass(frozen=True)
@@ -283,18 +285,26 @@ class KbTables:
 
     def claim_spans(self, only_unmatched: bool = True) -> list[ClaimSpan]:
         """Claims (``claims`` layer spans) with their text; optionally only those never matched."""
-        sql = (
-            'SELECT a.article_id, a.start, a."end", COALESCE(a.score, 0), '
-            'substr(t.text, a.start + 1, a."end" - a.start) '
-            "FROM annotations a JOIN articles t ON t.id = a.article_id "
-            "WHERE a.layer = 'claims'"
-        )
+        sql = (f"{CLAIM_SPANS} FROM annotations a JOIN articles t ON t.id = a.article_id"
+               " WHERE a.layer = 'claims'")
         if only_unmatched:
             sql += (
                 " AND NOT EXISTS (SELECT 1 FROM claim_match_runs r WHERE r.article_id ="
                 ' a.article_id AND r.start = a.start AND r."end" = a."end")'
             )
-        sql += " ORDER BY t.added_seq, a.start"
+        return self._claim_spans(sql + " ORDER BY t.added_seq, a.start")
+
+    def matched_claim_spans(self) -> list[ClaimSpan]:
+        """The claims with at least one stored match (of any decision or verdict), in the
+        order of :meth:`claim_spans`: found from the matches, so a corpus whose every
+        sentence is a claim is not read whole."""
+        return self._claim_spans(
+            f'{CLAIM_SPANS} FROM (SELECT DISTINCT article_id, start, "end" FROM claim_matches) m'
+            " JOIN annotations a ON a.article_id = m.article_id AND a.layer = 'claims'"
+            ' AND a.start = m.start AND a."end" = m."end"'
+            " JOIN articles t ON t.id = a.article_id ORDER BY t.added_seq, a.start")
+
+    def _claim_spans(self, sql: str) -> list[ClaimSpan]:
         return [ClaimSpan(str(r[0]), int(r[1]), int(r[2]), float(r[3]), str(r[4]))
                 for r in self.conn.execute(sql)]
 
@@ -340,6 +350,11 @@ class KbTables:
     def match(self, match_id: int) -> MatchRow | None:
         rows = self._matches("WHERE m.id = ?", (match_id,))
         return rows[0] if rows else None
+
+    def matches_by_id(self, match_ids: Sequence[int]) -> dict[int, MatchRow]:
+        """The matches with these ids (one query, however many)."""
+        among, params = self.conn.in_ints("m.id", match_ids)
+        return {r.match_id: r for r in self._matches(f"WHERE {among}", tuple(params))}
 
     def matches(self, article_id: str | None = None) -> list[MatchRow]:
         if article_id is None:

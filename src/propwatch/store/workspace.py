@@ -186,23 +186,25 @@ def _fts5_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
 def _generic_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
                   params: list[Any]) -> tuple[int, str, list[Any]]:
     """The same for a backend whose planner needs no hints (PostgreSQL): past CAP
-    matches a relevance search ranks the CAP most recently added, as on SQLite."""
+    matches a relevance search ranks the CAP most recently added, as on SQLite.
+
+    Testing a match reads the article's whole ``tsvector`` (stored apart from the row), so
+    a search by relevance tests each article once: the newest CAP + 1 matches are found
+    (which counts them too) and then only ranked, not matched again."""
     clause = f" WHERE {text.match}" + "".join(" AND " + w for w in where)
     params = [text.param, *params]
-    total = _count(conn, text.source + clause, params)
     if f.sort != "relevance":
+        total = _count(conn, text.source + clause, params)
         return total, (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY {NEWEST}"
                        " LIMIT ? OFFSET ?"), params
-    rank_params = [text.param] * text.rank_params
-    if total <= CAP:
-        return total, (f"SELECT a.rowid FROM {text.source}{clause}"
-                       f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"), [*params, *rank_params]
     newest = [int(r[0]) for r in conn.execute(
-        f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC LIMIT {CAP}", params)]
-    among, among_params = conn.in_ints("a.rowid", newest)
-    return total, (f"SELECT a.rowid FROM {text.source} WHERE {text.match} AND {among}"
-                   f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"),\
-        [text.param, *among_params, *rank_params]
+        f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC LIMIT {CAP + 1}",
+        params)]
+    among, among_params = conn.in_ints("a.rowid", newest[:CAP])
+    rank_params = [text.param] * text.rank_params
+    return len(newest), (f"SELECT a.rowid FROM {text.source} WHERE {among}"
+                         f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"),\
+        [*among_params, *rank_params]
 
 
 def _count(conn: Connection, source_and_clause: str, params: list[Any]) -> int:
