@@ -54,7 +54,7 @@ class Server:
             entry = pwd.getpwnam(user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
             self._as = ["runuser", "-u", user, "--"]
-        self._run("initdb", "-D", str(self.data), "-U", USER, "--auth=trust", "--no-locale",
+        self._run("initdb", "-D", str(self.data), "-U", USER, "--auth=trust", "--locale=C.UTF-8",
                   "-E", "UTF8", "--no-sync")
         self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l",
                   str(self.folder / "server.log"), "-o",

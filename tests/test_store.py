@@ -9,6 +9,7 @@ from propwatch.errors import StoreError
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Segment, Span, article_id
 from propwatch.store import Skip, base, open_store
 from propwatch.store.migrate import migration_scripts
+from propwatch.store.workspace import Filters, search
 
 
 def make_article(doc: RawDocument, part: int = 1) -> Article:
@@ -128,3 +129,14 @@ def test_postgresql_knows_how_many_spans_carry_each_technique(db_url: str) -> No
             "EXPLAIN SELECT 1 FROM annotations WHERE layer = 'techniques' AND label = 'Doubt'"
         ).fetchone()[0]
     assert " rows=10 " in plan  # 10 of 220 rows; 1 if layer and label were independent
+
+
+def test_a_word_is_found_next_to_curly_apostrophes_and_quotes(db_url: str) -> None:
+    # PostgreSQL's parser splits at typographic punctuation only in a UTF-8 ctype
+    # (with the C locale "government’s" and “plan” were single words): both backends
+    # must find the same articles.
+    doc = RawDocument("a.txt", "The government’s “plan” was announced.", "text")
+    with open_store(db_url) as store:
+        store.save_articles(doc, [make_article(doc)])
+        assert search(store.conn, Filters(q="government"), 10, 0).total == 1
+        assert search(store.conn, Filters(q="plan"), 10, 0).total == 1
