@@ -4,7 +4,12 @@ import numpy as np
 from scipy import sparse
 
 from propwatch.narratives.claim_clusters import assign
-from propwatch.narratives.features import N_FEATURES, count_matrix, term_counts, weighted
+from propwatch.narratives.features import (
+    N_FEATURES,
+    DocumentFrequencies,
+    count_matrix,
+    term_counts,
+)
 from propwatch.narratives.grouping import Index, Thresholds, group
 
 WORDS = Thresholds(claim=0.9, narrative=0.2, words=1.0)
@@ -12,6 +17,13 @@ VOLCANO = "volcanic ash closed airports iceland eruption flights grounded"
 VOLCANO_AGAIN = "eruption iceland volcanic ash grounded flights airports reopened"
 BANK = "central bank raised interest rates inflation percentage point"
 BANK_AGAIN = "inflation central bank interest rates raised again markets"
+
+
+def weighted(counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Unit TF-IDF rows of ``counts``, the IDF over these rows alone."""
+    frequencies = DocumentFrequencies()
+    frequencies.add(counts)
+    return frequencies.weighted(counts)
 
 
 def terms(*texts: str):  # type: ignore[no-untyped-def]

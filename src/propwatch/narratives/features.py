@@ -139,13 +139,6 @@ class DocumentFrequencies:
         return sparse.csr_matrix(sparse.diags(1.0 / norms).astype(np.float32) @ tf)
 
 
-def weighted(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Unit TF-IDF rows of ``counts``, the IDF over these rows alone."""
-    frequencies = DocumentFrequencies()
-    frequencies.add(counts)
-    return frequencies.weighted(counts)
-
-
 def unit_means(vectors: np.ndarray, starts: Sequence[int], ends: Sequence[int]
                ) -> np.ndarray:
     """The unit mean of the rows ``starts[i]:ends[i]`` of ``vectors``, for each i (zeros
