@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import pgserver
 from propwatch.errors import StoreError
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Segment, Span, article_id
 from propwatch.store import Skip, base, open_store
@@ -140,3 +141,20 @@ def test_a_word_is_found_next_to_curly_apostrophes_and_quotes(db_url: str) -> No
         store.save_articles(doc, [make_article(doc)])
         assert search(store.conn, Filters(q="government"), 10, 0).total == 1
         assert search(store.conn, Filters(q="plan"), 10, 0).total == 1
+
+
+def test_a_postgresql_database_without_a_utf8_ctype_is_named_with_what_to_do(
+        pg_server: pgserver.Server, caplog: pytest.LogCaptureFixture) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_server.url(), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE c_ctype TEMPLATE template0 LC_CTYPE 'C' LC_COLLATE 'C'")
+    with caplog.at_level("WARNING", logger="propwatch.store.postgres"):
+        with open_store(pg_server.create_database()):
+            pass
+        assert not caplog.records  # the tests' server makes UTF-8 databases
+        with open_store(pg_server.url("c_ctype")):
+            pass
+    [warning] = caplog.records
+    assert "character type 'C'" in warning.getMessage()
+    assert "--lc-ctype=C.UTF-8" in warning.getMessage()

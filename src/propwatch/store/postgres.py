@@ -13,6 +13,7 @@ SQLite, hence the same matches (ts_rank orders differently and would change them
 from __future__ import annotations
 
 import functools
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -154,6 +155,21 @@ class PostgresConnection:
             self.raw.close()
 
 
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=64)
+def _check_ctype(url: str, ctype: str) -> None:
+    """Warn once per database when its character type is not UTF-8: PostgreSQL's word
+    search then reads typographic punctuation as letters ("government’s", “plan” become
+    single words), so a search finds fewer articles than the same corpus in SQLite."""
+    if "utf" not in ctype.lower().replace("-", ""):
+        log.warning("%s has the character type %r: word search will miss words next to "
+                    "curly quotes and apostrophes; create the database with "
+                    "'createdb -E UTF8 --lc-ctype=C.UTF-8 -T template0' (docs/scale.md)",
+                    shown(url), ctype)
+
+
 def connect(url: str, read_only: bool = False) -> PostgresConnection:
     """A connection to the database at ``url`` (autocommit: transactions are explicit)."""
     psycopg = _psycopg()
@@ -163,6 +179,9 @@ def connect(url: str, read_only: bool = False) -> PostgresConnection:
                                options=options)
     except psycopg.Error as exc:
         raise database_error(exc, url) from exc
+    ctype = conn.execute(
+        "SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()
+    _check_ctype(url, str(ctype[0]) if ctype else "")
     return PostgresConnection(conn, url)
 
 
