@@ -12,7 +12,7 @@ Per profile (``config.json``, ``profiles.<name>.sentence``):
   rightness on its raw score, its head probability and its technique; spans whose
   confidence is under ``min_confidence`` (per technique) are not shown;
 * ``min_accept``: the acceptance probability (:mod:`propwatch.techniques.acceptance`:
-  would an analyst accept the span, given who speaks, the article's register and the
+  would an analyst accept the span, given who speaks, the register of its paragraph and the
   event its sentence reports?) a span must reach to be shown (0: no filter);
 * ``min_prior``: the article prior (:mod:`propwatch.techniques.prior`: does the text
   read like PTC's propaganda-style articles or like plain news reporting?) a text must
