@@ -17,11 +17,15 @@ judged spans (``agreement``).  An article belongs to the
 held-out part when the first hex digit of the SHA-1 of its file name is below 5 (5 of 16),
 else to the fit part; the split is fixed before any fit.
 
-``fit``: features of every judged span of the fit part (its own profile's confidence), an
+``fit``: inputs of every judged span of the fit part (its own profile's confidence), an
 L2 logistic regression; the L2 strength is chosen by 5-fold cross-validation over articles
 (log-loss), the floor on the out-of-fold probabilities of the fit part's *precise* spans:
 the lowest floor at which the kept spans reach an accepted share of ``TARGET`` while at
 least ``MIN_KEPT`` of the precise spans remain (else the floor with the highest share).
+The inputs (task 11f): from the six of task 11a with the register over the span's
+paragraph (``BASE``), forward selection over ``CANDIDATES``: the candidate that lowers the
+out-of-fold log-loss most is added while it lowers it by at least ``MIN_GAIN``; the
+command prints the cross-validation table (markdown) of every step.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,10 +48,11 @@ from techniques_mainstream import articles as mainstream_articles  # noqa: E402
 from propwatch.model import Span  # noqa: E402
 from propwatch.techniques.acceptance import (  # noqa: E402
     ACCEPT_FILE,
-    FEATURES,
+    INPUTS,
     AcceptanceFilter,
-    ArticleCues,
-    span_features,
+    fit_standardised,
+    input_rows,
+    logistic,
 )
 from propwatch.techniques.heads import sentence_ranges  # noqa: E402
 from propwatch.techniques.ptc import read_text  # noqa: E402
@@ -109,38 +115,65 @@ def load_judged() -> list[dict[str, str]]:
                                                                                  "reject")]
 
 
+#: Inputs the forward selection may add beyond :data:`INPUTS` (computed here from the span's
+#: data; moved into propwatch.techniques.acceptance only if selected): the head
+#: probability of the span's sentence (logit) and its length (log words).
+EXTRA = ("head logit", "log words")
+#: The six inputs of task 11a with the register over the span's paragraph and the
+#: confidence without the article prior.
+BASE = ("bias", "own confidence logit", "inside quotation", "paragraph public affairs",
+        "paragraph quotation", "severity word", "apt severity")
+#: What the forward selection may add to BASE (the inputs task 11e tried that are cheap
+#: to compute; the rest scored lower there).
+CANDIDATES = ("paragraph second person", "paragraph tagged", *EXTRA)
+#: An input is added when it lowers the out-of-fold log-loss by at least this much.
+MIN_GAIN = 0.003
+ALL = (*INPUTS, *EXTRA)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return float(np.log(p / (1 - p)))
+
+
 def featurise(
     rows: Sequence[dict[str, str]],
 ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """Features of each judged span as its own profile shows it now (rows whose span the
-    profile no longer shows are left out), whether it was accepted, its file, whether it
-    is a precise span."""
+    """Every input (:data:`ALL`) of each judged span as its own profile shows it now (rows
+    whose span the profile no longer shows are left out), whether it was accepted, its
+    file, whether it is a precise span."""
     taggers = {name: unfiltered(name) for name in ("precise", "balanced")}
     by_file: dict[str, list[dict[str, str]]] = {}
     for r in rows:
         by_file.setdefault(r["file"], []).append(r)
-    feats: list[list[float]] = []
+    feats: list[np.ndarray] = []
     ok: list[float] = []
     files: list[str] = []
     precise: list[bool] = []
     for name in sorted(by_file):
         text = read_text(NEWS / name)
         tok = taggers["precise"].token_outputs([text])[0]
-        sentences = sentence_ranges(text)
-        cues = ArticleCues.of(text, sentences)
         shown = {prof: {(s.start, s.end, s.label): s for s in t.decode(text, tok).techniques}
                  for prof, t in taggers.items()}
+        spans: list[Span] = []
         for r in by_file[name]:
             span: Span | None = shown[r["profile"]].get(
                 (int(r["start"]), int(r["end"]), r["technique"]))
             if span is None:
                 continue
-            feats.append(span_features(text, span, sentences, cues))
+            spans.append(span)
             ok.append(float(r["verdict"] == "accept"))
             files.append(name)
             precise.append(r["profile"] == "precise")
-    return (np.asarray(feats, np.float64), np.asarray(ok, np.float64), files,
-            np.asarray(precise, bool))
+        extra = np.asarray([[_logit(float(s.data.get("head", 0.0))),
+                             float(np.log1p(s.data.get("words", 0)))] for s in spans])
+        if spans:
+            feats.append(np.hstack([input_rows(text, spans, tok), extra]))
+    return (np.vstack(feats), np.asarray(ok, np.float64), files, np.asarray(precise, bool))
+
+
+def columns(x: np.ndarray, inputs: Sequence[str]) -> np.ndarray:
+    return x[:, [ALL.index(n) for n in inputs]]
 
 
 def folds_of(files: Sequence[str]) -> np.ndarray:
@@ -149,11 +182,12 @@ def folds_of(files: Sequence[str]) -> np.ndarray:
 
 
 def out_of_fold(x: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: float) -> np.ndarray:
+    """``x``: rows of the inputs fitted (the bias first)."""
     p = np.zeros(len(y))
     for k in range(FOLDS):
         test = folds == k
         if test.any():
-            p[test] = AcceptanceFilter.fit(x[~test], y[~test], l2).probabilities(x[test])
+            p[test] = logistic(x[test], *fit_standardised(x[~test], y[~test], l2))
     return p
 
 
@@ -188,28 +222,111 @@ def choose_floor(p: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
     return best
 
 
+@dataclass
+class Scored:
+    """One input set, cross-validated over articles: the L2 chosen by out-of-fold log-loss
+    and, at that L2, its out-of-fold probabilities and the floor they give."""
+
+    inputs: tuple[str, ...]
+    l2: float
+    p: np.ndarray
+    loss: float
+    floor: tuple[float, float, int]  # floor, accepted share kept, precise spans kept
+
+    def row(self, label: str, y: np.ndarray, precise: np.ndarray) -> str:
+        floor, share, kept = self.floor
+        return (f"| {label} | {self.loss:.4f} | {roc_auc(self.p, y):.3f} | "
+                f"{roc_auc(self.p[precise], y[precise]):.3f} | {self.l2:g} | "
+                f"{kept} of {int(precise.sum())} at {floor:.4f} | {share:.3f} |")
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, folds: np.ndarray, precise: np.ndarray,
+                   inputs: Sequence[str]) -> Scored:
+    cols = columns(x, inputs)
+    scores = {l2: out_of_fold(cols, y, folds, l2) for l2 in L2_GRID}
+    l2 = min(L2_GRID, key=lambda v: log_loss(scores[v], y))
+    p = scores[l2]
+    return Scored(tuple(inputs), l2, p, log_loss(p, y), choose_floor(p[precise], y[precise]))
+
+
+def forward_selection(x: np.ndarray, y: np.ndarray, folds: np.ndarray,
+                      precise: np.ndarray) -> tuple[Scored, list[str]]:
+    """From :data:`BASE`, add the candidate that lowers the out-of-fold log-loss most while
+    it lowers it by at least :data:`MIN_GAIN`; the table rows of each step."""
+    current = cross_validate(x, y, folds, precise, BASE)
+    lines = []
+    left = list(CANDIDATES)
+    while left:
+        tried = {c: cross_validate(x, y, folds, precise, (*current.inputs, c)) for c in left}
+        best = min(tried, key=lambda c: tried[c].loss)
+        gain = current.loss - tried[best].loss
+        for c in left:
+            lines.append(tried[c].row(f"step {len(current.inputs) - len(BASE) + 1}: + {c}",
+                                      y, precise))
+        if gain < MIN_GAIN:
+            lines.append(f"| (best gain {gain:.4f} < {MIN_GAIN}: stop) | | | | | | |")
+            break
+        current = tried[best]
+        left.remove(best)
+    return current, lines
+
+
+def _salted_folds(files: Sequence[str], salt: int) -> np.ndarray:
+    return np.asarray([int(hashlib.sha1(f"{salt}:{f}".encode()).hexdigest()[-2:], 16) % FOLDS
+                       for f in files])
+
+
 def fit(write: bool) -> None:
+    """Cross-validation table, forward selection of the inputs, the filter refit on the
+    whole fit part with the chosen inputs and L2, and the floor (``--write``: into the
+    shipped model)."""
     rows = [r for r in load_judged() if not held_out(r["file"])]
     x, y, files, precise = featurise(rows)
     folds = folds_of(files)
     print(f"fit part: {len(y)} judged spans ({int(y.sum())} accepted) in {len(set(files))} "
-          f"articles")
-    scores = {l2: out_of_fold(x, y, folds, l2) for l2 in L2_GRID}
-    for l2, p in scores.items():
-        print(f"  L2 {l2:5.1f}: out-of-fold log-loss {log_loss(p, y):.4f}, "
-              f"ROC AUC {roc_auc(p, y):.3f}")
-    l2 = min(L2_GRID, key=lambda v: log_loss(scores[v], y))
-    p = scores[l2]
-    conf = x[:, FEATURES.index("confidence logit")]
-    print(f"chosen L2 {l2}; ROC AUC for accepted, out of fold: filter {roc_auc(p, y):.3f}, "
-          f"confidence alone {roc_auc(conf, y):.3f}")
-    floor, share, kept = choose_floor(p[precise], y[precise])
-    n_prec = int(precise.sum())
-    print(f"precise spans of the fit part: {n_prec}, accepted {y[precise].mean():.3f}; floor "
-          f"{floor:.4f} keeps {kept} ({share:.3f} accepted, out of fold)")
-    model = AcceptanceFilter.fit(x, y, l2)
-    for name, w, m, s in zip(FEATURES, model.weights, model.mean, model.scale, strict=True):
-        print(f"  {name:22s} weight {w:+.3f} (mean {m:.3f}, scale {s:.3f})")
+          f"articles; precise {int(precise.sum())} ({int(y[precise].sum())} accepted)")
+    print("| inputs (out of fold) | log-loss | ROC AUC | AUC, precise spans | L2 | floor keeps "
+          "(precise) | accepted share kept |")
+    print("|---|---|---|---|---|---|---|")
+    base = cross_validate(x, y, folds, precise, BASE)
+    print(base.row("the 6 inputs of 11a, register over the paragraph", y, precise))
+    whole = [n.replace("paragraph", "article").replace("own confidence", "confidence")
+             for n in BASE]
+    print(cross_validate(x, y, folds, precise, whole).row(
+        "the 6 inputs of 11a as 11a computes them (whole text, confidence with the prior)",
+        y, precise))
+    for n in BASE[1:]:
+        print(cross_validate(x, y, folds, precise, [m for m in BASE if m != n]).row(
+            f"6 inputs - {n}", y, precise))
+    chosen, steps = forward_selection(x, y, folds, precise)
+    for line in steps:
+        print(line)
+    label = "chosen: " + " + ".join(["6 inputs", *chosen.inputs[len(BASE):]])
+    print(chosen.row(f"**{label}**", y, precise))
+    extra = [n.replace("paragraph", "article").replace("own confidence", "confidence")
+             for n in chosen.inputs]
+    print(cross_validate(x, y, folds, precise, extra).row(
+        "the chosen inputs over the whole text, confidence with the prior (for comparison)",
+        y, precise))
+    print("10 other fold assignments (out-of-fold log-loss, mean +- sd):")
+    for s_ in (base, chosen):
+        losses = [cross_validate(x, y, _salted_folds(files, k), precise, s_.inputs).loss
+                  for k in range(10)]
+        print(f"  {len(s_.inputs) - 1} inputs: {np.mean(losses):.4f} +- {np.std(losses):.4f}")
+    conf = x[:, ALL.index("own confidence logit")]
+    print(f"chosen L2 {chosen.l2}; ROC AUC for accepted, out of fold: filter "
+          f"{roc_auc(chosen.p, y):.3f}, confidence alone {roc_auc(conf, y):.3f}")
+    floor, share, kept = chosen.floor
+    print(f"precise spans of the fit part: {int(precise.sum())}, accepted "
+          f"{y[precise].mean():.3f}; floor {floor:.4f} keeps {kept} ({share:.3f} accepted, "
+          f"out of fold)")
+    if any(n not in INPUTS for n in chosen.inputs):
+        raise SystemExit(f"chosen inputs {chosen.inputs} are not all in "
+                         "propwatch.techniques.acceptance.INPUTS: add them there first")
+    model = AcceptanceFilter.fit(chosen.inputs, columns(x, chosen.inputs), y, chosen.l2)
+    for name, w, m, sc in zip(model.inputs, model.weights, model.mean, model.scale,
+                              strict=True):
+        print(f"  {name:26s} weight {w:+.3f} (mean {m:.3f}, scale {sc:.3f})")
     if write:
         model.save(DEFAULT_MODEL_DIR / ACCEPT_FILE)
         path = DEFAULT_MODEL_DIR / "config.json"

@@ -12,7 +12,7 @@ Per profile (``config.json``, ``profiles.<name>.sentence``):
   rightness on its raw score, its head probability and its technique; spans whose
   confidence is under ``min_confidence`` (per technique) are not shown;
 * ``min_accept``: the acceptance probability (:mod:`propwatch.techniques.acceptance`:
-  would an analyst accept the span, given who speaks, the article's register and the
+  would an analyst accept the span, given who speaks, the register of its paragraph and the
   event its sentence reports?) a span must reach to be shown (0: no filter);
 * ``min_prior``: the article prior (:mod:`propwatch.techniques.prior`: does the text
   read like PTC's propaganda-style articles or like plain news reporting?) a text must
@@ -25,7 +25,7 @@ are.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -217,7 +217,9 @@ def shown_spans(
     accept: AcceptanceFilter | None = None,
 ) -> list[Span]:
     """The technique spans a profile shows, score = confidence (before the profile's
-    isotonic calibration, if any), ``data``: source, head probability, raw score, with
+    isotonic calibration, if any), ``data``: source, head probability, raw score,
+    ``own_confidence`` (the confidence with the article prior left out, 0.5: it does not
+    change with the page around the span's paragraph), with
     an article prior ``article_prior`` (the text's) and, with an acceptance filter,
     ``accept`` (the span's acceptance probability; spans under ``scfg.min_accept`` are
     not shown)."""
@@ -226,7 +228,8 @@ def shown_spans(
         return []
     if heads is None or scfg is None:
         res = [
-            Span(s.start, s.end, s.label, s.score, {"source": TOKEN, "raw_score": s.score})
+            Span(s.start, s.end, s.label, s.score,
+                 {"source": TOKEN, "raw_score": s.score, "own_confidence": s.score})
             for s in technique_spans(text, out, cfg)
         ]
     else:
@@ -236,7 +239,7 @@ def shown_spans(
             if conf < scfg.min_confidence.get(c.technique, 0.0):
                 continue
             data = {"source": c.source, "head": c.head, "raw_score": c.raw, "any": c.anyp,
-                    "words": c.words}
+                    "words": c.words, "own_confidence": scfg.score(replace(c, article=0.5))}
             res.append(Span(c.start, c.end, c.technique, conf, data))
     if prior is not None:
         res = [Span(s.start, s.end, s.label, s.score, {**s.data, "article_prior": article})
@@ -245,7 +248,7 @@ def shown_spans(
         return res
     floor = 0.0 if scfg is None else scfg.min_accept
     return [Span(s.start, s.end, s.label, s.score, {**s.data, "accept": p})
-            for s, p in zip(res, accept(text, res), strict=True) if p >= floor]
+            for s, p in zip(res, accept(text, res, out), strict=True) if p >= floor]
 
 
 def analyse_text(

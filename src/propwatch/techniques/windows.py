@@ -39,6 +39,18 @@ _BLANK = re.compile(r"\n[^\S\n]*\n\s*")
 _CLOSED = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
+def paragraph_ranges(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each paragraph: the text between blank lines (a text without
+    one is one paragraph).  The same paragraph has the same range, shifted, in any page
+    that holds it between blank lines."""
+    out, start = [], 0
+    for m in _BLANK.finditer(text):
+        out.append((start, m.start()))
+        start = m.end()
+    out.append((start, len(text)))
+    return out
+
+
 def paragraph_ends(
     text: str, offsets: NDArray[np.int64], titles_join: bool = True
 ) -> NDArray[np.bool_]:
