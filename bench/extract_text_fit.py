@@ -67,7 +67,7 @@ DENSE_PAGE_WEIGHT = 20.0  # the dense labels of one page weigh at most this many
 SILVER_BODY_WORDS = 15
 SILVER_CHROME_WORDS = 10
 JOIN_WEIGHT = 5  # each gap holding a join is repeated this often (one gap in tens)
-BODY_GRID = (0.2, 0.3, 0.4, 0.5)
+BODY_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 GAP_BODY_GRID = (0.02, 0.05, 0.1)  # between two body units (decode.body_mask)
 CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
