@@ -5,12 +5,17 @@ Labels of the rendered units come from the set's gold snippets (a unit overlappi
 page's HTML gives (bench/extract_line_hints.py: its headline, author and date as trafilatura
 reads them, its ``<figcaption>`` texts, its comment sections): title, byline, date, caption,
 comment (silver body labels from trafilatura's main text are available, ``make_page(silver=
-True)``, and off: they lowered held-out F1).  Joins come from infinite-scroll captures: 2-4
-renderings joined, the later ones cut to start at their headline (or first body line) half of
-the time, as a scroll that shows no second site header.  A join's gap is the one holding its
-boundary (the headline, else the first labelled body unit); a variant of the join network is
-also taught, where no gap holds the boundary, the gap holding the seam (where the next
-rendering's text starts), and chosen on CV with the others.
+True)``, and off: they lowered held-out F1).  With ``--dense-weight`` > 0 the unlabelled
+units between a page's first and last gold body unit are body too (``dense_body``: not
+where a strong signal of the unit's own says chrome, not on a page where most of them lie
+outside trafilatura's main text, weighted so and at most ``DENSE_PAGE_WEIGHT`` a page; off
+by default: on dev CV they did not raise body F1, docs/benchmarks.md, task 15d).  Joins come
+from infinite-scroll captures: 2-4 renderings joined, the later ones cut to start at their
+headline (or first body line) half of the time, as a scroll that shows no second site
+header.  The join network is taught in one of three ways, chosen on CV: at the gap holding
+each join's boundary (the headline, else the first labelled body unit), the same but at the
+gap holding the seam (where the next rendering's text starts) when no gap holds the
+boundary, or at the seam first.
 
 Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
 stages are fitted on four folds and read the fifth fold's pages and captures made of them
