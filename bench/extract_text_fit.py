@@ -5,12 +5,17 @@ Labels of the rendered units come from the set's gold snippets (a unit overlappi
 page's HTML gives (bench/extract_line_hints.py: its headline, author and date as trafilatura
 reads them, its ``<figcaption>`` texts, its comment sections): title, byline, date, caption,
 comment (silver body labels from trafilatura's main text are available, ``make_page(silver=
-True)``, and off: they lowered held-out F1).  Joins come from infinite-scroll captures: 2-4
-renderings joined, the later ones cut to start at their headline (or first body line) half of
-the time, as a scroll that shows no second site header.  A join's gap is the one holding its
-boundary (the headline, else the first labelled body unit); a variant of the join network is
-also taught, where no gap holds the boundary, the gap holding the seam (where the next
-rendering's text starts), and chosen on CV with the others.
+True)``, and off: they lowered held-out F1).  With ``--dense-weight`` > 0 the unlabelled
+units between a page's first and last gold body unit are body too (``dense_body``: not
+where a strong signal of the unit's own says chrome, not on a page where most of them lie
+outside trafilatura's main text, weighted so and at most ``DENSE_PAGE_WEIGHT`` a page; off
+by default: on dev CV they did not raise body F1, docs/benchmarks.md, task 15d).  Joins come
+from infinite-scroll captures: 2-4 renderings joined, the later ones cut to start at their
+headline (or first body line) half of the time, as a scroll that shows no second site
+header.  The join network is taught in one of three ways, chosen on CV: at the gap holding
+each join's boundary (the headline, else the first labelled body unit), the same but at the
+gap holding the seam (where the next rendering's text starts) when no gap holds the
+boundary, or at the seam first.
 
 Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
 stages are fitted on four folds and read the fifth fold's pages and captures made of them
@@ -45,19 +50,29 @@ from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+from propwatch.extract import patterns as P
 from propwatch.extract.dates import parse_date
 from propwatch.extract.decode import BodyRule, Labels, body_mask, cut_points
 from propwatch.extract.gaps import Gap, find_gaps, gap_features
 from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
-from propwatch.extract.lines import unit_features
+from propwatch.extract.lines import FEATURES, unit_features
 from propwatch.extract.recurring import normalise
 from propwatch.extract.units import Unit, make_units, split_lines
 
 BODY, CHROME = LABELS.index("body"), LABELS.index("chrome")
+# Own features that rule a unit out of the dense body labels (``chrome_signal``).
+_SIGNALS = ("short_chrome", "tiny_chrome", "end_marker", "nav_line", "notice", "byline", "date",
+            "caption", "date_prefix", "copyright")  # fmt: skip
+DENSE_MAX_REPEAT_WORDS = 12  # a line the page repeats is chrome up to this length
+# A page's dense labels are used when at least this share of them lies in trafilatura's
+# main text of the page's HTML: else the first and last snippets enclose more than the
+# article (a sidebar, a footer, a second block of the page).
+DENSE_MIN_MAIN_SHARE = 0.5
+DENSE_PAGE_WEIGHT = 20.0  # the dense labels of one page weigh at most this many units (not tuned)
 SILVER_BODY_WORDS = 15
 SILVER_CHROME_WORDS = 10
 JOIN_WEIGHT = 5  # each gap holding a join is repeated this often (one gap in tens)
-BODY_GRID = (0.2, 0.3, 0.4, 0.5)
+BODY_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 GAP_BODY_GRID = (0.02, 0.05, 0.1)  # between two body units (decode.body_mask)
 CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
@@ -80,6 +95,23 @@ class Page:
     # boundary is its headline or, with no headline labelled, its first *labelled* body
     # unit, which can sit paragraphs below where the rendering starts.
     seams: tuple[int, ...] = ()
+    # The units whose body label is a dense one (``dense_body``), not from the gold or hints.
+    dense: np.ndarray | None = None
+
+    def dense_units(self) -> np.ndarray:
+        return np.zeros(len(self.y), bool) if self.dense is None else self.dense
+
+    def weights(self, dense_weight: float = 1.0) -> np.ndarray:
+        """Weight of each unit's label in the fit: ``dense_weight`` for the dense labels, and
+        together no more than ``DENSE_PAGE_WEIGHT`` a page (a table or list of hundreds of
+        rows would otherwise outweigh the articles of all other pages)."""
+        dense = self.dense_units()
+        share = min(1.0, DENSE_PAGE_WEIGHT / max(int(dense.sum()), 1))
+        return np.where(dense, dense_weight * share, 1.0)
+
+    def gold_body(self) -> np.ndarray:
+        """Units whose body label comes from the gold snippets."""
+        return np.asarray((self.y == BODY) & ~self.dense_units())
 
 
 def _flat_map(raw: str) -> tuple[str, list[int]]:
@@ -174,9 +206,52 @@ def _hint_labels(units: list[Unit], hints: dict, y: np.ndarray) -> None:
                 y[i] = LABELS.index(label)
 
 
+def chrome_signal(units: list[Unit], x: np.ndarray) -> np.ndarray:
+    """Units that a strong signal of their own marks as not body, whatever surrounds them:
+    a chrome, notice, copyright or caption wording (``lines`` features), a short line the
+    page repeats ("Read More", "Back to Gallery"), a short link or counter line, an inline
+    ad label, a byline or date line."""
+    own = x[:, [FEATURES.index(k) for k in _SIGNALS]].any(axis=1)
+    words = np.array([u.words for u in units])
+    repeats = (x[:, FEATURES.index("repeats_in_page")] > 0) & (words <= DENSE_MAX_REPEAT_WORDS)
+    url = (x[:, FEATURES.index("url_like")] > 0) & (words <= 6)
+    wording = np.array(
+        [bool(P.INLINE_AD.match(u.text) or P.COUNTER.match(u.text)) for u in units], dtype=bool
+    )
+    return np.asarray(own | repeats | url | wording)
+
+
+def dense_body(
+    units: list[Unit], x: np.ndarray, gold_y: np.ndarray, y: np.ndarray, hints: dict
+) -> np.ndarray:
+    """The unlabelled units between a page's first and last gold body unit that no strong
+    signal marks as chrome (``chrome_signal``): the article's own lines the snippets did not
+    sample (about 3 body units a page are sampled).  None on a page where most of them lie
+    outside trafilatura's main text (``DENSE_MIN_MAIN_SHARE``).  Returns the mask of them."""
+    gold = np.flatnonzero(gold_y == BODY)
+    dense = np.zeros(len(units), bool)
+    if len(gold) < 2:
+        return dense
+    lo, hi = int(gold[0]), int(gold[-1])
+    dense[lo:hi] = y[lo:hi] < 0
+    dense &= ~chrome_signal(units, x)
+    main = " ".join(normalise(t, digits=False) for t in hints.get("body") or [])
+    inside = sum(normalise(units[i].text, digits=False) in main for i in np.flatnonzero(dense))
+    if inside < DENSE_MIN_MAIN_SHARE * dense.sum():
+        dense[:] = False
+    return dense
+
+
 def make_page(
-    name: str, text: str, gold: dict[str, list[str]], hints: dict, silver: bool = False
+    name: str,
+    text: str,
+    gold: dict[str, list[str]],
+    hints: dict,
+    silver: bool = False,
+    dense: bool = False,
 ) -> Page | None:
+    """A rendering with its unit labels; with ``dense`` also the dense body labels
+    (``dense_body``)."""
     units = make_units(split_lines(text))
     if not units:
         return None
@@ -187,7 +262,10 @@ def make_page(
     _snippet_labels(text, units, gold, gold_y)
     y[gold_y >= 0] = gold_y[gold_y >= 0]
     _hint_labels(units, hints, y)
-    return Page(name, text, units, unit_features(units), y, gold, np.zeros(len(units), int))
+    x = unit_features(units)
+    extra = dense_body(units, x, gold_y, y, hints) if dense else np.zeros(len(units), bool)
+    y[extra] = BODY
+    return Page(name, text, units, x, y, gold, np.zeros(len(units), int), dense=extra)
 
 
 def _start_of(page: Page) -> int:
@@ -211,7 +289,7 @@ def make_capture(
     shows no second site header); with ``shared_header`` the later ones start instead with
     the first rendering's own header (the units above its headline), as a scroll of one
     site repeats its header above each article."""
-    texts, labels, bounds, seams = [], [], [], []
+    texts, labels, denses, bounds, seams = [], [], [], [], []
     cut = shared_header or rng.random() < 0.5
     head = _start_of(parts[0]) if shared_header else 0
     header_text = parts[0].text[: parts[0].units[head].start].strip("\n") if head else ""
@@ -225,9 +303,11 @@ def make_capture(
         if k and header_text:
             texts.append(header_text)
             labels.append(parts[0].y[:head])
+            denses.append(parts[0].dense_units()[:head])
             offset += head
         texts.append(text)
         labels.append(page.y[lo:])
+        denses.append(page.dense_units()[lo:])
         if k:
             bounds.append(offset + _start_of(page) - lo)
         offset += len(page.units) - lo
@@ -240,11 +320,13 @@ def make_capture(
         raise ValueError("units changed at a join")
     gold: dict[str, list[str]] = {"with": [], "without": []}
     name = "+".join(p.name for p in parts)
-    page = Page(name, text, units, unit_features(units), y, gold, boundary, tuple(seams))
+    x = unit_features(units)
+    dense = np.concatenate(denses)
+    page = Page(name, text, units, x, y, gold, boundary, tuple(seams), dense)
     return page, parts
 
 
-def load(data: Path, renderings: Path, hints_path: Path) -> list[Page]:
+def load(data: Path, renderings: Path, hints_path: Path, dense: bool = False) -> list[Page]:
     gold = json.loads((data / "gold.json").read_text(encoding="utf-8"))
     hints = json.loads(hints_path.read_text(encoding="utf-8"))
     pages = []
@@ -252,7 +334,11 @@ def load(data: Path, renderings: Path, hints_path: Path) -> list[Page]:
         path = renderings / (name.removesuffix(".html.gz") + ".txt")
         if path.exists():
             page = make_page(
-                name, path.read_text(encoding="utf-8"), gold[name], hints.get(name, {})
+                name,
+                path.read_text(encoding="utf-8"),
+                gold[name],
+                hints.get(name, {}),
+                dense=dense,
             )
             if page is not None:
                 pages.append(page)
@@ -264,7 +350,7 @@ def captures(
 ) -> list[tuple[Page, list[Page]]]:
     usable = [
         p for p in pages
-        if sum(u.words for u, y in zip(p.units, p.y, strict=True) if y == BODY) >= 60
+        if sum(u.words for u, b in zip(p.units, p.gold_body(), strict=True) if b) >= 60
         and all(_flat(s) in _flat(p.text) for s in p.gold["with"])
     ]  # fmt: skip
     rng = random.Random(seed)
@@ -287,13 +373,16 @@ def _mlp(hidden: int, seed: int) -> MLPClassifier:
     )  # fmt: skip
 
 
-def fit_net(x: np.ndarray, y: np.ndarray, hidden: int, seed: int = 0) -> Net:
-    """An MLPClassifier fitted on standardised ``x``, as the arrays ``labeller`` evaluates."""
+def fit_net(
+    x: np.ndarray, y: np.ndarray, hidden: int, seed: int = 0, w: np.ndarray | None = None
+) -> Net:
+    """An MLPClassifier fitted on standardised ``x`` (rows weighted by ``w``), as the arrays
+    ``labeller`` evaluates."""
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = _mlp(hidden, seed).fit((x - scaler.mean_) / scale, y)
+        model = _mlp(hidden, seed).fit((x - scaler.mean_) / scale, y, sample_weight=w)
     if len(model.classes_) > 2 and list(model.classes_) != list(range(len(LABELS))):
         raise SystemExit(f"every label needs examples; got classes {list(model.classes_)}")
     return Net(
@@ -303,14 +392,19 @@ def fit_net(x: np.ndarray, y: np.ndarray, hidden: int, seed: int = 0) -> Net:
     )  # fmt: skip
 
 
-def _rows(pages: list[Page], xs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows, ys, groups = [], [], []
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _rows(pages: list[Page], xs: list[np.ndarray], dense_weight: float = 1.0) -> Rows:
+    """The labelled units of ``pages`` as features, labels, page index and weight."""
+    rows, ys, groups, ws = [], [], [], []
     for k, (page, x) in enumerate(zip(pages, xs, strict=True)):
         keep = page.y >= 0
         rows.append(x[keep])
         ys.append(page.y[keep])
         groups.append(np.full(int(keep.sum()), k))
-    return np.vstack(rows), np.concatenate(ys), np.concatenate(groups)
+        ws.append(page.weights(dense_weight)[keep])
+    return np.vstack(rows), np.concatenate(ys), np.concatenate(groups), np.concatenate(ws)
 
 
 def headless(page: Page) -> Page | None:
@@ -325,31 +419,34 @@ def headless(page: Page) -> Page | None:
     if len(units) != len(page.units) - lo:
         return None
     y = page.y[lo:]
-    return Page(page.name, text, units, unit_features(units), y, page.gold, page.boundary[lo:])
+    x = unit_features(units)
+    dense = page.dense_units()[lo:]
+    return Page(page.name, text, units, x, y, page.gold, page.boundary[lo:], dense=dense)
 
 
 Stages = tuple[tuple[Net, Net], ...]
 
 
-def fit_stages(pages: list[Page], hidden: int, members: int) -> Stages:
+def fit_stages(pages: list[Page], hidden: int, members: int, dense_weight: float = 1.0) -> Stages:
     """Stage 1 on all pages and their headless copies; stage 2 on out-of-fold stage-1
     probabilities; once per member, each from its own random seed (the mean of the members'
     probabilities is steadier than one fit: single fits differ by seed alone)."""
     copies = [(k, h) for k, h in enumerate(map(headless, pages)) if h is not None]
     origin = np.array(list(range(len(pages))) + [k for k, _ in copies])
     pages = pages + [h for _, h in copies]
-    x, y, g = _rows(pages, [p.x for p in pages])
+    x, y, g, w = _rows(pages, [p.x for p in pages], dense_weight)
+    uniform = bool((w == 1).all())
     out = []
     for seed in range(members):
-        first = fit_net(x, y, hidden, seed)
+        first = fit_net(x, y, hidden, seed, None if uniform else w)
         oof = [np.zeros((len(p.units), len(LABELS))) for p in pages]
         for tr, te in GroupKFold(3).split(x, y, origin[g]):  # a copy goes with its page
-            m = fit_net(x[tr], y[tr], hidden, seed)
+            m = fit_net(x[tr], y[tr], hidden, seed, None if uniform else w[tr])
             for k in set(g[te].tolist()):
                 oof[k] = m.proba(pages[k].x)
         x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
-        x2, y2, _ = _rows(pages, x2s)
-        out.append((first, fit_net(x2, y2, hidden, seed)))
+        x2, y2, _, w2 = _rows(pages, x2s, dense_weight)
+        out.append((first, fit_net(x2, y2, hidden, seed, None if uniform else w2)))
     return tuple(out)
 
 
@@ -370,6 +467,15 @@ class Reading:
     rows: np.ndarray | None = None
     joins: np.ndarray | None = None  # 1 where a gap holds a true join (its boundary)
     seam_joins: np.ndarray | None = None  # ... or, when no gap holds it, its seam
+    seam_first: np.ndarray | None = None  # 1 where a gap holds a seam, else the boundary
+
+    def targets(self, target: str) -> np.ndarray:
+        """The join target of each gap: at the ``boundary``, the boundary ``else seam``, or
+        the ``seam`` (else the boundary)."""
+        out = {"boundary": self.joins, "else seam": self.seam_joins, "seam": self.seam_first}
+        value = out[target]
+        assert value is not None
+        return value
 
     def read_gaps(self, rule: BodyRule) -> None:
         units = self.page.units
@@ -379,14 +485,18 @@ class Reading:
         self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
         self.joins = np.zeros(len(self.gaps), int)
         self.seam_joins = np.zeros(len(self.gaps), int)
+        self.seam_first = np.zeros(len(self.gaps), int)
         starts = np.flatnonzero(self.page.boundary).tolist()
         seams = self.page.seams or starts  # (a cache from before seams holds none)
         for start, seam in zip(starts, seams, strict=True):
             at = _gap_holding(self.gaps, start)
+            at_seam = _gap_holding(self.gaps, seam)
             if at is not None:
                 self.joins[at] = self.seam_joins[at] = 1
-            elif (at := _gap_holding(self.gaps, seam)) is not None:
-                self.seam_joins[at] = 1
+            elif at_seam is not None:
+                self.seam_joins[at_seam] = 1
+            if at_seam is not None or at is not None:
+                self.seam_first[at if at_seam is None else at_seam] = 1
 
     def cuts(self, join: Net, rule: BodyRule, thr: float) -> list[int]:
         units = self.page.units
@@ -400,14 +510,16 @@ def _gap_holding(gaps: list[Gap], unit: int) -> int | None:
     return next((k for k, g in enumerate(gaps) if g.lo <= unit <= g.hi), None)
 
 
-def fit_join(readings: list[Reading], hidden: int, seams: bool = False) -> Net:
-    """The join network on the gaps of out-of-fold readings (positives repeated).  With
-    ``seams``, a join whose boundary no gap holds is taught in the gap that holds the seam
-    of the renderings (where the next one's text starts), if any."""
+def fit_join(readings: list[Reading], hidden: int, target: str = "boundary") -> Net:
+    """The join network on the gaps of out-of-fold readings (positives repeated), taught at
+    the gap that holds each join's boundary (``target`` "boundary"); with "else seam", a
+    join whose boundary no gap holds is taught in the gap that holds the seam of the
+    renderings (where the next one's text starts), if any; with "seam", at the seam first
+    (the boundary when no gap holds the seam)."""
     xs, ys = [], []
     for r in readings:
-        joins = r.seam_joins if seams else r.joins
-        assert r.rows is not None and joins is not None
+        joins = r.targets(target)
+        assert r.rows is not None
         pos = np.flatnonzero(joins)
         xs += [r.rows, np.repeat(r.rows[pos], JOIN_WEIGHT - 1, axis=0)]
         ys += [joins, np.ones(len(pos) * (JOIN_WEIGHT - 1), int)]
@@ -467,7 +579,7 @@ def _readings(dev: list[Page], folds: np.ndarray, args: argparse.Namespace) -> l
             continue
         train = [p for k, p in enumerate(dev) if folds[k] != fold]
         held = [p for k, p in enumerate(dev) if folds[k] == fold]
-        stages = fit_stages(train, args.hidden, args.members)
+        stages = fit_stages(train, args.hidden, args.members, args.dense_weight)
         out = [Reading(p, _label(stages, p.x), fold, False) for p in held]
         for shared in (False, True):
             for cap, _ in captures(held, args.captures // 5, 100 + fold + 50 * shared, shared):
@@ -487,7 +599,7 @@ def _final_stages(dev: list[Page], args: argparse.Namespace) -> Stages:
         with path.open("rb") as f:
             cached: Stages = pickle.load(f)
         return cached
-    stages = fit_stages(dev, args.hidden, args.members)
+    stages = fit_stages(dev, args.hidden, args.members, args.dense_weight)
     if path:
         with path.open("wb") as f:
             pickle.dump(stages, f)
@@ -503,6 +615,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=int, default=4, help="label networks averaged")
     parser.add_argument("--join-hidden", type=int, default=32, help="units of the join network")
     parser.add_argument("--captures", type=int, default=400, help="captures over the 5 folds")
+    parser.add_argument(
+        "--dense-weight", type=float, default=0.0,
+        help="weight of the dense body labels between a page's first and last gold body unit "
+        "(0: none)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
     parser.add_argument("--cache", type=Path, help="folder of pickled out-of-fold readings")
     parser.add_argument(
@@ -510,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
         help="only compute these folds into --cache (e.g. 0,1; empty: the final fit only)",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    pages = load(args.data, args.renderings, args.hints)
+    pages = load(args.data, args.renderings, args.hints, args.dense_weight > 0)
     if not pages:
         print(f"no renderings in {args.renderings}", file=sys.stderr)
         return 2
@@ -556,16 +673,17 @@ def main(argv: list[str] | None = None) -> int:
     shared = sum(r.shared_header for r in readings)
     ncaps = sum(r.capture and not r.shared_header for r in readings)
     npages = sum(not r.capture for r in readings)
-    best: tuple[float, str, float, list[Reading], bool] = (-1.0, "", 0.0, [], False)
+    best: tuple[float, str, float, list[Reading], str] = (-1.0, "", 0.0, [], "")
     pools = (("mixed", plain), ("mixed+shared header", readings))
-    variants = [(f"{name}{', seams' * seams}", pool, seams)
-                for seams in (False, True) for name, pool in pools]  # fmt: skip
-    for variant, pool, seams in variants:
+    targets = ("boundary", "else seam", "seam")
+    variants = [(f"{name}, at {target}", pool, target)
+                for target in targets for name, pool in pools]  # fmt: skip
+    for variant, pool, target in variants:
         right = {t: 0 for t in JOIN_GRID}
         right_shared = {t: 0 for t in JOIN_GRID}
         whole = {t: 0 for t in JOIN_GRID}
         for fold in range(5):
-            join = fit_join([r for r in pool if r.fold != fold], args.join_hidden, seams)
+            join = fit_join([r for r in pool if r.fold != fold], args.join_hidden, target)
             for r in readings:
                 if r.fold != fold:
                     continue
@@ -586,12 +704,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             value = right[t] / ncaps + whole[t] / npages
             if value > best[0]:
-                best = (value, variant, t, pool, seams)
-    _, variant, join_thr, pool, seams = best
+                best = (value, variant, t, pool, target)
+    _, variant, join_thr, pool, target = best
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: {body_thr} join thr {join_thr} from {variant} (cv F1 {f1:.3f})")
     stages = _final_stages(dev, args)
-    join = fit_join(pool, args.join_hidden, seams)
+    join = fit_join(pool, args.join_hidden, target)
     model = Labeller(stages, join, join_thr, body_thr)
     if args.out:
         model.save(args.out)

@@ -94,3 +94,31 @@ def test_comment_probability_counts_as_body_only_on_a_page_without_a_thread() ->
     thread = page([SENTENCE * 3, quote, "Reply"])
     probs[2, LABELS.index("body")] = 0.9
     assert body_mask(thread, probs, rule, [False] * 3).tolist() == [True, False, True]
+
+
+BIO = "Jane Roe is a writer and researcher who lives in Lisbon."
+
+
+def test_a_closing_bio_the_labeller_kept_as_body_is_the_author_box() -> None:
+    units = page(["Budget Passes", SENTENCE * 4, "Jane Roe", BIO, "Related articles"])
+    parts = read_parts(units, labels(["title", "body", "body", "body", "chrome"]))
+    assert parts[0].body == [1]
+    assert parts[0].author == ("Jane Roe", "author bio")
+
+
+def test_a_closing_bio_right_after_the_last_body_unit_is_the_author_box() -> None:
+    units = page(["Budget Passes", SENTENCE * 4, "Jane Roe", BIO, "Related articles"])
+    for kinds in (
+        ["title", "body", "byline", "chrome", "chrome"],  # name line and bio left out
+        ["title", "body", "body", "chrome", "chrome"],  # name line kept, bio left out
+    ):
+        parts = read_parts(units, labels(kinds))
+        assert parts[0].body == [1], kinds
+        assert parts[0].author == ("Jane Roe", "author bio"), kinds
+
+
+def test_a_bio_further_below_the_body_is_no_author_box() -> None:
+    units = page(["Budget Passes", SENTENCE * 4, "Share this", "Jane Roe", BIO])
+    parts = read_parts(units, labels(["title", "body", "chrome", "chrome", "chrome"]))
+    assert parts[0].body == [1]
+    assert parts[0].author is None

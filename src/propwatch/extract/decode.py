@@ -166,14 +166,14 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
     first = body[0] if body else hi
     title = _title(units, labels, lo, min(hi, first + 1))
     body = [i for i in body if i != title]
-    box = _author_box(units, body)
-    body = body[: len(body) - len(box)]
+    box = _author_box(units, body, hi)
+    body = [i for i in body if i not in box]
     header = range(lo, min(hi, first + HEADER))
     best = labels.best
     author = None
     published = None
     for i in header:
-        if i in body:
+        if i in body or i in box:
             continue
         text = units[i].text
         if author is None and best[i] == BYLINE and (name := _byline_name(text)):
@@ -214,15 +214,23 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
     return None
 
 
-def _author_box(units: list[Unit], body: list[int]) -> list[int]:
-    """The body units that close the article with an author box: an optional name line, then
-    a bio ("Jane Roe is a writer ..."); [] when there is none."""
-    if not body or not P.BIO.match(units[body[-1]].text):
+def _author_box(units: list[Unit], body: list[int], hi: int) -> list[int]:
+    """The units that close the article with an author box: an optional name line, then a
+    bio ("Jane Roe is a writer ...").  The bio is the last body unit or, when the labeller
+    did not keep it, the unit right after the last body unit (after the name line, if the
+    box has one); units before ``hi`` (the end of the part).  [] when there is none."""
+    if not body:
         return []
-    box = [body[-1]]
-    if len(body) > 1 and P.PERSON.match(units[body[-2]].text):
-        box.insert(0, body[-2])
-    return box
+    last = body[-1]
+    bio = next(
+        (i for i in (last, last + 1, last + 2)[: hi - last] if P.BIO.match(units[i].text)), None
+    )
+    if bio is None or (bio == last + 2 and not P.PERSON.match(units[last + 1].text)):
+        return []
+    name = bio - 1
+    if name >= 0 and (name in body or name > last) and P.PERSON.match(units[name].text):
+        return [name, bio]
+    return [bio]
 
 
 def _byline_name(text: str) -> str | None:
