@@ -14,7 +14,8 @@ The articles not grouped yet are taken block by block (``ARTICLE_BLOCK``, in the
 they were first seen), and each block is done and stored before the next: its claims read
 (with their vectors), its per-article features computed (claims canonicalised and
 embedded, word counts, on the ``mapper``), its articles grouped against the narratives so
-far (``grouping.Index``: per narrative its size and sums, never its articles), its claims
+far (``grouping.Index``: per narrative its size and sums, never its articles; the search
+for each article's nearest narrative in jobs of some narratives on the ``mapper``), its claims
 put into their narratives' claim clusters (narratives are independent: jobs of whole
 narratives on the ``mapper``), then stored in one transaction.  So the first build of a
 corpus is the same as updates of one block after the other, a killed build resumes where
@@ -110,9 +111,9 @@ def update(
 ) -> UpdateSummary:
     """Group the articles and claims not yet grouped (``rebuild``: re-cluster everything).
 
-    The per-article work (canonicalising and embedding claims, word counts) and the claim
-    clusters run on ``mapper`` (the run's executor; default: this process's threads);
-    grouping and storing here.
+    The per-article work (canonicalising and embedding claims, word counts), the search for
+    the nearest narratives and the claim clusters run on ``mapper`` (the run's executor;
+    default: this process's threads); the rest of the grouping and storing here.
 
     ``settings`` default to the ones the corpus was grouped with (else ``Settings()``);
     other settings than those need ``rebuild``, since they would make earlier and later
@@ -210,7 +211,8 @@ def _add_block(claims: _Claims, articles: Sequence[str], state: _State, settings
     state.frequencies.add(counts)
     rows = state.frequencies.weighted(counts)
     means = unit_means(block.vectors, [i for _, i, _ in new], [j for _, _, j in new])
-    grouped = group(state.index, rows, means, settings.thresholds, state.next_narrative)
+    grouped = group(state.index, rows, means, settings.thresholds, state.next_narrative,
+                    mapper)
     state.next_narrative = max([state.next_narrative, *[n + 1 for n in grouped.created]])
     state.merged.update({young: old for young, old, _ in grouped.merges})
     narrative = {a: int(n) for (a, _, _), n in zip(new, grouped.labels, strict=True)}
