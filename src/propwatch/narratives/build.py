@@ -355,11 +355,11 @@ def _assign_all(job: _ClusterJob, threshold: float) -> list[tuple[np.ndarray, np
 def _cluster_claims(
     tables: NarrativeTables, block: _Block, narrative: dict[str, int],
     merges: list[tuple[int, int, int]], threshold: float, state: _State, mapper: Mapper,
-) -> tuple[list[tuple[int, int, np.ndarray]], list[tuple[ClaimKey, int]]]:
+) -> tuple[list[tuple[int, int, np.ndarray | None]], list[tuple[ClaimKey, int]]]:
     """Put the block's claims into the claim clusters of their narratives (the clusters
     of a narrative merged in this block go with it), whole narratives a job on
     ``mapper``, new ids narrative by narrative in id order; (changed clusters: id,
-    narrative, total; members: claim, cluster)."""
+    narrative, total, None for a new cluster of one claim; members: claim, cluster)."""
     of: dict[int, list[int]] = defaultdict(list)  # narrative -> its claims in the block
     for i, (article, _, _) in enumerate(block.keys):
         of[narrative[article]].append(i)
@@ -383,7 +383,7 @@ def _cluster_claims(
     items = [_ClusterJob([(np.stack([t for _, t in known[n]]) if known[n]
                            else np.zeros((0, DIM), np.float32), block.vectors[of[n]])
                           for n in job]) for job in jobs if job]
-    changed: list[tuple[int, int, np.ndarray]] = []
+    changed: list[tuple[int, int, np.ndarray | None]] = []
     members: list[tuple[ClaimKey, int]] = []
     results = mapper.map(partial(_assign_all, threshold=threshold), items)
     for n, (labels, totals) in zip(order, (r for result in results for r in result),
@@ -393,7 +393,9 @@ def _cluster_claims(
         state.next_cluster += len(totals) - len(known[n])
         members += [(block.keys[i], ids[label]) for i, label in zip(of[n], labels.tolist(),
                                                                      strict=True)]
-        changed += [(ids[i], n, totals[i]) for i in sorted(set(labels.tolist()))]
+        sizes = Counter(labels.tolist())
+        changed += [(ids[i], n, totals[i] if i < len(known[n]) or sizes[i] > 1 else None)
+                    for i in sorted(sizes)]
     return changed, members
 
 
