@@ -224,7 +224,10 @@ def test_a_search_cut_into_jobs_of_some_narratives_finds_what_one_job_finds(
                 expected = whole.above(rows[600:], vectors[600:], threshold)
                 assert len(expected[0]) > 0
                 assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
-        grouped = group(cut, rows[600:], vectors[600:], Thresholds(0.9, 0.3, words), 400,
+        # the block's search and the merges' first search as jobs, against one job each
+        found_g = group(cut, rows[600:], vectors[600:], Thresholds(0.9, 0.3, words), 400,
                         Shipped())
-        assert list(grouped.labels) == list(group(whole, rows[600:], vectors[600:],
-                                                  Thresholds(0.9, 0.3, words), 400).labels)
+        expected_g = group(whole, rows[600:], vectors[600:], Thresholds(0.9, 0.3, words), 400)
+        assert list(found_g.labels) == list(expected_g.labels)
+        assert found_g.merges == expected_g.merges != []
+        assert found_g.created == expected_g.created

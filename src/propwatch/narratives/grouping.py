@@ -301,8 +301,8 @@ class Index:
 def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
           thresholds: Thresholds, next_id: int, mapper: Mapper | None = None) -> Grouped:
     """Narrative ids for one block of new articles (rows), which ``index`` then holds; the
-    search for their nearest narratives on ``mapper`` if given (merges are looked for
-    here)."""
+    searches for their nearest narratives and for those near the narratives they grew on
+    ``mapper`` if given (the searches after each merge here)."""
     cut, words = thresholds.narrative, thresholds.words
     out = Grouped(index.nearest(terms, vectors, cut, mapper))
     grew = {int(n) for n in out.labels if n >= 0}
@@ -312,34 +312,39 @@ def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
         out.created.append(next_id)
         next_id += 1
     index.add(out.labels, terms, vectors)
-    _merge(index, grew, cut, out)
+    _merge(index, grew, cut, out, mapper)
     return out
 
 
-def _merge(index: Index, grew: set[int], cut: float, out: Grouped) -> None:
+def _merge(index: Index, grew: set[int], cut: float, out: Grouped,
+           mapper: Mapper | None = None) -> None:
     """Merge narratives that grew into any other within ``cut`` (younger into older), the
     closest pair first (ties: the lower ids), until no pair with a narrative that grew or
     was merged into is within the cut."""
     pairs: dict[tuple[int, int], float] = {}  # (older, younger) -> similarity
-    for n in sorted(grew):
-        _near(index, n, cut, pairs)
+    _near(index, sorted(grew), cut, pairs, mapper)
     while pairs:
         (old, young), _ = max(pairs.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
         out.merges.append((young, old, index.articles(young)))
         out.labels[out.labels == young] = old
         index.merge(young, old)
         pairs = {p: s for p, s in pairs.items() if old not in p and young not in p}
-        _near(index, old, cut, pairs)
+        _near(index, [old], cut, pairs)
 
 
-def _near(index: Index, narrative: int, cut: float, pairs: dict[tuple[int, int], float]
-          ) -> None:
-    """Add the pairs of ``narrative`` with every other narrative within ``cut``."""
-    terms, vectors = index.mean(narrative)
-    _, ids, sims = index.above(terms, vectors, cut)
-    for other, sim in zip(ids.tolist(), sims.tolist(), strict=True):
-        if other != narrative:
-            pairs[(min(narrative, other), max(narrative, other))] = sim
+def _near(index: Index, narratives: list[int], cut: float,
+          pairs: dict[tuple[int, int], float], mapper: Mapper | None = None) -> None:
+    """Add the pairs of each of ``narratives`` with every other narrative within ``cut``,
+    one narrative after the other (a pair found twice keeps the later similarity)."""
+    if not narratives:
+        return
+    means = [index.mean(n) for n in narratives]
+    rows, ids, sims = index.above(sparse.vstack([t for t, _ in means], format="csr"),
+                                  np.concatenate([v for _, v in means]), cut, mapper)
+    for row, other, sim in zip(rows.tolist(), ids.tolist(), sims.tolist(), strict=True):
+        n = narratives[row]
+        if other != n:
+            pairs[(min(n, other), max(n, other))] = sim
 
 
 _NONE = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
