@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
+import pytest
 from scipy import sparse
 
+from propwatch.execute.tasks import Threads
+from propwatch.narratives import grouping
 from propwatch.narratives.claim_clusters import assign
 from propwatch.narratives.features import (
     N_FEATURES,
@@ -185,3 +190,44 @@ def test_narratives_kept_in_segments_are_found_as_in_one() -> None:
             list(whole.nearest(queries, no_vectors(200), cut))
     n = int(labels[0])
     assert index.articles(n) == int((labels == n).sum())
+
+
+class Shipped:
+    """Runs each job on a pickled copy of its item, as worker processes and Ray tasks do."""
+
+    def map(self, fn, items):  # type: ignore[no-untyped-def]
+        return (fn(pickle.loads(pickle.dumps(item))) for item in items)
+
+
+def test_a_search_cut_into_jobs_of_some_narratives_finds_what_one_job_finds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nearest-narrative search of a block runs as jobs of a few narratives each (on
+    the run's executor); whatever the jobs, every pair and similarity is the same."""
+    rng = np.random.default_rng(13)
+    rows = weighted(sparse.random(700, 300, density=0.05, random_state=14, format="csr",
+                                  dtype=np.float32))
+    vectors = rng.standard_normal((700, 3)).astype(np.float32)
+    labels = rng.integers(0, 400, 600)
+    for words in (1.0, 0.7):
+        whole = Index.of(labels, rows[:600], vectors[:600], words)
+        monkeypatch.setattr(grouping, "PART", 23)
+        cut = Index.of(labels, rows[:600], vectors[:600], words)
+        cut.add(labels[:50], rows[:50], vectors[:50])  # a second segment, rows marked dead
+        whole.add(labels[:50], rows[:50], vectors[:50])
+        jobs = [len(s.parts()) for s in cut.segments]  # made once, when first searched
+        monkeypatch.undo()
+        assert jobs[0] > 10 and jobs[1] > 1 and len(jobs) == 2
+        assert [len(s.parts()) for s in whole.segments] == [1, 1]
+        for mapper in (Threads(3), Shipped()):
+            for threshold in (0.05, 0.3):
+                found = cut.above(rows[600:], vectors[600:], threshold, mapper)
+                expected = whole.above(rows[600:], vectors[600:], threshold)
+                assert len(expected[0]) > 0
+                assert all(np.array_equal(a, b) for a, b in zip(found, expected, strict=True))
+        # the block's search and the merges' first search as jobs, against one job each
+        found_g = group(cut, rows[600:], vectors[600:], Thresholds(0.9, 0.3, words), 400,
+                        Shipped())
+        expected_g = group(whole, rows[600:], vectors[600:], Thresholds(0.9, 0.3, words), 400)
+        assert list(found_g.labels) == list(expected_g.labels)
+        assert found_g.merges == expected_g.merges != []
+        assert found_g.created == expected_g.created

@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from propwatch.errors import ConfigError
@@ -303,3 +304,34 @@ def test_the_per_article_work_gives_the_same_narratives_however_it_is_cut_into_j
     vectors = "SELECT article_id, start, vector FROM claim_embeddings ORDER BY 1, 2"
     with sqlite3.connect(dbs["one"]) as a, sqlite3.connect(dbs["many"]) as b:
         assert a.execute(vectors).fetchall() == b.execute(vectors).fetchall() != []
+
+
+def test_a_cluster_of_one_claim_stores_no_total_and_is_read_back_from_its_claims_vector(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-claim cluster's total is its claim's stored vector: grouped one article a
+    block, a paraphrase in a later block joins the stored one-claim cluster as it does in
+    a build of one block, and the cluster of two then stores the sum of both vectors."""
+    dbs = {"one block": tmp_path / "one.db", "a block each": tmp_path / "each.db"}
+    for name, db in dbs.items():
+        with open_store(db) as store:
+            for sentences in ((RAQQA,), (RATES,), (RAQQA_AGAIN,)):
+                add_article(store, list(sentences))
+            monkeypatch.setattr(build, "ARTICLE_BLOCK", 1 if name == "a block each" else 2000)
+            update(store, WORDS_ONLY)
+    with sqlite3.connect(dbs["a block each"]) as conn:
+        totals = dict(conn.execute("SELECT c.id, c.total FROM claim_clusters c"))
+        members = conn.execute("SELECT g.cluster, e.vector FROM narrative_claims g JOIN"
+                               " claim_embeddings e USING (article_id, start, \"end\")"
+                               ).fetchall()
+    by_cluster: dict[int, list[np.ndarray]] = {}
+    for cluster, vector in members:
+        by_cluster.setdefault(cluster, []).append(np.frombuffer(vector, np.float16))
+    assert sorted(len(v) for v in by_cluster.values()) == [1, 2]
+    for cluster, vectors in by_cluster.items():
+        if len(vectors) == 1:
+            assert totals[cluster] == b""
+        else:
+            expected = (vectors[0].astype(np.float32) + vectors[1].astype(np.float32))
+            assert np.array_equal(np.frombuffer(totals[cluster], np.float32), expected)
+    one, each = (table_rows(db) for db in dbs.values())
+    assert one["narrative_claims"] == each["narrative_claims"]

@@ -14,7 +14,8 @@ The articles not grouped yet are taken block by block (``ARTICLE_BLOCK``, in the
 they were first seen), and each block is done and stored before the next: its claims read
 (with their vectors), its per-article features computed (claims canonicalised and
 embedded, word counts, on the ``mapper``), its articles grouped against the narratives so
-far (``grouping.Index``: per narrative its size and sums, never its articles), its claims
+far (``grouping.Index``: per narrative its size and sums, never its articles; the search
+for each article's nearest narrative in jobs of some narratives on the ``mapper``), its claims
 put into their narratives' claim clusters (narratives are independent: jobs of whole
 narratives on the ``mapper``), then stored in one transaction.  So the first build of a
 corpus is the same as updates of one block after the other, a killed build resumes where
@@ -110,9 +111,9 @@ def update(
 ) -> UpdateSummary:
     """Group the articles and claims not yet grouped (``rebuild``: re-cluster everything).
 
-    The per-article work (canonicalising and embedding claims, word counts) and the claim
-    clusters run on ``mapper`` (the run's executor; default: this process's threads);
-    grouping and storing here.
+    The per-article work (canonicalising and embedding claims, word counts), the search for
+    the nearest narratives and the claim clusters run on ``mapper`` (the run's executor;
+    default: this process's threads); the rest of the grouping and storing here.
 
     ``settings`` default to the ones the corpus was grouped with (else ``Settings()``);
     other settings than those need ``rebuild``, since they would make earlier and later
@@ -210,7 +211,8 @@ def _add_block(claims: _Claims, articles: Sequence[str], state: _State, settings
     state.frequencies.add(counts)
     rows = state.frequencies.weighted(counts)
     means = unit_means(block.vectors, [i for _, i, _ in new], [j for _, _, j in new])
-    grouped = group(state.index, rows, means, settings.thresholds, state.next_narrative)
+    grouped = group(state.index, rows, means, settings.thresholds, state.next_narrative,
+                    mapper)
     state.next_narrative = max([state.next_narrative, *[n + 1 for n in grouped.created]])
     state.merged.update({young: old for young, old, _ in grouped.merges})
     narrative = {a: int(n) for (a, _, _), n in zip(new, grouped.labels, strict=True)}
@@ -353,11 +355,11 @@ def _assign_all(job: _ClusterJob, threshold: float) -> list[tuple[np.ndarray, np
 def _cluster_claims(
     tables: NarrativeTables, block: _Block, narrative: dict[str, int],
     merges: list[tuple[int, int, int]], threshold: float, state: _State, mapper: Mapper,
-) -> tuple[list[tuple[int, int, np.ndarray]], list[tuple[ClaimKey, int]]]:
+) -> tuple[list[tuple[int, int, np.ndarray | None]], list[tuple[ClaimKey, int]]]:
     """Put the block's claims into the claim clusters of their narratives (the clusters
     of a narrative merged in this block go with it), whole narratives a job on
     ``mapper``, new ids narrative by narrative in id order; (changed clusters: id,
-    narrative, total; members: claim, cluster)."""
+    narrative, total, None for a new cluster of one claim; members: claim, cluster)."""
     of: dict[int, list[int]] = defaultdict(list)  # narrative -> its claims in the block
     for i, (article, _, _) in enumerate(block.keys):
         of[narrative[article]].append(i)
@@ -381,7 +383,7 @@ def _cluster_claims(
     items = [_ClusterJob([(np.stack([t for _, t in known[n]]) if known[n]
                            else np.zeros((0, DIM), np.float32), block.vectors[of[n]])
                           for n in job]) for job in jobs if job]
-    changed: list[tuple[int, int, np.ndarray]] = []
+    changed: list[tuple[int, int, np.ndarray | None]] = []
     members: list[tuple[ClaimKey, int]] = []
     results = mapper.map(partial(_assign_all, threshold=threshold), items)
     for n, (labels, totals) in zip(order, (r for result in results for r in result),
@@ -391,7 +393,9 @@ def _cluster_claims(
         state.next_cluster += len(totals) - len(known[n])
         members += [(block.keys[i], ids[label]) for i, label in zip(of[n], labels.tolist(),
                                                                      strict=True)]
-        changed += [(ids[i], n, totals[i]) for i in sorted(set(labels.tolist()))]
+        sizes = Counter(labels.tolist())
+        changed += [(ids[i], n, totals[i] if i < len(known[n]) or sizes[i] > 1 else None)
+                    for i in sorted(sizes)]
     return changed, members
 
 

@@ -25,16 +25,29 @@ a few segments (as a search engine keeps its index): a block's new and changed n
 go into a new small segment, their old rows are marked dead, and a segment is merged with
 the one before it once it holds half as many rows, so each row is copied a logarithmic
 number of times, not once per block.
+
+The search of a block is cut into jobs (``_search``) of up to ``PART`` narratives of one
+segment each, against all the block's rows, and run on the ``mapper`` (the run's
+executor: threads here, Ray tasks on a cluster): each pair's similarity is computed with
+the same arithmetic whichever job holds its narrative, so the result does not depend on
+the jobs.  Growing with the narratives, this search is most of a block's cost; comparing a
+row with every narrative cannot be avoided for the rows whose common words alone could
+reach the cut (see ``_Segment``), and on news text those are nearly all rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from propwatch.execute.tasks import Mapper
+
 CHUNK = 512  # rows of article-to-narrative similarities computed at once
+PART = 4096  # narratives of a segment one job of a block's search compares the rows with
 COMMON_SHARE = 0.01  # a word in more of a segment's narratives than this is common
 COMMON_MIN = 50  # ... and in more than this many
 
@@ -78,7 +91,8 @@ class _Segment:
     """
 
     def __init__(self, ids: np.ndarray, counts: np.ndarray, term_sums: sparse.csr_matrix,
-                 vector_sums: np.ndarray, words: float) -> None:
+                 vector_sums: np.ndarray, words: float, common: np.ndarray | None = None
+                 ) -> None:
         self.ids = ids.astype(np.int64)
         self.counts = counts.astype(np.int64)
         self.term_sums = sparse.csr_matrix(term_sums, dtype=np.float32)
@@ -88,14 +102,37 @@ class _Segment:
         self.terms = sparse.csr_matrix(sparse.diags(scale) @ self.term_sums, dtype=np.float32)
         self.vectors = self.vector_sums * scale[:, None]
         self.words = words
-        df = np.bincount(self.terms.indices, minlength=self.terms.shape[1])
-        self.common = df > max(COMMON_MIN, COMMON_SHARE * len(self.ids))
-        self._rare_t = _columns(self.terms, ~self.common).T.tocsr()
-        self._common = _columns(self.terms, self.common)
+        if common is None:
+            df = np.bincount(self.terms.indices, minlength=self.terms.shape[1])
+            common = df > max(COMMON_MIN, COMMON_SHARE * len(self.ids))
+        self.common = common
+        self._rare_t: sparse.csr_matrix | None = None  # these three when first searched
+        self._common: sparse.csr_matrix | None = None
         self._all_t: sparse.csr_matrix | None = None
+        self._parts: list[tuple[int, _Segment]] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """What a job is shipped: the sums (the embeddings' only when they count) and the
+        common words; the rest is made where the job runs."""
+        vector_sums = self.vector_sums if self.words < 1 else self.vector_sums[:, :0]
+        return self.ids, self.counts, self.term_sums, vector_sums, self.words, self.common
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.__init__(*state)  # type: ignore[misc]
+
+    def parts(self) -> list[tuple[int, _Segment]]:
+        """(first row, the rows from there) in pieces of ``PART`` narratives, searched
+        with this segment's common words."""
+        if self._parts is None:
+            self._parts = [(0, self)] if len(self) <= PART else [
+                (lo, _Segment(self.ids[lo : lo + PART], self.counts[lo : lo + PART],
+                              self.term_sums[lo : lo + PART],
+                              self.vector_sums[lo : lo + PART], self.words, self.common))
+                for lo in range(0, len(self), PART)]
+        return self._parts
 
     def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -105,6 +142,9 @@ class _Segment:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
         if self.words < 1:
             return _pairs(self.full(terms, vectors), np.arange(terms.shape[0]), cut)
+        if self._rare_t is None or self._common is None:
+            self._rare_t = _columns(self.terms, ~self.common).T.tocsr()
+            self._common = _columns(self.terms, self.common)
         common = _columns(terms, self.common)
         bound = np.sqrt(np.asarray(common.multiply(common).sum(axis=1)).ravel())
         heavy = bound >= cut
@@ -225,24 +265,32 @@ class Index:
             for row, n in enumerate(segment.ids.tolist()):
                 self.where[n] = (segment, row)
 
-    def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
+              mapper: Mapper | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, narrative id, similarity) of every pair whose similarity reaches ``cut``,
-        by row, then narrative id."""
-        out = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))]
-        for segment in self.segments:
-            rows, cols, sims = segment.above(terms, vectors, cut)
+        by row, then narrative id; the jobs (``_search``) on ``mapper`` if given."""
+        parts = [(segment, lo, part) for segment in self.segments
+                 for lo, part in segment.parts()]
+        if self.words >= 1:
+            vectors = vectors[:, :0]  # the embeddings do not count: not shipped
+        search = partial(_search, terms=terms, vectors=vectors, cut=cut)
+        jobs = [part for _, _, part in parts]
+        out = [_NONE]
+        for (segment, lo, _), (rows, cols, sims) in zip(
+                parts, mapper.map(search, jobs) if mapper else map(search, jobs), strict=True):
+            cols = cols + lo
             live = segment.alive[cols]
             out.append((rows[live], segment.ids[cols[live]], sims[live]))
-        rows, ids, sims = (np.concatenate(parts) for parts in zip(*out, strict=True))
+        rows, ids, sims = _joined(out)
         order = np.lexsort((ids, rows))
         return rows[order], ids[order], sims[order]
 
-    def nearest(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float) -> np.ndarray:
+    def nearest(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
+                mapper: Mapper | None = None) -> np.ndarray:
         """For each row, the id of the narrative most similar to it if that similarity
         reaches ``cut``, else -1 (ties: the lower id)."""
         best = np.full(terms.shape[0], -1, dtype=np.int64)
-        rows, ids, sims = self.above(terms, vectors, cut)
+        rows, ids, sims = self.above(terms, vectors, cut, mapper)
         if len(rows):
             order = np.lexsort((ids, -sims, rows))
             first = order[np.concatenate([[True], np.diff(rows[order]) != 0])]
@@ -251,13 +299,12 @@ class Index:
 
 
 def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
-          thresholds: Thresholds, next_id: int) -> Grouped:
-    """Narrative ids for one block of new articles (rows), which ``index`` then holds."""
+          thresholds: Thresholds, next_id: int, mapper: Mapper | None = None) -> Grouped:
+    """Narrative ids for one block of new articles (rows), which ``index`` then holds; the
+    searches for their nearest narratives and for those near the narratives they grew on
+    ``mapper`` if given (the searches after each merge here)."""
     cut, words = thresholds.narrative, thresholds.words
-    out = Grouped(np.full(terms.shape[0], -1, dtype=np.int64))
-    for lo in range(0, terms.shape[0], CHUNK):
-        out.labels[lo : lo + CHUNK] = index.nearest(terms[lo : lo + CHUNK],
-                                                    vectors[lo : lo + CHUNK], cut)
+    out = Grouped(index.nearest(terms, vectors, cut, mapper))
     grew = {int(n) for n in out.labels if n >= 0}
     rest = np.flatnonzero(out.labels < 0)
     for members in _average_linkage(terms, vectors, rest, words, cut):
@@ -265,34 +312,59 @@ def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
         out.created.append(next_id)
         next_id += 1
     index.add(out.labels, terms, vectors)
-    _merge(index, grew, cut, out)
+    _merge(index, grew, cut, out, mapper)
     return out
 
 
-def _merge(index: Index, grew: set[int], cut: float, out: Grouped) -> None:
+def _merge(index: Index, grew: set[int], cut: float, out: Grouped,
+           mapper: Mapper | None = None) -> None:
     """Merge narratives that grew into any other within ``cut`` (younger into older), the
     closest pair first (ties: the lower ids), until no pair with a narrative that grew or
     was merged into is within the cut."""
     pairs: dict[tuple[int, int], float] = {}  # (older, younger) -> similarity
-    for n in sorted(grew):
-        _near(index, n, cut, pairs)
+    _near(index, sorted(grew), cut, pairs, mapper)
     while pairs:
         (old, young), _ = max(pairs.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
         out.merges.append((young, old, index.articles(young)))
         out.labels[out.labels == young] = old
         index.merge(young, old)
         pairs = {p: s for p, s in pairs.items() if old not in p and young not in p}
-        _near(index, old, cut, pairs)
+        _near(index, [old], cut, pairs)
 
 
-def _near(index: Index, narrative: int, cut: float, pairs: dict[tuple[int, int], float]
-          ) -> None:
-    """Add the pairs of ``narrative`` with every other narrative within ``cut``."""
-    terms, vectors = index.mean(narrative)
-    _, ids, sims = index.above(terms, vectors, cut)
-    for other, sim in zip(ids.tolist(), sims.tolist(), strict=True):
-        if other != narrative:
-            pairs[(min(narrative, other), max(narrative, other))] = sim
+def _near(index: Index, narratives: list[int], cut: float,
+          pairs: dict[tuple[int, int], float], mapper: Mapper | None = None) -> None:
+    """Add the pairs of each of ``narratives`` with every other narrative within ``cut``,
+    one narrative after the other (a pair found twice keeps the later similarity)."""
+    if not narratives:
+        return
+    means = [index.mean(n) for n in narratives]
+    rows, ids, sims = index.above(sparse.vstack([t for t, _ in means], format="csr"),
+                                  np.concatenate([v for _, v in means]), cut, mapper)
+    for row, other, sim in zip(rows.tolist(), ids.tolist(), sims.tolist(), strict=True):
+        n = narratives[row]
+        if other != n:
+            pairs[(min(n, other), max(n, other))] = sim
+
+
+_NONE = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def _search(part: _Segment, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One job of a search: ``part.above`` for the rows, ``CHUNK`` rows at a time."""
+    out = [_NONE]
+    for lo in range(0, terms.shape[0], CHUNK):
+        rows, cols, sims = part.above(terms[lo : lo + CHUNK], vectors[lo : lo + CHUNK], cut)
+        out.append((rows + lo, cols, sims))
+    return _joined(out)
+
+
+def _joined(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, similarities) of several searches, one after the other."""
+    rows, cols, sims = (np.concatenate(p) for p in zip(*parts, strict=True))
+    return rows, cols, sims
 
 
 def _columns(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:

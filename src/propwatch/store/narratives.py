@@ -3,6 +3,11 @@
 ``NarrativeTables`` wraps the ``Connection`` of a ``Store`` (migrated by it,
 see ``migrations/007_narratives_claim_embeddings.sql`` and
 ``009_narrative_articles_moves.sql``).
+
+A claim cluster of one claim (most of them) is stored with an empty ``total``: its total
+is its claim's stored vector (the float16 the grouping used), read back from
+``claim_embeddings``; a cluster of more claims keeps the float32 sum.  (Older databases
+hold the sum for every cluster; both read the same.)
 """
 
 from __future__ import annotations
@@ -134,12 +139,22 @@ class NarrativeTables:
 
     def clusters(self, dim: int, narratives: Sequence[int]) -> list[tuple[int, int, np.ndarray]]:
         """(cluster id, narrative id, sum of member vectors) of the claim clusters of
-        ``narratives``, by id."""
+        ``narratives``, by id (a cluster of one claim whose article is gone: left out)."""
         rows = self.conn.execute(
-            "SELECT id, narrative, total FROM claim_clusters WHERE narrative IN"
-            f" ({', '.join('?' * len(narratives))}) ORDER BY id", list(narratives))
-        return [(int(c), int(n), np.frombuffer(t, dtype=np.float32).reshape(dim).copy())
-                for c, n, t in rows]
+            "SELECT c.id, c.narrative, c.total, e.vector FROM claim_clusters c"
+            " LEFT JOIN narrative_claims g ON length(c.total) = 0 AND g.cluster = c.id"
+            " LEFT JOIN claim_embeddings e ON e.article_id = g.article_id"
+            ' AND e.start = g.start AND e."end" = g."end"'
+            f" WHERE c.narrative IN ({', '.join('?' * len(narratives))}) ORDER BY c.id",
+            list(narratives))
+        out = []
+        for c, n, total, vector in rows:
+            if len(total):
+                out.append((int(c), int(n), np.frombuffer(total, np.float32).reshape(dim).copy()))
+            elif vector is not None:
+                out.append((int(c), int(n), np.frombuffer(vector, EMBED_DTYPE).reshape(dim)
+                            .astype(np.float32)))
+        return out
 
     def assignments(self) -> dict[str, int]:
         """Every grouped article's narrative."""
@@ -200,14 +215,16 @@ class NarrativeTables:
             [(a.article_id, a.narrative, a.terms, a.vector.astype(np.float32).tobytes())
              for a in articles])
 
-    def save_clusters(self, clusters: Iterable[tuple[int, int, np.ndarray]],
+    def save_clusters(self, clusters: Iterable[tuple[int, int, np.ndarray | None]],
                       members: Iterable[tuple[ClaimKey, int]]) -> None:
-        """New or changed clusters (id, narrative, total) and claim assignments."""
+        """New or changed clusters (id, narrative, total: None for a cluster of one claim,
+        whose total is its claim's vector) and claim assignments."""
         self.conn.executemany(
             "INSERT INTO claim_clusters (id, narrative, total) VALUES (?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative,"
             " total = excluded.total",
-            [(c, n, t.astype(np.float32).tobytes()) for c, n, t in clusters])
+            [(c, n, b"" if t is None else t.astype(np.float32).tobytes())
+             for c, n, t in clusters])
         self.conn.executemany(
             'INSERT INTO narrative_claims (article_id, start, "end", cluster)'
             ' VALUES (?, ?, ?, ?) ON CONFLICT (article_id, start, "end") DO UPDATE'
