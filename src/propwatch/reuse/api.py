@@ -71,20 +71,16 @@ def clusters(store: Store) -> list[Cluster]:
 def cluster_of(store: Store, article_id: str) -> Cluster | None:
     """The cluster holding ``article_id`` (None when it has no copy), read from the pairs
     around it only: as fast on a large corpus as on a small one."""
-    seen, frontier = {article_id}, [article_id]
-    rows: dict[tuple[str, str], PairRow] = {}
-    while frontier:
-        found = sql.pairs_touching(store.conn, frontier)
-        rows.update(((r.a, r.b), r) for r in found)
-        frontier = [x for r in found for x in (r.a, r.b) if x not in seen]
-        seen.update(frontier)
-    found_clusters = _clusters(store, sorted(rows.values(), key=lambda r: (r.a, r.b)))
+    found_clusters = _clusters(store, sql.component_pairs(store.conn, article_id))
     return found_clusters[0] if found_clusters else None
 
 
-def _clusters(store: Store, rows: list[PairRow]) -> list[Cluster]:
+def _clusters(store: Store, rows: list[PairRow],
+              metas: dict[str, ArticleMeta] | None = None) -> list[Cluster]:
+    """The clusters of these pairs; ``metas``: their articles' metadata when read already."""
     groups = components((r.a, r.b) for r in rows)
-    meta = {m.id: m for m in sql.article_meta(store.conn, [x for g in groups for x in g])}
+    meta = metas if metas is not None else {
+        m.id: m for m in sql.article_meta(store.conn, [x for g in groups for x in g])}
     member_of = {x: i for i, g in enumerate(groups) for x in g}
     grouped: dict[int, list[PairRow]] = {}
     for r in rows:
@@ -123,10 +119,14 @@ def reuse_by_article(store: Store) -> dict[str, dict[str, Any]]:
 
 
 def article_reuse(store: Store, article_id: str) -> dict[str, Any] | None:
-    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet)."""
-    found = cluster_of(store, article_id)
-    return _reuse_entries(sql.article_meta(store.conn, [article_id]),
-                          [found] if found else []).get(article_id)
+    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet):
+    its group's pairs in one query, then the metadata of the group and the article in one."""
+    rows = sql.component_pairs(store.conn, article_id)
+    ids = sorted({article_id, *(x for r in rows for x in (r.a, r.b))})
+    metas = {m.id: m for m in sql.article_meta(store.conn, ids)}
+    found = _clusters(store, rows, metas)
+    mine = [metas[article_id]] if article_id in metas else []
+    return _reuse_entries(mine, found[:1]).get(article_id)
 
 
 def _reuse_entries(metas: list[ArticleMeta], found: list[Cluster]) -> dict[str, dict[str, Any]]:

@@ -206,19 +206,17 @@ def pairs(conn: Connection) -> list[PairRow]:
     return [PairRow(*row) for row in rows]
 
 
-def pairs_touching(conn: Connection, ids: Sequence[str]) -> list[PairRow]:
-    """The pairs with one of ``ids`` on either side."""
-    out: dict[tuple[str, str], PairRow] = {}
-    for part in _chunks(list(ids), 450):
-        marks = ",".join("?" * len(part))
-        for row in conn.execute(
-            "SELECT a, b, relation, jaccard, a_in_b, b_in_a FROM reuse_pairs"
-            f" WHERE a IN ({marks}) UNION SELECT a, b, relation, jaccard, a_in_b, b_in_a"
-            f" FROM reuse_pairs WHERE b IN ({marks})", part + part,
-        ):
-            pair = PairRow(*row)
-            out[(pair.a, pair.b)] = pair
-    return list(out.values())
+def component_pairs(conn: Connection, article_id: str) -> list[PairRow]:
+    """Every pair of the connected group holding ``article_id`` (none when it has no copy),
+    by a and b: one recursive query, however far the group reaches."""
+    columns = "a, b, relation, jaccard, a_in_b, b_in_a"
+    rows = conn.execute(
+        f"WITH RECURSIVE found({columns}) AS ("
+        f" SELECT {columns} FROM reuse_pairs WHERE a = ? OR b = ?"
+        " UNION SELECT r.a, r.b, r.relation, r.jaccard, r.a_in_b, r.b_in_a FROM found f"
+        " JOIN reuse_pairs r ON r.a IN (f.a, f.b) OR r.b IN (f.a, f.b))"
+        f" SELECT {columns} FROM found ORDER BY a, b", (article_id, article_id))
+    return [PairRow(*row) for row in rows]
 
 
 def article_meta(conn: Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
