@@ -10,6 +10,7 @@ from propwatch.reuse.provenance import Provenance, order_key, provenance
 from propwatch.reuse.update import UpdateSummary, update
 from propwatch.store import Store
 from propwatch.store import reuse as sql
+from propwatch.store.connection import Read
 from propwatch.store.reuse import ArticleMeta, PairRow
 
 
@@ -65,22 +66,22 @@ class Cluster:
 
 def clusters(store: Store) -> list[Cluster]:
     """Every cluster of two or more articles, biggest first (then earliest first)."""
-    return _clusters(store, sql.pairs(store.conn))
+    rows = sql.pairs(store.conn)
+    ids = sorted({x for r in rows for x in (r.a, r.b)})
+    return _clusters(rows, {m.id: m for m in sql.article_meta(store.conn, ids)})
 
 
 def cluster_of(store: Store, article_id: str) -> Cluster | None:
     """The cluster holding ``article_id`` (None when it has no copy), read from the pairs
     around it only: as fast on a large corpus as on a small one."""
-    found_clusters = _clusters(store, sql.component_pairs(store.conn, article_id))
+    rows, metas = store.conn.read_all(article_reuse_reads(article_id))
+    found_clusters = _clusters(rows, {m.id: m for m in metas})
     return found_clusters[0] if found_clusters else None
 
 
-def _clusters(store: Store, rows: list[PairRow],
-              metas: dict[str, ArticleMeta] | None = None) -> list[Cluster]:
-    """The clusters of these pairs; ``metas``: their articles' metadata when read already."""
+def _clusters(rows: list[PairRow], meta: dict[str, ArticleMeta]) -> list[Cluster]:
+    """The clusters of these pairs; ``meta``: their articles' metadata."""
     groups = components((r.a, r.b) for r in rows)
-    meta = metas if metas is not None else {
-        m.id: m for m in sql.article_meta(store.conn, [x for g in groups for x in g])}
     member_of = {x: i for i, g in enumerate(groups) for x in g}
     grouped: dict[int, list[PairRow]] = {}
     for r in rows:
@@ -118,15 +119,20 @@ def reuse_by_article(store: Store) -> dict[str, dict[str, Any]]:
     return _reuse_entries(sql.article_meta(store.conn), clusters(store))
 
 
-def article_reuse(store: Store, article_id: str) -> dict[str, Any] | None:
-    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet):
-    its group's pairs in one query, then the metadata of the group and the article in one."""
-    rows = sql.component_pairs(store.conn, article_id)
-    ids = sorted({article_id, *(x for r in rows for x in (r.a, r.b))})
-    metas = {m.id: m for m in sql.article_meta(store.conn, ids)}
-    found = _clusters(store, rows, metas)
-    mine = [metas[article_id]] if article_id in metas else []
-    return _reuse_entries(mine, found[:1]).get(article_id)
+def article_reuse_reads(article_id: str) -> list[Read]:
+    """What :func:`article_reuse` reads: the pairs of the article's group and the
+    metadata of the group and the article."""
+    return [sql.group_pairs_read(article_id), sql.group_meta_read(article_id)]
+
+
+def article_reuse(article_id: str, rows: list[PairRow], metas: list[ArticleMeta]
+                  ) -> dict[str, Any] | None:
+    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet),
+    from what :func:`article_reuse_reads` read."""
+    by_id = {m.id: m for m in metas}
+    found = _clusters(rows, by_id)
+    return _reuse_entries([by_id[article_id]] if article_id in by_id else [],
+                          found[:1]).get(article_id)
 
 
 def _reuse_entries(metas: list[ArticleMeta], found: list[Cluster]) -> dict[str, dict[str, Any]]:

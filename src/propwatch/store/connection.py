@@ -11,9 +11,9 @@ writers' commits -- is a method here, implemented once per backend
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -54,6 +54,15 @@ class TextSearch:
     param: str
 
 
+@dataclass(frozen=True)
+class Read:
+    """One read query and what its rows become (``Connection.read_all`` runs several)."""
+
+    sql: str
+    params: Sequence[Any] = ()
+    parse: Callable[[list[Any]], Any] = field(default=list)
+
+
 class Connection(Protocol):
     """What the store modules use; ``backend`` is ``"sqlite"`` or ``"postgresql"``."""
 
@@ -63,6 +72,12 @@ class Connection(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor: ...
+
+    def read_all(self, reads: Sequence[Read]) -> list[Any]:
+        """Each read's rows as its ``parse`` makes them, in order: reads that do not
+        depend on each other, sent to PostgreSQL together (one round trip, a pipeline)
+        and run one after another on SQLite."""
+        ...
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:

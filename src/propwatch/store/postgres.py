@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from propwatch.errors import MissingExtraError, StoreError, one_line
 from propwatch.store import sqlite
-from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Term, TextSearch
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Read, Term, TextSearch
 
 if TYPE_CHECKING:
     import psycopg
@@ -85,6 +85,11 @@ class PostgresConnection:
         cursor = self.raw.cursor()
         cursor.executemany(_placeholders(sql), list(rows))
         return cursor
+
+    def read_all(self, reads: Sequence[Read]) -> list[Any]:
+        with self.raw.pipeline():  # every query sent, then every result read: one wait
+            cursors = [self.execute(r.sql, r.params) for r in reads]
+        return [r.parse(c.fetchall()) for r, c in zip(reads, cursors, strict=True)]
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:

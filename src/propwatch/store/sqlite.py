@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from propwatch.errors import StoreError, one_line
-from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Term, TextSearch
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Read, Term, TextSearch
 
 try:
     import fcntl
@@ -35,6 +35,9 @@ class SqliteConnection:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
         return self.raw.executemany(sql, rows)
+
+    def read_all(self, reads: Sequence[Read]) -> list[Any]:
+        return [r.parse(self.raw.execute(r.sql, r.params).fetchall()) for r in reads]
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:

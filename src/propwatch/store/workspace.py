@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from propwatch.errors import ConfigError
-from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Connection, Term, TextSearch, now
+from propwatch.store.connection import (
+    HIT_CLOSE,
+    HIT_OPEN,
+    Connection,
+    Read,
+    Term,
+    TextSearch,
+    now,
+)
 from propwatch.store.narratives import COUNTED_MATCH
 
 SNIPPET_CHARS = 240
@@ -388,31 +396,39 @@ def set_technique_verdict(conn: Connection, article_id: str, start: int, end: in
 def technique_verdicts(conn: Connection, article_ids: Sequence[str] | None = None
                        ) -> dict[str, list[TechniqueVerdict]]:
     """Article id -> its technique verdicts in text order (every article when None)."""
+    return dict(conn.read_all([technique_verdicts_read(article_ids)])[0])
+
+
+def technique_verdicts_read(article_ids: Sequence[str] | None = None) -> Read:
+    """:func:`technique_verdicts` as a read, to be sent with others."""
     sql = ('SELECT article_id, start, "end", label, verdict, reviewed_at'
            " FROM technique_verdicts")
     params: list[str] = []
     if article_ids is not None:
         params = list(article_ids)
         sql += f" WHERE article_id IN ({','.join('?' * len(params))})"
-    out: dict[str, list[TechniqueVerdict]] = {}
-    for row in conn.execute(sql + ' ORDER BY article_id, start, "end", label', params):
-        out.setdefault(row[0], []).append(TechniqueVerdict(*row))
-    return out
+
+    def parse(rows: list[Any]) -> dict[str, list[TechniqueVerdict]]:
+        out: dict[str, list[TechniqueVerdict]] = {}
+        for row in rows:
+            out.setdefault(row[0], []).append(TechniqueVerdict(*row))
+        return out
+
+    return Read(sql + ' ORDER BY article_id, start, "end", label', params, parse)
 
 
-# -- one article's corpus-level fields ---------------------------------------------------
+# -- one article's corpus-level fields (reads sent together with the article's own) ------
 
-def also_at(conn: Connection, article_id: str) -> list[str]:
+def also_at_read(article_id: str) -> Read:
     """The other places the article's input was found (as ``Store.also_at``)."""
-    return [str(r[0]) for r in conn.execute(
-        "SELECT s.source FROM articles a JOIN document_sources s"
-        " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
-        " ORDER BY s.source", (article_id,))]
+    return Read("SELECT s.source FROM articles a JOIN document_sources s"
+                " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
+                " ORDER BY s.source", (article_id,), lambda rows: [str(r[0]) for r in rows])
 
 
-def narrative_counts(conn: Connection, article_id: str) -> dict[int, int]:
+def narrative_counts_read(article_id: str) -> Read:
     """Narrative number -> how many of the article's claims it holds."""
-    return {int(n): int(c) for n, c in conn.execute(
-        "SELECT c.narrative, COUNT(*) FROM narrative_claims g"
-        " JOIN claim_clusters c ON c.id = g.cluster WHERE g.article_id = ?"
-        " GROUP BY c.narrative", (article_id,))}
+    return Read("SELECT c.narrative, COUNT(*) FROM narrative_claims g"
+                " JOIN claim_clusters c ON c.id = g.cluster WHERE g.article_id = ?"
+                " GROUP BY c.narrative", (article_id,),
+                lambda rows: {int(n): int(c) for n, c in rows})
