@@ -43,13 +43,14 @@ class TextSearch:
     """How one backend finds articles for a text query (the ``a`` alias is the facets).
 
     ``source``/``match``: the FROM and the WHERE condition; ``rank``: ORDER BY for
-    relevance; ``snippet``: SELECT of (rowid, id, title, outlet, published, language,
-    snippet) for the rowids in ``{marks}``; every ``?`` takes ``param``."""
+    relevance, its ``?`` taking ``rank_args``; ``snippet``: SELECT of (rowid, id, title,
+    outlet, published, language, snippet) for the rowids in ``{marks}``; every other ``?``
+    takes ``param``."""
 
     source: str
     match: str
     rank: str
-    rank_params: int
+    rank_args: tuple[Any, ...]
     snippet: str
     param: str
 

@@ -4,7 +4,9 @@ Writers take turns as on SQLite: every write transaction first takes one advisor
 the database (``pg_advisory_xact_lock``), so what a writer checks ("is this document
 stored?") still holds when it writes; unique constraints and ``ON CONFLICT`` back that up.
 Readers never wait.  Corpus-level updates hold a session advisory lock.  Article search
-is a ``tsvector`` column with a GIN index (``simple`` configuration).  Keyword search of
+is a ``tsvector`` column with a GIN index (``simple`` configuration); a search by
+relevance ranks its matches with FTS5's bm25, as SQLite does, from two small columns of
+each match (``rank_terms``, ``rank_length``) instead of its tsvector.  Keyword search of
 known claims (a feature of matching) ranks with SQLite FTS5's BM25 over an in-memory copy
 of the claims' search texts, reloaded when ``kb_claims`` changes: the same ranks as on
 SQLite, hence the same matches (ts_rank orders differently and would change them).
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x70726F70_77726974  # every write transaction
 CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
 CONNECT_SECONDS = 10
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25 constants
 HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=40, MinWords=20, MaxFragments=1"
 
 
@@ -121,13 +125,46 @@ class PostgresConnection:
 
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         query = "to_tsquery('simple', ?)"
+        rank, rank_args = self._bm25(terms)
         return TextSearch(
             source="article_facets a", match=f"a.search @@ {query}",
-            rank=f"ts_rank(a.search, {query}) DESC", rank_params=1,
+            rank=f"{rank} DESC", rank_args=rank_args,
             snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                     f" ts_headline('simple', a.text, {query}, '{HEADLINE}')"
                     " FROM articles a WHERE a.rowid IN ({marks})",
             param=" & ".join(tsquery_lexeme(t) for t in terms))
+
+    def _bm25(self, terms: Sequence[Term]) -> tuple[str, tuple[Any, ...]]:
+        """FTS5's bm25 score of a match (the title counted TITLE_WEIGHT times, as on
+        SQLite) from its ``rank_terms`` and ``rank_length`` (migration 012), which are kept
+        in the row: reading each match's whole tsvector instead costs half a second for
+        10,000 matches.  A word's weighted count is looked up (a word counted once is not
+        listed); a prefix or a phrase counts once per article.  Several terms are weighted
+        by their idf over the whole corpus, as in FTS5 (one query to count them)."""
+        idfs = self._idfs(terms) if len(terms) > 1 else [1.0]
+        length = (f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length"
+                  " / (SELECT GREATEST(AVG(rank_length), 1)::float8 FROM articles))")
+        parts, args = [], []
+        for term, idf in zip(terms, idfs, strict=True):
+            if term.text.isalnum() and not term.prefix:  # one word: a key of rank_terms
+                count = "COALESCE((a.rank_terms ->> ?)::float8, 1)"
+                args += [idf, term.text.lower(), term.text.lower()]
+            else:
+                count = "1"
+                args.append(idf)
+            parts.append(f"? * {count} * {BM25_K1 + 1} / ({count} + {length})")
+        return "(" + " + ".join(parts) + ")", tuple(args)
+
+    def _idfs(self, terms: Sequence[Term]) -> list[float]:
+        """FTS5's idf of each term: log((N - n + 0.5) / (n + 0.5)), at least 1e-6, where
+        n of the N articles hold it."""
+        counts = self.execute(
+            "SELECT (SELECT COUNT(*) FROM articles)" + "".join(
+                ", (SELECT COUNT(*) FROM articles WHERE search @@ to_tsquery('simple', ?))"
+                for _ in terms), [tsquery_lexeme(t) for t in terms]).fetchone()
+        total = int(counts[0])
+        return [max(math.log((total - int(n) + 0.5) / (int(n) + 0.5)), 1e-6)
+                for n in counts[1:]]
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
         version = str(self.execute(  # is_called: the first change leaves last_value at 1

@@ -209,10 +209,9 @@ def _generic_plan(conn: Connection, text: TextSearch, f: Filters, where: list[st
         f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC LIMIT {CAP + 1}",
         params)]
     among, among_params = conn.in_ints("a.rowid", newest[:CAP])
-    rank_params = [text.param] * text.rank_params
     return len(newest), (f"SELECT a.rowid FROM {text.source} WHERE {among}"
                          f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"),\
-        [*among_params, *rank_params]
+        [*among_params, *text.rank_args]
 
 
 def _count(conn: Connection, source_and_clause: str, params: list[Any]) -> int:
