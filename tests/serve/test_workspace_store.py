@@ -95,15 +95,14 @@ def test_past_the_cap_a_count_says_more_and_relevance_ranks_the_newest_matches(
         assert [h.id for h in search(store.conn, dated_by_date, 2, 1).hits] == [ids[3], ids[2]]
 
 
+OTHER = "The council met and talked of other things. "
 RANKED = {  # name: (title, text); "dam" and "river" are searched
     "once, short": ("Notes one", "A dam broke."),
-    "once, long": ("Notes two", "A dam broke. " + "The council met and talked of other things. " * 30),
-    "in the title": ("Dam report", "The council met and talked of other things. " * 4),
-    "three times": ("Notes three", "The dam, the old dam and the new dam. "
-                    + "The council met and talked of other things. " * 8),
-    "river too": ("Notes four", "The dam on the river. "
-                  + "The council met and talked of other things. " * 8),
-    "no dam": ("Notes five", "The council met and talked of other things."),
+    "once, long": ("Notes two", "A dam broke. " + OTHER * 30),
+    "in the title": ("Dam report", OTHER * 4),
+    "three times": ("Notes three", "The dam, the old dam and the new dam. " + OTHER * 8),
+    "river too": ("Notes four", "The dam on the river. " + OTHER * 8),
+    "no dam": ("Notes five", OTHER),
     "no dam either": ("Notes six", "The council met again."),
 }
 
