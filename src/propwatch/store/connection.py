@@ -42,13 +42,15 @@ class Term:
 class TextSearch:
     """How one backend finds articles for a text query (the ``a`` alias is the facets).
 
-    ``source``/``match``: the FROM and the WHERE condition; ``rank``: ORDER BY for
-    relevance, its ``?`` taking ``rank_args``; ``snippet``: SELECT of (rowid, id, title,
-    outlet, published, language, snippet) for the rowids in ``{marks}``; every other ``?``
-    takes ``param``."""
+    ``source``/``match``: the FROM and the WHERE condition; ``matching``: a SELECT of the
+    rowids of every match (the quickest way to list them when nothing else filters);
+    ``rank``: ORDER BY for relevance, its ``?`` taking ``rank_args``; ``snippet``: SELECT
+    of (rowid, id, title, outlet, published, language, snippet) for the rowids in
+    ``{marks}``; every other ``?`` takes ``param``."""
 
     source: str
     match: str
+    matching: str
     rank: str
     rank_args: tuple[Any, ...]
     snippet: str

@@ -128,6 +128,7 @@ class PostgresConnection:
         rank, rank_args = self._bm25(terms)
         return TextSearch(
             source="article_facets a", match=f"a.search @@ {query}",
+            matching=f"SELECT rowid FROM propwatch_matching({query}) AS m(rowid)",
             rank=f"{rank} DESC", rank_args=rank_args,
             snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                     f" ts_headline('simple', a.text, {query}, '{HEADLINE}')"
@@ -142,7 +143,7 @@ class PostgresConnection:
         listed); a prefix or a phrase counts once per article.  Several terms are weighted
         by their idf over the whole corpus, as in FTS5 (one query to count them)."""
         idfs = self._idfs(terms) if len(terms) > 1 else [1.0]
-        length = (f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length"
+        length = (f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length::float8"
                   " / (SELECT GREATEST(AVG(rank_length), 1)::float8 FROM articles))")
         parts, args = [], []
         for term, idf in zip(terms, idfs, strict=True):

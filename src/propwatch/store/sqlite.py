@@ -76,7 +76,9 @@ class SqliteConnection:
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         return TextSearch(
             source="articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid",
-            match="articles_fts MATCH ?", rank="bm25(articles_fts, 4.0, 1.0)", rank_args=(),
+            match="articles_fts MATCH ?",
+            matching="SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+            rank="bm25(articles_fts, 4.0, 1.0)", rank_args=(),
             snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                     f" snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
                     " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"

@@ -193,21 +193,24 @@ def _fts5_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
 
 def _generic_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
                   params: list[Any]) -> tuple[int, str, list[Any]]:
-    """The same for a backend whose planner needs no hints (PostgreSQL): past CAP
+    """The same for a backend whose planner needs fewer hints (PostgreSQL): past CAP
     matches a relevance search ranks the CAP most recently added, as on SQLite.
 
     Testing a match reads the article's whole ``tsvector`` (stored apart from the row), so
-    a search by relevance tests each article once: the newest CAP + 1 matches are found
-    (which counts them too) and then only ranked, not matched again."""
+    a search by relevance tests each article at most once: the newest CAP + 1 matches are
+    found (which counts them too; with no filter, listed by the index alone, none read)
+    and then only ranked, not matched again."""
     clause = f" WHERE {text.match}" + "".join(" AND " + w for w in where)
     params = [text.param, *params]
     if f.sort != "relevance":
-        total = _count(conn, text.source + clause, params)
+        total = (_count(conn, text.source + clause, params) if where
+                 else _count(conn, f"({text.matching}) AS m", [text.param]))
         return total, (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY {NEWEST}"
                        " LIMIT ? OFFSET ?"), params
-    newest = [int(r[0]) for r in conn.execute(
-        f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC LIMIT {CAP + 1}",
-        params)]
+    newest_sql, newest_params = (
+        (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC", params) if where
+        else (f"SELECT rowid FROM ({text.matching}) AS m ORDER BY rowid DESC", [text.param]))
+    newest = [int(r[0]) for r in conn.execute(f"{newest_sql} LIMIT {CAP + 1}", newest_params)]
     among, among_params = conn.in_ints("a.rowid", newest[:CAP])
     return len(newest), (f"SELECT a.rowid FROM {text.source} WHERE {among}"
                          f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"),\
