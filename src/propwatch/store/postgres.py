@@ -161,7 +161,7 @@ class PostgresConnection:
         n of the N articles hold it."""
         counts = self.execute(
             "SELECT (SELECT COUNT(*) FROM articles)" + "".join(
-                ", (SELECT COUNT(*) FROM articles WHERE search @@ to_tsquery('simple', ?))"
+                ", (SELECT COUNT(*) FROM propwatch_matching(to_tsquery('simple', ?)))"
                 for _ in terms), [tsquery_lexeme(t) for t in terms]).fetchone()
         total = int(counts[0])
         return [max(math.log((total - int(n) + 0.5) / (int(n) + 0.5)), 1e-6)

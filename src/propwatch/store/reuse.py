@@ -226,13 +226,6 @@ def group_pairs_read(article_id: str) -> Read:
                 (article_id, article_id), lambda rows: [PairRow(*row) for row in rows])
 
 
-def group_meta_read(article_id: str) -> Read:
-    """``article_meta`` of the article and of every article of its group."""
-    return Read(f"{_GROUP} {_META} WHERE a.id IN (SELECT a FROM found UNION SELECT b FROM found"
-                " UNION SELECT id FROM articles WHERE id = ?) ORDER BY a.added_seq",
-                (article_id, article_id, article_id), _metas)
-
-
 def article_meta(conn: Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
     """Metadata of the given articles (all when ``ids`` is None), first seen first."""
     if ids is None:
