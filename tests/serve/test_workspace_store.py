@@ -120,3 +120,11 @@ def test_both_backends_rank_by_relevance_with_bm25(db_url: str, q: str, order: l
         found = search(store.conn, Filters(q=q), 10, 0)
     names = {v: k for k, v in ids.items()}
     assert [names[h.id] for h in found.hits] == order
+
+
+def test_a_snippet_shows_the_word_however_far_into_the_text(db_url: str) -> None:
+    add_to(db_url, OTHER * 60 + "Then the old dam broke. " + OTHER * 20, "Far")
+    with open_store(db_url) as store:
+        (hit,) = search(store.conn, Filters(q="dam"), 10, 0).hits
+    assert [text for text, is_hit in hit.snippet if is_hit] == ["dam"]
+    assert "the old dam broke" in hit.snippet_text

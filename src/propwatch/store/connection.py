@@ -46,7 +46,8 @@ class TextSearch:
     rowids of every match (the quickest way to list them when nothing else filters);
     ``rank``: ORDER BY for relevance, its ``?`` taking ``rank_args``; ``snippet``: SELECT
     of (rowid, id, title, outlet, published, language, snippet) for the rowids in
-    ``{marks}``; every other ``?`` takes ``param``."""
+    ``{marks}``, its ``?`` before those taking ``snippet_args``; every other ``?`` takes
+    ``param``."""
 
     source: str
     match: str
@@ -54,6 +55,7 @@ class TextSearch:
     rank: str
     rank_args: tuple[Any, ...]
     snippet: str
+    snippet_args: tuple[Any, ...]
     param: str
 
 

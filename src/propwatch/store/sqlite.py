@@ -83,7 +83,7 @@ class SqliteConnection:
                     f" snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
                     " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                     " WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
-            param=fts5_query(terms))
+            snippet_args=(fts5_query(terms),), param=fts5_query(terms))
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
         query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)

@@ -254,7 +254,7 @@ def _hits(conn: Connection, page: list[int], text: TextSearch | None) -> list[Hi
         return []
     marks = ",".join("?" * len(page))
     if text:
-        rows = conn.execute(text.snippet.format(marks=marks), [text.param, *page])
+        rows = conn.execute(text.snippet.format(marks=marks), [*text.snippet_args, *page])
     else:
         rows = conn.execute("SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                             f" substr(a.text, 1, {SNIPPET_CHARS})"
