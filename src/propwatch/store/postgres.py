@@ -18,6 +18,7 @@ import functools
 import logging
 import math
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ WRITE_LOCK = 0x70726F70_77726974  # every write transaction
 CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
 CONNECT_SECONDS = 10
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25 constants
+CORPUS_SECONDS = 60.0  # how long a connection keeps the corpus's size for bm25
 SNIPPET_BEFORE, SNIPPET_CHARS = 300, 1200  # the text ts_headline is given (characters)
 HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=40, MinWords=20, MaxFragments=1"
 
@@ -85,6 +87,7 @@ class PostgresConnection:
         self.target = url
         self._pool = pool
         self._kb: tuple[str, sqlite3.Connection] | None = None  # (version, FTS5 copy)
+        self._corpus: tuple[float, int, float] | None = None  # (read at, articles, words each)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         if not params:
@@ -156,30 +159,39 @@ class PostgresConnection:
         10,000 matches.  A word's weighted count is looked up (a word counted once is not
         listed); a prefix or a phrase counts once per article.  Several terms are weighted
         by their idf over the whole corpus, as in FTS5 (one query to count them)."""
-        idfs = self._idfs(terms) if len(terms) > 1 else [1.0]
-        length = (f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length::float8"
-                  " / (SELECT GREATEST(AVG(rank_length), 1)::float8 FROM articles))")
+        articles, mean_length = self._corpus_size()
+        idfs = self._idfs(terms, articles) if len(terms) > 1 else [1.0]
+        length = f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length::float8 / ?)"
         parts, args = [], []
         for term, idf in zip(terms, idfs, strict=True):
             if _one_word(term):  # a key of rank_terms
                 count = "COALESCE((a.rank_terms ->> ?)::float8, 1)"
-                args += [idf, term.text.lower(), term.text.lower()]
+                args += [idf, term.text.lower(), term.text.lower(), mean_length]
             else:
                 count = "1"
-                args.append(idf)
+                args += [idf, mean_length]
             parts.append(f"? * {count} * {BM25_K1 + 1} / ({count} + {length})")
         return "(" + " + ".join(parts) + ")", tuple(args)
 
-    def _idfs(self, terms: Sequence[Term]) -> list[float]:
+    def _corpus_size(self) -> tuple[int, float]:
+        """(articles, their mean length in words) for bm25, read again at most every
+        CORPUS_SECONDS: a search then costs no extra query (an article more or less
+        moves the mean by a trifle)."""
+        now = time.monotonic()
+        if self._corpus is None or now - self._corpus[0] > CORPUS_SECONDS:
+            row = self.execute("SELECT COUNT(rank_length), AVG(rank_length) FROM articles"
+                               ).fetchone()  # from the rank_length index alone
+            self._corpus = (now, int(row[0]), max(float(row[1] or 0), 1.0))
+        return self._corpus[1], self._corpus[2]
+
+    def _idfs(self, terms: Sequence[Term], articles: int) -> list[float]:
         """FTS5's idf of each term: log((N - n + 0.5) / (n + 0.5)), at least 1e-6, where
         n of the N articles hold it."""
-        counts = self.execute(
-            "SELECT (SELECT COUNT(*) FROM articles)" + "".join(
-                ", (SELECT COUNT(*) FROM propwatch_matching(to_tsquery('simple', ?)))"
-                for _ in terms), [tsquery_lexeme(t) for t in terms]).fetchone()
-        total = int(counts[0])
-        return [max(math.log((total - int(n) + 0.5) / (int(n) + 0.5)), 1e-6)
-                for n in counts[1:]]
+        counts = self.execute("SELECT " + ", ".join(
+            "(SELECT COUNT(*) FROM propwatch_matching(to_tsquery('simple', ?)))"
+            for _ in terms), [tsquery_lexeme(t) for t in terms]).fetchone()
+        return [max(math.log((articles - int(n) + 0.5) / (int(n) + 0.5)), 1e-6)
+                for n in counts]
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
         version = str(self.execute(  # is_called: the first change leaves last_value at 1
