@@ -128,3 +128,14 @@ def test_a_snippet_shows_the_word_however_far_into_the_text(db_url: str) -> None
         (hit,) = search(store.conn, Filters(q="dam"), 10, 0).hits
     assert [text for text, is_hit in hit.snippet if is_hit] == ["dam"]
     assert "the old dam broke" in hit.snippet_text
+
+
+def test_a_report_selects_every_article_with_the_words_in_the_order_stored(db_url: str) -> None:
+    ids = {name: add_to(db_url, text, title) for name, (title, text) in RANKED.items()}
+    with open_store(db_url) as store:
+        alone = workspace.selected_ids(store.conn, Filters(q="dam"))
+        filtered = workspace.selected_ids(store.conn, Filters(q="dam", since="2024"))
+        none = workspace.selected_ids(store.conn, Filters(q="dam", until="2023"))
+    want = [ids[n] for n in ("once, short", "once, long", "in the title", "three times",
+                             "river too")]
+    assert alone == filtered == want and none == []

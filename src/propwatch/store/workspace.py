@@ -229,9 +229,12 @@ def selected_ids(conn: Connection, f: Filters) -> list[str]:
     where, params = _where(f)
     source = "article_facets a"
     terms = search_terms(f.q)
-    if terms:
+    if terms and where:
         text = conn.text_search(terms)
         source, where, params = text.source, [text.match, *where], [text.param, *params]
+    elif terms:  # the matches as the index lists them (none read on PostgreSQL)
+        text = conn.text_search(terms)
+        where, params = [f"a.rowid IN ({text.matching})"], [text.param]
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     return [str(r[0]) for r in conn.execute(
         f"SELECT a.id FROM {source}{clause} ORDER BY a.added_seq", params)]
