@@ -9,6 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pgserver import Server
+from propwatch.report.export import article_with_fields
+from propwatch.store import open_store
 
 from .conftest import MakeClient, build_corpus, export_records
 
@@ -76,3 +78,39 @@ def test_verdicts_are_written_to_postgresql(pg_server: Server, make_client: Make
                for c in record["claims"] for m in c["matches"])
     read_only = make_client(db, read_only=True)
     assert read_only.get("/api/stats").json()["articles"] == len(export_records(db))
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_article_page_reads_the_article_and_its_fields_in_two_round_trips(
+        backend: str, corpus_db: Path, pg_corpus: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = str(corpus_db) if backend == "sqlite" else pg_corpus
+    with open_store(db) as store:
+        conn = store.conn
+        article_id = conn.execute(  # one with a known-claim match and a copy
+            "SELECT m.article_id FROM claim_matches m JOIN reuse_pairs r"
+            " ON m.article_id IN (r.a, r.b) ORDER BY m.article_id").fetchone()[0]
+        calls: list[str] = []
+        inside = []
+        execute, read_all = conn.execute, conn.read_all
+
+        def counted_execute(sql: str, params: Any = ()) -> Any:
+            if not inside:
+                calls.append(sql)
+            return execute(sql, params)
+
+        def counted_read_all(reads: Any) -> Any:
+            calls.append(f"{len(reads)} reads at once")
+            inside.append(True)
+            try:
+                return read_all(reads)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(conn, "execute", counted_execute)
+        monkeypatch.setattr(conn, "read_all", counted_read_all)
+        found = article_with_fields(store, article_id)
+    assert calls[0] == "8 reads at once" and len(calls) == 2  # then its group's metadata
+    assert found is not None
+    article, fields = found
+    assert article.id == article_id and article.layers["claims"]
+    assert fields["claims"][article_id] and fields["reuse"][article_id]["cluster"]

@@ -15,10 +15,14 @@ from propwatch.store.workspace import Filters, search, search_terms
 
 
 def add(store_path: Path, text: str, title: str) -> str:
+    return add_to(str(store_path), text, title)
+
+
+def add_to(db: str, text: str, title: str) -> str:
     doc = RawDocument(f"{title}.txt", text, "text")
     article = Article(id=article_id(doc.content_hash, 1), source=doc.source, part=1,
                       text=text, title=title, published="2024-03-05")
-    with open_store(store_path) as store:
+    with open_store(db) as store:
         store.save_articles(doc, [article])
     return article.id
 
@@ -89,3 +93,49 @@ def test_past_the_cap_a_count_says_more_and_relevance_ranks_the_newest_matches(
         assert ranked.exact and [h.id for h in ranked.hits] == ids
         assert [h.id for h in search(store.conn, dated, 10, 0).hits] == ids
         assert [h.id for h in search(store.conn, dated_by_date, 2, 1).hits] == [ids[3], ids[2]]
+
+
+OTHER = "The council met and talked of other things. "
+RANKED = {  # name: (title, text); "dam" and "river" are searched
+    "once, short": ("Notes one", "A dam broke."),
+    "once, long": ("Notes two", "A dam broke. " + OTHER * 30),
+    "in the title": ("Dam report", OTHER * 4),
+    "three times": ("Notes three", "The dam, the old dam and the new dam. " + OTHER * 8),
+    "river too": ("Notes four", "The dam on the river. " + OTHER * 8),
+    "no dam": ("Notes five", OTHER),
+    "no dam either": ("Notes six", "The council met again."),
+}
+
+
+@pytest.mark.parametrize(("q", "order"), [
+    ("dam", ["in the title", "once, short", "three times", "river too", "once, long"]),
+    ("dam river", ["river too"]),
+    ("Dam", ["in the title", "once, short", "three times", "river too", "once, long"]),
+])
+def test_both_backends_rank_by_relevance_with_bm25(db_url: str, q: str, order: list[str]) -> None:
+    # FTS5's bm25 on SQLite; on PostgreSQL the same formula from each article's word counts
+    # (migration 012): the title counts four times, a repeated word more, a long text less
+    ids = {name: add_to(db_url, text, title) for name, (title, text) in RANKED.items()}
+    with open_store(db_url) as store:
+        found = search(store.conn, Filters(q=q), 10, 0)
+    names = {v: k for k, v in ids.items()}
+    assert [names[h.id] for h in found.hits] == order
+
+
+def test_a_snippet_shows_the_word_however_far_into_the_text(db_url: str) -> None:
+    add_to(db_url, OTHER * 60 + "Then the old dam broke. " + OTHER * 20, "Far")
+    with open_store(db_url) as store:
+        (hit,) = search(store.conn, Filters(q="dam"), 10, 0).hits
+    assert [text for text, is_hit in hit.snippet if is_hit] == ["dam"]
+    assert "the old dam broke" in hit.snippet_text
+
+
+def test_a_report_selects_every_article_with_the_words_in_the_order_stored(db_url: str) -> None:
+    ids = {name: add_to(db_url, text, title) for name, (title, text) in RANKED.items()}
+    with open_store(db_url) as store:
+        alone = workspace.selected_ids(store.conn, Filters(q="dam"))
+        filtered = workspace.selected_ids(store.conn, Filters(q="dam", since="2024"))
+        none = workspace.selected_ids(store.conn, Filters(q="dam", until="2023"))
+    want = [ids[n] for n in ("once, short", "once, long", "in the title", "three times",
+                             "river too")]
+    assert alone == filtered == want and none == []

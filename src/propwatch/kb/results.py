@@ -15,6 +15,7 @@ from propwatch.errors import ConfigError
 from propwatch.kb.match import TOP_K, KbIndex
 from propwatch.model import Article
 from propwatch.store import Store
+from propwatch.store.connection import Read
 from propwatch.store.kb import ClaimSpan, KbTables, MatchRow, NewMatch
 
 log = logging.getLogger(__name__)
@@ -142,11 +143,18 @@ def claims_by_article(
     return _with_matches(tables, tables.claims_layer(), tables.matches(), include_rejected)
 
 
-def article_claims(store: Store, article: Article) -> list[dict[str, Any]]:
-    """One article's entry of :func:`claims_by_article` (rejected matches left out)."""
-    tables = KbTables(store.conn)
-    return _with_matches(tables, layer_claims(article), tables.matches(article.id),
-                         False).get(article.id, [])
+def article_claims_reads(article_id: str) -> list[Read]:
+    """What :func:`article_claims` needs besides the article: its matches and their groups."""
+    return [KbTables.matches_read(article_id), KbTables.group_members_read(article_id)]
+
+
+def article_claims(article: Article, matches: list[MatchRow], members: dict[str, list[str]]
+                   ) -> list[dict[str, Any]]:
+    """One article's entry of :func:`claims_by_article` (rejected matches left out), from
+    what :func:`article_claims_reads` read."""
+    by_claim = _matches_by_claim(matches, False, members)
+    return [_claim_dict(c, by_claim.get((c.article_id, c.start, c.end), []))
+            for c in layer_claims(article)]
 
 
 class ArticleClaims:
@@ -156,7 +164,7 @@ class ArticleClaims:
 
     def __init__(self, store: Store, include_rejected: bool = False) -> None:
         tables = KbTables(store.conn)
-        self._by_claim = _matches_by_claim(tables, tables.matches(), include_rejected)
+        self._by_claim = _read_by_claim(tables, tables.matches(), include_rejected)
 
     def of(self, article: Article) -> list[dict[str, Any]]:
         return [_claim_dict(c, self._by_claim.get((c.article_id, c.start, c.end), []))
@@ -173,8 +181,8 @@ def claims_with_matches(store: Store, claims: list[ClaimSpan]) -> list[dict[str,
     """These claims (a page of them), in this order, each as :func:`claims_by_article`
     gives it plus its ``article_id``; only the claims' articles' matches are read."""
     tables = KbTables(store.conn)
-    by_claim = _matches_by_claim(tables, [r for aid in dict.fromkeys(c.article_id for c in claims)
-                                          for r in tables.matches(aid)], False)
+    by_claim = _read_by_claim(tables, [r for aid in dict.fromkeys(c.article_id for c in claims)
+                                       for r in tables.matches(aid)], False)
     return [{"article_id": c.article_id,
              **_claim_dict(c, by_claim.get((c.article_id, c.start, c.end), []))}
             for c in claims]
@@ -182,7 +190,7 @@ def claims_with_matches(store: Store, claims: list[ClaimSpan]) -> list[dict[str,
 
 def _with_matches(tables: KbTables, claims: list[ClaimSpan], matches: list[MatchRow],
                   include_rejected: bool) -> dict[str, list[dict[str, Any]]]:
-    by_claim = _matches_by_claim(tables, matches, include_rejected)
+    by_claim = _read_by_claim(tables, matches, include_rejected)
     out: dict[str, list[dict[str, Any]]] = {}
     for claim in claims:
         out.setdefault(claim.article_id, []).append(_claim_dict(
@@ -190,10 +198,18 @@ def _with_matches(tables: KbTables, claims: list[ClaimSpan], matches: list[Match
     return out
 
 
-def _matches_by_claim(tables: KbTables, matches: list[MatchRow], include_rejected: bool
+def _read_by_claim(tables: KbTables, matches: list[MatchRow], include_rejected: bool
+                   ) -> dict[tuple[str, int, int], list[dict[str, Any]]]:
+    """:func:`_matches_by_claim`, reading the matches' groups."""
+    return _matches_by_claim(matches, include_rejected,
+                             tables.group_members([r.group_key for r in matches]))
+
+
+def _matches_by_claim(matches: list[MatchRow], include_rejected: bool,
+                      members: dict[str, list[str]]
                       ) -> dict[tuple[str, int, int], list[dict[str, Any]]]:
+    """Matches by claim, each with the KB ids of its group (``members``)."""
     rows = [r for r in matches if include_rejected or r.verdict != "rejected"]
-    members = tables.group_members([r.group_key for r in rows])
     by_claim: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
     for row in rows:
         by_claim.setdefault((row.article_id, row.start, row.end), []).append(

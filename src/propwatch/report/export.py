@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from propwatch.kb.results import ArticleClaims, article_claims
+from propwatch.kb.results import ArticleClaims, article_claims, article_claims_reads
 from propwatch.model import Article, Span
 from propwatch.narratives.view import narrative_id, narratives_by_article
 from propwatch.reuse import reuse_by_article
-from propwatch.reuse.api import article_reuse
+from propwatch.reuse.api import article_reuse, article_reuse_read
 from propwatch.store import Store, workspace
 
 FORMATS = ("jsonl", "csv")
@@ -55,24 +55,31 @@ def corpus_fields(store: Store) -> dict[str, Mapping[str, Any]]:
     return fields
 
 
-def article_fields(store: Store, article: Article) -> dict[str, Mapping[str, Any]]:
-    """:func:`corpus_fields` for one article only, read from the rows around it (what
-    ``GET /api/articles/{id}`` serves on a corpus of any size)."""
+def article_with_fields(store: Store, article_id: str
+                        ) -> tuple[Article, dict[str, Mapping[str, Any]]] | None:
+    """The article with :func:`corpus_fields` for it only, read from the rows around it
+    (what ``GET /api/articles/{id}`` and the article page serve on a corpus of any size):
+    every read but one sent at once (two round trips to PostgreSQL).  None when there is
+    no such article."""
+    reads = [*Store.article_reads(article_id), article_reuse_read(article_id),
+             workspace.also_at_read(article_id), *article_claims_reads(article_id),
+             workspace.narrative_counts_read(article_id),
+             workspace.technique_verdicts_read([article_id])]
+    rows, spans, pairs, also, matches, members, counts, verdicts = store.conn.read_all(reads)
+    article = Store.article_from(rows, spans)
+    if article is None:
+        return None
     fields: dict[str, Mapping[str, Any]] = {}
-    article_id = article.id
-    reuse = article_reuse(store, article_id)
+    reuse = article_reuse(store, article_id, pairs)  # the group's metadata: one query
     if reuse is not None:
         fields["reuse"] = {article_id: reuse}
-    also = workspace.also_at(store.conn, article_id)
     fields["also_at"] = {article_id: also} if also else {}
-    claims = article_claims(store, article)
+    claims = article_claims(article, matches, members)
     fields["claims"] = {article_id: claims} if claims else {}
-    counts = workspace.narrative_counts(store.conn, article_id)
     fields["narratives"] = {article_id: [
         narrative_id(n) for n in sorted(counts, key=lambda n: (-counts[n], n))]} if counts else {}
-    fields["technique_verdicts"] = _verdicts(
-        workspace.technique_verdicts(store.conn, [article_id]))
-    return fields
+    fields["technique_verdicts"] = _verdicts(verdicts)
+    return article, fields
 
 
 def _verdicts(found: Mapping[str, list[workspace.TechniqueVerdict]]
@@ -82,10 +89,8 @@ def _verdicts(found: Mapping[str, list[workspace.TechniqueVerdict]]
 
 def article_export(store: Store, article_id: str) -> dict[str, Any] | None:
     """One article as :func:`write_jsonl` writes it (None when there is no such article)."""
-    article = store.article(article_id)
-    if article is None:
-        return None
-    return article_record(article, article_fields(store, article))
+    found = article_with_fields(store, article_id)
+    return article_record(*found) if found else None
 
 
 def article_record(article: Article, extra: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

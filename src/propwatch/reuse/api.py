@@ -10,6 +10,7 @@ from propwatch.reuse.provenance import Provenance, order_key, provenance
 from propwatch.reuse.update import UpdateSummary, update
 from propwatch.store import Store
 from propwatch.store import reuse as sql
+from propwatch.store.connection import Read
 from propwatch.store.reuse import ArticleMeta, PairRow
 
 
@@ -65,26 +66,21 @@ class Cluster:
 
 def clusters(store: Store) -> list[Cluster]:
     """Every cluster of two or more articles, biggest first (then earliest first)."""
-    return _clusters(store, sql.pairs(store.conn))
+    rows = sql.pairs(store.conn)
+    return _clusters(rows, _metas(store, {x for r in rows for x in (r.a, r.b)}))
 
 
 def cluster_of(store: Store, article_id: str) -> Cluster | None:
     """The cluster holding ``article_id`` (None when it has no copy), read from the pairs
     around it only: as fast on a large corpus as on a small one."""
-    seen, frontier = {article_id}, [article_id]
-    rows: dict[tuple[str, str], PairRow] = {}
-    while frontier:
-        found = sql.pairs_touching(store.conn, frontier)
-        rows.update(((r.a, r.b), r) for r in found)
-        frontier = [x for r in found for x in (r.a, r.b) if x not in seen]
-        seen.update(frontier)
-    found_clusters = _clusters(store, sorted(rows.values(), key=lambda r: (r.a, r.b)))
+    rows = store.conn.read_all([article_reuse_read(article_id)])[0]
+    found_clusters = _clusters(rows, _metas(store, {x for r in rows for x in (r.a, r.b)}))
     return found_clusters[0] if found_clusters else None
 
 
-def _clusters(store: Store, rows: list[PairRow]) -> list[Cluster]:
+def _clusters(rows: list[PairRow], meta: dict[str, ArticleMeta]) -> list[Cluster]:
+    """The clusters of these pairs; ``meta``: their articles' metadata."""
     groups = components((r.a, r.b) for r in rows)
-    meta = {m.id: m for m in sql.article_meta(store.conn, [x for g in groups for x in g])}
     member_of = {x: i for i, g in enumerate(groups) for x in g}
     grouped: dict[int, list[PairRow]] = {}
     for r in rows:
@@ -122,11 +118,24 @@ def reuse_by_article(store: Store) -> dict[str, dict[str, Any]]:
     return _reuse_entries(sql.article_meta(store.conn), clusters(store))
 
 
-def article_reuse(store: Store, article_id: str) -> dict[str, Any] | None:
-    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet)."""
-    found = cluster_of(store, article_id)
-    return _reuse_entries(sql.article_meta(store.conn, [article_id]),
-                          [found] if found else []).get(article_id)
+def article_reuse_read(article_id: str) -> Read:
+    """What :func:`article_reuse` reads first: the pairs of the article's group."""
+    return sql.group_pairs_read(article_id)
+
+
+def article_reuse(store: Store, article_id: str, rows: list[PairRow]) -> dict[str, Any] | None:
+    """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet),
+    from the pairs :func:`article_reuse_read` read and the metadata of the group and the
+    article (one query by their ids: PostgreSQL guesses a recursive query's rows badly
+    and scanned every article to join them)."""
+    by_id = _metas(store, {article_id, *(x for r in rows for x in (r.a, r.b))})
+    found = _clusters(rows, by_id)
+    return _reuse_entries([by_id[article_id]] if article_id in by_id else [],
+                          found[:1]).get(article_id)
+
+
+def _metas(store: Store, ids: set[str]) -> dict[str, ArticleMeta]:
+    return {m.id: m for m in sql.article_meta(store.conn, sorted(ids))}
 
 
 def _reuse_entries(metas: list[ArticleMeta], found: list[Cluster]) -> dict[str, dict[str, Any]]:

@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from propwatch.report.export import article_with_fields
 from propwatch.serve import family, queries
 from propwatch.serve.auth import TOKEN_COOKIE
 from propwatch.serve.database import Database
@@ -103,11 +104,10 @@ def search_page(
 
 @router.get("/articles/{article_id}")
 def article_page(request: Request, article_id: str, db: DB) -> Response:
-    store = db.store()
-    article = store.article(article_id)
-    if article is None:
+    found = article_with_fields(db.store(), article_id)
+    if found is None:
         raise HTTPException(404, f"no article with id {article_id}")
-    return render(request, "article.html", article_view(store, article))
+    return render(request, "article.html", article_view(*found))
 
 
 @router.get("/review")

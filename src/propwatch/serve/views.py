@@ -4,6 +4,7 @@ text to highlight (the report's own cutter), explanations and verdicts."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from propwatch.claims.checkworthy import LIST_THRESHOLD
@@ -11,10 +12,9 @@ from propwatch.kb.results import shown
 from propwatch.kb.view import repeats
 from propwatch.model import Article, Span
 from propwatch.outlets.profile import Outlet
-from propwatch.report.export import article_fields, article_record
+from propwatch.report.export import article_record
 from propwatch.report.highlight import Piece, paragraphs
 from propwatch.report.html import PALETTE, explanations, technique_colour
-from propwatch.store import Store
 from propwatch.techniques.labels import TECHNIQUES
 
 WEB_SCHEMES = ("https://", "http://")
@@ -41,9 +41,10 @@ def label_text(label: str) -> str:
     return label.replace("_", " ")
 
 
-def article_view(store: Store, article: Article) -> dict[str, Any]:
-    """Everything ``article.html`` shows; ``record`` is what the API serves for it."""
-    record = article_record(article, article_fields(store, article))
+def article_view(article: Article, fields: dict[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Everything ``article.html`` shows (``fields``: ``article_with_fields``'s); ``record``
+    is what the API serves for it."""
+    record = article_record(article, fields)
     techniques = sorted(article.layers.get("techniques", []),
                         key=lambda s: (s.start, -(s.score or 0)))
     verdicts = {(v["start"], v["end"], v["technique"]): v["verdict"]

@@ -7,18 +7,20 @@ the other store modules is written once for both engines.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Span
-from propwatch.store.connection import Connection, now
+from propwatch.store.connection import Connection, Read, now
 
 ARTICLE_COLUMNS = (
     "id, source, part, text, offsets, title, author, published, outlet, url, "
     "declared_source, canonical_url, meta_from"
 )
 PAGE = 500  # articles read together (one query for their layers)
+SPANS = 'SELECT article_id, layer, start, "end", label, score, data FROM annotations'
+SPANS_ORDER = ' ORDER BY article_id, layer, start, "end", label'
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,13 @@ def _article(row: tuple[Any, ...]) -> Article:
         published=published, outlet=outlet, url=url, declared_source=declared,
         canonical_url=canonical, meta_from=json.loads(meta_from) if meta_from else {},
     )
+
+
+def _add_spans(by_id: dict[str, Article], rows: Iterable[Any]) -> None:
+    """Annotation rows (``SPANS``) into the layers of their articles."""
+    for aid, layer, start, end, label, score, data in rows:
+        span = Span(start, end, label, score, json.loads(data) if data else {})
+        by_id[aid].layers.setdefault(layer, []).append(span)
 
 
 class Store:
@@ -213,9 +222,22 @@ class Store:
             yield from self._articles([found[aid] for aid in part if aid in found])
 
     def article(self, article_id: str) -> Article | None:
-        row = self.conn.execute(
-            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return self._articles([row])[0] if row else None
+        return self.article_from(*self.conn.read_all(self.article_reads(article_id)))
+
+    @staticmethod
+    def article_reads(article_id: str) -> list[Read]:
+        """The article's row and its layers (two reads: ``article_from`` makes them one
+        article), to be sent with other reads of the same article."""
+        return [Read(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)),
+                Read(f"{SPANS} WHERE article_id = ?{SPANS_ORDER}", (article_id,))]
+
+    @staticmethod
+    def article_from(rows: list[Any], spans: list[Any]) -> Article | None:
+        if not rows:
+            return None
+        article = _article(rows[0])
+        _add_spans({article.id: article}, spans)
+        return article
 
     def article_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -237,14 +259,8 @@ class Store:
         if not articles:
             return articles
         by_id = {a.id: a for a in articles}
-        among, params = (("article_id = ?", [articles[0].id]) if len(by_id) == 1
-                         else self.conn.in_texts("article_id", list(by_id)))
-        spans = self.conn.execute(
-            'SELECT article_id, layer, start, "end", label, score, data FROM annotations '
-            f'WHERE {among} ORDER BY article_id, layer, start, "end", label', params)
-        for aid, layer, start, end, label, score, data in spans:
-            span = Span(start, end, label, score, json.loads(data) if data else {})
-            by_id[aid].layers.setdefault(layer, []).append(span)
+        among, params = self.conn.in_texts("article_id", list(by_id))
+        _add_spans(by_id, self.conn.execute(f"{SPANS} WHERE {among}{SPANS_ORDER}", params))
         return articles
 
     def close(self) -> None:

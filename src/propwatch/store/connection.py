@@ -11,9 +11,9 @@ writers' commits -- is a method here, implemented once per backend
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
@@ -42,16 +42,30 @@ class Term:
 class TextSearch:
     """How one backend finds articles for a text query (the ``a`` alias is the facets).
 
-    ``source``/``match``: the FROM and the WHERE condition; ``rank``: ORDER BY for
-    relevance; ``snippet``: SELECT of (rowid, id, title, outlet, published, language,
-    snippet) for the rowids in ``{marks}``; every ``?`` takes ``param``."""
+    ``source``/``match``: the FROM and the WHERE condition; ``matching``: a SELECT of the
+    rowids of every match (the quickest way to list them when nothing else filters);
+    ``rank``: ORDER BY for relevance, its ``?`` taking ``rank_args``; ``snippet``: SELECT
+    of (rowid, id, title, outlet, published, language, snippet) for the rowids in
+    ``{marks}``, its ``?`` before those taking ``snippet_args``; every other ``?`` takes
+    ``param``."""
 
     source: str
     match: str
+    matching: str
     rank: str
-    rank_params: int
+    rank_args: tuple[Any, ...]
     snippet: str
+    snippet_args: tuple[Any, ...]
     param: str
+
+
+@dataclass(frozen=True)
+class Read:
+    """One read query and what its rows become (``Connection.read_all`` runs several)."""
+
+    sql: str
+    params: Sequence[Any] = ()
+    parse: Callable[[list[Any]], Any] = field(default=list)
 
 
 class Connection(Protocol):
@@ -63,6 +77,12 @@ class Connection(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor: ...
+
+    def read_all(self, reads: Sequence[Read]) -> list[Any]:
+        """Each read's rows as its ``parse`` makes them, in order: reads that do not
+        depend on each other, sent to PostgreSQL together (one round trip, a pipeline)
+        and run one after another on SQLite."""
+        ...
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from propwatch.store.connection import Connection, now
+from propwatch.store.connection import Connection, Read, now
 
 EMBED_DTYPE = np.float16
 CLAIM_SPANS = ('SELECT a.article_id, a.start, a."end", COALESCE(a.score, 0),'
@@ -88,6 +88,25 @@ class MatchRow:
     rating: str | None
     group_key: str
     sentence: str  # the article's sentence
+
+
+_MATCHES = (
+    'SELECT m.id, m.article_id, m.start, m."end", m.kb_id, m.score, m.verdict,'
+    " m.decision, m.stance, m.stance_score,"
+    " k.text, k.source, k.date, k.url, k.rating, k.group_key,"
+    """ COALESCE(substr(a.text, m.start + 1, m."end" - m.start), '')"""
+    " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id"
+    " LEFT JOIN articles a ON a.id = m.article_id")
+_MATCHES_ORDER = (" ORDER BY m.article_id, m.start, m.verdict IS DISTINCT FROM 'confirmed',"
+                  " m.score DESC")
+
+
+def _members(rows: Iterable[Any]) -> dict[str, list[str]]:
+    """(group_key, kb id) rows, ids in order, as group key -> its ids."""
+    out: dict[str, list[str]] = {}
+    for key, kb_id in rows:
+        out.setdefault(key, []).append(kb_id)
+    return out
 
 
 @dataclass
@@ -173,17 +192,10 @@ class KbTables:
 
     def group_members(self, group_keys: Sequence[str]) -> dict[str, list[str]]:
         """Every KB id of each group (identical claims filed under several ids)."""
-        out: dict[str, list[str]] = {}
         keys = list(set(group_keys))
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, kb_id in self.conn.execute(
-                f"SELECT group_key, id FROM kb_claims WHERE group_key IN ({marks}) ORDER BY id",
-                chunk,
-            ):
-                out.setdefault(key, []).append(kb_id)
-        return out
+        return _members([row for i in range(0, len(keys), 500) for row in self.conn.execute(
+            f"SELECT group_key, id FROM kb_claims WHERE group_key IN"
+            f" ({','.join('?' * len(keys[i:i + 500]))}) ORDER BY id", keys[i:i + 500])])
 
     def all_search_texts(self) -> Iterator[tuple[int, str]]:
         yield from self.conn.execute("SELECT rowid, text FROM kb_claims ORDER BY rowid")
@@ -359,20 +371,25 @@ class KbTables:
     def matches(self, article_id: str | None = None) -> list[MatchRow]:
         if article_id is None:
             return self._matches("", ())
-        return self._matches("WHERE m.article_id = ?", (article_id,))
+        return list(self.conn.read_all([self.matches_read(article_id)])[0])
 
     def _matches(self, where: str, params: tuple[Any, ...]) -> list[MatchRow]:
-        sql = (
-            'SELECT m.id, m.article_id, m.start, m."end", m.kb_id, m.score, m.verdict,'
-            " m.decision, m.stance, m.stance_score,"
-            " k.text, k.source, k.date, k.url, k.rating, k.group_key,"
-            """ COALESCE(substr(a.text, m.start + 1, m."end" - m.start), '')"""
-            " FROM claim_matches m JOIN kb_claims k ON k.id = m.kb_id"
-            " LEFT JOIN articles a ON a.id = m.article_id "
-            f"{where} ORDER BY m.article_id, m.start, m.verdict IS DISTINCT FROM 'confirmed',"
-            " m.score DESC"
-        )
-        return [MatchRow(*r) for r in self.conn.execute(sql, params)]
+        return [MatchRow(*r) for r in self.conn.execute(f"{_MATCHES} {where}{_MATCHES_ORDER}",
+                                                         params)]
+
+    @staticmethod
+    def matches_read(article_id: str) -> Read:
+        """The article's matches (``matches(article_id)``), to be sent with other reads."""
+        return Read(f"{_MATCHES} WHERE m.article_id = ?{_MATCHES_ORDER}", (article_id,),
+                    lambda rows: [MatchRow(*r) for r in rows])
+
+    @staticmethod
+    def group_members_read(article_id: str) -> Read:
+        """``group_members`` of the groups of the article's matches."""
+        return Read("SELECT g.group_key, g.id FROM kb_claims g WHERE g.group_key IN"
+                    " (SELECT k.group_key FROM claim_matches m JOIN kb_claims k"
+                    " ON k.id = m.kb_id WHERE m.article_id = ?) ORDER BY g.id",
+                    (article_id,), _members)
 
     def claims_layer(self) -> list[ClaimSpan]:
         return self.claim_spans(only_unmatched=False)

@@ -4,7 +4,9 @@ Writers take turns as on SQLite: every write transaction first takes one advisor
 the database (``pg_advisory_xact_lock``), so what a writer checks ("is this document
 stored?") still holds when it writes; unique constraints and ``ON CONFLICT`` back that up.
 Readers never wait.  Corpus-level updates hold a session advisory lock.  Article search
-is a ``tsvector`` column with a GIN index (``simple`` configuration).  Keyword search of
+is a ``tsvector`` column with a GIN index (``simple`` configuration); a search by
+relevance ranks its matches with FTS5's bm25, as SQLite does, from two small columns of
+each match (``rank_terms``, ``rank_length``) instead of its tsvector.  Keyword search of
 known claims (a feature of matching) ranks with SQLite FTS5's BM25 over an in-memory copy
 of the claims' search texts, reloaded when ``kb_claims`` changes: the same ranks as on
 SQLite, hence the same matches (ts_rank orders differently and would change them).
@@ -14,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -22,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from propwatch.errors import MissingExtraError, StoreError, one_line
 from propwatch.store import sqlite
-from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Term, TextSearch
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Read, Term, TextSearch
 
 if TYPE_CHECKING:
     import psycopg
@@ -32,6 +36,9 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x70726F70_77726974  # every write transaction
 CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
 CONNECT_SECONDS = 10
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25 constants
+CORPUS_SECONDS = 60.0  # how long a connection keeps the corpus's size for bm25
+SNIPPET_BEFORE, SNIPPET_CHARS = 300, 1200  # the text ts_headline is given (characters)
 HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=40, MinWords=20, MaxFragments=1"
 
 
@@ -60,6 +67,11 @@ def _placeholders(sql: str) -> str:
     return "".join(out)
 
 
+def _one_word(term: Term) -> bool:
+    """A term that is one word as typed (letters and digits), not a prefix or a phrase."""
+    return term.text.isalnum() and not term.prefix
+
+
 def tsquery_lexeme(term: Term) -> str:
     """One term as a quoted ``to_tsquery`` operand (a quoted phrase becomes ``a <-> b``)."""
     text = term.text.replace("\\", "\\\\").replace("'", "''")
@@ -75,6 +87,7 @@ class PostgresConnection:
         self.target = url
         self._pool = pool
         self._kb: tuple[str, sqlite3.Connection] | None = None  # (version, FTS5 copy)
+        self._corpus: tuple[float, int, float] | None = None  # (read at, articles, words each)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         if not params:
@@ -85,6 +98,11 @@ class PostgresConnection:
         cursor = self.raw.cursor()
         cursor.executemany(_placeholders(sql), list(rows))
         return cursor
+
+    def read_all(self, reads: Sequence[Read]) -> list[Any]:
+        with self.raw.pipeline():  # every query sent, then every result read: one wait
+            cursors = [self.execute(r.sql, r.params) for r in reads]
+        return [r.parse(c.fetchall()) for r, c in zip(reads, cursors, strict=True)]
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:
@@ -116,13 +134,64 @@ class PostgresConnection:
 
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         query = "to_tsquery('simple', ?)"
+        param = " & ".join(tsquery_lexeme(t) for t in terms)
+        rank, rank_args = self._bm25(terms)
+        text, text_args = "a.text", tuple[str, ...]()
+        if terms and _one_word(terms[0]):
+            # ts_headline parses all the text it gets: give it the part around the first
+            # word's first occurrence (half the time of a page of rarer words' results)
+            text = (f"substr(a.text, GREATEST(1, regexp_instr(a.text, ?, 1, 1, 0, 'i')"
+                    f" - {SNIPPET_BEFORE}), {SNIPPET_CHARS})")
+            text_args = (rf"\m{terms[0].text}\M",)
         return TextSearch(
             source="article_facets a", match=f"a.search @@ {query}",
-            rank=f"ts_rank(a.search, {query}) DESC", rank_params=1,
+            matching=f"SELECT rowid FROM propwatch_matching({query}) AS m(rowid)",
+            rank=f"{rank} DESC", rank_args=rank_args,
             snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
-                    f" ts_headline('simple', a.text, {query}, '{HEADLINE}')"
+                    f" ts_headline('simple', {text}, {query}, '{HEADLINE}')"
                     " FROM articles a WHERE a.rowid IN ({marks})",
-            param=" & ".join(tsquery_lexeme(t) for t in terms))
+            snippet_args=(*text_args, param), param=param)
+
+    def _bm25(self, terms: Sequence[Term]) -> tuple[str, tuple[Any, ...]]:
+        """FTS5's bm25 score of a match (the title counted TITLE_WEIGHT times, as on
+        SQLite) from its ``rank_terms`` and ``rank_length`` (migration 012), which are kept
+        in the row: reading each match's whole tsvector instead costs half a second for
+        10,000 matches.  A word's weighted count is looked up (a word counted once is not
+        listed); a prefix or a phrase counts once per article.  Several terms are weighted
+        by their idf over the whole corpus, as in FTS5 (one query to count them)."""
+        articles, mean_length = self._corpus_size()
+        idfs = self._idfs(terms, articles) if len(terms) > 1 else [1.0]
+        length = f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length::float8 / ?)"
+        parts, args = [], []
+        for term, idf in zip(terms, idfs, strict=True):
+            if _one_word(term):  # a key of rank_terms
+                count = "COALESCE((a.rank_terms ->> ?)::float8, 1)"
+                args += [idf, term.text.lower(), term.text.lower(), mean_length]
+            else:
+                count = "1"
+                args += [idf, mean_length]
+            parts.append(f"? * {count} * {BM25_K1 + 1} / ({count} + {length})")
+        return "(" + " + ".join(parts) + ")", tuple(args)
+
+    def _corpus_size(self) -> tuple[int, float]:
+        """(articles, their mean length in words) for bm25, read again at most every
+        CORPUS_SECONDS: a search then costs no extra query (an article more or less
+        moves the mean by a trifle)."""
+        now = time.monotonic()
+        if self._corpus is None or now - self._corpus[0] > CORPUS_SECONDS:
+            row = self.execute("SELECT COUNT(rank_length), AVG(rank_length) FROM articles"
+                               ).fetchone()  # from the rank_length index alone
+            self._corpus = (now, int(row[0]), max(float(row[1] or 0), 1.0))
+        return self._corpus[1], self._corpus[2]
+
+    def _idfs(self, terms: Sequence[Term], articles: int) -> list[float]:
+        """FTS5's idf of each term: log((N - n + 0.5) / (n + 0.5)), at least 1e-6, where
+        n of the N articles hold it."""
+        counts = self.execute("SELECT " + ", ".join(
+            "(SELECT COUNT(*) FROM propwatch_matching(to_tsquery('simple', ?)))"
+            for _ in terms), [tsquery_lexeme(t) for t in terms]).fetchone()
+        return [max(math.log((articles - int(n) + 0.5) / (int(n) + 0.5)), 1e-6)
+                for n in counts]
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
         version = str(self.execute(  # is_called: the first change leaves last_value at 1

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from propwatch.store import open as backends
-from propwatch.store.connection import Connection
+from propwatch.store.connection import Connection, Read
 
 INDEX_TABLES = ("reuse_bands", "reuse_postings")
 
@@ -206,36 +206,38 @@ def pairs(conn: Connection) -> list[PairRow]:
     return [PairRow(*row) for row in rows]
 
 
-def pairs_touching(conn: Connection, ids: Sequence[str]) -> list[PairRow]:
-    """The pairs with one of ``ids`` on either side."""
-    out: dict[tuple[str, str], PairRow] = {}
-    for part in _chunks(list(ids), 450):
-        marks = ",".join("?" * len(part))
-        for row in conn.execute(
-            "SELECT a, b, relation, jaccard, a_in_b, b_in_a FROM reuse_pairs"
-            f" WHERE a IN ({marks}) UNION SELECT a, b, relation, jaccard, a_in_b, b_in_a"
-            f" FROM reuse_pairs WHERE b IN ({marks})", part + part,
-        ):
-            pair = PairRow(*row)
-            out[(pair.a, pair.b)] = pair
-    return list(out.values())
+_PAIR_COLUMNS = "a, b, relation, jaccard, a_in_b, b_in_a"
+# the pairs of the connected group holding an article (? twice): one recursive query,
+# however far the group reaches
+_GROUP = (f"WITH RECURSIVE found({_PAIR_COLUMNS}) AS ("
+          f" SELECT {_PAIR_COLUMNS} FROM reuse_pairs WHERE a = ? OR b = ?"
+          " UNION SELECT r.a, r.b, r.relation, r.jaccard, r.a_in_b, r.b_in_a FROM found f"
+          " JOIN reuse_pairs r ON r.a IN (f.a, f.b) OR r.b IN (f.a, f.b))")
+_META = (
+    "SELECT a.id, a.title, a.outlet, a.published, a.url, a.canonical_url,"
+    " COALESCE(a.declared_source, r.declared), a.added_seq, a.source, r.doc IS NOT NULL"
+    " FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id"
+)
+
+
+def group_pairs_read(article_id: str) -> Read:
+    """Every pair of the group holding ``article_id`` (none when it has no copy), by a, b."""
+    return Read(f"{_GROUP} SELECT {_PAIR_COLUMNS} FROM found ORDER BY a, b",
+                (article_id, article_id), lambda rows: [PairRow(*row) for row in rows])
 
 
 def article_meta(conn: Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
     """Metadata of the given articles (all when ``ids`` is None), first seen first."""
-    select = (
-        "SELECT a.id, a.title, a.outlet, a.published, a.url, a.canonical_url,"
-        " COALESCE(a.declared_source, r.declared), a.added_seq, a.source, r.doc IS NOT NULL"
-        " FROM articles a LEFT JOIN reuse_docs r ON r.article_id = a.id"
-    )
     if ids is None:
-        rows = conn.execute(select + " ORDER BY a.added_seq").fetchall()
-    else:
-        rows = []
-        for part in _chunks(list(ids), 900):
-            marks = ",".join("?" * len(part))
-            rows.extend(conn.execute(f"{select} WHERE a.id IN ({marks})", part).fetchall())
-        rows.sort(key=lambda r: r[7])
+        return _metas(conn.execute(_META + " ORDER BY a.added_seq").fetchall())
+    rows = []
+    for part in _chunks(list(ids), 900):
+        marks = ",".join("?" * len(part))
+        rows.extend(conn.execute(f"{_META} WHERE a.id IN ({marks})", part).fetchall())
+    return _metas(sorted(rows, key=lambda r: r[7]))
+
+
+def _metas(rows: list[Any]) -> list[ArticleMeta]:
     return [
         ArticleMeta(id=r[0], title=r[1], outlet=r[2], published=r[3], url=r[4],
                     canonical_url=r[5], declared_source=r[6], added_seq=r[7], source=r[8],

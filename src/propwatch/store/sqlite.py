@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from propwatch.errors import StoreError, one_line
-from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Term, TextSearch
+from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Cursor, Read, Term, TextSearch
 
 try:
     import fcntl
@@ -35,6 +35,9 @@ class SqliteConnection:
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
         return self.raw.executemany(sql, rows)
+
+    def read_all(self, reads: Sequence[Read]) -> list[Any]:
+        return [r.parse(self.raw.execute(r.sql, r.params).fetchall()) for r in reads]
 
     def insert_rows(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:
@@ -73,12 +76,14 @@ class SqliteConnection:
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         return TextSearch(
             source="articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid",
-            match="articles_fts MATCH ?", rank="bm25(articles_fts, 4.0, 1.0)", rank_params=0,
+            match="articles_fts MATCH ?",
+            matching="SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+            rank="bm25(articles_fts, 4.0, 1.0)", rank_args=(),
             snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                     f" snippet(articles_fts, 1, '{HIT_OPEN}', '{HIT_CLOSE}', '…', 40)"
                     " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
                     " WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({marks})",
-            param=fts5_query(terms))
+            snippet_args=(fts5_query(terms),), param=fts5_query(terms))
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
         query = " OR ".join('"' + w.replace('"', '""') + '"' for w in words)

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from propwatch.errors import ConfigError
-from propwatch.store.connection import HIT_CLOSE, HIT_OPEN, Connection, Term, TextSearch, now
+from propwatch.store.connection import (
+    HIT_CLOSE,
+    HIT_OPEN,
+    Connection,
+    Read,
+    Term,
+    TextSearch,
+    now,
+)
 from propwatch.store.narratives import COUNTED_MATCH
 
 SNIPPET_CHARS = 240
@@ -185,26 +193,28 @@ def _fts5_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
 
 def _generic_plan(conn: Connection, text: TextSearch, f: Filters, where: list[str],
                   params: list[Any]) -> tuple[int, str, list[Any]]:
-    """The same for a backend whose planner needs no hints (PostgreSQL): past CAP
+    """The same for a backend whose planner needs fewer hints (PostgreSQL): past CAP
     matches a relevance search ranks the CAP most recently added, as on SQLite.
 
     Testing a match reads the article's whole ``tsvector`` (stored apart from the row), so
-    a search by relevance tests each article once: the newest CAP + 1 matches are found
-    (which counts them too) and then only ranked, not matched again."""
+    a search by relevance tests each article at most once: the newest CAP + 1 matches are
+    found (which counts them too; with no filter, listed by the index alone, none read)
+    and then only ranked, not matched again."""
     clause = f" WHERE {text.match}" + "".join(" AND " + w for w in where)
     params = [text.param, *params]
     if f.sort != "relevance":
-        total = _count(conn, text.source + clause, params)
+        total = (_count(conn, text.source + clause, params) if where
+                 else _count(conn, f"({text.matching}) AS m", [text.param]))
         return total, (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY {NEWEST}"
                        " LIMIT ? OFFSET ?"), params
-    newest = [int(r[0]) for r in conn.execute(
-        f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC LIMIT {CAP + 1}",
-        params)]
+    newest_sql, newest_params = (
+        (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC", params) if where
+        else (f"SELECT rowid FROM ({text.matching}) AS m ORDER BY rowid DESC", [text.param]))
+    newest = [int(r[0]) for r in conn.execute(f"{newest_sql} LIMIT {CAP + 1}", newest_params)]
     among, among_params = conn.in_ints("a.rowid", newest[:CAP])
-    rank_params = [text.param] * text.rank_params
     return len(newest), (f"SELECT a.rowid FROM {text.source} WHERE {among}"
                          f" ORDER BY {text.rank}, a.rowid LIMIT ? OFFSET ?"),\
-        [*among_params, *rank_params]
+        [*among_params, *text.rank_args]
 
 
 def _count(conn: Connection, source_and_clause: str, params: list[Any]) -> int:
@@ -219,9 +229,12 @@ def selected_ids(conn: Connection, f: Filters) -> list[str]:
     where, params = _where(f)
     source = "article_facets a"
     terms = search_terms(f.q)
-    if terms:
+    if terms and where:
         text = conn.text_search(terms)
         source, where, params = text.source, [text.match, *where], [text.param, *params]
+    elif terms:  # the matches as the index lists them (none read on PostgreSQL)
+        text = conn.text_search(terms)
+        where, params = [f"a.rowid IN ({text.matching})"], [text.param]
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     return [str(r[0]) for r in conn.execute(
         f"SELECT a.id FROM {source}{clause} ORDER BY a.added_seq", params)]
@@ -244,7 +257,7 @@ def _hits(conn: Connection, page: list[int], text: TextSearch | None) -> list[Hi
         return []
     marks = ",".join("?" * len(page))
     if text:
-        rows = conn.execute(text.snippet.format(marks=marks), [text.param, *page])
+        rows = conn.execute(text.snippet.format(marks=marks), [*text.snippet_args, *page])
     else:
         rows = conn.execute("SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                             f" substr(a.text, 1, {SNIPPET_CHARS})"
@@ -388,31 +401,39 @@ def set_technique_verdict(conn: Connection, article_id: str, start: int, end: in
 def technique_verdicts(conn: Connection, article_ids: Sequence[str] | None = None
                        ) -> dict[str, list[TechniqueVerdict]]:
     """Article id -> its technique verdicts in text order (every article when None)."""
+    return dict(conn.read_all([technique_verdicts_read(article_ids)])[0])
+
+
+def technique_verdicts_read(article_ids: Sequence[str] | None = None) -> Read:
+    """:func:`technique_verdicts` as a read, to be sent with others."""
     sql = ('SELECT article_id, start, "end", label, verdict, reviewed_at'
            " FROM technique_verdicts")
     params: list[str] = []
     if article_ids is not None:
         params = list(article_ids)
         sql += f" WHERE article_id IN ({','.join('?' * len(params))})"
-    out: dict[str, list[TechniqueVerdict]] = {}
-    for row in conn.execute(sql + ' ORDER BY article_id, start, "end", label', params):
-        out.setdefault(row[0], []).append(TechniqueVerdict(*row))
-    return out
+
+    def parse(rows: list[Any]) -> dict[str, list[TechniqueVerdict]]:
+        out: dict[str, list[TechniqueVerdict]] = {}
+        for row in rows:
+            out.setdefault(row[0], []).append(TechniqueVerdict(*row))
+        return out
+
+    return Read(sql + ' ORDER BY article_id, start, "end", label', params, parse)
 
 
-# -- one article's corpus-level fields ---------------------------------------------------
+# -- one article's corpus-level fields (reads sent together with the article's own) ------
 
-def also_at(conn: Connection, article_id: str) -> list[str]:
+def also_at_read(article_id: str) -> Read:
     """The other places the article's input was found (as ``Store.also_at``)."""
-    return [str(r[0]) for r in conn.execute(
-        "SELECT s.source FROM articles a JOIN document_sources s"
-        " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
-        " ORDER BY s.source", (article_id,))]
+    return Read("SELECT s.source FROM articles a JOIN document_sources s"
+                " ON s.content_hash = a.document_hash WHERE a.id = ? AND s.source != a.source"
+                " ORDER BY s.source", (article_id,), lambda rows: [str(r[0]) for r in rows])
 
 
-def narrative_counts(conn: Connection, article_id: str) -> dict[int, int]:
+def narrative_counts_read(article_id: str) -> Read:
     """Narrative number -> how many of the article's claims it holds."""
-    return {int(n): int(c) for n, c in conn.execute(
-        "SELECT c.narrative, COUNT(*) FROM narrative_claims g"
-        " JOIN claim_clusters c ON c.id = g.cluster WHERE g.article_id = ?"
-        " GROUP BY c.narrative", (article_id,))}
+    return Read("SELECT c.narrative, COUNT(*) FROM narrative_claims g"
+                " JOIN claim_clusters c ON c.id = g.cluster WHERE g.article_id = ?"
+                " GROUP BY c.narrative", (article_id,),
+                lambda rows: {int(n): int(c) for n, c in rows})
