@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from propwatch.extract import patterns as P
-from propwatch.extract.dates import parse_date
+from propwatch.extract.dates import find_date, parse_date
 from propwatch.extract.gaps import Gap
 from propwatch.extract.lines import LABELS
 from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
@@ -39,6 +39,14 @@ TITLE, BYLINE, DATE, BODY, CAPTION, COMMENT = (
 )
 _NOT_HEADINGS = (P.INLINE_AD, P.SHORT_CHROME, P.TINY_CHROME, P.CAPTION)
 _SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
+# The first lines of a rendered page: a skip link, a menu button, a script notice.
+_SKIP_LINK = re.compile(
+    r"\b(?:skip|jump) to\b|\bzum inhalt\b|\bspringe? zu|aller au contenu|(?:saltar|ir) al contenido"
+    r"|toggle navigation|navigation (?:öffnen|schließen|wechseln)|wechseln zu: navigation"
+    r"|\bjavascript\b|close this search",
+    re.I,
+)
+_NOT_IN_NAMES = re.compile(r"[/:@\d]")  # "By COURSE/MEAL:", "By 12:30"
 _BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+(?:&\s+)?[A-Z][\w.'’-]+){0,4})")
 
 
@@ -176,7 +184,7 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
         if i in body:
             continue
         text = units[i].text
-        if author is None and best[i] == BYLINE and (name := _byline_name(text)):
+        if author is None and best[i] == BYLINE and (name := _byline_name(units, i)):
             author = (name, "byline")
         if published is None and best[i] in (DATE, BYLINE) and (iso := parse_date(text)):
             published = (iso, "published line" if P.DATE_PREFIX.match(text) else "date line")
@@ -196,12 +204,12 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
 
 
 def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
-    """The most title-like unit before the first body unit (or that unit itself); when the
-    model finds none, a heading line right above the body (short, no final full stop, not a
-    byline, date or chrome line) is the title."""
+    """The most title-like unit before the first body unit (or that unit itself) that may be
+    a headline (``_may_be_title``); when the model finds none, a heading line right above
+    the body (short, no final full stop, not a byline, date or chrome line) is the title."""
     if hi <= lo:
         return None
-    p = labels.probs[lo:hi, TITLE]
+    p = labels.probs[lo:hi, TITLE] * [_may_be_title(u.text) for u in units[lo:hi]]
     i = int(p.argmax())
     if p[i] >= MIN_TITLE:
         return lo + i
@@ -212,6 +220,15 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
         heading = 1 <= unit.words <= 25 and not unit.text.endswith((".", ":", ";", ","))
         return j if heading and best in (TITLE, BODY, CAPTION) else None
     return None
+
+
+def _may_be_title(text: str) -> bool:
+    """Whether a line can be a headline: not a single word (an agency, a section: "Bloomberg",
+    "Politik"), not a byline, chrome, caption, navigation or skip-link line."""
+    if len(text.split()) < 2 or P.BYLINE.match(text):
+        return False
+    chrome = (*_NOT_HEADINGS, P.NAV_LINE, P.TINY_CHROME, _SKIP_LINK)
+    return not any(p.search(text) for p in chrome)
 
 
 def _author_box(units: list[Unit], body: list[int]) -> list[int]:
@@ -225,14 +242,20 @@ def _author_box(units: list[Unit], body: list[int]) -> list[int]:
     return box
 
 
-def _byline_name(text: str) -> str | None:
-    """The name in a byline unit: "By Jane Roe, Reuters", or a bare "Jane Roe"."""
+def _byline_name(units: list[Unit], i: int) -> str | None:
+    """The name in byline unit ``i``: "By Jane Roe, Reuters", or a bare "Jane Roe" next to
+    a date line (a bare pair of capitalised words alone is as often a menu entry or a
+    section heading: "Social Media", "Hot Deals")."""
+    text = units[i].text
     name = P.byline_name(text)
     if name:
-        return clean_name(name) or None
-    if P.PERSON.match(text) and len(text.split()) <= 5:
-        return text
-    return None
+        name = clean_name(name)
+        return name if name and not _NOT_IN_NAMES.search(name) else None
+    chrome = any(p.search(text) for p in (*_NOT_HEADINGS, P.NAV_LINE))
+    if not (P.PERSON.match(text) and len(text.split()) <= 5) or chrome:
+        return None
+    near = [units[j].text for j in (i - 1, i + 1) if 0 <= j < len(units) and units[j].words <= 14]
+    return text if any(find_date(t) for t in near) else None
 
 
 def title_span(text: str, outlet: str | None) -> tuple[int, int]:
