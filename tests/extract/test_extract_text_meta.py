@@ -86,3 +86,21 @@ def test_source_and_author_on_one_line() -> None:
     assert declared_provenance("| Source: benchlife Author: Mark Campbell") == Provenance(
         "benchlife", "Mark Campbell"
     )
+
+
+def test_a_domain_in_the_copyright_line_is_the_outlet() -> None:
+    assert _outlet(f"{BODY}\n\n{BODY}\n\n© 2019 agrarheute.com") == ("agrarheute.com", "footer")
+    assert _outlet(f"{BODY}\n\n{BODY}\n\n© Copyright 2009-2021 Liberte Review") == (
+        "Liberte Review",
+        "footer",
+    )
+
+
+def test_a_date_line_after_the_header_is_the_date_when_the_header_has_none() -> None:
+    lines = ["Budget Passes", BODY, BODY, BODY, BODY, BODY, BODY, BODY, "26. Januar 2022", BODY]
+    kinds = ["title", *["body"] * 7, "date", "body"]
+    part = read_parts(page(lines), labels(kinds))[0]
+    assert part.published == ("2022-01-26", "later date line")
+    lines[1] = "March 2, 2026"
+    kinds[1] = "date"
+    assert read_parts(page(lines), labels(kinds))[0].published == ("2026-03-02", "date line")

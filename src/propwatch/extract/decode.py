@@ -190,6 +190,8 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
             published = (iso, "published line" if P.DATE_PREFIX.match(text) else "date line")
             if author is None and (m := _BY_IN_DATE.search(text)):
                 author = (clean_name(m["name"]), "date line")
+    if published is None:
+        published = _later_date(units, labels, body, range(first + HEADER, hi))
     if author is None and box:
         m = P.BIO.match(units[box[-1]].text)
         author = (m["name"], "author bio") if m else None
@@ -201,6 +203,19 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
             if author is None and prov.author:
                 author = (prov.author, "provenance line")
     return Part(lo, hi, body, title, author, published, source)
+
+
+def _later_date(
+    units: list[Unit], labels: Labels, body: list[int], where: range
+) -> tuple[str, str] | None:
+    """The first short line of the part after its header that the labeller reads as a date
+    ("26. Januar 2022" under the teaser or at the end of the article), not body."""
+    for i in where:
+        if labels.best[i] == DATE and units[i].words <= 12 and i not in body:
+            iso = parse_date(units[i].text)
+            if iso:
+                return iso, "later date line"
+    return None
 
 
 def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:

@@ -17,9 +17,15 @@ from propwatch.extract import patterns as P
 from propwatch.extract.dates import find_date
 from propwatch.extract.units import Unit
 
+_YEARS = r"(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*[-–,]?\s*)?"
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s*,?\s*)?"
+    rf"(?:©|\(c\)|®|copyright)\s*(?:copyright\s*)?{_YEARS}"
     r"(?:by\s+)?(?P<name>[A-Z][\w&.'’ -]{1,40}?)(?:[.,|]|\s+-\s|\s+all rights|\s+\d|$)",
+    re.I,
+)
+# "© 2019 agrarheute.com": the site's own domain
+_COPYRIGHT_DOMAIN = re.compile(
+    rf"(?:©|\(c\)|®|copyright)\s*(?:copyright\s*)?{_YEARS}(?P<name>(?:[a-z\d-]+\.)+[a-z]{{2,6}})\b",
     re.I,
 )
 _DATELINE = re.compile(r"^(?P<name>[A-Z][\w&.' -]{1,40}),\s")
@@ -92,7 +98,11 @@ def page_outlet(
         if i < footer:
             break
         unit = units[i]
-        if unit.words <= 25 and (m := _COPYRIGHT.search(unit.text)) and (name := _name(m["name"])):
+        if unit.words > 25:
+            continue
+        if m := _COPYRIGHT_DOMAIN.search(unit.text):
+            return m["name"].casefold().removeprefix("www."), "footer"
+        if (m := _COPYRIGHT.search(unit.text)) and (name := _name(m["name"])):
             return name, "footer"
     for unit in units[:40]:  # a short "Site, date" line, whatever its label
         if (
