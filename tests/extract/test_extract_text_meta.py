@@ -104,3 +104,18 @@ def test_a_date_line_after_the_header_is_the_date_when_the_header_has_none() -> 
     lines[1] = "March 2, 2026"
     kinds[1] = "date"
     assert read_parts(page(lines), labels(kinds))[0].published == ("2026-03-02", "date line")
+
+
+def test_a_by_line_after_the_header_is_the_author_when_the_header_has_none() -> None:
+    lines = ["Budget Passes", *[BODY] * 7, "By Alberto González", BODY]
+    kinds = ["title", *["body"] * 7, "byline", "body"]
+    assert _author(lines, kinds) == ("Alberto González", "later byline")
+
+
+def test_a_von_phrase_is_no_name() -> None:
+    kinds = ["title", "byline", "body"]
+    assert _author(["Budget Passes", "Von Tunis nach Teheran", BODY], kinds) is None
+    assert _author(["Budget Passes", "By Jose de la Cruz", BODY], kinds) == (
+        "Jose de la Cruz",
+        "byline",
+    )

@@ -47,6 +47,8 @@ _SKIP_LINK = re.compile(
     re.I,
 )
 _NOT_IN_NAMES = re.compile(r"[/:@\d]")  # "By COURSE/MEAL:", "By 12:30"
+_PARTICLES = {"de", "la", "del", "van", "von", "der", "den", "da", "di", "du", "le", "y", "e",
+              "and", "und", "et", "&", "bin", "al"}  # fmt: skip
 _BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+(?:&\s+)?[A-Z][\w.'’-]+){0,4})")
 
 
@@ -190,6 +192,8 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
             published = (iso, "published line" if P.DATE_PREFIX.match(text) else "date line")
             if author is None and (m := _BY_IN_DATE.search(text)):
                 author = (clean_name(m["name"]), "date line")
+    if author is None:
+        author = _later_byline(units, labels, body, range(first + HEADER, hi))
     if published is None:
         published = _later_date(units, labels, body, range(first + HEADER, hi))
     if author is None and box:
@@ -203,6 +207,31 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
             if author is None and prov.author:
                 author = (prov.author, "provenance line")
     return Part(lo, hi, body, title, author, published, source)
+
+
+def _name_words(name: str) -> bool:
+    """Whether the words of a "By ..." / "Von ..." line can be a name: capitalised except
+    particles and "and" ("Jose de la Cruz", "Roe und Doe"), no digits, slashes or colons
+    ("Von Tunis nach Teheran", "By COURSE/MEAL:")."""
+    words = name.split()
+    return (
+        not _NOT_IN_NAMES.search(name)
+        and words[0][:1].isupper()
+        and all(w[:1].isupper() or w in _PARTICLES for w in words)
+    )
+
+
+def _later_byline(
+    units: list[Unit], labels: Labels, body: list[int], where: range
+) -> tuple[str, str] | None:
+    """The name of the first "By ..." line of the part after its header that the labeller
+    reads as a byline, not body."""
+    for i in where:
+        if labels.best[i] == BYLINE and i not in body and P.byline_name(units[i].text):
+            name = _byline_name(units, i)
+            if name:
+                return name, "later byline"
+    return None
 
 
 def _later_date(
@@ -265,7 +294,7 @@ def _byline_name(units: list[Unit], i: int) -> str | None:
     name = P.byline_name(text)
     if name:
         name = clean_name(name)
-        return name if name and not _NOT_IN_NAMES.search(name) else None
+        return name if name and _name_words(name) else None
     chrome = any(p.search(text) for p in (*_NOT_HEADINGS, P.NAV_LINE))
     if not (P.PERSON.match(text) and len(text.split()) <= 5) or chrome:
         return None
