@@ -253,10 +253,12 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
     the body (short, no final full stop, not a byline, date or chrome line) is the title."""
     if hi <= lo:
         return None
-    p = labels.probs[lo:hi, TITLE] * [_may_be_title(u.text) for u in units[lo:hi]]
-    i = int(p.argmax())
-    if p[i] >= MIN_TITLE:
-        return lo + i
+    p = labels.probs[lo:hi, TITLE]
+    for i in np.argsort(-p, kind="stable").tolist():
+        if p[i] < MIN_TITLE:
+            break
+        if _may_be_title(units[lo + i].text):
+            return lo + i
     for j in range(hi - 1, max(lo, hi - 3) - 1, -1):
         unit, best = units[j], int(labels.best[j])
         if best in (BYLINE, DATE) or _provenance(unit):
