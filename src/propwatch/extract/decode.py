@@ -247,6 +247,15 @@ def _later_date(
     return None
 
 
+def _may_be_title(text: str) -> bool:
+    """Whether a line can be a headline: not a single word (an agency, a section: "Bloomberg",
+    "Politik"), not a byline, chrome, caption, navigation or skip-link line."""
+    if len(text.split()) < 2 or P.BYLINE.match(text):
+        return False
+    chrome = (*_NOT_HEADINGS, P.NAV_LINE, P.TINY_CHROME, _SKIP_LINK)
+    return not any(p.search(text) for p in chrome)
+
+
 def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
     """The most title-like unit before the first body unit (or that unit itself) that may be
     a headline (``_may_be_title``); when the model finds none, a heading line right above
@@ -266,15 +275,6 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
         heading = 1 <= unit.words <= 25 and not unit.text.endswith((".", ":", ";", ","))
         return j if heading and best in (TITLE, BODY, CAPTION) else None
     return None
-
-
-def _may_be_title(text: str) -> bool:
-    """Whether a line can be a headline: not a single word (an agency, a section: "Bloomberg",
-    "Politik"), not a byline, chrome, caption, navigation or skip-link line."""
-    if len(text.split()) < 2 or P.BYLINE.match(text):
-        return False
-    chrome = (*_NOT_HEADINGS, P.NAV_LINE, P.TINY_CHROME, _SKIP_LINK)
-    return not any(p.search(text) for p in chrome)
 
 
 def _author_box(units: list[Unit], body: list[int]) -> list[int]:
