@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from propwatch.extract import patterns as P
-from propwatch.extract.dates import parse_date
+from propwatch.extract.dates import find_date, parse_date
 from propwatch.extract.gaps import Gap
 from propwatch.extract.lines import LABELS
 from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
@@ -39,6 +39,16 @@ TITLE, BYLINE, DATE, BODY, CAPTION, COMMENT = (
 )
 _NOT_HEADINGS = (P.INLINE_AD, P.SHORT_CHROME, P.TINY_CHROME, P.CAPTION)
 _SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
+# The first lines of a rendered page: a skip link, a menu button, a script notice.
+_SKIP_LINK = re.compile(
+    r"\b(?:skip|jump) to\b|\bzum inhalt\b|\bspringe? zu|aller au contenu|(?:saltar|ir) al contenido"
+    r"|toggle navigation|navigation (?:öffnen|schließen|wechseln)|wechseln zu: navigation"
+    r"|\bjavascript\b|close this search",
+    re.I,
+)
+_NOT_IN_NAMES = re.compile(r"[/:@\d]")  # "By COURSE/MEAL:", "By 12:30"
+_PARTICLES = {"de", "la", "del", "van", "von", "der", "den", "da", "di", "du", "le", "y", "e",
+              "and", "und", "et", "&", "bin", "al"}  # fmt: skip
 _BY_IN_DATE = re.compile(r"\bby\s+(?P<name>[A-Z][\w.'’-]+(?:\s+(?:&\s+)?[A-Z][\w.'’-]+){0,4})")
 
 
@@ -176,12 +186,16 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
         if i in body or i in box:
             continue
         text = units[i].text
-        if author is None and best[i] == BYLINE and (name := _byline_name(text)):
+        if author is None and best[i] == BYLINE and (name := _byline_name(units, i)):
             author = (name, "byline")
         if published is None and best[i] in (DATE, BYLINE) and (iso := parse_date(text)):
             published = (iso, "published line" if P.DATE_PREFIX.match(text) else "date line")
             if author is None and (m := _BY_IN_DATE.search(text)):
                 author = (clean_name(m["name"]), "date line")
+    if author is None:
+        author = _later_byline(units, labels, body, range(first + HEADER, hi))
+    if published is None:
+        published = _later_date(units, labels, body, range(first + HEADER, hi))
     if author is None and box:
         m = P.BIO.match(units[box[-1]].text)
         author = (m["name"], "author bio") if m else None
@@ -195,16 +209,65 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
     return Part(lo, hi, body, title, author, published, source)
 
 
+def _name_words(name: str) -> bool:
+    """Whether the words of a "By ..." / "Von ..." line can be a name: capitalised except
+    particles and "and" ("Jose de la Cruz", "Roe und Doe"), no digits, slashes or colons
+    ("Von Tunis nach Teheran", "By COURSE/MEAL:")."""
+    words = name.split()
+    return (
+        not _NOT_IN_NAMES.search(name)
+        and words[0][:1].isupper()
+        and all(w[:1].isupper() or w in _PARTICLES for w in words)
+    )
+
+
+def _later_byline(
+    units: list[Unit], labels: Labels, body: list[int], where: range
+) -> tuple[str, str] | None:
+    """The name of the first "By ..." line of the part after its header that the labeller
+    reads as a byline, not body."""
+    for i in where:
+        if labels.best[i] == BYLINE and i not in body and P.byline_name(units[i].text):
+            name = _byline_name(units, i)
+            if name:
+                return name, "later byline"
+    return None
+
+
+def _later_date(
+    units: list[Unit], labels: Labels, body: list[int], where: range
+) -> tuple[str, str] | None:
+    """The first short line of the part after its header that the labeller reads as a date
+    ("26. Januar 2022" under the teaser or at the end of the article), not body."""
+    for i in where:
+        if labels.best[i] == DATE and units[i].words <= 12 and i not in body:
+            iso = parse_date(units[i].text)
+            if iso:
+                return iso, "later date line"
+    return None
+
+
+def _may_be_title(text: str) -> bool:
+    """Whether a line can be a headline: not a single word (an agency, a section: "Bloomberg",
+    "Politik"), not a byline, chrome, caption, navigation or skip-link line."""
+    if len(text.split()) < 2 or P.BYLINE.match(text):
+        return False
+    chrome = (*_NOT_HEADINGS, P.NAV_LINE, P.TINY_CHROME, _SKIP_LINK)
+    return not any(p.search(text) for p in chrome)
+
+
 def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
-    """The most title-like unit before the first body unit (or that unit itself); when the
-    model finds none, a heading line right above the body (short, no final full stop, not a
-    byline, date or chrome line) is the title."""
+    """The most title-like unit before the first body unit (or that unit itself) that may be
+    a headline (``_may_be_title``); when the model finds none, a heading line right above
+    the body (short, no final full stop, not a byline, date or chrome line) is the title."""
     if hi <= lo:
         return None
     p = labels.probs[lo:hi, TITLE]
-    i = int(p.argmax())
-    if p[i] >= MIN_TITLE:
-        return lo + i
+    for i in np.argsort(-p, kind="stable").tolist():
+        if p[i] < MIN_TITLE:
+            break
+        if _may_be_title(units[lo + i].text):
+            return lo + i
     for j in range(hi - 1, max(lo, hi - 3) - 1, -1):
         unit, best = units[j], int(labels.best[j])
         if best in (BYLINE, DATE) or _provenance(unit):
@@ -233,14 +296,20 @@ def _author_box(units: list[Unit], body: list[int], hi: int) -> list[int]:
     return [bio]
 
 
-def _byline_name(text: str) -> str | None:
-    """The name in a byline unit: "By Jane Roe, Reuters", or a bare "Jane Roe"."""
+def _byline_name(units: list[Unit], i: int) -> str | None:
+    """The name in byline unit ``i``: "By Jane Roe, Reuters", or a bare "Jane Roe" next to
+    a date line (a bare pair of capitalised words alone is as often a menu entry or a
+    section heading: "Social Media", "Hot Deals")."""
+    text = units[i].text
     name = P.byline_name(text)
     if name:
-        return clean_name(name) or None
-    if P.PERSON.match(text) and len(text.split()) <= 5:
-        return text
-    return None
+        name = clean_name(name)
+        return name if name and _name_words(name) else None
+    chrome = any(p.search(text) for p in (*_NOT_HEADINGS, P.NAV_LINE))
+    if not (P.PERSON.match(text) and len(text.split()) <= 5) or chrome:
+        return None
+    near = [units[j].text for j in (i - 1, i + 1) if 0 <= j < len(units) and units[j].words <= 14]
+    return text if any(find_date(t) for t in near) else None
 
 
 def title_span(text: str, outlet: str | None) -> tuple[int, int]:

@@ -27,6 +27,11 @@ _AUTHORED = re.compile(
     + _END,
     re.I,
 )
+_SOURCE_AUTHOR = re.compile(
+    r"^(?:source|via)\s*:\s*(?P<source>\S.{0,78}?)\s+(?:author|by)\s*:?\s+(?P<author>\S.{1,59}?)"
+    + _END,
+    re.I,
+)
 _MARKUP = re.compile(r"</?\w+[^>]*>|\*\*|__")
 
 
@@ -54,11 +59,13 @@ def declared_provenance(line: str) -> Provenance | None:
     Provenance(source='CounterPunch', author=None)
     >>> declared_provenance("Authored by Jane Roe via The Example Review,")
     Provenance(source='The Example Review', author='Jane Roe')
+    >>> declared_provenance("| Source: benchlife Author: Mark Campbell")
+    Provenance(source='benchlife', author='Mark Campbell')
     """
-    text = line.strip()
+    text = line.strip().lstrip("|•·").strip()
     if len(text) > 200:
         return None
-    m = _AUTHORED.match(text)
+    m = _AUTHORED.match(text) or _SOURCE_AUTHOR.match(text)
     if m:
         return Provenance(clean_name(m["source"]), clean_name(m["author"]))
     for pattern in _PATTERNS:
