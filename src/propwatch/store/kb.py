@@ -193,9 +193,14 @@ class KbTables:
     def group_members(self, group_keys: Sequence[str]) -> dict[str, list[str]]:
         """Every KB id of each group (identical claims filed under several ids)."""
         keys = list(set(group_keys))
-        return _members([row for i in range(0, len(keys), 500) for row in self.conn.execute(
-            f"SELECT group_key, id FROM kb_claims WHERE group_key IN"
-            f" ({','.join('?' * len(keys[i:i + 500]))}) ORDER BY id", keys[i:i + 500])])
+        rows: list[Any] = []
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self.conn.execute(
+                f"SELECT group_key, id FROM kb_claims WHERE group_key IN ({marks}) ORDER BY id",
+                chunk).fetchall()
+        return _members(rows)
 
     def all_search_texts(self) -> Iterator[tuple[int, str]]:
         yield from self.conn.execute("SELECT rowid, text FROM kb_claims ORDER BY rowid")

@@ -182,15 +182,18 @@ def span_inputs(text: str, span: Span, sentences: Sequence[tuple[int, int]]) -> 
     ]
 
 
-def input_rows(text: str, spans: Sequence[Span], out: TokenOutput) -> NDArray[np.float64]:
+def input_rows(text: str, spans: Sequence[Span], out: TokenOutput,
+               article: bool = True) -> NDArray[np.float64]:
     """(len(spans), len(:data:`INPUTS`)): every input of each span of ``text`` (``out``: its
-    token outputs).  A span's paragraph inputs read only its paragraph's text and tokens."""
+    token outputs).  A span's paragraph inputs read only its paragraph's text and tokens;
+    without ``article`` the whole text's cues are not computed (left 0)."""
     rows = np.zeros((len(spans), len(INPUTS)), np.float64)
     if not spans:
         return rows
     paragraphs = paragraph_ranges(text)
     starts = [a for a, _ in paragraphs]
-    article = Register.of(text, 0, len(text), out).values()
+    whole = (Register.of(text, 0, len(text), out).values() if article
+             else (0.0,) * len(CUES))
     local: dict[int, tuple[list[tuple[int, int]], tuple[float, ...]]] = {}
     for r, span in enumerate(spans):
         k = max(0, bisect.bisect_right(starts, span.start) - 1)
@@ -199,7 +202,7 @@ def input_rows(text: str, spans: Sequence[Span], out: TokenOutput) -> NDArray[np
             sentences = [(a + s, a + e) for s, e in sentence_ranges(text[a:b])]
             local[k] = sentences, Register.of(text, a, b, out).values()
         sentences, paragraph = local[k]
-        rows[r] = [1.0, *span_inputs(text, span, sentences), *paragraph, *article]
+        rows[r] = [1.0, *span_inputs(text, span, sentences), *paragraph, *whole]
     return rows
 
 
@@ -245,6 +248,7 @@ class AcceptanceFilter:
         if not len(self.mean) == len(self.scale) == len(self.weights) == len(self.inputs):
             raise ValueError(f"acceptance filter: expected {len(self.inputs)} weights")
         self._columns = [INPUTS.index(n) for n in self.inputs]
+        self._article = any(n.startswith("article ") for n in self.inputs)
 
     def columns(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """The filter's own inputs out of rows of every input (:func:`input_rows`)."""
@@ -259,7 +263,7 @@ class AcceptanceFilter:
         outputs)."""
         if not spans:
             return []
-        x = self.columns(input_rows(text, spans, out))
+        x = self.columns(input_rows(text, spans, out, article=self._article))
         return [float(p) for p in self.probabilities(x)]
 
     @classmethod
