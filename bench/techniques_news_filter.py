@@ -25,7 +25,11 @@ least ``MIN_KEPT`` of the precise spans remain (else the floor with the highest 
 The inputs (task 11f): from the six of task 11a with the register over the span's
 paragraph (``BASE``), forward selection over ``CANDIDATES``: the candidate that lowers the
 out-of-fold log-loss most is added while it lowers it by at least ``MIN_GAIN``; the
-command prints the cross-validation table (markdown) of every step.
+command prints the cross-validation table (markdown) of every step.  Task 11h: the
+paragraph's article prior is a candidate, and the precise profile's operating point (a
+common raw-score floor and ``min_accept``) is chosen jointly on PTC validation (at least
+``MIN_VAL_SPANS`` SI spans at precision ``VAL_PRECISION``) and the out-of-fold acceptance of
+the fit part's judged token spans (``choose_operating_point``); ``--write`` writes both.
 """
 
 from __future__ import annotations
@@ -124,8 +128,8 @@ EXTRA = ("head logit", "log words")
 BASE = ("bias", "own confidence logit", "inside quotation", "paragraph public affairs",
         "paragraph quotation", "severity word", "apt severity")
 #: What the forward selection may add to BASE (the inputs task 11e tried that are cheap
-#: to compute; the rest scored lower there).
-CANDIDATES = ("paragraph second person", "paragraph tagged", *EXTRA)
+#: to compute; the rest scored lower there; task 11h: the paragraph's article prior).
+CANDIDATES = ("paragraph second person", "paragraph tagged", *EXTRA, "paragraph prior")
 #: An input is added when it lowers the out-of-fold log-loss by at least this much.
 MIN_GAIN = 0.003
 ALL = (*INPUTS, *EXTRA)
@@ -136,12 +140,23 @@ def _logit(p: float) -> float:
     return float(np.log(p / (1 - p)))
 
 
-def featurise(
-    rows: Sequence[dict[str, str]],
-) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """Every input (:data:`ALL`) of each judged span as its own profile shows it now (rows
-    whose span the profile no longer shows are left out), whether it was accepted, its
-    file, whether it is a precise span."""
+@dataclass
+class Judged:
+    """The judged spans as their own profiles show them now: every input (:data:`ALL`),
+    accepted or not, file, whether a precise span, raw score, whether a token span (one
+    the precise profile shows when its raw score reaches the floor)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    files: list[str]
+    precise: np.ndarray
+    raw: np.ndarray
+    token: np.ndarray
+
+
+def featurise(rows: Sequence[dict[str, str]]) -> Judged:
+    """:class:`Judged` of the judged ``rows`` (rows whose span their profile no longer shows
+    are left out)."""
     taggers = {name: unfiltered(name) for name in ("precise", "balanced")}
     by_file: dict[str, list[dict[str, str]]] = {}
     for r in rows:
@@ -150,6 +165,8 @@ def featurise(
     ok: list[float] = []
     files: list[str] = []
     precise: list[bool] = []
+    raw: list[float] = []
+    token: list[bool] = []
     for name in sorted(by_file):
         text = read_text(NEWS / name)
         tok = taggers["precise"].token_outputs([text])[0]
@@ -165,11 +182,15 @@ def featurise(
             ok.append(float(r["verdict"] == "accept"))
             files.append(name)
             precise.append(r["profile"] == "precise")
+            raw.append(float(span.data.get("raw_score") or 0.0))
+            token.append(span.data.get("source") == "token")
         extra = np.asarray([[_logit(float(s.data.get("head", 0.0))),
                              float(np.log1p(s.data.get("words", 0)))] for s in spans])
         if spans:
-            feats.append(np.hstack([input_rows(text, spans, tok), extra]))
-    return (np.vstack(feats), np.asarray(ok, np.float64), files, np.asarray(precise, bool))
+            feats.append(np.hstack([input_rows(text, spans, tok, prior=taggers["precise"].prior),
+                                    extra]))
+    return Judged(np.vstack(feats), np.asarray(ok, np.float64), files,
+                  np.asarray(precise, bool), np.asarray(raw), np.asarray(token, bool))
 
 
 def columns(x: np.ndarray, inputs: Sequence[str]) -> np.ndarray:
@@ -276,12 +297,102 @@ def _salted_folds(files: Sequence[str], salt: int) -> np.ndarray:
                        for f in files])
 
 
+#: The operating point of the precise profile (task 11h): a common raw-score floor for
+#: every technique and the acceptance floor, chosen jointly on PTC validation and the
+#: out-of-fold acceptance of the fit part's judged token spans.
+RAW_GRID = (0.70, 0.75, 0.80, 0.83, 0.86)
+ACCEPT_GRID = tuple(round(0.05 * k, 2) for k in range(1, 15))
+#: At least this many (merged) SI spans on the 30 PTC validation articles (one per
+#: article, as the raw-score floor of 11b), at SI precision VAL_PRECISION, and at least
+#: MIN_JUDGED judged fit-part spans kept (a share of fewer is noise).
+MIN_VAL_SPANS = 30
+VAL_PRECISION = 0.60
+MIN_JUDGED = 10
+PTC = Path("../shared/data/ptc")
+
+
+def _merged(ranges: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    out: list[list[int]] = []
+    for a, b in sorted(ranges):
+        if out and a < out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b, "propaganda") for a, b in out]
+
+
+def validation_candidates(model: AcceptanceFilter) -> tuple[
+        dict[str, list[tuple[int, int, float, float]]], dict[str, list[tuple[int, int, str]]]]:
+    """Per PTC validation article, every precise candidate (raw floors and acceptance floor
+    off) as (start, end, raw score, acceptance by ``model``), and the gold spans."""
+    from dataclasses import replace
+
+    from techniques_cache import token_outputs
+
+    from propwatch.techniques.ptc import load_ptc, split_ids
+
+    tagger = Tagger(profile="precise")
+    model.prior = tagger.prior
+    tagger.accept = model
+    tagger.decode_cfg = replace(tagger.decode_cfg, min_scores=None)
+    assert tagger.sentence_cfg is not None
+    tagger.sentence_cfg.min_accept = 0.0
+    arts = load_ptc(PTC)
+    split = split_ids([a.id for a in arts], seed=int(tagger.config["split"]["seed"]))
+    val = [a for a in arts if a.id in set(split.val)]
+    outs = token_outputs(tagger, val)
+    cands = {a.id: [(s.start, s.end, float(s.data["raw_score"]), float(s.data["accept"]))
+                    for s in tagger.decode(a.text, outs[a.id]).techniques] for a in val}
+    gold = {a.id: [(s.start, s.end, s.label) for s in a.spans] for a in val}
+    return cands, gold
+
+
+def choose_operating_point(model: AcceptanceFilter, judged: Judged,
+                           oof: np.ndarray) -> tuple[float, float]:
+    """(raw floor, acceptance floor): among the points of RAW_GRID x ACCEPT_GRID keeping at
+    least MIN_VAL_SPANS SI spans on PTC validation at SI precision VAL_PRECISION and at
+    least MIN_JUDGED judged fit-part token spans, the one whose kept judged spans (by their
+    out-of-fold acceptance ``oof``) have the highest accepted share; ties: more validation
+    spans, then lower floors.  If no point qualifies, the most precise on validation with
+    MIN_VAL_SPANS spans.  Prints the grid (markdown)."""
+    from propwatch.techniques.scorer import span_scores
+
+    cands, gold = validation_candidates(model)
+    print("| raw floor | acceptance floor | val SI spans | val SI P | val SI R | judged fit "
+          "spans kept | accepted share (out of fold) |")
+    print("|---|---|---|---|---|---|---|")
+    points = []
+    for r in RAW_GRID:
+        for a in ACCEPT_GRID:
+            pred = {i: _merged([(s, e) for s, e, raw, acc in c if raw >= r and acc >= a])
+                    for i, c in cands.items()}
+            si = span_scores(pred, gold)[0]
+            kept = judged.token & (judged.raw >= r) & (oof >= a)
+            n = int(kept.sum())
+            share = float(judged.y[kept].mean()) if n else 0.0
+            points.append((r, a, si.n_pred, si.precision, n, share))
+            print(f"| {r:.2f} | {a:.2f} | {si.n_pred} | {si.precision:.3f} | "
+                  f"{si.recall:.3f} | {n} | {share:.3f} |")
+    ok = [q for q in points if q[2] >= MIN_VAL_SPANS and q[3] >= VAL_PRECISION
+          and q[4] >= MIN_JUDGED]
+    if ok:
+        best = max(ok, key=lambda q: (round(q[5], 6), q[2], -q[0], -q[1]))
+    else:
+        enough = [q for q in points if q[2] >= MIN_VAL_SPANS]
+        best = max(enough, key=lambda q: (q[3], q[2]))
+    print(f"chosen: raw floor {best[0]:.2f}, acceptance floor {best[1]:.2f}: validation "
+          f"{best[2]} SI spans at P {best[3]:.3f}; {best[4]} judged fit spans kept, "
+          f"{best[5]:.3f} accepted (out of fold){'' if ok else ' (no point qualified)'}")
+    return best[0], best[1]
+
+
 def fit(write: bool) -> None:
     """Cross-validation table, forward selection of the inputs, the filter refit on the
     whole fit part with the chosen inputs and L2, and the floor (``--write``: into the
     shipped model)."""
     rows = [r for r in load_judged() if not held_out(r["file"])]
-    x, y, files, precise = featurise(rows)
+    judged = featurise(rows)
+    x, y, files, precise = judged.x, judged.y, judged.files, judged.precise
     folds = folds_of(files)
     print(f"fit part: {len(y)} judged spans ({int(y.sum())} accepted) in {len(set(files))} "
           f"articles; precise {int(precise.sum())} ({int(y[precise].sum())} accepted)")
@@ -318,8 +429,8 @@ def fit(write: bool) -> None:
           f"{roc_auc(chosen.p, y):.3f}, confidence alone {roc_auc(conf, y):.3f}")
     floor, share, kept = chosen.floor
     print(f"precise spans of the fit part: {int(precise.sum())}, accepted "
-          f"{y[precise].mean():.3f}; floor {floor:.4f} keeps {kept} ({share:.3f} accepted, "
-          f"out of fold)")
+          f"{y[precise].mean():.3f}; the floor rule of 11a would give {floor:.4f}, keeping "
+          f"{kept} ({share:.3f} accepted, out of fold)")
     if any(n not in INPUTS for n in chosen.inputs):
         raise SystemExit(f"chosen inputs {chosen.inputs} are not all in "
                          "propwatch.techniques.acceptance.INPUTS: add them there first")
@@ -327,13 +438,19 @@ def fit(write: bool) -> None:
     for name, w, m, sc in zip(model.inputs, model.weights, model.mean, model.scale,
                               strict=True):
         print(f"  {name:26s} weight {w:+.3f} (mean {m:.3f}, scale {sc:.3f})")
+    raw_floor, floor = choose_operating_point(model, judged, chosen.p)
     if write:
+        model.prior = None
         model.save(DEFAULT_MODEL_DIR / ACCEPT_FILE)
         path = DEFAULT_MODEL_DIR / "config.json"
         conf_json = json.loads(path.read_text(encoding="utf-8"))
-        conf_json["profiles"]["precise"]["sentence"]["min_accept"] = round(floor, 4)
+        precise_json = conf_json["profiles"]["precise"]
+        precise_json["decode"]["min_scores"] = {t: raw_floor
+                                                for t in precise_json["decode"]["min_scores"]}
+        precise_json["sentence"]["min_accept"] = round(floor, 4)
         path.write_text(json.dumps(conf_json, indent=1), encoding="utf-8")
-        print(f"written: {DEFAULT_MODEL_DIR / ACCEPT_FILE}, min_accept in {path}")
+        print(f"written: {DEFAULT_MODEL_DIR / ACCEPT_FILE}, min_scores and min_accept in "
+              f"{path}")
 
 
 def heldout() -> None:

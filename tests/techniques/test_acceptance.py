@@ -254,3 +254,42 @@ def test_an_article_alone_and_inside_a_page_gets_the_same_acceptance_per_span(
     inside = _acceptance(tagger, page, shift, len(ARTICLE))
     assert alone.keys() == inside.keys()
     assert all(abs(inside[k] - p) > 1e-3 for k, p in alone.items())
+
+
+def test_paragraph_prior_is_the_logit_of_the_prior_of_the_spans_own_paragraph() -> None:
+    prior = _prior_on_exclamations()
+    shout = "Wow! These thugs! Amazing!"
+    page = NEWS + "\n" + shout + "\n"
+    out = _tokens(page)
+    rows = input_rows(page, [Span(*_at(page, "traitors"), "Loaded_Language", 0.4),
+                             Span(*_at(page, "thugs!"), "Loaded_Language", 0.4)], out,
+                      prior=prior)
+    col = INPUTS.index("paragraph prior")
+
+    def logit(p: float) -> float:
+        p = min(max(p, 1e-3), 1 - 1e-3)
+        return float(np.log(p / (1 - p)))
+
+    assert rows[0, col] == pytest.approx(logit(prior(NEWS.rstrip("\n"))))
+    assert rows[1, col] == pytest.approx(logit(prior(shout)))
+    assert rows[1, col] > rows[0, col] + 5  # the shouting paragraph reads like PTC
+    assert rows[0, INPUTS.index("article prior")] == pytest.approx(logit(prior(page)))
+    without = input_rows(page, [Span(*_at(page, "traitors"), "Loaded_Language", 0.4)], out)
+    assert without[0, col] == 0.0
+
+
+def test_a_filter_that_reads_the_prior_needs_one(tiny_model: Path, tmp_path: Path) -> None:
+    inputs = ("bias", "paragraph prior")
+    f = _filter({"bias": 0.0, "paragraph prior": 1.0}, inputs)
+    assert f.needs_prior and not _filter({"bias": 1.0}).needs_prior
+    spans = [Span(*_at(NEWS, "corrupt thugs"), "Loaded_Language", 0.3)]
+    with pytest.raises(ValueError, match="article prior"):
+        f(NEWS, spans, _tokens(NEWS))
+    model = _model(tiny_model, tmp_path / "m", {}, min_accept=0.5)
+    f.save(model / ACCEPT_FILE)
+    (model / PRIOR_FILE).unlink(missing_ok=True)
+    with pytest.raises(ModelError, match="prior"):
+        Tagger(model, profile="precise")
+    _prior_on_exclamations().save(model / PRIOR_FILE)
+    tagger = Tagger(model, profile="precise")
+    assert tagger.accept is not None and tagger.accept.prior is tagger.prior

@@ -12,6 +12,9 @@ inputs it uses; numpy only at run time.  The register is taken over the span's o
 paragraph (``paragraph`` inputs), so the same paragraph gets the same acceptance for its
 spans whatever page holds it; the filter of task 11a took it over the whole text
 (``article`` inputs) and took the confidence with the article prior of the whole text.
+The register includes how much the paragraph reads like PTC's propaganda-style articles
+rather than plain reporting (the article prior, :mod:`propwatch.techniques.prior`, of the
+paragraph's text): the filter then needs the model's ``prior.npz`` (``AcceptanceFilter.prior``).
 
 A profile whose sentence config sets ``min_accept`` shows only spans whose acceptance
 probability reaches it; every span it shows records ``data["accept"]``.
@@ -33,6 +36,7 @@ from propwatch.model import Span
 from propwatch.techniques.align import ANY, token_range
 from propwatch.techniques.heads import sentence_ranges
 from propwatch.techniques.infer import TokenOutput
+from propwatch.techniques.prior import ArticlePrior
 from propwatch.techniques.windows import paragraph_ranges
 
 ACCEPT_FILE = "accept.npz"
@@ -48,8 +52,9 @@ SPAN_INPUTS = ("confidence logit", "own confidence logit", "inside quotation",
 #: Register cues, each a share over a unit of text (:class:`Register`): sentences on
 #: public affairs, sentences holding a quotation (reporting on politics quotes its
 #: actors), sentences addressing the reader ("you": reviews, guides, promotions) and the
-#: mean "any technique" token probability.
-CUES = ("public affairs", "quotation", "second person", "tagged")
+#: mean "any technique" token probability; and ``prior``, the logit of the article prior
+#: of the unit's text (how much it reads like PTC's propaganda-style articles; task 11h).
+CUES = ("public affairs", "quotation", "second person", "tagged", "prior")
 #: The unit a register cue is taken over: ``paragraph``, the span's own paragraph (text
 #: between blank lines, which the paragraph windows read apart from the rest of the page,
 #: so a span's acceptance does not change with the page around its paragraph), or
@@ -132,15 +137,18 @@ _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IG
 class Register:
     """The register cues (:data:`CUES`) of one unit of text ``[start, end)``: shares of its
     sentences on public affairs (politics, government, courts, security), holding a quote
-    mark and in the second person, and its mean "any technique" token probability."""
+    mark and in the second person, its mean "any technique" token probability and the
+    logit of its article prior (0, no information, without a ``prior``)."""
 
     public: float
     quotation: float
     second_person: float
     tagged: float
+    prior: float = 0.0
 
     @classmethod
-    def of(cls, text: str, start: int, end: int, out: TokenOutput) -> Register:
+    def of(cls, text: str, start: int, end: int, out: TokenOutput,
+           prior: ArticlePrior | None = None) -> Register:
         piece = text[start:end]
         sentences = [piece[s:e] for s, e in sentence_ranges(piece)]
         n = max(1, len(sentences))
@@ -150,11 +158,12 @@ class Register:
             quotation=sum(1 for t in sentences if any(c in t for c in _OPEN + '"')) / n,
             second_person=sum(1 for t in sentences if _SECOND_PERSON.search(t)) / n,
             tagged=float(out.probs[i:j, ANY].mean()) if j > i else 0.0,
+            prior=0.0 if prior is None else _logit(prior(piece)),
         )
 
-    def values(self) -> tuple[float, float, float, float]:
+    def values(self) -> tuple[float, float, float, float, float]:
         """In the order of :data:`CUES`."""
-        return self.public, self.quotation, self.second_person, self.tagged
+        return self.public, self.quotation, self.second_person, self.tagged, self.prior
 
 
 def _sentence_of(sentences: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -183,16 +192,17 @@ def span_inputs(text: str, span: Span, sentences: Sequence[tuple[int, int]]) -> 
 
 
 def input_rows(text: str, spans: Sequence[Span], out: TokenOutput,
-               article: bool = True) -> NDArray[np.float64]:
+               article: bool = True, prior: ArticlePrior | None = None) -> NDArray[np.float64]:
     """(len(spans), len(:data:`INPUTS`)): every input of each span of ``text`` (``out``: its
-    token outputs).  A span's paragraph inputs read only its paragraph's text and tokens;
-    without ``article`` the whole text's cues are not computed (left 0)."""
+    token outputs; ``prior``: the article prior, for the ``prior`` cues, else left 0).  A
+    span's paragraph inputs read only its paragraph's text and tokens; without ``article``
+    the whole text's cues are not computed (left 0)."""
     rows = np.zeros((len(spans), len(INPUTS)), np.float64)
     if not spans:
         return rows
     paragraphs = paragraph_ranges(text)
     starts = [a for a, _ in paragraphs]
-    whole = (Register.of(text, 0, len(text), out).values() if article
+    whole = (Register.of(text, 0, len(text), out, prior).values() if article
              else (0.0,) * len(CUES))
     local: dict[int, tuple[list[tuple[int, int]], tuple[float, ...]]] = {}
     for r, span in enumerate(spans):
@@ -200,7 +210,7 @@ def input_rows(text: str, spans: Sequence[Span], out: TokenOutput,
         if k not in local:
             a, b = paragraphs[k]
             sentences = [(a + s, a + e) for s, e in sentence_ranges(text[a:b])]
-            local[k] = sentences, Register.of(text, a, b, out).values()
+            local[k] = sentences, Register.of(text, a, b, out, prior).values()
         sentences, paragraph = local[k]
         rows[r] = [1.0, *span_inputs(text, span, sentences), *paragraph, *whole]
     return rows
@@ -233,12 +243,15 @@ def logistic(x: NDArray[np.float64], mean: NDArray[np.float64], scale: NDArray[n
 @dataclass
 class AcceptanceFilter:
     """``P(accepted) = sigmoid(weights . ((x - mean) / scale))`` over the filter's
-    ``inputs`` (names of :data:`INPUTS`, the bias first and left as is)."""
+    ``inputs`` (names of :data:`INPUTS`, the bias first and left as is).  ``prior``: the
+    article prior the ``prior`` cues read (the tagger sets the model's; a filter that uses
+    them refuses to run without it)."""
 
     inputs: tuple[str, ...]
     mean: NDArray[np.float64]
     scale: NDArray[np.float64]
     weights: NDArray[np.float64]
+    prior: ArticlePrior | None = None
 
     def __post_init__(self) -> None:
         unknown = [n for n in self.inputs if n not in INPUTS]
@@ -249,6 +262,8 @@ class AcceptanceFilter:
             raise ValueError(f"acceptance filter: expected {len(self.inputs)} weights")
         self._columns = [INPUTS.index(n) for n in self.inputs]
         self._article = any(n.startswith("article ") for n in self.inputs)
+        #: The filter reads the article prior of a paragraph or of the whole text.
+        self.needs_prior = any(n.endswith(" prior") for n in self.inputs)
 
     def columns(self, rows: NDArray[np.float64]) -> NDArray[np.float64]:
         """The filter's own inputs out of rows of every input (:func:`input_rows`)."""
@@ -263,7 +278,9 @@ class AcceptanceFilter:
         outputs)."""
         if not spans:
             return []
-        x = self.columns(input_rows(text, spans, out, article=self._article))
+        if self.needs_prior and self.prior is None:
+            raise ValueError(f"acceptance filter: inputs {self.inputs} need the article prior")
+        x = self.columns(input_rows(text, spans, out, article=self._article, prior=self.prior))
         return [float(p) for p in self.probabilities(x)]
 
     @classmethod

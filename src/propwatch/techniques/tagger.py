@@ -102,6 +102,11 @@ class Tagger:
             #: The acceptance filter (accept.npz), None for models without one.
             self.accept = (AcceptanceFilter.load(accept_file) if accept_file.exists()
                            else None)
+            if self.accept is not None:
+                if self.accept.needs_prior and self.prior is None:
+                    raise ValueError(f"{ACCEPT_FILE} reads the article prior but {PRIOR_FILE} "
+                                     "is missing")
+                self.accept.prior = self.prior
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load the technique model in {self.model_dir}: {exc}") from exc
         except Exception as exc:  # onnxruntime raises its own exception types
