@@ -280,7 +280,9 @@ class AcceptanceFilter:
             return []
         if self.needs_prior and self.prior is None:
             raise ValueError(f"acceptance filter: inputs {self.inputs} need the article prior")
-        x = self.columns(input_rows(text, spans, out, article=self._article, prior=self.prior))
+        # The prior cues are computed only for a filter that reads them.
+        x = self.columns(input_rows(text, spans, out, article=self._article,
+                                    prior=self.prior if self.needs_prior else None))
         return [float(p) for p in self.probabilities(x)]
 
     @classmethod
