@@ -34,9 +34,9 @@ from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
+import narratives_fnc1 as nf
 import numpy as np
 
-import narratives_fnc1 as nf
 from propwatch.analyse import Pipeline
 from propwatch.claims.encoder import DIM
 from propwatch.claims.onepass import default_head
@@ -136,15 +136,18 @@ def co_clustered(assign: dict[Key, int]) -> set[tuple[Key, Key]]:
     return {pair for m in members.values() for pair in combinations(sorted(m), 2)}
 
 
-def prf(gold: set[object] | np.ndarray, got: set[object] | np.ndarray
-        ) -> tuple[float, float, float]:
-    if isinstance(gold, np.ndarray) and isinstance(got, np.ndarray):
-        tp, n_got, n_gold = int((gold & got).sum()), int(got.sum()), int(gold.sum())
-    else:
-        assert isinstance(gold, set) and isinstance(got, set)
-        tp, n_got, n_gold = len(gold & got), len(got), len(gold)
+def prf(tp: int, n_got: int, n_gold: int) -> tuple[float, float, float]:
     p, r = tp / max(n_got, 1), tp / max(n_gold, 1)
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def prf_sets(gold: set[tuple[Key, Key]], got: set[tuple[Key, Key]]
+             ) -> tuple[float, float, float]:
+    return prf(len(gold & got), len(got), len(gold))
+
+
+def prf_masks(gold: np.ndarray, got: np.ndarray) -> tuple[float, float, float]:
+    return prf(int((gold & got).sum()), int(got.sum()), int(gold.sum()))
 
 
 def claim_bcubed(split: str, rows: list[MemberRow]) -> float:
@@ -179,7 +182,7 @@ def clusters() -> None:
             for split in SPLITS:
                 keys, pooled, mini = data[split]
                 assign, rows = regroup(WORK / f"eval_{split}.db", keys, make(pooled, mini), cut)
-                p, r, f = prf(reference[split], co_clustered(assign))
+                p, r, f = prf_sets(reference[split], co_clustered(assign))
                 sizes = Counter(assign.values())
                 joined = sum(1 for c in assign.values() if sizes[c] > 1)
                 line.append(f"{split}: pairs P {p:.3f} R {r:.3f} F1 {f:.3f}, joined {joined}"
@@ -211,9 +214,9 @@ def pairs() -> None:
         a_parts, b_parts = [], []
         for members in by_narrative.values():
             m = np.array(sorted(members))
-            i, j = np.triu_indices(len(m), 1)
-            a_parts.append(m[i])
-            b_parts.append(m[j])
+            first, second = np.triu_indices(len(m), 1)
+            a_parts.append(m[first])
+            b_parts.append(m[second])
         a, b = np.concatenate(a_parts), np.concatenate(b_parts)
         if split == "dev":
             dev_pairs = (a, b)
@@ -227,10 +230,10 @@ def pairs() -> None:
               f"{int(scored[split]['label'].sum())} at MiniLM cosine >= 0.8")
     cuts = np.round(np.arange(0.2, 0.99, 0.01), 2)
     for name in [n for n in scored["train"] if n != "label"]:
-        fits = [(prf(scored["train"]["label"], scored["train"][name] >= c)[2], float(c))
+        fits = [(prf_masks(scored["train"]["label"], scored["train"][name] >= c)[2], float(c))
                 for c in cuts]
         f, cut = max(fits)
-        p, r, fd = prf(scored["dev"]["label"], scored["dev"][name] >= cut)
+        p, r, fd = prf_masks(scored["dev"]["label"], scored["dev"][name] >= cut)
         only = (scored["dev"][name] >= cut) & ~scored["dev"]["label"]
         print(f"{name:36} train pair F1 {f:.3f} at cut {cut:.2f}; dev P {p:.3f} R {r:.3f} "
               f"F1 {fd:.3f}")
