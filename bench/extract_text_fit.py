@@ -45,6 +45,8 @@ from pathlib import Path
 
 import numpy as np
 from extract_html_eval import DATA, Score, _flat, half_of
+from extract_text_meta import same_title
+from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
@@ -52,11 +54,20 @@ from sklearn.preprocessing import StandardScaler
 
 from propwatch.extract import patterns as P
 from propwatch.extract.dates import parse_date
-from propwatch.extract.decode import BodyRule, Labels, body_mask, cut_points
+from propwatch.extract.decode import (
+    MIN_TITLE,
+    TITLE_FLOOR,
+    BodyRule,
+    Labels,
+    body_mask,
+    cut_points,
+    may_be_title,
+)
 from propwatch.extract.gaps import Gap, find_gaps, gap_features
 from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
 from propwatch.extract.lines import FEATURES, unit_features
 from propwatch.extract.recurring import normalise
+from propwatch.extract.titles import title_features
 from propwatch.extract.units import Unit, make_units, split_lines
 
 BODY, CHROME = LABELS.index("body"), LABELS.index("chrome")
@@ -79,6 +90,8 @@ CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # sentence loses what an analyst reads in it, a kept chrome line costs less.
 BODY_TIE = 0.005
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
+TITLE_L2 = 0.01  # penalty of the title network (not tuned; CV shows 0.001 and 0.1 beside it)
+MAX_TITLE_WORDS = 40
 MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
 
@@ -526,6 +539,93 @@ def fit_join(readings: list[Reading], hidden: int, target: str = "boundary") -> 
     return fit_net(np.vstack(xs), np.concatenate(ys), hidden)
 
 
+@dataclass
+class Header:
+    """The units of a page's first header that may be its title (the title search of
+    ``decode._title``: up to and with the first body unit, title probability from
+    ``TITLE_FLOOR``, ``may_be_title``), their title features and whether each states the
+    page's HTML headline."""
+
+    fold: int
+    units: np.ndarray
+    rows: np.ndarray
+    headline: np.ndarray
+    probs: np.ndarray
+
+
+def header_of(r: Reading, rule: BodyRule, hint: dict) -> Header | None:
+    """The header of an out-of-fold page reading, None when the page's HTML has no title."""
+    if not hint.get("title"):
+        return None
+    units = r.page.units
+    body = body_mask(units, r.probs, rule, [False] * len(units))
+    first = int(np.flatnonzero(body)[0]) if body.any() else len(units) - 1
+    p = r.probs[:, LABELS.index("title")]
+    cand = np.array(
+        [i for i in range(first + 1) if p[i] >= TITLE_FLOOR and may_be_title(units[i].text)],
+        dtype=int,
+    )
+    rows = title_features(r.page.x, r.probs, body)[cand]
+    headline = np.array([
+        units[i].words <= MAX_TITLE_WORDS
+        and same_title(units[i].text, hint["title"], hint.get("sitename")) for i in cand
+    ], dtype=int)  # fmt: skip
+    return Header(r.fold, cand, rows, headline, p[cand])
+
+
+def fit_titles(headers: list[Header], l2: float = TITLE_L2) -> Net:
+    """A linear scorer of header units fitted as a conditional logit: on each page that
+    states its headline, the softmax of the scores over the page's candidates is the
+    likelihood of its headline units (the decoder takes the best-scored candidate, so only
+    the order within a page counts); an L2 penalty on the standardised weights."""
+    pages = [h for h in headers if h.headline.any()]
+    x = np.vstack([h.rows for h in pages])
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    groups = [((h.rows - mean) / scale, h.headline.astype(bool)) for h in pages]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for z, y in groups:
+            s = z @ w
+            p = np.exp(s - s.max())
+            q = np.where(y, p, 0.0)
+            total += np.log(p.sum()) - np.log(q.sum())
+            grad += z.T @ (p / p.sum() - q / q.sum())
+        n = len(groups)
+        return total / n + l2 * float(w @ w), grad / n + 2 * l2 * w
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+    return Net(mean, scale, (w.reshape(-1, 1),), (np.zeros(1),))
+
+
+def pick_title(h: Header, scores: np.ndarray) -> tuple[bool, bool]:
+    """(a title given, the title right) by the decoder's rule: a title only when some
+    candidate's title probability reaches ``MIN_TITLE``, then the best-scored candidate."""
+    if not len(h.probs) or h.probs.max() < MIN_TITLE:
+        return False, False
+    return True, bool(h.headline[int(np.argmax(scores))])
+
+
+def report_titles(headers: list[Header]) -> None:
+    """5-fold CV over the dev pages' headers: the title network against the title
+    probability alone, and the penalty (``TITLE_L2`` is shipped; not chosen here)."""
+    with_line = sum(bool(h.headline.any()) for h in headers)
+    print(f"cv dev titles: {len(headers)} pages with an HTML title, {with_line} state it")
+    base = [pick_title(h, h.probs) for h in headers]
+    print(f"cv dev title (title probability): given {sum(g for g, _ in base)}, right "
+          f"{sum(r for _, r in base)}")  # fmt: skip
+    for l2 in (TITLE_L2 / 10, TITLE_L2, TITLE_L2 * 10):
+        given = right = 0
+        for fold in range(5):
+            net = fit_titles([h for h in headers if h.fold != fold], l2)
+            for h in headers:
+                if h.fold == fold:
+                    g, r = pick_title(h, net.proba(h.rows)[:, 0] if len(h.rows) else h.probs)
+                    given, right = given + g, right + r
+        print(f"cv dev title (title network, L2 {l2}): given {given}, right {right}")
+
+
 # --- scoring ---------------------------------------------------------------------------------
 
 
@@ -708,9 +808,13 @@ def main(argv: list[str] | None = None) -> int:
     _, variant, join_thr, pool, target = best
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: {body_thr} join thr {join_thr} from {variant} (cv F1 {f1:.3f})")
+    hints = json.loads(args.hints.read_text(encoding="utf-8"))
+    found = [header_of(r, body_thr, hints.get(r.page.name, {})) for r in readings if not r.capture]
+    headers = [h for h in found if h is not None]
+    report_titles(headers)
     stages = _final_stages(dev, args)
     join = fit_join(pool, args.join_hidden, target)
-    model = Labeller(stages, join, join_thr, body_thr)
+    model = Labeller(stages, join, join_thr, body_thr, fit_titles(headers))
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")
