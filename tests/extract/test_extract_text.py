@@ -198,10 +198,6 @@ def test_markdown_heading_as_title() -> None:
     assert_maps_back(raw, art)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="labeller misreads this synthetic line (test F1 0.881)",
-)
 def test_short_sentences_with_chrome_words_are_body() -> None:
     sentences = (
         "The copyright lawsuit was dismissed.",
