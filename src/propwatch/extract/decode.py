@@ -280,11 +280,20 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
     (short, no final full stop, not a byline, date or chrome line) is the title."""
     if hi <= lo:
         return None
-    p = labels.probs[:, TITLE]
-    cands = [i for i in range(lo, hi) if p[i] >= TITLE_FLOOR and may_be_title(units[i].text)]
-    if cands and max(p[i] for i in cands) >= MIN_TITLE:
-        scores = p if labels.titles is None else labels.titles
-        return max(cands, key=lambda i: scores[i])
+    p = labels.probs[lo:hi, TITLE]
+    scores = p if labels.titles is None else labels.titles[lo:hi]
+    may: dict[int, bool] = {}  # may_be_title of the units looked at (in order of p, then of score: few)
+
+    def may_be(i: int) -> bool:
+        if i not in may:
+            may[i] = may_be_title(units[lo + i].text)
+        return may[i]
+
+    by_p = np.argsort(-p, kind="stable").tolist()
+    if any(may_be(i) for i in by_p if p[i] >= MIN_TITLE):
+        for i in np.argsort(-scores, kind="stable").tolist():
+            if p[i] >= TITLE_FLOOR and may_be(i):
+                return lo + i
     for j in range(hi - 1, max(lo, hi - 3) - 1, -1):
         unit, best = units[j], int(labels.best[j])
         if best in (BYLINE, DATE) or _provenance(unit):
