@@ -56,7 +56,7 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
     gaps = find_gaps(body, probs)
     words = np.array([u.words for u in units], dtype=float)
     joins = model.joins(gap_features(x, probs, body, words, gaps))
-    titles = model.titles(title_features(x, probs, body))
+    titles = model.titles(title_features(x, probs, body)) if model.title is not None else None
     labels = Labels(probs, body, gaps, joins, model.join_threshold, titles)
     parts = read_parts(units, labels)
     first_title = parts[0].title if parts else None
