@@ -23,7 +23,9 @@ stages are fitted on four folds and read the fifth fold's pages and captures mad
 ``BODY_TIE`` of the best F1); the join network (gaps between
 body runs, ``propwatch.extract.gaps``) is then cross-validated on the same folds' gaps and
 its threshold chosen (captures split right + single pages kept whole).  The final stages are
-fitted on all of dev, the final join network on all out-of-fold gaps, and the model written
+fitted on all of dev, the final join network on all out-of-fold gaps, the title network
+(``fit_titles``, a conditional logit over each header's candidate units) on the out-of-fold
+dev readings whose header states the page's HTML headline, and the model written
 to src/propwatch/extract/labeller.npz (``--out``).  The test half is scored by
 bench/extract_text_eval.py through ``extract()``.
 
