@@ -282,7 +282,7 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
         return None
     p = labels.probs[lo:hi, TITLE]
     scores = p if labels.titles is None else labels.titles[lo:hi]
-    may: dict[int, bool] = {}  # may_be_title of the units looked at (in order of p, then of score: few)
+    may: dict[int, bool] = {}  # may_be_title of the few units looked at (by p, then by score)
 
     def may_be(i: int) -> bool:
         if i not in may:
