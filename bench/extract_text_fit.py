@@ -483,11 +483,16 @@ class Reading:
     joins: np.ndarray | None = None  # 1 where a gap holds a true join (its boundary)
     seam_joins: np.ndarray | None = None  # ... or, when no gap holds it, its seam
     seam_first: np.ndarray | None = None  # 1 where a gap holds a seam, else the boundary
+    # ... else the gap nearest the seam whose cut would split right (``split_right``)
+    in_range: np.ndarray | None = None
 
     def targets(self, target: str) -> np.ndarray:
-        """The join target of each gap: at the ``boundary``, the boundary ``else seam``, or
-        the ``seam`` (else the boundary)."""
-        out = {"boundary": self.joins, "else seam": self.seam_joins, "seam": self.seam_first}
+        """The join target of each gap: at the ``boundary``, the boundary ``else seam``, the
+        ``seam`` (else the boundary), or the seam else ``in range`` (else the gap nearest the
+        seam whose cut lies after the last body unit of the article before and no later
+        than the first of the next: a cut there splits right too)."""
+        out = {"boundary": self.joins, "else seam": self.seam_joins, "seam": self.seam_first,
+               "in range": self.in_range}  # fmt: skip
         value = out[target]
         assert value is not None
         return value
@@ -501,9 +506,11 @@ class Reading:
         self.joins = np.zeros(len(self.gaps), int)
         self.seam_joins = np.zeros(len(self.gaps), int)
         self.seam_first = np.zeros(len(self.gaps), int)
+        self.in_range = np.zeros(len(self.gaps), int)
         starts = np.flatnonzero(self.page.boundary).tolist()
         seams = self.page.seams or starts  # (a cache from before seams holds none)
-        for start, seam in zip(starts, seams, strict=True):
+        edges = [0, *starts, len(units)]
+        for k, (start, seam) in enumerate(zip(starts, seams, strict=True)):
             at = _gap_holding(self.gaps, start)
             at_seam = _gap_holding(self.gaps, seam)
             if at is not None:
@@ -512,6 +519,15 @@ class Reading:
                 self.seam_joins[at_seam] = 1
             if at_seam is not None or at is not None:
                 self.seam_first[at if at_seam is None else at_seam] = 1
+                self.in_range[at if at_seam is None else at_seam] = 1
+                continue
+            before = np.flatnonzero(self.page.y[edges[k] : start] == BODY)
+            after = np.flatnonzero(self.page.y[start : edges[k + 2]] == BODY)
+            lo = edges[k] + (int(before[-1]) if len(before) else 0)
+            hi = start + (int(after[0]) if len(after) else 0)
+            fits = [j for j, g in enumerate(self.gaps) if lo < g.cut <= hi]
+            if fits:
+                self.in_range[min(fits, key=lambda j: abs(self.gaps[j].cut - seam))] = 1
 
     def cuts(self, join: Net, rule: BodyRule, thr: float) -> list[int]:
         units = self.page.units
@@ -777,7 +793,7 @@ def main(argv: list[str] | None = None) -> int:
     npages = sum(not r.capture for r in readings)
     best: tuple[float, str, float, list[Reading], str] = (-1.0, "", 0.0, [], "")
     pools = (("mixed", plain), ("mixed+shared header", readings))
-    targets = ("boundary", "else seam", "seam")
+    targets = ("boundary", "else seam", "seam", "in range")
     variants = [(f"{name}, at {target}", pool, target)
                 for target in targets for name, pool in pools]  # fmt: skip
     for variant, pool, target in variants:
