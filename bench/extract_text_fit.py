@@ -12,10 +12,11 @@ outside trafilatura's main text, weighted so and at most ``DENSE_PAGE_WEIGHT`` a
 by default: on dev CV they did not raise body F1, docs/benchmarks.md, task 15d).  Joins come
 from infinite-scroll captures: 2-4 renderings joined, the later ones cut to start at their
 headline (or first body line) half of the time, as a scroll that shows no second site
-header.  The join network is taught in one of three ways, chosen on CV: at the gap holding
+header.  The join network is taught in one of four ways, chosen on CV: at the gap holding
 each join's boundary (the headline, else the first labelled body unit), the same but at the
 gap holding the seam (where the next rendering's text starts) when no gap holds the
-boundary, or at the seam first.
+boundary, at the seam first, or at the seam first and, when no gap holds seam or boundary,
+in the gap nearest the seam whose cut splits right.
 
 Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
 stages are fitted on four folds and read the fifth fold's pages and captures made of them
