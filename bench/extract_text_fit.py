@@ -12,10 +12,11 @@ outside trafilatura's main text, weighted so and at most ``DENSE_PAGE_WEIGHT`` a
 by default: on dev CV they did not raise body F1, docs/benchmarks.md, task 15d).  Joins come
 from infinite-scroll captures: 2-4 renderings joined, the later ones cut to start at their
 headline (or first body line) half of the time, as a scroll that shows no second site
-header.  The join network is taught in one of three ways, chosen on CV: at the gap holding
+header.  The join network is taught in one of four ways, chosen on CV: at the gap holding
 each join's boundary (the headline, else the first labelled body unit), the same but at the
 gap holding the seam (where the next rendering's text starts) when no gap holds the
-boundary, or at the seam first.
+boundary, at the seam first, or at the seam first and, when no gap holds seam or boundary,
+in the gap nearest the seam whose cut splits right.
 
 Everything is fitted on the dev half.  5-fold cross-validation over dev pages: the label
 stages are fitted on four folds and read the fifth fold's pages and captures made of them
@@ -23,7 +24,9 @@ stages are fitted on four folds and read the fifth fold's pages and captures mad
 ``BODY_TIE`` of the best F1); the join network (gaps between
 body runs, ``propwatch.extract.gaps``) is then cross-validated on the same folds' gaps and
 its threshold chosen (captures split right + single pages kept whole).  The final stages are
-fitted on all of dev, the final join network on all out-of-fold gaps, and the model written
+fitted on all of dev, the final join network on all out-of-fold gaps, the title network
+(``fit_titles``, a conditional logit over each header's candidate units) on the out-of-fold
+dev readings whose header states the page's HTML headline, and the model written
 to src/propwatch/extract/labeller.npz (``--out``).  The test half is scored by
 bench/extract_text_eval.py through ``extract()``.
 
@@ -45,6 +48,8 @@ from pathlib import Path
 
 import numpy as np
 from extract_html_eval import DATA, Score, _flat, half_of
+from extract_text_meta import same_title
+from scipy.optimize import minimize
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
@@ -52,11 +57,20 @@ from sklearn.preprocessing import StandardScaler
 
 from propwatch.extract import patterns as P
 from propwatch.extract.dates import parse_date
-from propwatch.extract.decode import BodyRule, Labels, body_mask, cut_points
+from propwatch.extract.decode import (
+    MIN_TITLE,
+    TITLE_FLOOR,
+    BodyRule,
+    Labels,
+    body_mask,
+    cut_points,
+    may_be_title,
+)
 from propwatch.extract.gaps import Gap, find_gaps, gap_features
 from propwatch.extract.labeller import LABELS, Labeller, Net, mean_of_members, stage2_features
 from propwatch.extract.lines import FEATURES, unit_features
 from propwatch.extract.recurring import normalise
+from propwatch.extract.titles import title_features
 from propwatch.extract.units import Unit, make_units, split_lines
 
 BODY, CHROME = LABELS.index("body"), LABELS.index("chrome")
@@ -79,6 +93,8 @@ CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # sentence loses what an analyst reads in it, a kept chrome line costs less.
 BODY_TIE = 0.005
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
+TITLE_L2 = 0.01  # penalty of the title network (not tuned; CV shows 0.001 and 0.1 beside it)
+MAX_TITLE_WORDS = 40
 MODEL = Path(__file__).resolve().parents[1] / "src" / "propwatch" / "extract" / "labeller.npz"
 
 
@@ -468,11 +484,16 @@ class Reading:
     joins: np.ndarray | None = None  # 1 where a gap holds a true join (its boundary)
     seam_joins: np.ndarray | None = None  # ... or, when no gap holds it, its seam
     seam_first: np.ndarray | None = None  # 1 where a gap holds a seam, else the boundary
+    # ... else the gap nearest the seam whose cut would split right (``split_right``)
+    in_range: np.ndarray | None = None
 
     def targets(self, target: str) -> np.ndarray:
-        """The join target of each gap: at the ``boundary``, the boundary ``else seam``, or
-        the ``seam`` (else the boundary)."""
-        out = {"boundary": self.joins, "else seam": self.seam_joins, "seam": self.seam_first}
+        """The join target of each gap: at the ``boundary``, the boundary ``else seam``, the
+        ``seam`` (else the boundary), or the seam else ``in range`` (else the gap nearest the
+        seam whose cut lies after the last body unit of the article before and no later
+        than the first of the next: a cut there splits right too)."""
+        out = {"boundary": self.joins, "else seam": self.seam_joins, "seam": self.seam_first,
+               "in range": self.in_range}  # fmt: skip
         value = out[target]
         assert value is not None
         return value
@@ -486,9 +507,11 @@ class Reading:
         self.joins = np.zeros(len(self.gaps), int)
         self.seam_joins = np.zeros(len(self.gaps), int)
         self.seam_first = np.zeros(len(self.gaps), int)
+        self.in_range = np.zeros(len(self.gaps), int)
         starts = np.flatnonzero(self.page.boundary).tolist()
         seams = self.page.seams or starts  # (a cache from before seams holds none)
-        for start, seam in zip(starts, seams, strict=True):
+        edges = [0, *starts, len(units)]
+        for k, (start, seam) in enumerate(zip(starts, seams, strict=True)):
             at = _gap_holding(self.gaps, start)
             at_seam = _gap_holding(self.gaps, seam)
             if at is not None:
@@ -497,6 +520,15 @@ class Reading:
                 self.seam_joins[at_seam] = 1
             if at_seam is not None or at is not None:
                 self.seam_first[at if at_seam is None else at_seam] = 1
+                self.in_range[at if at_seam is None else at_seam] = 1
+                continue
+            before = np.flatnonzero(self.page.y[edges[k] : start] == BODY)
+            after = np.flatnonzero(self.page.y[start : edges[k + 2]] == BODY)
+            lo = edges[k] + (int(before[-1]) if len(before) else 0)
+            hi = start + (int(after[0]) if len(after) else 0)
+            fits = [j for j, g in enumerate(self.gaps) if lo < g.cut <= hi]
+            if fits:
+                self.in_range[min(fits, key=lambda j: abs(self.gaps[j].cut - seam))] = 1
 
     def cuts(self, join: Net, rule: BodyRule, thr: float) -> list[int]:
         units = self.page.units
@@ -524,6 +556,93 @@ def fit_join(readings: list[Reading], hidden: int, target: str = "boundary") -> 
         xs += [r.rows, np.repeat(r.rows[pos], JOIN_WEIGHT - 1, axis=0)]
         ys += [joins, np.ones(len(pos) * (JOIN_WEIGHT - 1), int)]
     return fit_net(np.vstack(xs), np.concatenate(ys), hidden)
+
+
+@dataclass
+class Header:
+    """The units of a page's first header that may be its title (the title search of
+    ``decode._title``: up to and with the first body unit, title probability from
+    ``TITLE_FLOOR``, ``may_be_title``), their title features and whether each states the
+    page's HTML headline."""
+
+    fold: int
+    units: np.ndarray
+    rows: np.ndarray
+    headline: np.ndarray
+    probs: np.ndarray
+
+
+def header_of(r: Reading, rule: BodyRule, hint: dict) -> Header | None:
+    """The header of an out-of-fold page reading, None when the page's HTML has no title."""
+    if not hint.get("title"):
+        return None
+    units = r.page.units
+    body = body_mask(units, r.probs, rule, [False] * len(units))
+    first = int(np.flatnonzero(body)[0]) if body.any() else len(units) - 1
+    p = r.probs[:, LABELS.index("title")]
+    cand = np.array(
+        [i for i in range(first + 1) if p[i] >= TITLE_FLOOR and may_be_title(units[i].text)],
+        dtype=int,
+    )
+    rows = title_features(r.page.x, r.probs, body)[cand]
+    headline = np.array([
+        units[i].words <= MAX_TITLE_WORDS
+        and same_title(units[i].text, hint["title"], hint.get("sitename")) for i in cand
+    ], dtype=int)  # fmt: skip
+    return Header(r.fold, cand, rows, headline, p[cand])
+
+
+def fit_titles(headers: list[Header], l2: float = TITLE_L2) -> Net:
+    """A linear scorer of header units fitted as a conditional logit: on each page that
+    states its headline, the softmax of the scores over the page's candidates is the
+    likelihood of its headline units (the decoder takes the best-scored candidate, so only
+    the order within a page counts); an L2 penalty on the standardised weights."""
+    pages = [h for h in headers if h.headline.any()]
+    x = np.vstack([h.rows for h in pages])
+    mean = x.mean(axis=0)
+    scale = np.where(x.std(axis=0) > 0, x.std(axis=0), 1.0)
+    groups = [((h.rows - mean) / scale, h.headline.astype(bool)) for h in pages]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for z, y in groups:
+            s = z @ w
+            p = np.exp(s - s.max())
+            q = np.where(y, p, 0.0)
+            total += np.log(p.sum()) - np.log(q.sum())
+            grad += z.T @ (p / p.sum() - q / q.sum())
+        n = len(groups)
+        return total / n + l2 * float(w @ w), grad / n + 2 * l2 * w
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+    return Net(mean, scale, (w.reshape(-1, 1),), (np.zeros(1),))
+
+
+def pick_title(h: Header, scores: np.ndarray) -> tuple[bool, bool]:
+    """(a title given, the title right) by the decoder's rule: a title only when some
+    candidate's title probability reaches ``MIN_TITLE``, then the best-scored candidate."""
+    if not len(h.probs) or h.probs.max() < MIN_TITLE:
+        return False, False
+    return True, bool(h.headline[int(np.argmax(scores))])
+
+
+def report_titles(headers: list[Header]) -> None:
+    """5-fold CV over the dev pages' headers: the title network against the title
+    probability alone, and the penalty (``TITLE_L2`` is shipped; not chosen here)."""
+    with_line = sum(bool(h.headline.any()) for h in headers)
+    print(f"cv dev titles: {len(headers)} pages with an HTML title, {with_line} state it")
+    base = [pick_title(h, h.probs) for h in headers]
+    print(f"cv dev title (title probability): given {sum(g for g, _ in base)}, right "
+          f"{sum(r for _, r in base)}")  # fmt: skip
+    for l2 in (TITLE_L2 / 10, TITLE_L2, TITLE_L2 * 10):
+        given = right = 0
+        for fold in range(5):
+            net = fit_titles([h for h in headers if h.fold != fold], l2)
+            for h in headers:
+                if h.fold == fold:
+                    g, r = pick_title(h, net.proba(h.rows)[:, 0] if len(h.rows) else h.probs)
+                    given, right = given + g, right + r
+        print(f"cv dev title (title network, L2 {l2}): given {given}, right {right}")
 
 
 # --- scoring ---------------------------------------------------------------------------------
@@ -675,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
     npages = sum(not r.capture for r in readings)
     best: tuple[float, str, float, list[Reading], str] = (-1.0, "", 0.0, [], "")
     pools = (("mixed", plain), ("mixed+shared header", readings))
-    targets = ("boundary", "else seam", "seam")
+    targets = ("boundary", "else seam", "seam", "in range")
     variants = [(f"{name}, at {target}", pool, target)
                 for target in targets for name, pool in pools]  # fmt: skip
     for variant, pool, target in variants:
@@ -708,9 +827,13 @@ def main(argv: list[str] | None = None) -> int:
     _, variant, join_thr, pool, target = best
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: {body_thr} join thr {join_thr} from {variant} (cv F1 {f1:.3f})")
+    hints = json.loads(args.hints.read_text(encoding="utf-8"))
+    found = [header_of(r, body_thr, hints.get(r.page.name, {})) for r in readings if not r.capture]
+    headers = [h for h in found if h is not None]
+    report_titles(headers)
     stages = _final_stages(dev, args)
     join = fit_join(pool, args.join_hidden, target)
-    model = Labeller(stages, join, join_thr, body_thr)
+    model = Labeller(stages, join, join_thr, body_thr, fit_titles(headers))
     if args.out:
         model.save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")

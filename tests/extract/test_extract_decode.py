@@ -122,3 +122,19 @@ def test_a_bio_further_below_the_body_is_no_author_box() -> None:
     parts = read_parts(units, labels(["title", "body", "chrome", "chrome", "chrome"]))
     assert parts[0].body == [1]
     assert parts[0].author is None
+
+
+def test_the_title_networks_best_candidate_is_the_title() -> None:
+    units = page(["Your daily digest of the trade", "Menu", "Budget Passes", "By Jane Roe",
+                  SENTENCE * 4])  # fmt: skip
+    found = labels(["title", "chrome", "title", "byline", "body"])
+    assert read_parts(units, found)[0].title == 0  # the title probabilities tie: the first
+    scores = np.array([0.2, 0.0, 0.9, 0.0, 0.1])
+    with_net = Labels(found.probs, found.body, found.gaps, found.joins, 0.5, scores)
+    assert read_parts(units, with_net)[0].title == 2
+
+
+def test_a_line_that_repeats_the_headline_is_no_body() -> None:
+    units = page(["Budget Passes", "Budget passes", SENTENCE * 4, SENTENCE * 3])
+    part = read_parts(units, labels(["title", "body", "body", "body"]))[0]
+    assert part.title == 0 and part.body == [2, 3]

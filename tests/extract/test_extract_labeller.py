@@ -19,6 +19,7 @@ from propwatch.extract.labeller import (
     stage2_features,
 )
 from propwatch.extract.lines import FEATURES, unit_features
+from propwatch.extract.titles import TITLE_FEATURES
 from propwatch.extract.units import make_units, split_lines
 
 
@@ -124,3 +125,20 @@ def test_a_model_from_before_the_body_rule_keeps_its_threshold(tmp_path: Path) -
         del arrays[key]
     np.savez(path, **arrays)
     assert load_labeller.__wrapped__(path).body == BodyRule(0.4)
+
+
+def test_a_title_network_is_saved_and_loaded_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    base = _labeller()
+    assert base.titles(np.zeros((2, len(TITLE_FEATURES)))) is None  # no title network
+    model = Labeller(base.stages, base.join, 0.5, base.body, tiny_net(len(TITLE_FEATURES), 1, 8))
+    model.save(path)
+    rows = np.random.default_rng(9).normal(size=(4, len(TITLE_FEATURES)))
+    scores = load_labeller(path).titles(rows)
+    assert scores is not None and np.allclose(scores, model.titles(rows))
+    data = dict(np.load(path))
+    data["title_features"] = np.array(TITLE_FEATURES[:-1])
+    np.savez(path, **data)
+    load_labeller.cache_clear()
+    with pytest.raises(ModelError, match="title network"):
+        load_labeller(path)

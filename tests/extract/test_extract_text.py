@@ -180,7 +180,7 @@ def test_german_scrape_with_mehr_zum_thema() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="labeller misreads this synthetic line (test F1 0.881)",
+    reason="labeller misreads this synthetic line (test F1 0.883)",
 )
 def test_headlines_in_capitals_or_title_case_with_a_full_stop() -> None:
     for headline in ("THE RISKS OF THE NEW BRIDGE DEAL", "Assange Never Met The Minister."):
@@ -198,10 +198,6 @@ def test_markdown_heading_as_title() -> None:
     assert_maps_back(raw, art)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="labeller misreads this synthetic line (test F1 0.881)",
-)
 def test_short_sentences_with_chrome_words_are_body() -> None:
     sentences = (
         "The copyright lawsuit was dismissed.",

@@ -32,6 +32,7 @@ from propwatch.model import OffsetMap
 MIN_BODY_WORDS = 40  # a part with fewer body words is no article of its own
 HEADER = 6  # byline and date lines sit at most this many units after the first body unit
 MIN_TITLE = 0.2  # title probability from which the best title-like unit is the title
+TITLE_FLOOR = 0.05  # ... and from which a unit is a candidate of the title network
 SUBHEADING_WORDS = 12  # a subheading has at most this many words, its paragraphs 15+
 MAX_RECURRING_WORDS = 20  # longer lines that recur on a site are reused text, not chrome
 TITLE, BYLINE, DATE, BODY, CAPTION, COMMENT = (
@@ -61,6 +62,9 @@ class Labels:
     gaps: list[Gap]  # the gaps between body runs
     joins: np.ndarray  # (gaps,) probability that an article ends in the gap
     join_threshold: float
+    # (units,) a score of each unit as its article's headline (``titles``, the labeller's
+    # title network); None: the title probability
+    titles: np.ndarray | None = None
 
     @property
     def best(self) -> np.ndarray:
@@ -175,7 +179,7 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
     body = [i for i in range(lo, hi) if labels.body[i]]
     first = body[0] if body else hi
     title = _title(units, labels, lo, min(hi, first + 1))
-    body = [i for i in body if i != title]
+    body = [i for i in body if not _repeats_title(units, title, i)]
     box = _author_box(units, body, hi)
     body = [i for i in body if i not in box]
     header = range(lo, min(hi, first + HEADER))
@@ -207,6 +211,18 @@ def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
             if author is None and prov.author:
                 author = (prov.author, "provenance line")
     return Part(lo, hi, body, title, author, published, source)
+
+
+def _repeats_title(units: list[Unit], title: int | None, i: int) -> bool:
+    """Whether unit ``i`` is the title unit or states its words again (a page often shows
+    its headline twice: in a breadcrumb or kicker line and as the heading): the headline
+    is the article's title, never its body."""
+    if title is None:
+        return False
+    return i == title or (
+        units[i].words == units[title].words
+        and normalise(units[i].text) == normalise(units[title].text)
+    )
 
 
 def _name_words(name: str) -> bool:
@@ -247,7 +263,7 @@ def _later_date(
     return None
 
 
-def _may_be_title(text: str) -> bool:
+def may_be_title(text: str) -> bool:
     """Whether a line can be a headline: not a single word (an agency, a section: "Bloomberg",
     "Politik"), not a byline, chrome, caption, navigation or skip-link line."""
     if len(text.split()) < 2 or P.BYLINE.match(text):
@@ -257,17 +273,27 @@ def _may_be_title(text: str) -> bool:
 
 
 def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
-    """The most title-like unit before the first body unit (or that unit itself) that may be
-    a headline (``_may_be_title``); when the model finds none, a heading line right above
-    the body (short, no final full stop, not a byline, date or chrome line) is the title."""
+    """The title before the first body unit (or that unit itself): when some unit that may
+    be a headline (``may_be_title``) has title probability ``MIN_TITLE``, the best-scored
+    of the candidates (title probability ``TITLE_FLOOR``) by the title network (else the
+    most title-like unit); when the model finds none, a heading line right above the body
+    (short, no final full stop, not a byline, date or chrome line) is the title."""
     if hi <= lo:
         return None
     p = labels.probs[lo:hi, TITLE]
-    for i in np.argsort(-p, kind="stable").tolist():
-        if p[i] < MIN_TITLE:
-            break
-        if _may_be_title(units[lo + i].text):
-            return lo + i
+    scores = p if labels.titles is None else labels.titles[lo:hi]
+    may: dict[int, bool] = {}  # may_be_title of the few units looked at (by p, then by score)
+
+    def may_be(i: int) -> bool:
+        if i not in may:
+            may[i] = may_be_title(units[lo + i].text)
+        return may[i]
+
+    by_p = np.argsort(-p, kind="stable").tolist()
+    if any(may_be(i) for i in by_p if p[i] >= MIN_TITLE):
+        for i in np.argsort(-scores, kind="stable").tolist():
+            if p[i] >= TITLE_FLOOR and may_be(i):
+                return lo + i
     for j in range(hi - 1, max(lo, hi - 3) - 1, -1):
         unit, best = units[j], int(labels.best[j])
         if best in (BYLINE, DATE) or _provenance(unit):

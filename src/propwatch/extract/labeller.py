@@ -31,6 +31,7 @@ from propwatch.errors import ModelError
 from propwatch.extract.decode import BodyRule
 from propwatch.extract.gaps import GAP_FEATURES
 from propwatch.extract.lines import FEATURES, LABELS, window_mean
+from propwatch.extract.titles import TITLE_FEATURES
 
 __all__ = ["LABELS", "Labeller", "Net", "load_labeller", "mean_of_members", "stage2_features"]
 MODEL_PATH = Path(__file__).with_name("labeller.npz")
@@ -108,6 +109,10 @@ class Labeller:
     join: Net  # gap features -> P(an article ends in the gap)
     join_threshold: float  # join probability from which the decoder cuts in a gap
     body: BodyRule  # label probabilities -> body units
+    # ``titles.title_features`` -> a score of the unit as its article's headline (only the
+    # order within a header counts); a model fitted before it has none (the title
+    # probability is then the score)
+    title: Net | None = None
 
     def label(self, x: np.ndarray) -> np.ndarray:
         """Label probabilities (units x ``LABELS``): the mean over the members."""
@@ -122,6 +127,15 @@ class Labeller:
         if len(gap_rows) == 0:
             return np.zeros(0)
         return np.asarray(self.join.proba(gap_rows)[:, 0])
+
+    def titles(self, title_rows: np.ndarray) -> np.ndarray | None:
+        """The title score of each row of ``titles.title_features`` (None without a title
+        network)."""
+        if self.title is None:
+            return None
+        if len(title_rows) == 0:
+            return np.zeros(0)
+        return np.asarray(self.title.proba(title_rows)[:, 0])
 
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {
@@ -138,6 +152,8 @@ class Labeller:
         }
         for k, (s1, s2) in enumerate(self.stages):
             arrays.update(s1.arrays(f"s1_{k}_"), **s2.arrays(f"s2_{k}_"))
+        if self.title is not None:
+            arrays.update(self.title.arrays("t_"), title_features=np.array(TITLE_FEATURES))
         np.savez_compressed(path, **arrays)
 
 
@@ -172,13 +188,20 @@ def load_labeller(path: Path = MODEL_PATH) -> Labeller:
             f"line labeller model {path} was fitted on other features or labels; refit it "
             "with bench/extract_text_fit.py"
         )
+    if "t_layers" in arrays and list(arrays["title_features"]) != TITLE_FEATURES:
+        raise ModelError(
+            f"line labeller model {path} has a title network fitted on other features; refit "
+            "it with bench/extract_text_fit.py"
+        )
     stages = tuple(
         (Net.from_arrays(arrays, f"s1_{k}_"), Net.from_arrays(arrays, f"s2_{k}_"))
         for k in range(int(arrays["members"]))
     )
+    title = Net.from_arrays(arrays, "t_") if "t_layers" in arrays else None
     return Labeller(
         stages,
         Net.from_arrays(arrays, "j_"),
         float(arrays["join_threshold"]),
         _body_rule(arrays),
+        title,
     )

@@ -27,6 +27,7 @@ from propwatch.extract.labeller import load_labeller
 from propwatch.extract.lines import unit_features
 from propwatch.extract.outlet import page_outlet
 from propwatch.extract.recurring import RecurringLines
+from propwatch.extract.titles import title_features
 from propwatch.extract.units import TextBuilder, Unit, make_units, split_lines
 from propwatch.model import Extracted, RawDocument
 
@@ -55,7 +56,8 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
     gaps = find_gaps(body, probs)
     words = np.array([u.words for u in units], dtype=float)
     joins = model.joins(gap_features(x, probs, body, words, gaps))
-    labels = Labels(probs, body, gaps, joins, model.join_threshold)
+    titles = model.titles(title_features(x, probs, body)) if model.title is not None else None
+    labels = Labels(probs, body, gaps, joins, model.join_threshold, titles)
     parts = read_parts(units, labels)
     first_title = parts[0].title if parts else None
     outlet = page_outlet(units, list(body), rec, first_title, doc.meta.get("url"))

@@ -100,4 +100,3 @@ class RecurringLines:
         """``is_recurring`` for many lines of one page (its site group is looked up once)."""
         counts = self._counts.get(site_group(doc), Counter())
         return [counts[line_key(line)] >= self.min_pages for line in lines]
-
