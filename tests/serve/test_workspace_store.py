@@ -166,15 +166,17 @@ def _postgresql_store_of(db_url: str, n: int) -> list[str]:
 
 def _lists_agree_with_articles(conn: Connection) -> None:
     """Each word's list holds exactly the articles that hold it, with their counts."""
+    listed = ("SELECT p.word, u.* FROM search_postings p,"
+              " unnest(p.entries, p.counts, p.lengths) AS u(rowid, weighted, length)"
+              " UNION ALL SELECT word, rowid, weighted, length FROM search_pending")
     counts = conn.execute(
-        "SELECT count(*) FROM (SELECT word, sum(n) AS n FROM search_postings GROUP BY word) p"
+        f"SELECT count(*) FROM (SELECT word, count(*) AS n FROM ({listed}) l GROUP BY word) p"
         " FULL JOIN ts_stat('SELECT search FROM articles') t USING (word)"
-        " WHERE p.n IS DISTINCT FROM t.ndoc").fetchone()[0]
+        " WHERE p.n IS DISTINCT FROM t.ndoc"
+        " OR p.n <> propwatch_word_articles(p.word)").fetchone()[0]
     entries = conn.execute(
-        "SELECT count(*) FROM search_postings p,"
-        " unnest(p.entries, p.counts, p.lengths) AS u(rowid, weighted, length)"
-        " LEFT JOIN articles a ON a.rowid = u.rowid WHERE a.rowid IS NULL OR"
-        " COALESCE((a.rank_terms ->> p.word)::integer, 1) <> u.weighted"
+        f"SELECT count(*) FROM ({listed}) u LEFT JOIN articles a ON a.rowid = u.rowid"
+        " WHERE a.rowid IS NULL OR COALESCE((a.rank_terms ->> u.word)::integer, 1) <> u.weighted"
         " OR a.rank_length <> u.length").fetchone()[0]
     chunks = conn.execute(  # ascending, none overlapping the next, n as long as the lists
         "SELECT count(*) FROM (SELECT first, n, entries, lead(first) OVER"
@@ -227,6 +229,10 @@ def test_postgresql_word_lists_follow_deleted_changed_and_late_articles(db_url: 
         with conn.transaction():  # older rowids than the last: into the chunks holding them
             conn.execute(f"INSERT INTO articles ({columns}) OVERRIDING SYSTEM VALUE"
                          f" SELECT {columns} FROM kept")
+        _lists_agree_with_articles(conn)
+        with conn.transaction():  # what waits goes into the chunks holding it, or new ones
+            conn.execute("SELECT propwatch_search_postings_merge()")
+        assert conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
         _lists_agree_with_articles(conn)
         conn.execute("SELECT propwatch_search_postings_rebuild()")
         _lists_agree_with_articles(conn)

@@ -165,13 +165,13 @@ class PostgresConnection:
 
     def _words(self, terms: Sequence[Term]) -> list[tuple[str, int] | None]:
         """For each term that is one word, (its lexeme, how many articles hold it) from
-        ``search_postings`` (migration 013); None for a prefix, a phrase, a word the
+        ``search_postings`` and ``search_pending`` (migration 013); None for a prefix, a phrase, a word the
         parser splits, or a database without the table."""
         if not self._has_postings():
             return [None] * len(terms)
         rows = self.execute(
-            "SELECT t.i, l.word, (SELECT COALESCE(sum(p.n), 0) FROM search_postings p"
-            " WHERE p.word = l.word) FROM unnest(?::text[]) WITH ORDINALITY AS t(term, i),"
+            "SELECT t.i, l.word, propwatch_word_articles(l.word)"
+            " FROM unnest(?::text[]) WITH ORDINALITY AS t(term, i),"
             " unnest(tsvector_to_array(to_tsvector('simple', t.term))) AS l(word)",
             [[t.text for t in terms]]).fetchall()
         found: dict[int, list[tuple[str, int]]] = {}
