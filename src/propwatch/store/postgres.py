@@ -165,8 +165,8 @@ class PostgresConnection:
 
     def _words(self, terms: Sequence[Term]) -> list[tuple[str, int] | None]:
         """For each term that is one word, (its lexeme, how many articles hold it) from
-        ``search_postings`` and ``search_pending`` (migration 013); None for a prefix, a phrase, a word the
-        parser splits, or a database without the table."""
+        its lists (``search_postings`` and ``search_pending``, migration 013); None for a
+        prefix, a phrase, a word the parser splits, or a database without the lists."""
         if not self._has_postings():
             return [None] * len(terms)
         rows = self.execute(
