@@ -197,3 +197,5 @@ CREATE TRIGGER search_postings_at AFTER TRUNCATE ON articles
     FOR EACH STATEMENT EXECUTE FUNCTION propwatch_search_postings_follow();
 
 SELECT propwatch_search_postings_rebuild();
+-- without statistics the planner scanned the whole table for a word (0.4 s, not 1 ms)
+ANALYZE search_postings, search_pending;
