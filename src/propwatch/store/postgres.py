@@ -37,7 +37,8 @@ WRITE_LOCK = 0x70726F70_77726974  # every write transaction
 CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
 CONNECT_SECONDS = 10
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25 constants
-CORPUS_SECONDS = 60.0  # how long a connection keeps the corpus's size for bm25
+CORPUS_SECONDS = 60.0  # how long a process keeps the corpus's size for bm25
+_CORPUS: dict[str, tuple[float, int, float]] = {}  # URL: (read at, articles, words each)
 SNIPPET_BEFORE, SNIPPET_CHARS = 300, 1200  # the text ts_headline is given (characters)
 HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=40, MinWords=20, MaxFragments=1"
 
@@ -87,7 +88,6 @@ class PostgresConnection:
         self.target = url
         self._pool = pool
         self._kb: tuple[str, sqlite3.Connection] | None = None  # (version, FTS5 copy)
-        self._corpus: tuple[float, int, float] | None = None  # (read at, articles, words each)
         self._postings: bool | None = None  # has search_postings (migration 013)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
@@ -214,14 +214,17 @@ class PostgresConnection:
 
     def _corpus_size(self) -> tuple[int, float]:
         """(articles, their mean length in words) for bm25, read again at most every
-        CORPUS_SECONDS: a search then costs no extra query (an article more or less
-        moves the mean by a trifle)."""
+        CORPUS_SECONDS by the connections of one process to one database: a search then
+        costs no extra query (an article more or less moves the mean by a trifle; reading
+        them takes 10-100 ms, which each of the web app's 40 pooled connections paid once
+        a minute when each kept its own)."""
         now = time.monotonic()
-        if self._corpus is None or now - self._corpus[0] > CORPUS_SECONDS:
+        known = _CORPUS.get(self.target)
+        if known is None or now - known[0] > CORPUS_SECONDS:
             row = self.execute("SELECT COUNT(rank_length), AVG(rank_length) FROM articles"
                                ).fetchone()  # from the rank_length index alone
-            self._corpus = (now, int(row[0]), max(float(row[1] or 0), 1.0))
-        return self._corpus[1], self._corpus[2]
+            known = _CORPUS[self.target] = (now, int(row[0]), max(float(row[1] or 0), 1.0))
+        return known[1], known[2]
 
     def _idfs(self, terms: Sequence[Term], words: Sequence[tuple[str, int] | None],
               articles: int) -> list[float]:
