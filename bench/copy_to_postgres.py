@@ -8,7 +8,9 @@ loaded machine (a round trip per row group), and a copy is the same corpus row f
 The target is migrated first (``open_store``); then every table of it is filled with
 ``COPY`` from the SQLite table of the same name (its columns that are not generated:
 PostgreSQL computes the search ``tsvector`` itself), identity sequences are moved past
-the copied ids, and the tables are analysed.  Not a user feature: propwatch has no
+the copied ids, each word's list of articles (``search_postings``, PostgreSQL's own, kept
+by triggers that are off while copying) is built from the copied articles, and the
+tables are analysed.  Not a user feature: propwatch has no
 backend migration command.
 """
 
@@ -37,7 +39,10 @@ def main() -> None:
             " AND table_type = 'BASE TABLE' AND table_name != 'schema_migrations'"
             " ORDER BY table_name")]
         pg.execute("SET session_replication_role = replica")  # no FK checks while copying
+        in_sqlite = {r[0] for r in lite.execute("SELECT name FROM sqlite_master")}
         for table in tables:
+            if table not in in_sqlite:  # PostgreSQL's own (search_postings): rebuilt below
+                continue
             columns = [r[0] for r in pg.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema ="
                 " 'public' AND table_name = %s AND is_generated = 'NEVER'"
@@ -56,6 +61,11 @@ def main() -> None:
             pg.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
                        f" COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
         pg.commit()
+        # the triggers that keep each word's list of articles were off while copying
+        if pg.execute("SELECT to_regproc('propwatch_search_postings_rebuild')").fetchone()[0]:
+            pg.execute("SELECT propwatch_search_postings_rebuild()")
+            pg.commit()
+            print(f"search_postings rebuilt ({time.perf_counter() - t0:.0f} s)", flush=True)
     with psycopg.connect(args.target, autocommit=True) as pg:
         pg.execute("VACUUM ANALYZE")
     print(f"copied in {time.perf_counter() - t0:.0f} s")

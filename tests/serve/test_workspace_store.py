@@ -3,6 +3,7 @@ words a user types never become FTS5 syntax."""
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 
 from propwatch.model import Article, RawDocument, article_id
 from propwatch.store import open_store, workspace
+from propwatch.store.connection import Connection
+from propwatch.store.postgres import PostgresConnection
 from propwatch.store.sqlite import fts5_query
 from propwatch.store.workspace import Filters, search, search_terms
 
@@ -139,3 +142,97 @@ def test_a_report_selects_every_article_with_the_words_in_the_order_stored(db_ur
     want = [ids[n] for n in ("once, short", "once, long", "in the title", "three times",
                              "river too")]
     assert alone == filtered == want and none == []
+
+
+def _postgresql_store_of(db_url: str, n: int) -> list[str]:
+    """``n`` articles of one document (one transaction), their words drawn from a few
+    ("dam" the most often), "lake" in two of them; their ids."""
+    if not db_url.startswith("postgresql://"):
+        pytest.skip("PostgreSQL keeps each word's articles in a list of its own")
+    rng = random.Random(5)
+    words = ["dam", "dam", "dam", "council", "met", "the", "old", "river", "water"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randrange(2, 40))) + "."
+             for _ in range(n)]
+    texts[17] += " A lake."
+    texts[n - 3] += " The lake."
+    doc = RawDocument("many.txt", "\n".join(texts), "text")
+    articles = [Article(id=article_id(doc.content_hash, i + 1), source=doc.source, part=i + 1,
+                        text=text, title=f"Dam {i}" if i % 10 == 0 else f"Notes {i}",
+                        published=f"2024-03-{1 + i % 28:02d}") for i, text in enumerate(texts)]
+    with open_store(db_url) as store:
+        store.save_articles(doc, articles)
+    return [a.id for a in articles]
+
+
+def _lists_agree_with_articles(conn: Connection) -> None:
+    """Each word's list holds exactly the articles that hold it, with their counts."""
+    listed = ("SELECT p.word, u.* FROM search_postings p,"
+              " unnest(p.entries, p.counts, p.lengths) AS u(rowid, weighted, length)"
+              " UNION ALL SELECT word, rowid, weighted, length FROM search_pending")
+    counts = conn.execute(
+        f"SELECT count(*) FROM (SELECT word, count(*) AS n FROM ({listed}) l GROUP BY word) p"
+        " FULL JOIN ts_stat('SELECT search FROM articles') t USING (word)"
+        " WHERE p.n IS DISTINCT FROM t.ndoc"
+        " OR p.n <> propwatch_word_articles(p.word)").fetchone()[0]
+    entries = conn.execute(
+        f"SELECT count(*) FROM ({listed}) u LEFT JOIN articles a ON a.rowid = u.rowid"
+        " WHERE a.rowid IS NULL OR COALESCE((a.rank_terms ->> u.word)::integer, 1) <> u.weighted"
+        " OR a.rank_length <> u.length").fetchone()[0]
+    chunks = conn.execute(  # ascending, none overlapping the next, n as long as the lists
+        "SELECT count(*) FROM (SELECT first, n, entries, lead(first) OVER"
+        " (PARTITION BY word ORDER BY first) AS next FROM search_postings) c"
+        " WHERE cardinality(entries) <> n OR entries[1] < first OR entries[n] >= next"
+        " OR entries <> (SELECT array_agg(e ORDER BY e) FROM unnest(entries) AS e)").fetchone()[0]
+    assert (counts, entries, chunks) == (0, 0, 0)
+
+
+def test_postgresql_answers_one_word_from_its_list_as_the_index_would(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # migration 013: the newest matches of one word and what ranks them come from the
+    # word's list (a few rows) instead of each matching article; the pages are the same
+    ids = _postgresql_store_of(db_url, 700)  # "dam" in more than one chunk of 256
+    queries = [Filters(q="dam"), Filters(q="Dam"), Filters(q="river"), Filters(q="lake"),
+               Filters(q="dam", sort="date"), Filters(q="nowhere"), Filters(q="dam river")]
+    with open_store(db_url) as store:
+        _lists_agree_with_articles(store.conn)
+        listed = {}
+        for cap in (10_000, 300, 40):
+            monkeypatch.setattr(workspace, "CAP", cap)
+            listed[cap] = [search(store.conn, f, 20, offset) for f in queries for offset in (0, 25)]
+    monkeypatch.setattr(PostgresConnection, "_has_postings", lambda self: False)
+    with open_store(db_url) as store:  # the index and each match's row, as before 013
+        for cap in (10_000, 300, 40):
+            monkeypatch.setattr(workspace, "CAP", cap)
+            assert listed[cap] == [search(store.conn, f, 20, offset) for f in queries
+                                   for offset in (0, 25)]
+    dam = listed[10_000][0]
+    assert dam.exact and 300 < dam.total < 700 and len(dam.hits) == 20
+    assert not listed[300][0].exact and listed[40][6].total > 0  # past the cap; a pair
+    assert {h.id for h in listed[10_000][6].hits} <= set(ids)
+
+
+def test_postgresql_word_lists_follow_deleted_changed_and_late_articles(db_url: str) -> None:
+    _postgresql_store_of(db_url, 600)
+    with open_store(db_url) as store:
+        conn = store.conn
+        with conn.transaction():
+            conn.execute("CREATE TEMP TABLE kept AS SELECT * FROM articles WHERE rowid % 5 = 1")
+            conn.execute("DELETE FROM articles WHERE rowid % 5 = 1")
+        _lists_agree_with_articles(conn)
+        with conn.transaction():
+            conn.execute("UPDATE articles SET title = title || ' lake river'"
+                         " WHERE rowid % 9 = 2")
+        _lists_agree_with_articles(conn)
+        columns = ", ".join(r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'articles'"
+            " AND is_generated = 'NEVER' ORDER BY ordinal_position"))
+        with conn.transaction():  # older rowids than the last: into the chunks holding them
+            conn.execute(f"INSERT INTO articles ({columns}) OVERRIDING SYSTEM VALUE"
+                         f" SELECT {columns} FROM kept")
+        _lists_agree_with_articles(conn)
+        with conn.transaction():  # what waits goes into the chunks holding it, or new ones
+            conn.execute("SELECT propwatch_search_postings_merge()")
+        assert conn.execute("SELECT count(*) FROM search_pending").fetchone()[0] == 0
+        _lists_agree_with_articles(conn)
+        conn.execute("SELECT propwatch_search_postings_rebuild()")
+        _lists_agree_with_articles(conn)

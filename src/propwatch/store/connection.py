@@ -47,7 +47,13 @@ class TextSearch:
     ``rank``: ORDER BY for relevance, its ``?`` taking ``rank_args``; ``snippet``: SELECT
     of (rowid, id, title, outlet, published, language, snippet) for the rowids in
     ``{marks}``, its ``?`` before those taking ``snippet_args``; every other ``?`` takes
-    ``param``."""
+    ``param``.
+
+    A backend that keeps each word's articles in a list of its own (PostgreSQL, migration
+    013) also gives, for a search it can answer from there: ``total``, how many articles
+    match (exact); ``newest``, a FROM item (alias ``a``) of the newest ``?`` matches (its
+    ``?`` taking ``newest_args`` and then how many), which ``newest_rank`` orders by
+    relevance as ``rank`` would (its ``?`` taking ``newest_rank_args``)."""
 
     source: str
     match: str
@@ -57,6 +63,11 @@ class TextSearch:
     snippet: str
     snippet_args: tuple[Any, ...]
     param: str
+    total: int | None = None
+    newest: str = ""
+    newest_args: tuple[Any, ...] = ()
+    newest_rank: str = ""
+    newest_rank_args: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

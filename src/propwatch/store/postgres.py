@@ -37,7 +37,8 @@ WRITE_LOCK = 0x70726F70_77726974  # every write transaction
 CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
 CONNECT_SECONDS = 10
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25 constants
-CORPUS_SECONDS = 60.0  # how long a connection keeps the corpus's size for bm25
+CORPUS_SECONDS = 60.0  # how long a process keeps the corpus's size for bm25
+_CORPUS: dict[str, tuple[float, int, float]] = {}  # URL: (read at, articles, words each)
 SNIPPET_BEFORE, SNIPPET_CHARS = 300, 1200  # the text ts_headline is given (characters)
 HEADLINE = f"StartSel={HIT_OPEN}, StopSel={HIT_CLOSE}, MaxWords=40, MinWords=20, MaxFragments=1"
 
@@ -87,7 +88,7 @@ class PostgresConnection:
         self.target = url
         self._pool = pool
         self._kb: tuple[str, sqlite3.Connection] | None = None  # (version, FTS5 copy)
-        self._corpus: tuple[float, int, float] | None = None  # (read at, articles, words each)
+        self._postings: bool | None = None  # has search_postings (migration 013)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         if not params:
@@ -135,7 +136,10 @@ class PostgresConnection:
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         query = "to_tsquery('simple', ?)"
         param = " & ".join(tsquery_lexeme(t) for t in terms)
-        rank, rank_args = self._bm25(terms)
+        words = self._words(terms)
+        articles, mean_length = self._corpus_size()
+        idfs = self._idfs(terms, words, articles) if len(terms) > 1 else [1.0]
+        rank, rank_args = self._bm25(terms, idfs, mean_length)
         text, text_args = "a.text", tuple[str, ...]()
         if terms and _one_word(terms[0]):
             # ts_headline parses all the text it gets: give it the part around the first
@@ -143,6 +147,13 @@ class PostgresConnection:
             text = (f"substr(a.text, GREATEST(1, regexp_instr(a.text, ?, 1, 1, 0, 'i')"
                     f" - {SNIPPET_BEFORE}), {SNIPPET_CHARS})")
             text_args = (rf"\m{terms[0].text}\M",)
+        listed: dict[str, Any] = {}
+        if len(terms) == 1 and words[0] is not None:  # one word: its own list of articles
+            lexeme, total = words[0]
+            newest_rank, newest_rank_args = self._bm25(terms, idfs, mean_length, listed=True)
+            listed = {"total": total, "newest": "propwatch_newest(?, ?) AS a",
+                      "newest_args": (lexeme,), "newest_rank": f"{newest_rank} DESC",
+                      "newest_rank_args": newest_rank_args}
         return TextSearch(
             source="article_facets a", match=f"a.search @@ {query}",
             matching=f"SELECT rowid FROM propwatch_matching({query}) AS m(rowid)",
@@ -150,21 +161,49 @@ class PostgresConnection:
             snippet="SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
                     f" ts_headline('simple', {text}, {query}, '{HEADLINE}')"
                     " FROM articles a WHERE a.rowid IN ({marks})",
-            snippet_args=(*text_args, param), param=param)
+            snippet_args=(*text_args, param), param=param, **listed)
 
-    def _bm25(self, terms: Sequence[Term]) -> tuple[str, tuple[Any, ...]]:
+    def _words(self, terms: Sequence[Term]) -> list[tuple[str, int] | None]:
+        """For each term that is one word, (its lexeme, how many articles hold it) from
+        its lists (``search_postings`` and ``search_pending``, migration 013); None for a
+        prefix, a phrase, a word the parser splits, or a database without the lists."""
+        if not self._has_postings():
+            return [None] * len(terms)
+        rows = self.execute(
+            "SELECT t.i, l.word, propwatch_word_articles(l.word)"
+            " FROM unnest(?::text[]) WITH ORDINALITY AS t(term, i),"
+            " unnest(tsvector_to_array(to_tsvector('simple', t.term))) AS l(word)",
+            [[t.text for t in terms]]).fetchall()
+        found: dict[int, list[tuple[str, int]]] = {}
+        for i, word, n in rows:
+            found.setdefault(int(i) - 1, []).append((str(word), int(n)))
+        return [found[i][0] if _one_word(t) and len(found.get(i, [])) == 1 else None
+                for i, t in enumerate(terms)]
+
+    def _has_postings(self) -> bool:
+        if self._postings is None:
+            self._postings = self.execute(
+                "SELECT to_regclass('search_postings') IS NOT NULL").fetchone()[0] is True
+        return self._postings
+
+    def _bm25(self, terms: Sequence[Term], idfs: Sequence[float], mean_length: float,
+              listed: bool = False) -> tuple[str, tuple[Any, ...]]:
         """FTS5's bm25 score of a match (the title counted TITLE_WEIGHT times, as on
         SQLite) from its ``rank_terms`` and ``rank_length`` (migration 012), which are kept
         in the row: reading each match's whole tsvector instead costs half a second for
         10,000 matches.  A word's weighted count is looked up (a word counted once is not
         listed); a prefix or a phrase counts once per article.  Several terms are weighted
-        by their idf over the whole corpus, as in FTS5 (one query to count them)."""
-        articles, mean_length = self._corpus_size()
-        idfs = self._idfs(terms, articles) if len(terms) > 1 else [1.0]
-        length = f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * a.rank_length::float8 / ?)"
-        parts, args = [], []
+        by their idf over the whole corpus, as in FTS5.  ``listed``: the same score of one
+        word's match as ``propwatch_newest`` lists it (its weighted count and length)."""
+        size = "a.length" if listed else "a.rank_length"
+        length = f"{BM25_K1} * ({1 - BM25_B} + {BM25_B} * {size}::float8 / ?)"
+        parts: list[str] = []
+        args: list[Any] = []
         for term, idf in zip(terms, idfs, strict=True):
-            if _one_word(term):  # a key of rank_terms
+            if listed:
+                count = "a.weighted::float8"
+                args += [idf, mean_length]
+            elif _one_word(term):  # a key of rank_terms
                 count = "COALESCE((a.rank_terms ->> ?)::float8, 1)"
                 args += [idf, term.text.lower(), term.text.lower(), mean_length]
             else:
@@ -175,23 +214,31 @@ class PostgresConnection:
 
     def _corpus_size(self) -> tuple[int, float]:
         """(articles, their mean length in words) for bm25, read again at most every
-        CORPUS_SECONDS: a search then costs no extra query (an article more or less
-        moves the mean by a trifle)."""
+        CORPUS_SECONDS by the connections of one process to one database: a search then
+        costs no extra query (an article more or less moves the mean by a trifle; reading
+        them takes 10-100 ms, which each of the web app's 40 pooled connections paid once
+        a minute when each kept its own)."""
         now = time.monotonic()
-        if self._corpus is None or now - self._corpus[0] > CORPUS_SECONDS:
+        known = _CORPUS.get(self.target)
+        if known is None or now - known[0] > CORPUS_SECONDS:
             row = self.execute("SELECT COUNT(rank_length), AVG(rank_length) FROM articles"
                                ).fetchone()  # from the rank_length index alone
-            self._corpus = (now, int(row[0]), max(float(row[1] or 0), 1.0))
-        return self._corpus[1], self._corpus[2]
+            known = _CORPUS[self.target] = (now, int(row[0]), max(float(row[1] or 0), 1.0))
+        return known[1], known[2]
 
-    def _idfs(self, terms: Sequence[Term], articles: int) -> list[float]:
+    def _idfs(self, terms: Sequence[Term], words: Sequence[tuple[str, int] | None],
+              articles: int) -> list[float]:
         """FTS5's idf of each term: log((N - n + 0.5) / (n + 0.5)), at least 1e-6, where
-        n of the N articles hold it."""
-        counts = self.execute("SELECT " + ", ".join(
-            "(SELECT COUNT(*) FROM propwatch_matching(to_tsquery('simple', ?)))"
-            for _ in terms), [tsquery_lexeme(t) for t in terms]).fetchone()
-        return [max(math.log((articles - int(n) + 0.5) / (int(n) + 0.5)), 1e-6)
-                for n in counts]
+        n of the N articles hold it (a word's n from its list, the others counted)."""
+        counted = [i for i, w in enumerate(words) if w is None]
+        counts = [w[1] if w is not None else 0 for w in words]
+        if counted:
+            row = self.execute("SELECT " + ", ".join(
+                "(SELECT COUNT(*) FROM propwatch_matching(to_tsquery('simple', ?)))"
+                for _ in counted), [tsquery_lexeme(terms[i]) for i in counted]).fetchone()
+            for i, n in zip(counted, row, strict=True):
+                counts[i] = int(n)
+        return [max(math.log((articles - n + 0.5) / (n + 0.5)), 1e-6) for n in counts]
 
     def kb_search(self, words: Sequence[str], limit: int) -> list[tuple[int, float]]:
         version = str(self.execute(  # is_called: the first change leaves last_value at 1

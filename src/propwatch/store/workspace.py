@@ -199,14 +199,23 @@ def _generic_plan(conn: Connection, text: TextSearch, f: Filters, where: list[st
     Testing a match reads the article's whole ``tsvector`` (stored apart from the row), so
     a search by relevance tests each article at most once: the newest CAP + 1 matches are
     found (which counts them too; with no filter, listed by the index alone, none read)
-    and then only ranked, not matched again."""
+    and then only ranked, not matched again.  One word with no filter is answered from
+    the backend's list of the word's articles (``TextSearch.newest``) when it has one."""
     clause = f" WHERE {text.match}" + "".join(" AND " + w for w in where)
     params = [text.param, *params]
     if f.sort != "relevance":
-        total = (_count(conn, text.source + clause, params) if where
-                 else _count(conn, f"({text.matching}) AS m", [text.param]))
+        if where or text.total is None:
+            total = (_count(conn, text.source + clause, params) if where
+                     else _count(conn, f"({text.matching}) AS m", [text.param]))
+        else:
+            total = text.total
         return total, (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY {NEWEST}"
                        " LIMIT ? OFFSET ?"), params
+    if not where and text.total is not None and text.newest:
+        # the backend lists the word's newest CAP matches with what ranks them (one query)
+        return text.total, (f"SELECT a.rowid FROM {text.newest} ORDER BY {text.newest_rank},"
+                            " a.rowid LIMIT ? OFFSET ?"),\
+            [*text.newest_args, CAP, *text.newest_rank_args]
     newest_sql, newest_params = (
         (f"SELECT a.rowid FROM {text.source}{clause} ORDER BY a.rowid DESC", params) if where
         else (f"SELECT rowid FROM ({text.matching}) AS m ORDER BY rowid DESC", [text.param]))
