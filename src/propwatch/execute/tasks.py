@@ -12,6 +12,10 @@ own, outside ``analyze``).
 
 A function given to ``map`` must be picklable (a module-level function, or a
 ``functools.partial`` of one) and must not touch the database: items carry what it needs.
+
+An item several ``map`` calls use (a part of the narratives' index, searched every block)
+can be ``kept`` once: on a cluster (``RayTasks.keep``) it goes into the object store once
+and later calls ship only its reference; in this process it is the item itself.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ R = TypeVar("R")
 
 class Mapper(Protocol):
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]: ...
+
+
+def kept(mapper: Mapper | None, item: T) -> T:
+    """``item`` as ``mapper``'s jobs read it without its being shipped again for each
+    ``map``: what the mapper's ``keep`` gives (a reference its jobs resolve), else the
+    item."""
+    keep = getattr(mapper, "keep", None)
+    return item if keep is None else keep(item)
 
 
 class Threads:
@@ -67,6 +79,11 @@ class RayTasks:
         self.ray = ray
         self.workers = max(1, workers)
         self.task = ray.remote(num_cpus=1)(_apply)
+
+    def keep(self, item: T) -> T:
+        """``item`` in the object store once: a reference, which a task given it as its
+        item reads from there (the store frees it when the reference is dropped)."""
+        return self.ray.put(item)
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         ray = self.ray
