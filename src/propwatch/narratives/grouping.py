@@ -32,7 +32,12 @@ executor: threads here, Ray tasks on a cluster): each pair's similarity is compu
 the same arithmetic whichever job holds its narrative, so the result does not depend on
 the jobs.  Growing with the narratives, this search is most of a block's cost; comparing a
 row with every narrative cannot be avoided for the rows whose common words alone could
-reach the cut (see ``_Segment``), and on news text those are nearly all rows.
+reach the cut (see ``_Segment``), and on news text those are nearly all rows.  Each part
+is shipped once while it lasts (``execute.tasks.kept``: on a cluster, into the object
+store), not with every search.  The searches after each merge, which depend on each other,
+are not searches of every narrative (``_merge``): a merged narrative's neighbours are
+among its two halves' neighbours, so they cost what those neighbours cost, on this
+process, and the driver's work for a block does not grow with the narratives.
 """
 
 from __future__ import annotations
@@ -132,7 +137,10 @@ class _Segment:
         (``execute.tasks.kept``; on a cluster, the object store holds it while this
         segment lives)."""
         if self._kept is None or self._kept[0] is not mapper:
-            self._kept = (mapper, kept(mapper, self))
+            shipped = kept(mapper, self)
+            if shipped is self:  # nothing kept (this process): no cycle to hold it
+                return self
+            self._kept = (mapper, shipped)
         return self._kept[1]
 
     def parts(self) -> list[tuple[int, _Segment]]:
@@ -349,8 +357,9 @@ class Index:
 def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
           thresholds: Thresholds, next_id: int, mapper: Mapper | None = None) -> Grouped:
     """Narrative ids for one block of new articles (rows), which ``index`` then holds; the
-    searches for their nearest narratives and for those near the narratives they grew on
-    ``mapper`` if given (the searches after each merge here)."""
+    searches of every narrative (the nearest narratives of the rows, the neighbours of the
+    narratives they grew and of those these may merge with) on ``mapper`` if given, the
+    searches after each merge (among a few parts of the index) here."""
     cut, words = thresholds.narrative, thresholds.words
     out = Grouped(index.nearest(terms, vectors, cut, mapper))
     grew = {int(n) for n in out.labels if n >= 0}
