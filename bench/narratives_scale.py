@@ -118,12 +118,14 @@ class Pool:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.stored = 0
+        self.written = 0  # bytes kept in all (what a cluster's object store would take in)
 
     def keep(self, item: T) -> T:
         self.stored += 1
         path = self.folder / f"{self.stored}.pickle"
         with open(path, "wb") as f:
             pickle.dump(item, f, protocol=pickle.HIGHEST_PROTOCOL)
+            self.written += f.tell()
         handle = Kept(str(path))
         weakref.finalize(handle, path.unlink, missing_ok=True)  # gone with the last reference
         return handle  # type: ignore[return-value]
@@ -214,7 +216,9 @@ def main() -> None:
         print(f"update after {len(more)} more: {timed(store, mapper)}")
     if isinstance(mapper, Pool):
         mapper.pool.shutdown()
-        print(f"workers' CPU in all: {cpu_seconds(resource.RUSAGE_CHILDREN):.1f} s")
+        print(f"workers' CPU in all: {cpu_seconds(resource.RUSAGE_CHILDREN):.1f} s; shipped "
+              f"to them: {mapper.written / 1e6:.0f} MB in {mapper.stored} kept items "
+              "(index parts once each, each map's function once)")
 
 
 if __name__ == "__main__":
