@@ -114,6 +114,7 @@ def test_an_item_kept_in_the_object_store_is_what_the_tasks_given_it_read(cluste
 
     tasks = RayTasks(ray, 2)
     item = list(range(10))
-    ref = kept(tasks, item)  # once; every map after that ships only the reference
-    assert isinstance(ref, ray.ObjectRef)
-    assert list(tasks.map(sum, [ref, ref, [1, 2]])) == [45, 45, 3]
+    held = kept(tasks, item)  # once; every map after that ships only the reference
+    assert isinstance(held.ref, ray.ObjectRef)  # type: ignore[attr-defined]
+    assert list(tasks.map(sum, [held, held, [1, 2]])) == [45, 45, 3]
+    assert list(tasks.map(len, [held])) == [10]
