@@ -156,9 +156,18 @@ def test_the_pruned_search_finds_what_comparing_with_every_narrative_finds() -> 
         nearest = index.nearest(new, no_vectors(200), cut)
         assert list(nearest) == list(expected)
         found.append(int((nearest >= 0).sum()))
-        r, c, _ = index.above(new, no_vectors(200), cut)
+        r, c, s = index.above(new, no_vectors(200), cut)
         expected_pairs = sorted(zip(*np.nonzero(full >= cut), strict=True))
         assert sorted(zip(r.tolist(), c.tolist(), strict=True)) == expected_pairs
+        # with a floor below the cut: every pair reaching the floor, and those reaching
+        # the cut with the very same similarities
+        fr, fc, fs = index.above(new, no_vectors(200), cut, floor=cut - 0.05)
+        assert sorted(zip(fr.tolist(), fc.tolist(), strict=True)) == sorted(
+            zip(*np.nonzero(full >= cut - 0.05), strict=True))
+        assert np.allclose(fs, full[fr, fc], atol=1e-5)
+        reach = fs >= cut
+        assert all(np.array_equal(a, b) for a, b in zip((fr[reach], fc[reach], fs[reach]),
+                                                          (r, c, s), strict=True))
     assert found[0] == found[1] == 200 > found[2] > 0
 
 
