@@ -304,7 +304,7 @@ def test_merges_searched_among_neighbours_are_the_merges_of_searching_everything
     for words in (1.0, 0.8):
         found = []
         for merge in (grouping._merge, merged_by_searching_everything):
-            monkeypatch.setattr(grouping, "PART", 37)  # several parts a segment
+            monkeypatch.setattr(grouping, "PART", 97)  # several parts a segment
             index = Index.of(labels[:400], rows[:400], vectors[:400], words)
             index.add(labels[400:], rows[400:600], vectors[400:600])  # two segments
             monkeypatch.setattr(grouping, "_merge", merge)
