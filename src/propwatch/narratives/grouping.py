@@ -37,7 +37,7 @@ is shipped once while it lasts (``execute.tasks.kept``: on a cluster, into the o
 store), not with every search.  The searches after each merge, which depend on each other,
 are not searches of every narrative (``_merge``): a merged narrative's neighbours are
 among its two halves' neighbours, so they cost what those neighbours cost, on this
-process, and the driver's work for a block does not grow with the narratives.
+process, not what the narratives cost.
 """
 
 from __future__ import annotations
