@@ -25,14 +25,18 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import pickle
 import re
 import resource
 import shutil
 import sys
 import time
+import weakref
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,15 +106,59 @@ R = TypeVar("R")
 
 class Pool:
     """``workers`` processes kept for the whole run (``execute.tasks.Processes`` starts
-    fresh ones for every ``map``)."""
+    fresh ones for every ``map``), shipping as a cluster's tasks do (``RayTasks``): the
+    function of a ``map`` once per call, not once per item, and an item given to ``keep``
+    (a part of the narratives' index) once in all, written to a file as into an object
+    store, read by each worker process once and held there while it is used."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, folder: Path) -> None:
         import multiprocessing
 
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.stored = 0
+        self.written = 0  # bytes kept in all (what a cluster's object store would take in)
+
+    def keep(self, item: T) -> T:
+        self.stored += 1
+        path = self.folder / f"{self.stored}.pickle"
+        with open(path, "wb") as f:
+            pickle.dump(item, f, protocol=pickle.HIGHEST_PROTOCOL)
+            self.written += f.tell()
+        handle = Kept(str(path))
+        weakref.finalize(handle, path.unlink, missing_ok=True)  # gone with the last reference
+        return handle  # type: ignore[return-value]
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
-        return self.pool.map(fn, items)
+        shipped = self.keep(fn)
+        return self.pool.map(partial(_call, shipped), items)
+
+
+class Kept:
+    """Where a kept item is (what a job is given instead of the item)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+
+_HELD: OrderedDict[str, Any] = OrderedDict()  # a worker process's kept items, last used last
+
+
+def _held(item: Any) -> Any:
+    if not isinstance(item, Kept):
+        return item
+    if item.path not in _HELD:
+        with open(item.path, "rb") as f:
+            _HELD[item.path] = pickle.load(f)
+        while len(_HELD) > 64:
+            _HELD.popitem(last=False)
+    _HELD.move_to_end(item.path)
+    return _HELD[item.path]
+
+
+def _call(fn: Kept, item: Any) -> Any:
+    return _held(fn)(_held(item))
 
 
 def cpu_seconds(who: int = resource.RUSAGE_SELF) -> float:
@@ -158,7 +206,8 @@ def main() -> None:
     if args.base:
         shutil.copy(args.base, args.db)
     more = list(itertools.islice(records(args.corpus), args.articles, args.articles + args.add))
-    mapper: Mapper = Pool(args.workers) if args.workers else Threads(1)
+    mapper: Mapper = (Pool(args.workers, args.db.parent / f"{args.db.name}.kept") if args.workers
+                      else Threads(1))
     with open_store(args.db) as store:
         if not args.base:
             load(store, list(itertools.islice(records(args.corpus), args.articles)))
@@ -167,7 +216,9 @@ def main() -> None:
         print(f"update after {len(more)} more: {timed(store, mapper)}")
     if isinstance(mapper, Pool):
         mapper.pool.shutdown()
-        print(f"workers' CPU in all: {cpu_seconds(resource.RUSAGE_CHILDREN):.1f} s")
+        print(f"workers' CPU in all: {cpu_seconds(resource.RUSAGE_CHILDREN):.1f} s; shipped "
+              f"to them: {mapper.written / 1e6:.0f} MB in {mapper.stored} kept items "
+              "(index parts once each, each map's function once)")
 
 
 if __name__ == "__main__":

@@ -106,3 +106,15 @@ def test_a_ray_run_into_postgresql_stopped_part_way_and_resumed_stores_what_sqli
             'SELECT article_id, layer, start, "end", label FROM annotations'
             ' GROUP BY article_id, layer, start, "end", label HAVING COUNT(*) > 1').fetchall()
     assert repeated == []
+
+
+def test_an_item_kept_in_the_object_store_is_what_the_tasks_given_it_read(cluster: None
+                                                                            ) -> None:
+    from propwatch.execute.tasks import RayTasks, kept
+
+    tasks = RayTasks(ray, 2)
+    item = list(range(10))
+    held = kept(tasks, item)  # once; every map after that ships only the reference
+    assert isinstance(held.ref, ray.ObjectRef)  # type: ignore[attr-defined]
+    assert list(tasks.map(sum, [held, held, [1, 2]])) == [45, 45, 3]
+    assert list(tasks.map(len, [held])) == [10]

@@ -156,9 +156,18 @@ def test_the_pruned_search_finds_what_comparing_with_every_narrative_finds() -> 
         nearest = index.nearest(new, no_vectors(200), cut)
         assert list(nearest) == list(expected)
         found.append(int((nearest >= 0).sum()))
-        r, c, _ = index.above(new, no_vectors(200), cut)
+        r, c, s = index.above(new, no_vectors(200), cut)
         expected_pairs = sorted(zip(*np.nonzero(full >= cut), strict=True))
         assert sorted(zip(r.tolist(), c.tolist(), strict=True)) == expected_pairs
+        # with a floor below the cut: every pair reaching the floor, and those reaching
+        # the cut with the very same similarities
+        fr, fc, fs = index.above(new, no_vectors(200), cut, floor=cut - 0.05)
+        assert sorted(zip(fr.tolist(), fc.tolist(), strict=True)) == sorted(
+            zip(*np.nonzero(full >= cut - 0.05), strict=True))
+        assert np.allclose(fs, full[fr, fc], atol=1e-5)
+        reach = fs >= cut
+        assert all(np.array_equal(a, b) for a, b in zip((fr[reach], fc[reach], fs[reach]),
+                                                          (r, c, s), strict=True))
     assert found[0] == found[1] == 200 > found[2] > 0
 
 
@@ -231,3 +240,88 @@ def test_a_search_cut_into_jobs_of_some_narratives_finds_what_one_job_finds(
         assert list(found_g.labels) == list(expected_g.labels)
         assert found_g.merges == expected_g.merges != []
         assert found_g.created == expected_g.created
+
+
+def merged_by_searching_everything(index: Index, grew: set[int], cut: float,
+                                   out: grouping.Grouped, mapper: object = None) -> None:
+    """The merge rule as first written: after each merge, the narrative merged into is
+    compared with every narrative."""
+    pairs: dict[tuple[int, int], float] = {}
+
+    def near(narratives: list[int]) -> None:
+        means = [index.mean(n) for n in narratives]
+        rows, ids, sims = index.above(sparse.vstack([t for t, _ in means], format="csr"),
+                                      np.concatenate([v for _, v in means]), cut)
+        for row, other, sim in zip(rows.tolist(), ids.tolist(), sims.tolist(), strict=True):
+            if other != narratives[row]:
+                pairs[(min(narratives[row], other), max(narratives[row], other))] = sim
+
+    near(sorted(grew))
+    while pairs:
+        (old, young), _ = max(pairs.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+        out.merges.append((young, old, index.articles(young)))
+        out.labels[out.labels == young] = old
+        index.merge(young, old)
+        for pair in [p for p in pairs if old in p or young in p]:
+            del pairs[pair]
+        near([old])
+
+
+class Counted(Shipped):
+    """``Shipped`` that also keeps items (as the object store does): how often each is."""
+
+    def __init__(self) -> None:
+        self.kept: list[int] = []
+
+    def keep(self, item):  # type: ignore[no-untyped-def]
+        self.kept.append(id(item))
+        return pickle.loads(pickle.dumps(item))
+
+
+def test_merges_searched_among_neighbours_are_the_merges_of_searching_everything(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Topics split over several narratives each; a block whose articles make them grow
+    merges them, in chains (a narrative merged into is merged again).  Searching only the
+    parts of the index that hold the merged pair's neighbours gives the merges, labels
+    and index of comparing with every narrative after each merge."""
+    rng = np.random.default_rng(21)
+    topics = [rng.choice(500, 12, replace=False) for _ in range(40)]
+
+    def articles(n: int) -> tuple[np.ndarray, sparse.csr_matrix]:
+        topic = rng.integers(0, 40, n)
+        counts = sparse.lil_matrix((n, 500), dtype=np.float32)
+        for i, t in enumerate(topic):
+            counts[i, rng.choice(topics[t], 7, replace=False)] = 1
+            counts[i, rng.choice(500, 2, replace=False)] = 1
+        return topic, sparse.csr_matrix(counts)
+
+    topic, old_counts = articles(600)
+    _, new_counts = articles(300)
+    rows = weighted(sparse.vstack([old_counts, new_counts]).tocsr())
+    vectors = rng.standard_normal((900, 3)).astype(np.float32)
+    labels = topic * 4 + rng.integers(0, 4, 600)  # each topic in four narratives
+    chains = 0
+    for words in (1.0, 0.8):
+        found = []
+        for merge in (grouping._merge, merged_by_searching_everything):
+            monkeypatch.setattr(grouping, "PART", 97)  # several parts a segment
+            index = Index.of(labels[:400], rows[:400], vectors[:400], words)
+            index.add(labels[400:], rows[400:600], vectors[400:600])  # two segments
+            monkeypatch.setattr(grouping, "_merge", merge)
+            mapper = Counted()
+            got = group(index, rows[600:], vectors[600:], Thresholds(0.9, 0.3, words), 200,
+                        mapper)
+            monkeypatch.undo()
+            means = {n: index.mean(n) for n in sorted(index.where)}
+            found.append((got, means, mapper.kept))
+        (ours, our_means, kept), (theirs, their_means, _) = found
+        assert list(ours.labels) == list(theirs.labels)
+        assert ours.merges == theirs.merges and len(ours.merges) > 20
+        assert ours.created == theirs.created
+        assert our_means.keys() == their_means.keys()
+        assert all((a[0] != b[0]).nnz == 0 and np.array_equal(a[1], b[1])
+                   for a, b in zip(our_means.values(), their_means.values(), strict=True))
+        into = [old for _, old, _ in ours.merges]
+        chains += sum(into.count(n) > 1 for n in set(into))
+        assert len(kept) == len(set(kept))  # each part kept once, for all the searches
+    assert chains > 0

@@ -67,6 +67,12 @@ class RayExecutor:
             self.tasks = RayTasks(self._connected(), self.workers)
         return self.tasks.map(fn, items)
 
+    def keep(self, item: T) -> T:
+        """``item`` in the cluster's object store once (``RayTasks.keep``)."""
+        if self.tasks is None:
+            self.tasks = RayTasks(self._connected(), self.workers)
+        return self.tasks.keep(item)
+
     def close(self) -> None:
         """Shut down the cluster connection this executor made (not one made before)."""
         if self.started:

@@ -12,12 +12,18 @@ own, outside ``analyze``).
 
 A function given to ``map`` must be picklable (a module-level function, or a
 ``functools.partial`` of one) and must not touch the database: items carry what it needs.
+
+An item several ``map`` calls use (a part of the narratives' index, searched every block)
+can be ``kept`` once: on a cluster (``RayTasks.keep``) it goes into the object store once,
+later calls ship only its reference, and each worker process reads it once; in this
+process it is the item itself.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -28,6 +34,14 @@ R = TypeVar("R")
 
 class Mapper(Protocol):
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]: ...
+
+
+def kept(mapper: Mapper | None, item: T) -> T:
+    """``item`` as ``mapper``'s jobs read it without its being shipped again for each
+    ``map``: what the mapper's ``keep`` gives (a reference its jobs resolve), else the
+    item."""
+    keep = getattr(mapper, "keep", None)
+    return item if keep is None else keep(item)
 
 
 class Threads:
@@ -68,6 +82,13 @@ class RayTasks:
         self.workers = max(1, workers)
         self.task = ray.remote(num_cpus=1)(_apply)
 
+    def keep(self, item: T) -> T:
+        """``item`` in the object store once; a task given what this returns reads it from
+        there, once per worker process while it is used (``HELD``), so what a job
+        prepares on it (a part's transposed rows) is prepared once too.  The store frees
+        it when the last reference goes."""
+        return _Held(self.ray.put(item))  # type: ignore[return-value]
+
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
         ray = self.ray
         shipped = ray.put(fn)  # the function (and what it is bound to) travels once
@@ -90,6 +111,33 @@ class RayTasks:
                 ray.cancel(ref)
 
 
+HELD = 64  # kept items a worker process holds, the last used ones
+
+
+class _Held:
+    """A kept item as a task is given it: its object-store reference."""
+
+    def __init__(self, ref: Any) -> None:
+        self.ref = ref
+
+
+_held: OrderedDict[str, Any] = OrderedDict()  # this worker process's kept items
+
+
+def _resolved(item: Any) -> Any:
+    if not isinstance(item, _Held):
+        return item
+    key = item.ref.hex()
+    if key not in _held:
+        import ray
+
+        _held[key] = ray.get(item.ref)
+        while len(_held) > HELD:
+            _held.popitem(last=False)
+    _held.move_to_end(key)
+    return _held[key]
+
+
 def _apply(fn: Callable[[Any], Any], item: Any) -> Any:
     os.environ["PROPWATCH_THREADS"] = "1"  # one CPU per task (read when a model is loaded)
-    return fn(item)
+    return fn(_resolved(item))

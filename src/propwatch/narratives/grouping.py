@@ -32,11 +32,18 @@ executor: threads here, Ray tasks on a cluster): each pair's similarity is compu
 the same arithmetic whichever job holds its narrative, so the result does not depend on
 the jobs.  Growing with the narratives, this search is most of a block's cost; comparing a
 row with every narrative cannot be avoided for the rows whose common words alone could
-reach the cut (see ``_Segment``), and on news text those are nearly all rows.
+reach the cut (see ``_Segment``), and on news text those are nearly all rows.  Each part
+is shipped once while it lasts (``execute.tasks.kept``: on a cluster, into the object
+store), not with every search.  The searches after each merge, which depend on each other,
+are not searches of every narrative (``_merge``): a merged narrative's neighbours are
+among its two halves' neighbours, so they cost what those neighbours cost, on this
+process, not what the narratives cost.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -44,12 +51,13 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from propwatch.execute.tasks import Mapper
+from propwatch.execute.tasks import Mapper, kept
 
 CHUNK = 512  # rows of article-to-narrative similarities computed at once
 PART = 4096  # narratives of a segment one job of a block's search compares the rows with
 COMMON_SHARE = 0.01  # a word in more of a segment's narratives than this is common
 COMMON_MIN = 50  # ... and in more than this many
+MARGIN = 1e-3  # how far below the cut a merge's neighbours are kept (rounding is ~1e-6)
 
 
 @dataclass(frozen=True)
@@ -110,6 +118,7 @@ class _Segment:
         self._common: sparse.csr_matrix | None = None
         self._all_t: sparse.csr_matrix | None = None
         self._parts: list[tuple[int, _Segment]] | None = None
+        self._kept: tuple[Mapper, Any] | None = None  # (mapper, what its jobs are given)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -123,6 +132,17 @@ class _Segment:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.__init__(*state)  # type: ignore[misc]
 
+    def kept_by(self, mapper: Mapper) -> Any:
+        """This segment as ``mapper``'s jobs are given it: kept there once
+        (``execute.tasks.kept``; on a cluster, the object store holds it while this
+        segment lives)."""
+        if self._kept is None or self._kept[0] is not mapper:
+            shipped = kept(mapper, self)
+            if shipped is self:  # nothing kept (this process): no cycle to hold it
+                return self
+            self._kept = (mapper, shipped)
+        return self._kept[1]
+
     def parts(self) -> list[tuple[int, _Segment]]:
         """(first row, the rows from there) in pieces of ``PART`` narratives, searched
         with this segment's common words."""
@@ -134,14 +154,18 @@ class _Segment:
                 for lo in range(0, len(self), PART)]
         return self._parts
 
-    def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
+              floor: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, narrative index, similarity) of every pair whose similarity reaches
-        ``cut`` (dead narratives included)."""
+        ``cut`` (dead narratives included); with a ``floor`` below ``cut``, of every pair
+        reaching the floor.  The pairs reaching ``cut`` and their similarities are the same
+        to the bit with or without a floor (what is pruned and how each pair is computed
+        follow ``cut``); pairs below it may be computed another way (within rounding)."""
+        floor = cut if floor is None else floor
         if not len(self.ids) or not terms.shape[0]:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
         if self.words < 1:
-            return _pairs(self.full(terms, vectors), np.arange(terms.shape[0]), cut)
+            return _pairs(self.full(terms, vectors), np.arange(terms.shape[0]), floor)
         if self._rare_t is None or self._common is None:
             self._rare_t = _columns(self.terms, ~self.common).T.tocsr()
             self._common = _columns(self.terms, self.common)
@@ -149,15 +173,23 @@ class _Segment:
         bound = np.sqrt(np.asarray(common.multiply(common).sum(axis=1)).ravel())
         heavy = bound >= cut
         lower = sparse.coo_matrix(_columns(terms, ~self.common) @ self._rare_t)
-        keep = (lower.data >= cut - bound[lower.row]) & ~heavy[lower.row]
+        keep = (lower.data >= floor - bound[lower.row]) & ~heavy[lower.row]
         rows, cols = lower.row[keep].astype(np.int64), lower.col[keep].astype(np.int64)
         sims = lower.data[keep] + np.asarray(
             common[rows].multiply(self._common[cols]).sum(axis=1)).ravel()
-        found = sims >= cut
+        found = sims >= floor
         out = [(rows[found], cols[found], sims[found].astype(np.float32))]
         if heavy.any():
             where = np.flatnonzero(heavy)
-            out.append(_pairs(self.full(terms[where], vectors[where]), where, cut))
+            out.append(_pairs(self.full(terms[where], vectors[where]), where, floor))
+        band = ~heavy & (bound >= floor)
+        if band.any():  # below the cut, pairs sharing no rare word can reach the floor
+            where = np.flatnonzero(band)
+            r, c, v = _pairs(self.full(terms[where], vectors[where]), where, floor)
+            width = np.int64(len(self.ids))
+            new = ~np.isin(r * width + c, lower.row.astype(np.int64) * width + lower.col)
+            below = np.nextafter(np.float32(cut), np.float32(-2))  # their part is <= bound
+            out.append((r[new], c[new], np.minimum(v[new], below)))
         return (np.concatenate([o[0] for o in out]), np.concatenate([o[1] for o in out]),
                 np.concatenate([o[2] for o in out]))
 
@@ -266,15 +298,39 @@ class Index:
                 self.where[n] = (segment, row)
 
     def above(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
-              mapper: Mapper | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, narrative id, similarity) of every pair whose similarity reaches ``cut``,
-        by row, then narrative id; the jobs (``_search``) on ``mapper`` if given."""
+              mapper: Mapper | None = None, floor: float | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, narrative id, similarity) of every pair whose similarity reaches ``cut``
+        (or ``floor``: see ``_Segment.above``), by row, then narrative id; the jobs
+        (``_search``) on ``mapper`` if given, each part of the index kept there once
+        (``execute.tasks.kept``) for all the searches while it lasts."""
         parts = [(segment, lo, part) for segment in self.segments
                  for lo, part in segment.parts()]
+        jobs = [part if mapper is None else part.kept_by(mapper) for _, _, part in parts]
+        return self._search(parts, jobs, terms, vectors, cut, mapper, floor)
+
+    def above_among(self, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
+                    among: Iterable[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``above`` in this process over the parts of the index that hold the narratives
+        ``among`` only: the same pairs and similarities as ``above`` when every
+        narrative that reaches ``cut`` is among them."""
+        chosen: dict[tuple[int, int], tuple[_Segment, int, _Segment]] = {}
+        for n in among:
+            if n in self.where:
+                segment, row = self.where[n]
+                pieces = segment.parts()
+                lo, part = pieces[bisect.bisect_right([lo for lo, _ in pieces], row) - 1]
+                chosen[(id(segment), lo)] = (segment, lo, part)
+        parts = list(chosen.values())
+        return self._search(parts, [part for _, _, part in parts], terms, vectors, cut)
+
+    def _search(self, parts: list[tuple[_Segment, int, _Segment]], jobs: list[Any],
+                terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
+                mapper: Mapper | None = None, floor: float | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if self.words >= 1:
             vectors = vectors[:, :0]  # the embeddings do not count: not shipped
-        search = partial(_search, terms=terms, vectors=vectors, cut=cut)
-        jobs = [part for _, _, part in parts]
+        search = partial(_search, terms=terms, vectors=vectors, cut=cut, floor=floor)
         out = [_NONE]
         for (segment, lo, _), (rows, cols, sims) in zip(
                 parts, mapper.map(search, jobs) if mapper else map(search, jobs), strict=True):
@@ -301,8 +357,9 @@ class Index:
 def group(index: Index, terms: sparse.csr_matrix, vectors: np.ndarray,
           thresholds: Thresholds, next_id: int, mapper: Mapper | None = None) -> Grouped:
     """Narrative ids for one block of new articles (rows), which ``index`` then holds; the
-    searches for their nearest narratives and for those near the narratives they grew on
-    ``mapper`` if given (the searches after each merge here)."""
+    searches of every narrative (the nearest narratives of the rows, the neighbours of the
+    narratives they grew and of those these may merge with) on ``mapper`` if given, the
+    searches after each merge (among a few parts of the index) here."""
     cut, words = thresholds.narrative, thresholds.words
     out = Grouped(index.nearest(terms, vectors, cut, mapper))
     grew = {int(n) for n in out.labels if n >= 0}
@@ -320,42 +377,73 @@ def _merge(index: Index, grew: set[int], cut: float, out: Grouped,
            mapper: Mapper | None = None) -> None:
     """Merge narratives that grew into any other within ``cut`` (younger into older), the
     closest pair first (ties: the lower ids), until no pair with a narrative that grew or
-    was merged into is within the cut."""
+    was merged into is within the cut.
+
+    What is within the cut of a narrative just merged into is searched among the
+    neighbours of the two it was made of, not among all narratives: its mean is a
+    weighted mean of theirs, so its similarity to any narrative is a weighted mean of
+    theirs and reaches the cut only where one of theirs does.  So each narrative a merge
+    touches carries its neighbours (``near``: every narrative within ``MARGIN`` below the
+    cut, found by a search of the whole index, on ``mapper``, once a block for all the
+    narratives it needs), and the search after a merge covers only the parts of the index
+    that hold them: the pairs and similarities a search of every narrative finds."""
+    floor = cut - MARGIN
     pairs: dict[tuple[int, int], float] = {}  # (older, younger) -> similarity
-    _near(index, sorted(grew), cut, pairs, mapper)
+    near: dict[int, set[int]] = {}  # narrative -> (at least) every one within the floor
+    _neighbours(index, sorted(grew), cut, floor, near, mapper, pairs)
     while pairs:
         (old, young), _ = max(pairs.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))
+        if old not in near or young not in near:  # all that pairs name, in one search
+            _neighbours(index, sorted({n for p in pairs for n in p} - near.keys()), cut,
+                        floor, near, mapper)
         out.merges.append((young, old, index.articles(young)))
         out.labels[out.labels == young] = old
+        among = (near.pop(old) | near.pop(young)) - {old, young}
         index.merge(young, old)
         pairs = {p: s for p, s in pairs.items() if old not in p and young not in p}
-        _near(index, [old], cut, pairs)
+        near[old] = {n for n in among if n in index}
+        for n in near[old] & near.keys():
+            near[n].add(old)
+        terms, vectors = index.mean(old)
+        for other, sim in zip(*(a.tolist() for a in index.above_among(
+                terms, vectors, cut, near[old])[1:]), strict=True):
+            if other != old:
+                pairs[(min(old, other), max(old, other))] = sim
 
 
-def _near(index: Index, narratives: list[int], cut: float,
-          pairs: dict[tuple[int, int], float], mapper: Mapper | None = None) -> None:
-    """Add the pairs of each of ``narratives`` with every other narrative within ``cut``,
-    one narrative after the other (a pair found twice keeps the later similarity)."""
+def _neighbours(index: Index, narratives: list[int], cut: float, floor: float,
+                near: dict[int, set[int]], mapper: Mapper | None = None,
+                pairs: dict[tuple[int, int], float] | None = None) -> None:
+    """Every other narrative within ``floor`` of each of ``narratives`` into ``near``, and
+    (if given) into ``pairs`` those within ``cut``, one narrative after the other (a pair
+    found twice keeps the later similarity): one search, on ``mapper``."""
     if not narratives:
         return
     means = [index.mean(n) for n in narratives]
     rows, ids, sims = index.above(sparse.vstack([t for t, _ in means], format="csr"),
-                                  np.concatenate([v for _, v in means]), cut, mapper)
-    for row, other, sim in zip(rows.tolist(), ids.tolist(), sims.tolist(), strict=True):
+                                  np.concatenate([v for _, v in means]), cut, mapper, floor)
+    for n in narratives:
+        near[n] = set()
+    reach = (sims >= cut).tolist()  # compared as the search compares (float32)
+    for row, other, sim, within in zip(rows.tolist(), ids.tolist(), sims.tolist(), reach,
+                                       strict=True):
         n = narratives[row]
         if other != n:
-            pairs[(min(n, other), max(n, other))] = sim
+            near[n].add(other)
+            if pairs is not None and within:
+                pairs[(min(n, other), max(n, other))] = sim
 
 
 _NONE = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
-def _search(part: _Segment, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _search(part: _Segment, terms: sparse.csr_matrix, vectors: np.ndarray, cut: float,
+            floor: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One job of a search: ``part.above`` for the rows, ``CHUNK`` rows at a time."""
     out = [_NONE]
     for lo in range(0, terms.shape[0], CHUNK):
-        rows, cols, sims = part.above(terms[lo : lo + CHUNK], vectors[lo : lo + CHUNK], cut)
+        rows, cols, sims = part.above(terms[lo : lo + CHUNK], vectors[lo : lo + CHUNK], cut,
+                                      floor)
         out.append((rows + lo, cols, sims))
     return _joined(out)
 
