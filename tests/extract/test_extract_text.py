@@ -212,3 +212,12 @@ def test_short_sentences_with_chrome_words_are_body() -> None:
     art = only(extract(text_doc(raw + f"\n\n{BODY2}\n")))
     for sentence in sentences:
         assert sentence in art.text, sentence
+
+
+def test_an_invalid_byte_at_the_end_of_a_paragraph_leaves_it_body() -> None:
+    # an invalid byte decodes to U+FFFD: damage to the input, not the end of the sentence
+    body = "Le pont – fermé depuis lundi – rouvrira bientôt, a déclaré la mairie. " * 8
+    for ending in ("", "\ufffd", " \ufffd\ufffd"):
+        [article] = extract(text_doc(f"Pont\n\n{body.strip()}{ending}\n"))
+        assert article.title == "Pont"
+        assert body.strip() in article.text

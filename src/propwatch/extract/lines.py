@@ -88,6 +88,12 @@ _COMMENT = re.compile(
 )
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether a line ends as a sentence does, read past the replacement characters that
+    decoding left for invalid bytes (damage to the input, not a word of the page)."""
+    return text.rstrip("\ufffd \t").endswith(TERMINAL)
+
+
 def _own(unit: Unit) -> list[float]:
     """Features of one unit read by patterns (the character counts come from ``_chars``)."""
     text = unit.text[:400]  # longer lines are body-like; their head says enough
@@ -99,7 +105,7 @@ def _own(unit: Unit) -> list[float]:
     return [
         math.log1p(len(unit.text)),
         math.log1p(words),
-        float(unit.text.endswith(TERMINAL)),
+        float(ends_sentence(unit.text)),
         float(text.endswith(":")),
         float(text[:1].isupper()),
         0.0,  # upper_share, from _chars
