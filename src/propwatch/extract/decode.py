@@ -26,7 +26,7 @@ from propwatch.extract.gaps import Gap
 from propwatch.extract.lines import LABELS
 from propwatch.extract.provenance import clean_name, clean_title, declared_provenance
 from propwatch.extract.recurring import normalise
-from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit
+from propwatch.extract.units import TERMINAL, Line, TextBuilder, Unit, ends_sentence
 from propwatch.model import OffsetMap
 
 MIN_BODY_WORDS = 40  # a part with fewer body words is no article of its own
@@ -121,10 +121,10 @@ def body_mask(
         body[i] = body[i] or (between and (p[i] >= rule.between or _subheading(units, i)))
     for i in range(1, len(units)):  # hysteresis: a sentence right after body continues it
         goes_on = body[i - 1] and p[i] >= rule.after
-        body[i] = body[i] or (goes_on and units[i].text.endswith(TERMINAL))
+        body[i] = body[i] or (goes_on and ends_sentence(units[i].text))
     for i, unit in enumerate(units):
         recurs = recurring[i] and unit.words <= MAX_RECURRING_WORDS
-        if (recurs and not unit.text.endswith(TERMINAL)) or _provenance(unit):
+        if (recurs and not ends_sentence(unit.text)) or _provenance(unit):
             body[i] = False
     return body
 
@@ -136,7 +136,7 @@ def _subheading(units: list[Unit], i: int) -> bool:
     return (
         units[i].words <= SUBHEADING_WORDS
         and min(units[i - 1].words, units[i + 1].words) >= SUBHEADING_WORDS + 3
-        and not text.endswith((*TERMINAL, ":"))
+        and not ends_sentence(text, (*TERMINAL, ":"))
         and not any(p.search(text) for p in _NOT_HEADINGS)
     )
 
@@ -368,7 +368,7 @@ def paragraphs(units: list[Unit], kept: list[int]) -> list[list[Line]]:
     for i in kept:
         unit = units[i]
         prev = paras[-1][-1].text if paras else ""
-        broken = prev and not prev.endswith((*TERMINAL, ":", ";")) and unit.text[:1].islower()
+        broken = prev and not ends_sentence(prev, (*TERMINAL, ":", ";")) and unit.text[:1].islower()
         if broken:
             paras[-1].extend(unit.lines)
         else:

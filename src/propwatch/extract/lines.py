@@ -19,7 +19,7 @@ import numpy as np
 from propwatch.extract import patterns as P
 from propwatch.extract.dates import find_date
 from propwatch.extract.recurring import normalise
-from propwatch.extract.units import TERMINAL, Unit
+from propwatch.extract.units import Unit, ends_sentence
 
 _OWN = [
     "log_chars",
@@ -86,12 +86,6 @@ _COMMENT = re.compile(
     r"|\b\d{1,2}:\d\d\s*(?:am|pm)?\b|\bago\b|\blikes?\b",
     re.I,
 )
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether a line ends as a sentence does, read past the replacement characters that
-    decoding left for invalid bytes (damage to the input, not a word of the page)."""
-    return text.rstrip("\ufffd \t").endswith(TERMINAL)
 
 
 def _own(unit: Unit) -> list[float]:

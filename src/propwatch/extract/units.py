@@ -23,6 +23,13 @@ CHARS_PER_WORD = 1.5  # a Chinese or Japanese word is 1.5-2 characters long on a
 TERMINAL = tuple('.!?…"”’»)')
 
 
+def ends_sentence(text: str, marks: tuple[str, ...] = TERMINAL) -> bool:
+    """Whether a line ends with one of ``marks`` (as a sentence does), read past the
+    replacement characters that decoding left for invalid bytes (damage to the input, not a
+    word of the page)."""
+    return text.rstrip("\ufffd \t").endswith(marks)
+
+
 @dataclass(frozen=True)
 class Line:
     start: int  # raw offset of the first non-space character
@@ -85,7 +92,7 @@ def _is_wrapped(block: list[Line]) -> bool:
     heads = [len(line.text) for line in block[:-1]]
     if min(heads) < 35 or max(heads) > 110 or max(heads) - min(heads) > 30:
         return False
-    ends = sum(line.text.endswith(TERMINAL) for line in block[:-1])
+    ends = sum(ends_sentence(line.text) for line in block[:-1])
     return ends * 2 < len(block) - 1 or len(block) >= 4
 
 
