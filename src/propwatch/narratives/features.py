@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from propwatch.analyse.language import identify
+from propwatch.narratives.hashing import WordHasher, english_stop_words
 
 N_FEATURES = 2**20
-# py3langid code -> stop-words list; English uses scikit-learn's list
+# py3langid code -> stop-words list; English uses scikit-learn's list (read, not imported)
 LANGUAGES = {"fr": "french", "de": "german", "es": "spanish", "pt": "portuguese",
              "it": "italian", "nl": "dutch", "ru": "russian", "uk": "ukrainian",
              "pl": "polish", "ar": "arabic", "tr": "turkish", "sv": "swedish"}
@@ -34,19 +34,15 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
 
 @lru_cache(maxsize=16)
-def _hasher(language: str) -> Any:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
-
-    words: set[str] = set(ENGLISH_STOP_WORDS)
+def _hasher(language: str) -> WordHasher:
+    words: set[str] = set(english_stop_words())
     if language in LANGUAGES:
         from stop_words import get_stop_words
 
         words = set(get_stop_words(LANGUAGES[language]))
     # only stop words the tokenizer can produce ("l'" never matches a token)
     single = sorted(w for w in words if _TOKEN.fullmatch(w))
-    return HashingVectorizer(n_features=N_FEATURES, alternate_sign=False, norm=None,
-                             stop_words=single, token_pattern=_TOKEN.pattern,
-                             dtype=np.float32)
+    return WordHasher(N_FEATURES, single, _TOKEN.pattern)
 
 
 def term_counts(text: str) -> tuple[np.ndarray, np.ndarray]:
