@@ -118,7 +118,8 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float
                             env={**os.environ, **(env or {})})
     _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(cmd[:4])} failed:\n{proc.stderr.read().decode() if proc.stderr else ''}")
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        sys.exit(f"{' '.join(cmd[:4])} failed:\n{err}")
     return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
 
 
