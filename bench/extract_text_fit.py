@@ -92,7 +92,6 @@ CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
 # sentence loses what an analyst reads in it, a kept chrome line costs less.
 BODY_TIE = 0.005
-JOIN_TARGETS = ("boundary", "else seam", "seam", "in range")  # fit_join's ways to teach a join
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 TITLE_L2 = 0.01  # penalty of the title network (not tuned; CV shows 0.001 and 0.1 beside it)
 MAX_TITLE_WORDS = 40
@@ -503,7 +502,8 @@ class Reading:
         units = self.page.units
         body = body_mask(units, self.probs, rule, [False] * len(units))
         self.gaps = find_gaps(body, self.probs)
-        self.rows = gap_features(units, self.page.x, self.probs, body, self.gaps)
+        words = np.array([u.words for u in units], dtype=float)
+        self.rows = gap_features(self.page.x, self.probs, body, words, self.gaps)
         self.joins = np.zeros(len(self.gaps), int)
         self.seam_joins = np.zeros(len(self.gaps), int)
         self.seam_first = np.zeros(len(self.gaps), int)
@@ -739,10 +739,6 @@ def main(argv: list[str] | None = None) -> int:
         help="weight of the dense body labels between a page's first and last gold body unit "
         "(0: none)",
     )  # fmt: skip
-    parser.add_argument(
-        "--join-targets", default=",".join(JOIN_TARGETS),
-        help="the join targets to cross-validate (fit_join), comma-separated",
-    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
     parser.add_argument("--cache", type=Path, help="folder of pickled out-of-fold readings")
     parser.add_argument(
@@ -798,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
     npages = sum(not r.capture for r in readings)
     best: tuple[float, str, float, list[Reading], str] = (-1.0, "", 0.0, [], "")
     pools = (("mixed", plain), ("mixed+shared header", readings))
-    targets = [t for t in JOIN_TARGETS if t in args.join_targets.split(",")]
+    targets = ("boundary", "else seam", "seam", "in range")
     variants = [(f"{name}, at {target}", pool, target)
                 for target in targets for name, pool in pools]  # fmt: skip
     for variant, pool, target in variants:

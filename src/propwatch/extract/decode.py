@@ -40,6 +40,13 @@ TITLE, BYLINE, DATE, BODY, CAPTION, COMMENT = (
 )
 _NOT_HEADINGS = (P.INLINE_AD, P.SHORT_CHROME, P.TINY_CHROME, P.CAPTION)
 _SITE_SUFFIX = re.compile(r"\s+[|]\s+[^|]{1,60}$")
+# The first lines of a rendered page: a skip link, a menu button, a script notice.
+_SKIP_LINK = re.compile(
+    r"\b(?:skip|jump) to\b|\bzum inhalt\b|\bspringe? zu|aller au contenu|(?:saltar|ir) al contenido"
+    r"|toggle navigation|navigation (?:öffnen|schließen|wechseln)|wechseln zu: navigation"
+    r"|\bjavascript\b|close this search",
+    re.I,
+)
 _NOT_IN_NAMES = re.compile(r"[/:@\d]")  # "By COURSE/MEAL:", "By 12:30"
 _PARTICLES = {"de", "la", "del", "van", "von", "der", "den", "da", "di", "du", "le", "y", "e",
               "and", "und", "et", "&", "bin", "al"}  # fmt: skip
@@ -261,7 +268,7 @@ def may_be_title(text: str) -> bool:
     "Politik"), not a byline, chrome, caption, navigation or skip-link line."""
     if len(text.split()) < 2 or P.BYLINE.match(text):
         return False
-    chrome = (*_NOT_HEADINGS, P.NAV_LINE, P.TINY_CHROME, P.SKIP_LINK)
+    chrome = (*_NOT_HEADINGS, P.NAV_LINE, P.TINY_CHROME, _SKIP_LINK)
     return not any(p.search(text) for p in chrome)
 
 

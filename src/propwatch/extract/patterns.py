@@ -90,14 +90,6 @@ NOTICE_PHRASES = re.compile(
     _I,
 )
 
-# The first lines of a rendered page: a skip link, a menu button, a script notice.
-SKIP_LINK = re.compile(
-    r"\b(?:skip|jump) to\b|\bzum inhalt\b|\bspringe? zu|aller au contenu|(?:saltar|ir) al contenido"
-    r"|toggle navigation|navigation (?:öffnen|schließen|wechseln)|wechseln zu: navigation"
-    r"|\bjavascript\b|close this search",
-    _I,
-)
-
 # Fund-raising wordings: two different ones in a line of up to 60 words make it chrome.
 APPEAL = re.compile(
     r"\bdonat\w*|paypal|bitcoin|patreon|subscribestar|buy (?:us|me) a coffee|crowdfund\w*"

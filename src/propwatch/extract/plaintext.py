@@ -11,6 +11,8 @@ the JSONL record gave, else the page line that stated it ("byline", "date line",
 
 from __future__ import annotations
 
+import numpy as np
+
 from propwatch.extract.dates import parse_date
 from propwatch.extract.decode import (
     Labels,
@@ -52,7 +54,8 @@ def extract_text(doc: RawDocument, recurring: RecurringLines | None = None) -> l
     probs = model.label(x)
     body = body_mask(units, probs, model.body, rec)
     gaps = find_gaps(body, probs)
-    joins = model.joins(gap_features(units, x, probs, body, gaps))
+    words = np.array([u.words for u in units], dtype=float)
+    joins = model.joins(gap_features(x, probs, body, words, gaps))
     titles = model.titles(title_features(x, probs, body)) if model.title is not None else None
     labels = Labels(probs, body, gaps, joins, model.join_threshold, titles)
     parts = read_parts(units, labels)
