@@ -10,7 +10,8 @@ units between a page's first and last gold body unit are body too (``dense_body`
 where a strong signal of the unit's own says chrome, not on a page where most of them lie
 outside trafilatura's main text, weighted so and at most ``DENSE_PAGE_WEIGHT`` a page; off
 by default: on dev CV they did not raise body F1, docs/benchmarks.md, task 15d).  Joins come
-from infinite-scroll captures: 2-4 renderings joined, the later ones cut to start at their
+from infinite-scroll captures (``--captures``, 1,200 of each kind, shipped since task 15h: 400
+taught the join network less): 2-4 renderings joined, the later ones cut to start at their
 headline (or first body line) half of the time, as a scroll that shows no second site
 header.  The join network is taught in one of four ways, chosen on CV: at the gap holding
 each join's boundary (the headline, else the first labelled body unit), the same but at the
@@ -92,6 +93,7 @@ CONTINUE_BODY_GRID = (0.05, 0.1, 0.2)  # a sentence right after body
 # The lowest body threshold whose CV F1 is within this of the best is chosen: a missed body
 # sentence loses what an analyst reads in it, a kept chrome line costs less.
 BODY_TIE = 0.005
+JOIN_TARGETS = ("boundary", "else seam", "seam", "in range")  # fit_join's ways to teach a join
 JOIN_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 TITLE_L2 = 0.01  # penalty of the title network (not tuned; CV shows 0.001 and 0.1 beside it)
 MAX_TITLE_WORDS = 40
@@ -733,11 +735,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=64, help="units of the label networks")
     parser.add_argument("--members", type=int, default=4, help="label networks averaged")
     parser.add_argument("--join-hidden", type=int, default=32, help="units of the join network")
-    parser.add_argument("--captures", type=int, default=400, help="captures over the 5 folds")
+    parser.add_argument(
+        "--captures", type=int, default=1200,
+        help="captures of each kind (mixed sites, one shared header) over the 5 folds",
+    )  # fmt: skip
     parser.add_argument(
         "--dense-weight", type=float, default=0.0,
         help="weight of the dense body labels between a page's first and last gold body unit "
         "(0: none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--join-targets", default=",".join(JOIN_TARGETS),
+        help="the join targets to cross-validate (fit_join), comma-separated",
     )  # fmt: skip
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
     parser.add_argument("--cache", type=Path, help="folder of pickled out-of-fold readings")
@@ -794,7 +803,7 @@ def main(argv: list[str] | None = None) -> int:
     npages = sum(not r.capture for r in readings)
     best: tuple[float, str, float, list[Reading], str] = (-1.0, "", 0.0, [], "")
     pools = (("mixed", plain), ("mixed+shared header", readings))
-    targets = ("boundary", "else seam", "seam", "in range")
+    targets = [t for t in JOIN_TARGETS if t in args.join_targets.split(",")]
     variants = [(f"{name}, at {target}", pool, target)
                 for target in targets for name, pool in pools]  # fmt: skip
     for variant, pool, target in variants:

@@ -117,7 +117,7 @@ def test_global_research_seed() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="join model misses these synthetic joins (test captures: 96/200 split right)",
+    reason="join model misses these synthetic joins (test captures: 98/200 split right)",
 )
 def test_duran_article_inside_a_longer_page() -> None:
     """Other scrapes of The Duran carry the 002 article inside a page of several articles,
