@@ -43,7 +43,8 @@ class Database:
                 "without --read-only (that adds the index), then again with --read-only")
         self.store()  # open (and migrate) now, so a bad --db fails at start
         self._lock = threading.Lock()  # guards the watch connection and the caches
-        self._watch = self._open()  # sees every other connection's commits
+        # SQLite: sees every other connection's commits (PostgreSQL needs none)
+        self._watch = self._open() if self._pool is None else None
         self._cache: dict[str, tuple[str, Any]] = {}
         self._computing: dict[str, threading.Lock] = {}
         self._recent: OrderedDict[Hashable, Any] = OrderedDict()
@@ -63,6 +64,13 @@ class Database:
         return store
 
     def version(self) -> str:
+        """Changes whenever the data does.  SQLite: from the watch connection (a
+        connection's own commits do not move its data version), one at a time.
+        PostgreSQL: the server's snapshot, the same from every connection, read on this
+        thread's own: through the one watch connection behind the lock, every request of
+        20 clients waited for the others' round trips."""
+        if self._watch is None:
+            return data_version(self.store().conn)
         with self._lock:
             return data_version(self._watch.conn)
 
