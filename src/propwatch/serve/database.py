@@ -76,12 +76,19 @@ class Database:
 
     def cached(self, key: str, compute: Callable[[Store], T]) -> T:
         """``compute(store)``, recomputed only after the database changed (one thread
-        computes it; others asking for the same key wait for it, the rest go on)."""
+        computes it; others asking for the same key wait for it, the rest go on).  A
+        fresh value is returned without waiting for the key's lock: the search page asks
+        for the facets on every request, and each waited for the others' version reads."""
+        version = self.version()
         with self._lock:
+            hit = self._cache.get(key)
             computing = self._computing.setdefault(key, threading.Lock())
+        if hit is not None and hit[0] == version:
+            return cast(T, hit[1])
         with computing:
             version = self.version()
-            hit = self._cache.get(key)
+            with self._lock:
+                hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
                 return cast(T, hit[1])
             value = compute(self.store())
