@@ -85,7 +85,7 @@ def _date_bound(value: str, name: str) -> str:
     return value
 
 
-def _where(f: Filters) -> tuple[list[str], list[Any]]:
+def _where(f: Filters, nested: bool = False) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if f.outlet:
@@ -105,15 +105,19 @@ def _where(f: Filters) -> tuple[list[str], list[Any]]:
     # the articles with a technique
     if f.stance and f.stance not in STANCES:
         raise ConfigError(f"stance={f.stance!r} is unknown; use one of {', '.join(STANCES)}")
-    if f.has_match or f.stance:
-        where.append(f"a.id IN (SELECT m.article_id FROM claim_matches m WHERE {COUNTED_MATCH}"
-                     + (" AND m.stance = ?)" if f.stance else ")"))
+    matched = (f"SELECT m.article_id FROM claim_matches m WHERE {COUNTED_MATCH}"
+               + (" AND m.stance = ?" if f.stance else ""))
+    if (f.has_match or f.stance) and not (f.technique and nested):
+        where.append(f"a.id IN ({matched})")
         if f.stance:
             params.append(f.stance)
     if f.technique:
+        # nested: the technique's articles among the matched ones, then only those read
+        # (PostgreSQL otherwise looked up every matched article and then the technique's)
+        within = f" AND article_id IN ({matched})" if (f.has_match or f.stance) and nested else ""
         where.append("a.id IN (SELECT article_id FROM annotations WHERE layer = 'techniques'"
-                     " AND label = ?)")
-        params.append(f.technique)
+                     f" AND label = ?{within})")
+        params += [f.technique, *([f.stance] if within and f.stance else [])]
     if f.reused:
         where.append("(EXISTS (SELECT 1 FROM reuse_pairs r WHERE r.a = a.id)"
                      " OR EXISTS (SELECT 1 FROM reuse_pairs r WHERE r.b = a.id))")
@@ -135,7 +139,7 @@ class Found:
 def search(conn: Connection, f: Filters, limit: int, offset: int) -> Found:
     if f.sort not in SORTS:
         raise ConfigError(f"sort={f.sort!r} is unknown; use one of {', '.join(SORTS)}")
-    where, params = _where(f)
+    where, params = _where(f, nested=conn.backend != "sqlite")
     terms = search_terms(f.q)
     text = conn.text_search(terms) if terms else None
     limit = max(0, min(limit, CAP - offset))  # the first CAP matches can be paged through
