@@ -3,6 +3,7 @@ recorded where the analyst reads."""
 
 from __future__ import annotations
 
+import html
 import re
 import sqlite3
 from pathlib import Path
@@ -92,6 +93,19 @@ def test_search_pages_through_results(client: TestClient, corpus_db: Path) -> No
 def test_search_shows_the_matching_snippet(client: TestClient) -> None:
     html = client.get("/search", params={"q": "dam"}).text
     assert re.search(r"<b>[Dd]am</b>", html)
+
+
+def test_the_search_form_offers_every_outlet_and_keeps_the_chosen_one(
+        client: TestClient, corpus_db: Path) -> None:
+    outlets = sorted({str(r["outlet"]) for r in export_records(corpus_db).values()
+                      if r["outlet"]})
+    for chosen in ("", outlets[-1], outlets[0]):
+        menu = re.search(r'<select name="outlet">(.*?)</select>',
+                         client.get("/search", params={"outlet": chosen}).text).group(1)
+        offered = [(html.unescape(value), selected) for value, selected
+                   in re.findall(r'<option value="([^"]*)"( selected)?>', menu)]
+        assert [value for value, _ in offered] == ["", *outlets]
+        assert [value for value, selected in offered if selected] == ([chosen] if chosen else [])
 
 
 def test_confirm_in_the_review_queue_stores_the_verdict(db_copy: Path,

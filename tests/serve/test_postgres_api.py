@@ -18,6 +18,8 @@ SEARCHES: list[dict[str, Any]] = [
     {}, {"q": "dam"}, {"q": "energ*"}, {"q": '"the government"'}, {"q": "dam", "sort": "date"},
     {"technique": "Loaded_Language"}, {"has_match": "true"}, {"stance": "asserts"},
     {"since": "2024-01", "until": "2024-12-31"}, {"reused": "true"}, {"q": "nosuchwordanywhere"},
+    {"technique": "Loaded_Language", "has_match": "true", "sort": "date"},
+    {"technique": "Loaded_Language", "stance": "asserts", "sort": "date"},
 ]
 
 

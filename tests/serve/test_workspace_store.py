@@ -236,3 +236,24 @@ def test_postgresql_word_lists_follow_deleted_changed_and_late_articles(db_url: 
         _lists_agree_with_articles(conn)
         conn.execute("SELECT propwatch_search_postings_rebuild()")
         _lists_agree_with_articles(conn)
+
+
+def test_filters_without_words_count_and_page_newest_first_past_the_cap_and_the_end(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for day in range(1, 6):
+        doc = RawDocument(f"d{day}.txt", f"Report number {day} on the harbour.", "text")
+        article = Article(id=article_id(doc.content_hash, 1), source=doc.source, part=1,
+                          text=doc.text, title=f"Report {day}", published=f"2024-03-0{day}")
+        with open_store(db_url) as store:
+            store.save_articles(doc, [article])
+    since = Filters(since="2024-03-02", sort="date")
+    with open_store(db_url) as store:
+        found = search(store.conn, since, 2, 1)
+        assert (found.total, found.exact) == (4, True)
+        assert [h.title for h in found.hits] == ["Report 4", "Report 3"]
+        past_the_end = search(store.conn, since, 2, 10)
+        assert (past_the_end.total, past_the_end.exact, past_the_end.hits) == (4, True, [])
+        monkeypatch.setattr(workspace, "CAP", 3)
+        capped = search(store.conn, since, 2, 0)
+        assert (capped.total, capped.exact) == (3, False)
+        assert [h.title for h in capped.hits] == ["Report 5", "Report 4"]

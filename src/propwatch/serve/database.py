@@ -43,7 +43,8 @@ class Database:
                 "without --read-only (that adds the index), then again with --read-only")
         self.store()  # open (and migrate) now, so a bad --db fails at start
         self._lock = threading.Lock()  # guards the watch connection and the caches
-        self._watch = self._open()  # sees every other connection's commits
+        # SQLite: sees every other connection's commits (PostgreSQL needs none)
+        self._watch = self._open() if self._pool is None else None
         self._cache: dict[str, tuple[str, Any]] = {}
         self._computing: dict[str, threading.Lock] = {}
         self._recent: OrderedDict[Hashable, Any] = OrderedDict()
@@ -63,17 +64,31 @@ class Database:
         return store
 
     def version(self) -> str:
+        """Changes whenever the data does.  SQLite: from the watch connection (a
+        connection's own commits do not move its data version), one at a time.
+        PostgreSQL: the server's snapshot, the same from every connection, read on this
+        thread's own: through the one watch connection behind the lock, every request of
+        20 clients waited for the others' round trips."""
+        if self._watch is None:
+            return data_version(self.store().conn)
         with self._lock:
             return data_version(self._watch.conn)
 
     def cached(self, key: str, compute: Callable[[Store], T]) -> T:
         """``compute(store)``, recomputed only after the database changed (one thread
-        computes it; others asking for the same key wait for it, the rest go on)."""
+        computes it; others asking for the same key wait for it, the rest go on).  A
+        fresh value is returned without waiting for the key's lock: the search page asks
+        for the facets on every request, and each waited for the others' version reads."""
+        version = self.version()
         with self._lock:
+            hit = self._cache.get(key)
             computing = self._computing.setdefault(key, threading.Lock())
+        if hit is not None and hit[0] == version:
+            return cast(T, hit[1])
         with computing:
             version = self.version()
-            hit = self._cache.get(key)
+            with self._lock:
+                hit = self._cache.get(key)
             if hit is not None and hit[0] == version:
                 return cast(T, hit[1])
             value = compute(self.store())

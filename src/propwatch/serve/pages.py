@@ -95,6 +95,7 @@ def search_page(
     found = queries.search(db, filters, limit, offset)
     return render(request, "search.html", {
         "filters": filters, "match": match, "hits": found.hits, "facets": queries.facets(db),
+        "outlet_menu": queries.outlet_menu(db, filters.outlet),
         "pager": pager(request, found.total, limit, offset, found.exact),
         "ranked_newest": not found.exact and filters.sort == "relevance" and bool(q.strip()),
         "cap": CAP, "label_text": label_text,
