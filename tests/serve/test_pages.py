@@ -3,7 +3,7 @@ recorded where the analyst reads."""
 
 from __future__ import annotations
 
-import html
+from html import unescape
 import re
 import sqlite3
 from pathlib import Path
@@ -102,7 +102,7 @@ def test_the_search_form_offers_every_outlet_and_keeps_the_chosen_one(
     for chosen in ("", outlets[-1], outlets[0]):
         menu = re.search(r'<select name="outlet">(.*?)</select>',
                          client.get("/search", params={"outlet": chosen}).text).group(1)
-        offered = [(html.unescape(value), selected) for value, selected
+        offered = [(unescape(value), selected) for value, selected
                    in re.findall(r'<option value="([^"]*)"( selected)?>', menu)]
         assert [value for value, _ in offered] == ["", *outlets]
         assert [value for value, selected in offered if selected] == ([chosen] if chosen else [])
