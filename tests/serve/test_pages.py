@@ -3,9 +3,9 @@ recorded where the analyst reads."""
 
 from __future__ import annotations
 
-from html import unescape
 import re
 import sqlite3
+from html import unescape
 from pathlib import Path
 
 from fastapi.testclient import TestClient
