@@ -17,7 +17,8 @@ embedded, word counts, on the ``mapper``), its articles grouped against the narr
 far (``grouping.Index``: per narrative its size and sums, never its articles; the search
 for each article's nearest narrative in jobs of some narratives on the ``mapper``), its claims
 put into their narratives' claim clusters (narratives are independent: jobs of whole
-narratives on the ``mapper``), then stored in one transaction.  So the first build of a
+narratives on the ``mapper``; the clusters of narratives earlier blocks met are kept in
+memory, ``totals``, the others read from the store), then stored in one transaction.  So the first build of a
 corpus is the same as updates of one block after the other, a killed build resumes where
 it stopped, and the cost of a block on the driver follows the block and the narratives it
 meets, not the corpus.  An article's word counts are stored; they are weighted with the
