@@ -170,7 +170,7 @@ def timed(store: Store, mapper: Mapper) -> str:
     start, cpu = time.time(), cpu_seconds()
     workers = cpu_seconds(resource.RUSAGE_CHILDREN)
     summary = update(store, mapper=mapper, progress=lambda stage, d, t: print(
-        f"  {stage} {d}/{t} ({time.time() - start:.0f} s, {cpu_seconds() - cpu:.0f} s of "
+        f"  {stage} {d}/{t} ({time.time() - start:.0f} s, {cpu_seconds() - cpu:.1f} s of "
         "driver CPU)", file=sys.stderr))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the pool's processes are counted as children when they end: see main

@@ -158,3 +158,14 @@ def test_a_postgresql_database_without_a_utf8_ctype_is_named_with_what_to_do(
     [warning] = caplog.records
     assert "character type 'C'" in warning.getMessage()
     assert "--lc-ctype=C.UTF-8" in warning.getMessage()
+
+
+def test_a_writing_sqlite_connection_keeps_more_pages_than_sqlites_default(
+        tmp_path: Path) -> None:
+    """A narratives' block reads and writes pages all over tables that grow with the
+    corpus: a writer keeps ``CACHE_KIB`` of them (SQLite's default is 2 MiB)."""
+    from propwatch.store import sqlite
+
+    with open_store(tmp_path / "a.db") as store:
+        [(pages,)] = store.conn.execute("PRAGMA cache_size").fetchall()
+    assert pages == -sqlite.CACHE_KIB and sqlite.CACHE_KIB > 2048

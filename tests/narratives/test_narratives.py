@@ -10,6 +10,7 @@ from propwatch.errors import ConfigError
 from propwatch.execute.tasks import Threads
 from propwatch.kb.aliases import Aliases
 from propwatch.narratives import Settings, Thresholds, build, narratives, update
+from propwatch.narratives import totals
 from propwatch.narratives.build import embedding_text
 from propwatch.store import Store, open_store
 from propwatch.store.kb import KbTables, KnownClaim, NewMatch
@@ -335,3 +336,45 @@ def test_a_cluster_of_one_claim_stores_no_total_and_is_read_back_from_its_claims
             assert np.array_equal(np.frombuffer(totals[cluster], np.float32), expected)
     one, each = (table_rows(db) for db in dbs.values())
     assert one["narrative_claims"] == each["narrative_claims"]
+
+
+def test_blocks_grouped_with_kept_cluster_totals_store_what_reading_them_back_stores(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One article a block, with later articles joining, and merging, narratives of
+    earlier blocks: the claim clusters kept in memory from block to block (all of them,
+    or a budget of two clusters' totals, so that narratives are dropped and read again)
+    give the tables of a build that reads every narrative's clusters from the store, and
+    the kept ones are not read again."""
+    monkeypatch.setattr(build, "ARTICLE_BLOCK", 1)
+    real = NarrativeTables.clusters
+    budgets = {"none kept": 0, "two clusters": 2 * 384 * 4, "all kept": None}
+    read: dict[str, list[int]] = {}
+    for name, budget in budgets.items():
+        read[name] = []
+
+        def spy(self, dim, narratives, _seen=read[name]):  # type: ignore[no-untyped-def]
+            _seen.extend(narratives)
+            return real(self, dim, narratives)
+
+        monkeypatch.setattr(NarrativeTables, "clusters", spy)
+        monkeypatch.setattr(totals, "BUDGET", 1 << 30 if budget is None else budget)
+        with open_store(tmp_path / f"{budget}.db") as store:
+            for sentences in ((VOLCANO,), (BANK,), (RAQQA,), (RAQQA_AGAIN,), (BRIDGE,),
+                              (RATES, RATES_AGAIN), (BANK, VOLCANO), (RAQQA_AGAIN, RAQQA)):
+                add_article(store, list(sentences))
+            summary = update(store, WORDS_ONLY)
+        assert summary.merges >= 1
+    tables = {name: grouped_tables(tmp_path / f"{budget}.db") for name, budget in budgets.items()}
+    assert tables["none kept"] == tables["two clusters"] == tables["all kept"]
+    assert len(read["all kept"]) < len(read["two clusters"]) < len(read["none kept"])
+    assert len(set(read["all kept"])) == len(read["all kept"])  # none read twice
+
+
+def test_the_kept_totals_drop_the_least_recently_used_narratives_past_their_budget() -> None:
+    kept = totals.Totals(budget=3 * 4 * 384)
+    for n in (1, 2, 3):
+        kept.put(n, [n], np.full((1, 384), n, np.float32))
+    assert kept.get(1) is not None  # 2 is now the least recently used
+    kept.put(4, [4, 5], np.zeros((2, 384), np.float32))
+    assert (1 in kept, 2 in kept, 3 in kept, 4 in kept) == (True, False, False, True)
+    assert kept.size == 3 * 4 * 384 and kept.get(2) is None

@@ -17,7 +17,8 @@ embedded, word counts, on the ``mapper``), its articles grouped against the narr
 far (``grouping.Index``: per narrative its size and sums, never its articles; the search
 for each article's nearest narrative in jobs of some narratives on the ``mapper``), its claims
 put into their narratives' claim clusters (narratives are independent: jobs of whole
-narratives on the ``mapper``), then stored in one transaction.  So the first build of a
+narratives on the ``mapper``; the clusters of narratives earlier blocks met are kept in
+memory, ``totals``, the others read from the store), then stored in one transaction.  So the first build of a
 corpus is the same as updates of one block after the other, a killed build resumes where
 it stopped, and the cost of a block on the driver follows the block and the narratives it
 meets, not the corpus.  An article's word counts are stored; they are weighted with the
@@ -52,7 +53,8 @@ from propwatch.narratives.features import (
     unit_means,
     unpack,
 )
-from propwatch.narratives.grouping import Index, Thresholds, group
+from propwatch.narratives.grouping import Grouped, Index, Thresholds, group
+from propwatch.narratives.totals import Kept, Totals
 from propwatch.store import Store
 from propwatch.store.kb import EMBED_DTYPE, KbTables
 from propwatch.store.narratives import ArticleRow, ClaimKey, NarrativeTables
@@ -171,6 +173,7 @@ class _State:
     next_cluster: int
     settings: dict[str, str]  # what the grouping is made with (stored with every block)
     merged: dict[int, int] = field(default_factory=dict)  # merged by this run -> into
+    totals: Totals = field(default_factory=Totals)  # claim clusters of narratives met
 
     @classmethod
     def load(cls, tables: NarrativeTables, thresholds: Thresholds, meta: dict[str, str]
@@ -217,7 +220,7 @@ def _add_block(claims: _Claims, articles: Sequence[str], state: _State, settings
     state.merged.update({young: old for young, old, _ in grouped.merges})
     narrative = {a: int(n) for (a, _, _), n in zip(new, grouped.labels, strict=True)}
     narrative.update({a: state.narrative_of(a) for a, _, _ in spans if a not in narrative})
-    changed, members = _cluster_claims(claims.tables, block, narrative, grouped.merges,
+    changed, members = _cluster_claims(claims.tables, block, narrative, grouped,
                                        settings.thresholds.claim, state, mapper)
     with claims.tables.transaction():
         claims.tables.save_narratives(grouped.created, [
@@ -353,25 +356,20 @@ def _assign_all(job: _ClusterJob, threshold: float) -> list[tuple[np.ndarray, np
 
 
 def _cluster_claims(
-    tables: NarrativeTables, block: _Block, narrative: dict[str, int],
-    merges: list[tuple[int, int, int]], threshold: float, state: _State, mapper: Mapper,
+    tables: NarrativeTables, block: _Block, narrative: dict[str, int], grouped: Grouped,
+    threshold: float, state: _State, mapper: Mapper,
 ) -> tuple[list[tuple[int, int, np.ndarray | None]], list[tuple[ClaimKey, int]]]:
     """Put the block's claims into the claim clusters of their narratives (the clusters
     of a narrative merged in this block go with it), whole narratives a job on
     ``mapper``, new ids narrative by narrative in id order; (changed clusters: id,
-    narrative, total, None for a new cluster of one claim; members: claim, cluster)."""
+    narrative, total, None for a new cluster of one claim; members: claim, cluster).
+    The clusters so far are ``state.totals``' where it keeps them, else read from the
+    store; ``state.totals`` then keeps every cluster of the block's narratives."""
     of: dict[int, list[int]] = defaultdict(list)  # narrative -> its claims in the block
     for i, (article, _, _) in enumerate(block.keys):
         of[narrative[article]].append(i)
     order = sorted(of)
-    into = {young: old for young, old, _ in merges}
-    known: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
-    for cluster, n, total in tables.clusters(DIM, [*order, *into]):
-        while n in into:
-            n = into[n]
-        known[n].append((cluster, total))
-    for n in order:
-        known[n].sort(key=lambda kv: kv[0])
+    known = _known_clusters(tables, order, grouped, state.totals)
     jobs: list[list[int]] = [[]]
     size = 0
     for n in order:
@@ -380,23 +378,86 @@ def _cluster_claims(
             size = 0
         jobs[-1].append(n)
         size += len(of[n])
-    items = [_ClusterJob([(np.stack([t for _, t in known[n]]) if known[n]
-                           else np.zeros((0, DIM), np.float32), block.vectors[of[n]])
-                          for n in job]) for job in jobs if job]
+    items = [_ClusterJob([(known[n][1], block.vectors[of[n]]) for n in job])
+             for job in jobs if job]
     changed: list[tuple[int, int, np.ndarray | None]] = []
     members: list[tuple[ClaimKey, int]] = []
     results = mapper.map(partial(_assign_all, threshold=threshold), items)
     for n, (labels, totals) in zip(order, (r for result in results for r in result),
                                    strict=True):
-        ids = [c for c, _ in known[n]]
-        ids += range(state.next_cluster, state.next_cluster + len(totals) - len(ids))
-        state.next_cluster += len(totals) - len(known[n])
+        ids = list(known[n][0])
+        before = len(ids)
+        ids += range(state.next_cluster, state.next_cluster + len(totals) - before)
+        state.next_cluster += len(totals) - before
         members += [(block.keys[i], ids[label]) for i, label in zip(of[n], labels.tolist(),
                                                                      strict=True)]
         sizes = Counter(labels.tolist())
-        changed += [(ids[i], n, totals[i] if i < len(known[n]) or sizes[i] > 1 else None)
+        changed += [(ids[i], n, totals[i] if i < before or sizes[i] > 1 else None)
                     for i in sorted(sizes)]
+        state.totals.put(n, ids, _as_read_back(totals, labels, of[n], before, sizes, block))
     return changed, members
+
+
+def _as_read_back(totals: np.ndarray, labels: np.ndarray, claims: list[int], before: int,
+                  sizes: Counter[int], block: _Block) -> np.ndarray:
+    """``totals`` as the store gives them back: a new cluster of one claim is stored
+    without a total and read back as its claim's vector, which is the row's value
+    (0 + v) but for the sign of a zero (-0.0 read back, +0.0 summed)."""
+    singles = [(label, claim) for label, claim in zip(labels.tolist(), claims, strict=True)
+               if label >= before and sizes[label] == 1]
+    if not singles:
+        return totals
+    out = totals if totals.flags.writeable else totals.copy()
+    out[[label for label, _ in singles]] = block.vectors[[claim for _, claim in singles]]
+    return out
+
+
+def _known_clusters(tables: NarrativeTables, order: list[int], grouped: Grouped,
+                    totals: Totals) -> dict[int, Kept]:
+    """The clusters so far of each narrative of ``order`` and of the narratives merged
+    into it in this block (ids ascending, totals), from ``totals`` where kept, else from
+    the store (a narrative created in this block has none).  A narrative merged in this
+    block is no longer kept, nor is one that took in a merged one without claims in the
+    block."""
+    into = {young: old for young, old, _ in grouped.merges}
+    sources: dict[int, list[int]] = {n: [n] for n in order}
+    for young in into:
+        final = young
+        while final in into:
+            final = into[final]
+        if final in sources:
+            sources[final].append(young)
+        else:  # its clusters went into one the block does not read: keep neither
+            totals.drop(final)
+            totals.drop(young)
+    fresh = set(grouped.created)
+    kept: dict[int, Kept] = {}
+    read: list[int] = []
+    for n in (s for group in sources.values() for s in group if s not in fresh):
+        found = totals.get(n)
+        if found is None:
+            read.append(n)
+        else:
+            kept[n] = found
+    stored: dict[int, tuple[list[int], list[np.ndarray]]] = defaultdict(lambda: ([], []))
+    for cluster, n, total in tables.clusters(DIM, read) if read else []:
+        stored[n][0].append(cluster)
+        stored[n][1].append(total)
+    for n, (ids, rows) in stored.items():
+        kept[n] = (ids, np.stack(rows))
+    empty: Kept = ([], np.zeros((0, DIM), np.float32))
+    known: dict[int, Kept] = {}
+    for n, group in sources.items():
+        parts = [kept.get(s, empty) for s in group]
+        if len(parts) == 1:
+            known[n] = parts[0]
+            continue
+        ids = [c for part in parts for c in part[0]]
+        by_id = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
+        known[n] = ([ids[i] for i in by_id], np.concatenate([p[1] for p in parts])[by_id])
+        for young in group[1:]:
+            totals.drop(young)
+    return known
 
 
 def _rebuilt(before: dict[str, int], after: dict[str, int]) -> list[tuple[int, int, str, int]]:

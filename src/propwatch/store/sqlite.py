@@ -21,6 +21,9 @@ except ImportError:  # not POSIX: corpus updates are not serialised across proce
     fcntl = None  # type: ignore[assignment]
 
 BUSY_SECONDS = 60  # how long a writer waits for another one before giving up
+# pages a writing connection keeps in memory (KiB; SQLite's default is 2 MiB): a block of
+# the narratives reads and writes pages all over tables that grow with the corpus
+CACHE_KIB = 256 * 1024
 
 
 class SqliteConnection:
@@ -143,6 +146,7 @@ def connect(path: str | Path) -> SqliteConnection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     except sqlite3.Error as exc:
         raise database_error(exc, shown) from exc
     return SqliteConnection(conn, shown)
