@@ -9,8 +9,7 @@ import pytest
 from propwatch.errors import ConfigError
 from propwatch.execute.tasks import Threads
 from propwatch.kb.aliases import Aliases
-from propwatch.narratives import Settings, Thresholds, build, narratives, update
-from propwatch.narratives import totals
+from propwatch.narratives import Settings, Thresholds, build, narratives, totals, update
 from propwatch.narratives.build import embedding_text
 from propwatch.store import Store, open_store
 from propwatch.store.kb import KbTables, KnownClaim, NewMatch

@@ -18,14 +18,15 @@ far (``grouping.Index``: per narrative its size and sums, never its articles; th
 for each article's nearest narrative in jobs of some narratives on the ``mapper``), its claims
 put into their narratives' claim clusters (narratives are independent: jobs of whole
 narratives on the ``mapper``; the clusters of narratives earlier blocks met are kept in
-memory, ``totals``, the others read from the store), then stored in one transaction.  So the first build of a
-corpus is the same as updates of one block after the other, a killed build resumes where
-it stopped, and the cost of a block on the driver follows the block and the narratives it
-meets, not the corpus.  An article's word counts are stored; they are weighted with the
-IDF of the articles grouped so far (``features.DocumentFrequencies``): every grouped
-article's with that of all of them when an update starts, and each block's with that of
-the articles up to it.  So within one update the IDF grows block by block, and the next
-update re-weights everything once (one pass over the grouped articles, not one per block).
+memory, ``totals``, the others read from the store), then stored in one transaction.  So
+the first build of a corpus is the same as updates of one block after the other, a killed
+build resumes where it stopped, and the cost of a block on the driver follows the block
+and the narratives it meets, not the corpus.  An article's word counts are stored; they
+are weighted with the IDF of the articles grouped so far
+(``features.DocumentFrequencies``): every grouped article's with that of all of them when
+an update starts, and each block's with that of the articles up to it.  So within one
+update the IDF grows block by block, and the next update re-weights everything once (one
+pass over the grouped articles, not one per block).
 """
 
 from __future__ import annotations
@@ -433,7 +434,7 @@ def _known_clusters(tables: NarrativeTables, order: list[int], grouped: Grouped,
     fresh = set(grouped.created)
     kept: dict[int, Kept] = {}
     read: list[int] = []
-    for n in (s for group in sources.values() for s in group if s not in fresh):
+    for n in (s for halves in sources.values() for s in halves if s not in fresh):
         found = totals.get(n)
         if found is None:
             read.append(n)
@@ -447,15 +448,15 @@ def _known_clusters(tables: NarrativeTables, order: list[int], grouped: Grouped,
         kept[n] = (ids, np.stack(rows))
     empty: Kept = ([], np.zeros((0, DIM), np.float32))
     known: dict[int, Kept] = {}
-    for n, group in sources.items():
-        parts = [kept.get(s, empty) for s in group]
+    for n, halves in sources.items():
+        parts = [kept.get(s, empty) for s in halves]
         if len(parts) == 1:
             known[n] = parts[0]
             continue
         ids = [c for part in parts for c in part[0]]
         by_id = np.argsort(np.array(ids, dtype=np.int64), kind="stable")
         known[n] = ([ids[i] for i in by_id], np.concatenate([p[1] for p in parts])[by_id])
-        for young in group[1:]:
+        for young in halves[1:]:
             totals.drop(young)
     return known
 
