@@ -27,24 +27,16 @@ class Totals:
     def __init__(self, budget: int | None = None) -> None:
         self.budget = BUDGET if budget is None else budget
         self.size = 0  # bytes of totals kept
-        self.hits = 0  # narratives asked for and found kept
-        self.misses = 0
         self._kept: OrderedDict[int, Kept] = OrderedDict()
 
     def __contains__(self, narrative: int) -> bool:
         return narrative in self._kept
 
-    def __len__(self) -> int:
-        return len(self._kept)
-
     def get(self, narrative: int) -> Kept | None:
         """The kept clusters of ``narrative`` (now the most recently used), or None."""
         kept = self._kept.get(narrative)
-        if kept is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._kept.move_to_end(narrative)
+        if kept is not None:
+            self._kept.move_to_end(narrative)
         return kept
 
     def put(self, narrative: int, ids: list[int], totals: np.ndarray) -> None:
