@@ -43,7 +43,7 @@ MIN_ARTICLE_WORDS = 150  # body words an <article> needs to count as an article 
 MAX_ELEMENTS = 50_000
 MAX_CHARS = 3_000_000  # the same for pages longer than this (5 times the largest real page)
 MIN_ARTICLE_PARAGRAPHS = 3  # paragraphs (10+ words) it needs: a teaser has one or two
-FALLBACK_WORDS = 150  # fast main text shorter than this: run the whole cascade (chosen on dev)
+FALLBACK_WORDS = 200  # fast main text shorter than this: run the whole cascade (chosen on dev)
 _CANONICAL = [
     re.compile(r"<link\b[^<>]*\brel=[\"']?canonical[\"']?[^<>]*\bhref=[\"']([^\"'<>\s]+)", re.I),
     re.compile(r"<link\b[^<>]*\bhref=[\"']([^\"'<>\s]+)[\"'][^<>]*\brel=[\"']?canonical", re.I),
