@@ -54,6 +54,7 @@ _DATELINE = lxml.etree.XPath(
     "boolean(.//time | .//*[@itemprop='author' or @itemprop='datePublished' or @rel='author'"
     " or contains(@class, 'author') or contains(@class, 'byline') or contains(@class, 'date')])"
 )
+_OUTERMOST_ARTICLES = lxml.etree.XPath("//article[not(ancestor::article)]")
 _CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "button")
 _BODY = re.compile(r"<body\b", re.I)
 _HIDDEN_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "select", "head")
@@ -144,17 +145,17 @@ def structural_articles(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
     and a body (3+ paragraphs of 10+ words outside links, 150+ words); else [].  Sections of
     one article marked up as ``<article>`` have no header of their own; teasers and link lists
     have no such body."""
+    outermost = _OUTERMOST_ARTICLES(root)
+    if len(outermost) < 2:  # most pages: no Python work per element
+        return []
     found = []
-    for element in root.iter("article"):
-        if any(a.tag == "article" for a in element.iterancestors()):
-            continue
+    for element in outermost:
         heading = next(element.iter("h1", "h2", "h3"), None)
-        if heading is None:
+        if heading is None or not _DATELINE(element):
             continue
         paragraphs = [n for n in map(_unlinked_words, element.iter("p")) if n >= 10]
         long = len(paragraphs) >= MIN_ARTICLE_PARAGRAPHS and sum(paragraphs) >= MIN_ARTICLE_WORDS
-        long = long and _unlinked_words(element) >= MIN_ARTICLE_WORDS
-        if long and _DATELINE(element):
+        if long and _unlinked_words(element) >= MIN_ARTICLE_WORDS:
             found.append((element, " ".join(heading.text_content().split())))
     headlines = {headline for _, headline in found}
     return found if len(found) >= 2 and len(headlines) == len(found) else []
