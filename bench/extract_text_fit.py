@@ -762,6 +762,10 @@ def main(argv: list[str] | None = None) -> int:
         help="units of one label weigh together at most this much a page (0: no cap)",
     )  # fmt: skip
     parser.add_argument(
+        "--body-rule", type=lambda v: [float(k) for k in v.split(",")], default=None,
+        help="use this body rule of the grid (threshold,between,after) instead of the CV's choice",
+    )  # fmt: skip
+    parser.add_argument(
         "--join-targets", default=",".join(JOIN_TARGETS),
         help="the join targets to cross-validate (fit_join), comma-separated",
     )  # fmt: skip
@@ -808,6 +812,9 @@ def main(argv: list[str] | None = None) -> int:
         key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
     )
     print(f"best cv F1 {best_f1:.3f}; thresholds within {BODY_TIE}: lowest {body_thr}")
+    if args.body_rule:
+        body_thr = BodyRule(*args.body_rule)
+        print(f"body rule given: {body_thr} (cv F1 {scores[body_thr].prf()[2]:.3f})")
     for r in readings:
         r.read_gaps(body_thr)
     # The join network from mixed-site captures alone, or also from captures that repeat one
