@@ -69,18 +69,10 @@ def page_readings(cache: Path) -> list[fit.Reading]:
 
 def chosen_rule(readings: list[fit.Reading]) -> tuple[BodyRule, float]:
     """The body rule the fit script chooses on these readings, and its CV F1."""
-    grid = [
-        BodyRule(t, g, c, q) for t in fit.BODY_GRID for g in fit.GAP_BODY_GRID
-        for c in fit.CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
-    ]  # fmt: skip
     pages, probs = [r.page for r in readings], [r.probs for r in readings]
-    f1 = {rule: fit.score_body(pages, probs, rule, Score()).prf()[2] for rule in grid}
-    best = max(f1.values())
-    rule = min(
-        (r for r, f in f1.items() if f >= best - fit.BODY_TIE),
-        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
-    )
-    return rule, f1[rule]
+    scores = {rule: fit.score_body(pages, probs, rule, Score()) for rule in fit.body_rules()}
+    rule, _ = fit.choose_body_rule(scores)
+    return rule, scores[rule].prf()[2]
 
 
 def _missed(r: fit.Reading, units: list[int], page_kept_any: bool) -> str:

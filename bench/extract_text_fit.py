@@ -740,6 +740,24 @@ def _final_stages(dev: list[Page], args: argparse.Namespace) -> Stages:
     return stages
 
 
+def body_rules() -> list[BodyRule]:
+    """The grid of body rules cross-validated on dev."""
+    return [
+        BodyRule(t, g, c, q) for t in BODY_GRID for g in GAP_BODY_GRID
+        for c in CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
+    ]  # fmt: skip
+
+
+def choose_body_rule(scores: dict[BodyRule, Score]) -> tuple[BodyRule, float]:
+    """The lowest rule whose CV F1 is within ``BODY_TIE`` of the best, and the best F1."""
+    best = max(s.prf()[2] for s in scores.values())
+    rule = min(
+        (t for t, s in scores.items() if s.prf()[2] >= best - BODY_TIE),
+        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
+    )
+    return rule, best
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -787,11 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         dict(zip(LABELS, counts.tolist(), strict=True)),
     )
     folds = np.arange(len(dev)) % 5
-    grid = [
-        BodyRule(t, g, c, q) for t in BODY_GRID for g in GAP_BODY_GRID
-        for c in CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
-    ]  # fmt: skip
-    scores = {t: Score() for t in grid}
+    scores = {t: Score() for t in body_rules()}
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
     readings = _readings(dev, folds, args)
@@ -806,11 +820,7 @@ def main(argv: list[str] | None = None) -> int:
     for t, sc in scores.items():
         prec, rec, f = sc.prf()
         print(f"cv dev body {t}: P {prec:.3f} R {rec:.3f} F1 {f:.3f}", flush=True)
-    best_f1 = max(s.prf()[2] for s in scores.values())
-    body_thr = min(
-        (t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE),
-        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
-    )
+    body_thr, best_f1 = choose_body_rule(scores)
     print(f"best cv F1 {best_f1:.3f}; thresholds within {BODY_TIE}: lowest {body_thr}")
     if args.body_rule:
         body_thr = BodyRule(*args.body_rule)
