@@ -119,13 +119,22 @@ class Page:
     def dense_units(self) -> np.ndarray:
         return np.zeros(len(self.y), bool) if self.dense is None else self.dense
 
-    def weights(self, dense_weight: float = 1.0) -> np.ndarray:
+    def weights(self, dense_weight: float = 1.0, label_cap: float = 0.0) -> np.ndarray:
         """Weight of each unit's label in the fit: ``dense_weight`` for the dense labels, and
         together no more than ``DENSE_PAGE_WEIGHT`` a page (a table or list of hundreds of
-        rows would otherwise outweigh the articles of all other pages)."""
+        rows would otherwise outweigh the articles of all other pages); with ``label_cap``
+        > 0 the other units of one label weigh together at most that much a page (a page
+        with a thread of a hundred comments would otherwise teach more than a hundred
+        pages' articles)."""
         dense = self.dense_units()
         share = min(1.0, DENSE_PAGE_WEIGHT / max(int(dense.sum()), 1))
-        return np.where(dense, dense_weight * share, 1.0)
+        w = np.where(dense, dense_weight * share, 1.0)
+        if label_cap > 0:
+            labels = np.where(dense, -1, self.y)
+            counts = np.bincount(labels[labels >= 0], minlength=len(LABELS))
+            cap = np.minimum(1.0, label_cap / np.maximum(counts, 1))
+            w = np.where(labels >= 0, w * cap[np.maximum(labels, 0)], w)
+        return w
 
     def gold_body(self) -> np.ndarray:
         """Units whose body label comes from the gold snippets."""
@@ -413,7 +422,9 @@ def fit_net(
 Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _rows(pages: list[Page], xs: list[np.ndarray], dense_weight: float = 1.0) -> Rows:
+def _rows(
+    pages: list[Page], xs: list[np.ndarray], dense_weight: float = 1.0, label_cap: float = 0.0
+) -> Rows:
     """The labelled units of ``pages`` as features, labels, page index and weight."""
     rows, ys, groups, ws = [], [], [], []
     for k, (page, x) in enumerate(zip(pages, xs, strict=True)):
@@ -421,7 +432,7 @@ def _rows(pages: list[Page], xs: list[np.ndarray], dense_weight: float = 1.0) ->
         rows.append(x[keep])
         ys.append(page.y[keep])
         groups.append(np.full(int(keep.sum()), k))
-        ws.append(page.weights(dense_weight)[keep])
+        ws.append(page.weights(dense_weight, label_cap)[keep])
     return np.vstack(rows), np.concatenate(ys), np.concatenate(groups), np.concatenate(ws)
 
 
@@ -445,14 +456,16 @@ def headless(page: Page) -> Page | None:
 Stages = tuple[tuple[Net, Net], ...]
 
 
-def fit_stages(pages: list[Page], hidden: int, members: int, dense_weight: float = 1.0) -> Stages:
+def fit_stages(
+    pages: list[Page], hidden: int, members: int, dense_weight: float = 1.0, label_cap: float = 0.0
+) -> Stages:
     """Stage 1 on all pages and their headless copies; stage 2 on out-of-fold stage-1
     probabilities; once per member, each from its own random seed (the mean of the members'
     probabilities is steadier than one fit: single fits differ by seed alone)."""
     copies = [(k, h) for k, h in enumerate(map(headless, pages)) if h is not None]
     origin = np.array(list(range(len(pages))) + [k for k, _ in copies])
     pages = pages + [h for _, h in copies]
-    x, y, g, w = _rows(pages, [p.x for p in pages], dense_weight)
+    x, y, g, w = _rows(pages, [p.x for p in pages], dense_weight, label_cap)
     uniform = bool((w == 1).all())
     out = []
     for seed in range(members):
@@ -463,7 +476,7 @@ def fit_stages(pages: list[Page], hidden: int, members: int, dense_weight: float
             for k in set(g[te].tolist()):
                 oof[k] = m.proba(pages[k].x)
         x2s = [stage2_features(p.x, q) for p, q in zip(pages, oof, strict=True)]
-        x2, y2, _, w2 = _rows(pages, x2s, dense_weight)
+        x2, y2, _, w2 = _rows(pages, x2s, dense_weight, label_cap)
         out.append((first, fit_net(x2, y2, hidden, seed, None if uniform else w2)))
     return tuple(out)
 
@@ -700,7 +713,7 @@ def _readings(dev: list[Page], folds: np.ndarray, args: argparse.Namespace) -> l
             continue
         train = [p for k, p in enumerate(dev) if folds[k] != fold]
         held = [p for k, p in enumerate(dev) if folds[k] == fold]
-        stages = fit_stages(train, args.hidden, args.members, args.dense_weight)
+        stages = fit_stages(train, args.hidden, args.members, args.dense_weight, args.label_cap)
         out = [Reading(p, _label(stages, p.x), fold, False) for p in held]
         for shared in (False, True):
             for cap, _ in captures(held, args.captures // 5, 100 + fold + 50 * shared, shared):
@@ -720,11 +733,29 @@ def _final_stages(dev: list[Page], args: argparse.Namespace) -> Stages:
         with path.open("rb") as f:
             cached: Stages = pickle.load(f)
         return cached
-    stages = fit_stages(dev, args.hidden, args.members, args.dense_weight)
+    stages = fit_stages(dev, args.hidden, args.members, args.dense_weight, args.label_cap)
     if path:
         with path.open("wb") as f:
             pickle.dump(stages, f)
     return stages
+
+
+def body_rules() -> list[BodyRule]:
+    """The grid of body rules cross-validated on dev."""
+    return [
+        BodyRule(t, g, c, q) for t in BODY_GRID for g in GAP_BODY_GRID
+        for c in CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
+    ]  # fmt: skip
+
+
+def choose_body_rule(scores: dict[BodyRule, Score]) -> tuple[BodyRule, float]:
+    """The lowest rule whose CV F1 is within ``BODY_TIE`` of the best, and the best F1."""
+    best = max(s.prf()[2] for s in scores.values())
+    rule = min(
+        (t for t, s in scores.items() if s.prf()[2] >= best - BODY_TIE),
+        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
+    )
+    return rule, best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -743,6 +774,14 @@ def main(argv: list[str] | None = None) -> int:
         "--dense-weight", type=float, default=0.0,
         help="weight of the dense body labels between a page's first and last gold body unit "
         "(0: none)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--label-cap", type=float, default=0.0,
+        help="units of one label weigh together at most this much a page (0: no cap)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--body-rule", type=lambda v: [float(k) for k in v.split(",")], default=None,
+        help="use this body rule of the grid (threshold,between,after) instead of the CV's choice",
     )  # fmt: skip
     parser.add_argument(
         "--join-targets", default=",".join(JOIN_TARGETS),
@@ -766,11 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         dict(zip(LABELS, counts.tolist(), strict=True)),
     )
     folds = np.arange(len(dev)) % 5
-    grid = [
-        BodyRule(t, g, c, q) for t in BODY_GRID for g in GAP_BODY_GRID
-        for c in CONTINUE_BODY_GRID for q in (False, True) if g < t and c < t
-    ]  # fmt: skip
-    scores = {t: Score() for t in grid}
+    scores = {t: Score() for t in body_rules()}
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
     readings = _readings(dev, folds, args)
@@ -785,12 +820,11 @@ def main(argv: list[str] | None = None) -> int:
     for t, sc in scores.items():
         prec, rec, f = sc.prf()
         print(f"cv dev body {t}: P {prec:.3f} R {rec:.3f} F1 {f:.3f}", flush=True)
-    best_f1 = max(s.prf()[2] for s in scores.values())
-    body_thr = min(
-        (t for t, s in scores.items() if s.prf()[2] >= best_f1 - BODY_TIE),
-        key=lambda r: (r.threshold, r.between, r.after, r.threadless_comments),
-    )
+    body_thr, best_f1 = choose_body_rule(scores)
     print(f"best cv F1 {best_f1:.3f}; thresholds within {BODY_TIE}: lowest {body_thr}")
+    if args.body_rule:
+        body_thr = BodyRule(*args.body_rule)
+        print(f"body rule given: {body_thr} (cv F1 {scores[body_thr].prf()[2]:.3f})")
     for r in readings:
         r.read_gaps(body_thr)
     # The join network from mixed-site captures alone, or also from captures that repeat one
