@@ -286,7 +286,7 @@ def test_a_list_of_articles_pages_newest_first_with_the_undated_last_in_one_quer
 def test_a_page_of_the_review_queue_is_walked_from_its_index_not_sorted(db_url: str) -> None:
     with open_store(db_url) as store:
         conn = store.conn
-        page = workspace.pending_matches_reads(20, 40)[1]
+        page = workspace.pending_matches_reads(conn, 20, 40)[1]
         if conn.backend == "postgresql":  # too few rows to prefer it: forbid the other ways
             conn.execute("SET enable_seqscan = off")
             conn.execute("SET enable_sort = off")

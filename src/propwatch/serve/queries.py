@@ -118,8 +118,8 @@ def warm(db: Database) -> None:
 
 def pending_matches(db: Database, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
     """One page of the matches awaiting a verdict, each with its article and sentence."""
-    total, rows, members = db.store().conn.read_all(workspace.pending_matches_reads(limit,
-                                                                                    offset))
+    conn = db.store().conn
+    total, rows, members = conn.read_all(workspace.pending_matches_reads(conn, limit, offset))
     return total, [_match_view(row, members) for row in rows]
 
 

@@ -383,20 +383,19 @@ class KbTables:
         return Read(f"{_MATCHES} WHERE m.article_id = ?{_MATCHES_ORDER}", (article_id,),
                     lambda rows: [MatchRow(*r) for r in rows])
 
-    @staticmethod
-    def matches_among_read(select: str, params: Sequence[Any], order: str) -> Read:
-        """The matches whose ids ``select`` gives (its ``?`` taking ``params``), ordered by
-        ``order`` (of ``m``), to be sent with other reads."""
-        return Read(f"{_MATCHES} WHERE m.id IN ({select}) ORDER BY {order}", params,
+    def matches_among_read(self, select: str, params: Sequence[Any], order: str) -> Read:
+        """The matches whose ids ``select`` gives (a few: its ``?`` taking ``params``),
+        ordered by ``order`` (of ``m``), to be sent with other reads."""
+        among = self.conn.in_select("m.id", select)
+        return Read(f"{_MATCHES} WHERE {among} ORDER BY {order}", params,
                     lambda rows: [MatchRow(*r) for r in rows])
 
-    @staticmethod
-    def group_members_among_read(select: str, params: Sequence[Any]) -> Read:
+    def group_members_among_read(self, select: str, params: Sequence[Any]) -> Read:
         """``group_members`` of the groups of the matches whose ids ``select`` gives."""
+        among = self.conn.in_select("m.id", select)
         return Read("SELECT g.group_key, g.id FROM kb_claims g WHERE g.group_key IN"
                     " (SELECT k.group_key FROM claim_matches m JOIN kb_claims k"
-                    f" ON k.id = m.kb_id WHERE m.id IN ({select})) ORDER BY g.id",
-                    params, _members)
+                    f" ON k.id = m.kb_id WHERE {among}) ORDER BY g.id", params, _members)
 
     @staticmethod
     def group_members_read(article_id: str) -> Read:

@@ -391,14 +391,15 @@ _QUEUE_PAGE = ("SELECT q.id FROM claim_matches q WHERE q.verdict IS NULL"
                f" ORDER BY {QUEUE_ORDER.format(t='q')} LIMIT ? OFFSET ?")
 
 
-def pending_matches_reads(limit: int, offset: int) -> list[Read]:
+def pending_matches_reads(conn: Connection, limit: int, offset: int) -> list[Read]:
     """The review queue's page, in three reads sent together (one round trip): how many
     matches await a verdict, the page's matches (`match` results first, then `related`,
     most probable first) and the members of their known claims' groups."""
+    tables = KbTables(conn)
     return [Read("SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL", (),
                  lambda rows: int(rows[0][0])),
-            KbTables.matches_among_read(_QUEUE_PAGE, (limit, offset), QUEUE_ORDER.format(t="m")),
-            KbTables.group_members_among_read(_QUEUE_PAGE, (limit, offset))]
+            tables.matches_among_read(_QUEUE_PAGE, (limit, offset), QUEUE_ORDER.format(t="m")),
+            tables.group_members_among_read(_QUEUE_PAGE, (limit, offset))]
 
 
 # -- technique verdicts ------------------------------------------------------------------
