@@ -7,7 +7,7 @@ from collections.abc import Callable
 import propwatch.reuse as reuse
 from propwatch.report.export import export
 from propwatch.report.html import render
-from propwatch.reuse.api import article_reuse, article_reuse_read, cluster_of, reuse_by_article
+from propwatch.reuse.api import article_reuse, article_reuse_reads, cluster_of, reuse_by_article
 from propwatch.store import Store
 from propwatch.store.reuse import PairRow, save_pairs
 
@@ -61,7 +61,7 @@ def test_one_articles_reuse_is_its_entry_of_the_whole_corpus(store: Store, add: 
     assert whole[a]["cluster"] == whole[d]["cluster"] != whole[e]["cluster"]
     assert whole[d]["cluster_size"] == 4 and whole[f]["cluster_size"] == 2
     for x in ids:
-        assert article_reuse(store, x, *store.conn.read_all([article_reuse_read(x)])) == whole[x]
+        assert article_reuse(x, *store.conn.read_all(article_reuse_reads(store, x))) == whole[x]
     found = cluster_of(store, d)
     assert found is not None and {m.id for m in found.articles} == {a, b, c, d}
     assert [(r.a, r.b) for r in found.pairs] == sorted(chain[:3])

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from propwatch.serve import queries
-from propwatch.serve.database import Database
+from propwatch.serve.database import Database, one_version
 from propwatch.store.workspace import Filters
 
 from .test_workspace_store import add_to
@@ -36,3 +38,23 @@ def test_on_postgresql_a_request_reads_the_data_version_without_waiting_for_anot
         reader.start()
         reader.join(timeout=30)
     assert read == [before]
+
+
+def test_a_request_reads_the_data_version_once_and_the_next_one_afresh(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    add_to(db_url, "The harbour bridge reopened after repairs.", "Bridge")
+    db = Database(db_url)
+    conn = db._watch.conn if db._watch is not None else db.store().conn
+    reads: list[str] = []
+    version = conn.data_version
+    monkeypatch.setattr(conn, "data_version", lambda: reads.append("read") or version())
+    with one_version():
+        assert queries.stats(db)["articles"] == 1
+        queries.facets(db)
+        queries.search(db, Filters(q="harbour"), 10, 0)
+        add_to(db_url, "The harbour was closed by the storm.", "Storm")  # another connection
+        assert queries.stats(db)["articles"] == 1  # the version this request began with
+    assert reads == ["read"]
+    with one_version():
+        assert queries.stats(db)["articles"] == 2
+    assert reads == ["read", "read"]

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from pgserver import Server
 from propwatch.report.export import article_with_fields
+from propwatch.serve import queries
+from propwatch.serve.database import Database
 from propwatch.store import open_store
 
 from .conftest import MakeClient, build_corpus, export_records
@@ -83,7 +85,7 @@ def test_verdicts_are_written_to_postgresql(pg_server: Server, make_client: Make
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_an_article_page_reads_the_article_and_its_fields_in_two_round_trips(
+def test_an_article_page_reads_the_article_and_its_fields_in_one_round_trip(
         backend: str, corpus_db: Path, pg_corpus: str, monkeypatch: pytest.MonkeyPatch) -> None:
     db = str(corpus_db) if backend == "sqlite" else pg_corpus
     with open_store(db) as store:
@@ -91,28 +93,48 @@ def test_an_article_page_reads_the_article_and_its_fields_in_two_round_trips(
         article_id = conn.execute(  # one with a known-claim match and a copy
             "SELECT m.article_id FROM claim_matches m JOIN reuse_pairs r"
             " ON m.article_id IN (r.a, r.b) ORDER BY m.article_id").fetchone()[0]
-        calls: list[str] = []
-        inside = []
-        execute, read_all = conn.execute, conn.read_all
-
-        def counted_execute(sql: str, params: Any = ()) -> Any:
-            if not inside:
-                calls.append(sql)
-            return execute(sql, params)
-
-        def counted_read_all(reads: Any) -> Any:
-            calls.append(f"{len(reads)} reads at once")
-            inside.append(True)
-            try:
-                return read_all(reads)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(conn, "execute", counted_execute)
-        monkeypatch.setattr(conn, "read_all", counted_read_all)
+        calls = round_trips(conn, monkeypatch)
         found = article_with_fields(store, article_id)
-    assert calls[0] == "8 reads at once" and len(calls) == 2  # then its group's metadata
+    assert calls == ["9 reads at once"]  # its group's metadata among them
     assert found is not None
     article, fields = found
     assert article.id == article_id and article.layers["claims"]
     assert fields["claims"][article_id] and fields["reuse"][article_id]["cluster"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_page_of_the_review_queue_is_read_in_one_round_trip_in_queue_order(
+        backend: str, corpus_db: Path, pg_corpus: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = Database(str(corpus_db) if backend == "sqlite" else pg_corpus)
+    conn = db.store().conn
+    total, whole = queries.pending_matches(db, 200, 0)
+    sent = round_trips(conn, monkeypatch)
+    assert queries.pending_matches(db, 2, 1) == (total, whole[1:3])
+    assert sent == ["3 reads at once"] and total == len(whole) > 3
+    first = [m["decision"] == "match" for m in whole]
+    assert first == sorted(first, reverse=True)  # `match` results before `related` ones
+
+
+def round_trips(conn: Any, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What ``conn`` is asked from now on: each query sent on its own, and each batch of
+    reads sent at once ("N reads at once"; its queries are not listed again)."""
+    calls: list[str] = []
+    inside: list[bool] = []
+    execute, read_all = conn.execute, conn.read_all
+
+    def counted_execute(sql: str, params: Any = ()) -> Any:
+        if not inside:
+            calls.append(sql)
+        return execute(sql, params)
+
+    def counted_read_all(reads: Any) -> Any:
+        calls.append(f"{len(reads)} reads at once")
+        inside.append(True)
+        try:
+            return read_all(reads)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(conn, "execute", counted_execute)
+    monkeypatch.setattr(conn, "read_all", counted_read_all)
+    return calls

@@ -257,3 +257,40 @@ def test_filters_without_words_count_and_page_newest_first_past_the_cap_and_the_
         capped = search(store.conn, since, 2, 0)
         assert (capped.total, capped.exact) == (3, False)
         assert [h.title for h in capped.hits] == ["Report 5", "Report 4"]
+
+
+def test_a_list_of_articles_pages_newest_first_with_the_undated_last_in_one_query(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = []
+    for day in (3, 1, None, 2):  # stored in this order; one undated
+        doc = RawDocument(f"d{day}.txt", f"Outlet report {day}.\nMore text.", "text")
+        article = Article(id=article_id(doc.content_hash, 1), source=doc.source, part=1,
+                          text=doc.text, title=f"Report {day}",
+                          published=f"2024-03-0{day}" if day else None)
+        with open_store(db_url) as store:
+            store.save_articles(doc, [article])
+        ids.append(article.id)
+    with open_store(db_url) as store:
+        sent: list[str] = []
+        execute = store.conn.execute
+        monkeypatch.setattr(store.conn, "execute",
+                            lambda sql, params=(): sent.append(sql) or execute(sql, params))
+        total, hits = workspace.listed(store.conn, ids, 2, 1)
+        rest = workspace.listed(store.conn, ids, 2, 3)[1]
+    assert total == 4 and len(sent) == 2  # each page one query
+    assert [h.title for h in hits] == ["Report 2", "Report 1"]
+    assert [h.title for h in rest] == ["Report None"]
+    assert hits[0].snippet == [("Outlet report 2. More text.", False)]
+
+
+def test_a_page_of_the_review_queue_is_walked_from_its_index_not_sorted(db_url: str) -> None:
+    with open_store(db_url) as store:
+        conn = store.conn
+        page = workspace.pending_matches_reads(conn, 20, 40)[1]
+        if conn.backend == "postgresql":  # too few rows to prefer it: forbid the other ways
+            conn.execute("SET enable_seqscan = off")
+            conn.execute("SET enable_sort = off")
+            plan = [r[0] for r in conn.execute(f"EXPLAIN {page.sql}", page.params)]
+        else:
+            plan = [r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {page.sql}", page.params)]
+    assert any("claim_matches_queue" in line for line in plan), plan

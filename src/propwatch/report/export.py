@@ -12,7 +12,7 @@ from propwatch.kb.results import ArticleClaims, article_claims, article_claims_r
 from propwatch.model import Article, Span
 from propwatch.narratives.view import narrative_id, narratives_by_article
 from propwatch.reuse import reuse_by_article
-from propwatch.reuse.api import article_reuse, article_reuse_read
+from propwatch.reuse.api import article_reuse, article_reuse_reads
 from propwatch.store import Store, workspace
 
 FORMATS = ("jsonl", "csv")
@@ -59,18 +59,19 @@ def article_with_fields(store: Store, article_id: str
                         ) -> tuple[Article, dict[str, Mapping[str, Any]]] | None:
     """The article with :func:`corpus_fields` for it only, read from the rows around it
     (what ``GET /api/articles/{id}`` and the article page serve on a corpus of any size):
-    every read but one sent at once (two round trips to PostgreSQL).  None when there is
-    no such article."""
-    reads = [*Store.article_reads(article_id), article_reuse_read(article_id),
+    every read sent at once (one round trip to PostgreSQL).  None when there is no such
+    article."""
+    reads = [*Store.article_reads(article_id), *article_reuse_reads(store, article_id),
              workspace.also_at_read(article_id), *article_claims_reads(article_id),
              workspace.narrative_counts_read(article_id),
              workspace.technique_verdicts_read([article_id])]
-    rows, spans, pairs, also, matches, members, counts, verdicts = store.conn.read_all(reads)
+    rows, spans, pairs, metas, also, matches, members, counts, verdicts = (
+        store.conn.read_all(reads))
     article = Store.article_from(rows, spans)
     if article is None:
         return None
     fields: dict[str, Mapping[str, Any]] = {}
-    reuse = article_reuse(store, article_id, pairs)  # the group's metadata: one query
+    reuse = article_reuse(article_id, pairs, metas)
     if reuse is not None:
         fields["reuse"] = {article_id: reuse}
     fields["also_at"] = {article_id: also} if also else {}

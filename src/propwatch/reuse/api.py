@@ -73,8 +73,8 @@ def clusters(store: Store) -> list[Cluster]:
 def cluster_of(store: Store, article_id: str) -> Cluster | None:
     """The cluster holding ``article_id`` (None when it has no copy), read from the pairs
     around it only: as fast on a large corpus as on a small one."""
-    rows = store.conn.read_all([article_reuse_read(article_id)])[0]
-    found_clusters = _clusters(rows, _metas(store, {x for r in rows for x in (r.a, r.b)}))
+    rows, metas = store.conn.read_all(article_reuse_reads(store, article_id))
+    found_clusters = _clusters(rows, {m.id: m for m in metas})
     return found_clusters[0] if found_clusters else None
 
 
@@ -118,17 +118,17 @@ def reuse_by_article(store: Store) -> dict[str, dict[str, Any]]:
     return _reuse_entries(sql.article_meta(store.conn), clusters(store))
 
 
-def article_reuse_read(article_id: str) -> Read:
-    """What :func:`article_reuse` reads first: the pairs of the article's group."""
-    return sql.group_pairs_read(article_id)
+def article_reuse_reads(store: Store, article_id: str) -> list[Read]:
+    """What :func:`article_reuse` reads: the pairs of the article's group and the metadata
+    of the group and the article (two reads, sent with the article's own)."""
+    return [sql.group_pairs_read(article_id), sql.group_metas_read(store.conn, article_id)]
 
 
-def article_reuse(store: Store, article_id: str, rows: list[PairRow]) -> dict[str, Any] | None:
+def article_reuse(article_id: str, rows: list[PairRow], metas: list[ArticleMeta]
+                  ) -> dict[str, Any] | None:
     """One article's entry of :func:`reuse_by_article` (None when not fingerprinted yet),
-    from the pairs :func:`article_reuse_read` read and the metadata of the group and the
-    article (one query by their ids: PostgreSQL guesses a recursive query's rows badly
-    and scanned every article to join them)."""
-    by_id = _metas(store, {article_id, *(x for r in rows for x in (r.a, r.b))})
+    from what :func:`article_reuse_reads` read."""
+    by_id = {m.id: m for m in metas}
     found = _clusters(rows, by_id)
     return _reuse_entries([by_id[article_id]] if article_id in by_id else [],
                           found[:1]).get(article_id)

@@ -28,7 +28,7 @@ from propwatch.serve.auth import (
     cross_site,
     is_public,
 )
-from propwatch.serve.database import Database
+from propwatch.serve.database import Database, one_version
 from propwatch.serve.render import render
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def create_app(db: Database, access: Access) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("propwatch.serve", "static")]), name="static")
 
     app.add_middleware(Guard, access=access)
+    app.add_middleware(OneVersion)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(PropwatchError, _propwatch_error)  # type: ignore[arg-type]
@@ -88,6 +89,21 @@ def _warming(db: Database) -> Callable[[FastAPI], AbstractAsyncContextManager[No
         yield
 
     return lifespan
+
+
+class OneVersion:
+    """A request that only reads (GET, HEAD) reads the database's data version once
+    (``one_version``); one that writes reads it afresh each time it asks."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in SAFE_METHODS:
+            with one_version():
+                await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 class Guard:

@@ -1,6 +1,9 @@
 """The database behind the workspace: one store per worker thread, cached corpus figures
 and recent searches (both until the database's data version says another connection
-committed).
+committed).  A request reads that version once (``one_version``, around every GET): the
+dashboard and the search page each ask for several cached values, and on PostgreSQL each
+read was a round trip that, in the one busy web process, queued for the interpreter lock
+again.
 
 Request handlers run in a thread pool; connections are not shared between threads, so
 each thread has its own: a SQLite connection, or on PostgreSQL one taken from a bounded
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -26,6 +31,20 @@ T = TypeVar("T")
 NEEDED_MIGRATION = "008_search_fts"
 RECENT = 512  # searches remembered until the database changes
 POOL_SIZE = 40  # at most one connection per request thread (Starlette runs up to 40)
+# the data versions read so far by the request being handled (``one_version``); the dict
+# is shared with the threads the request's handler and dependencies run on
+_VERSIONS: ContextVar[dict[str, str] | None] = ContextVar("propwatch_versions", default=None)
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Inside, each database's data version is read once: what a request reads from the
+    caches is of one version, and reading it costs one query, not one per cached value."""
+    token = _VERSIONS.set({})
+    try:
+        yield
+    finally:
+        _VERSIONS.reset(token)
 
 
 class Database:
@@ -68,11 +87,18 @@ class Database:
         connection's own commits do not move its data version), one at a time.
         PostgreSQL: the server's snapshot, the same from every connection, read on this
         thread's own: through the one watch connection behind the lock, every request of
-        20 clients waited for the others' round trips."""
+        20 clients waited for the others' round trips.  Inside ``one_version``, read once."""
+        seen = _VERSIONS.get()
+        if seen is not None and self.path in seen:
+            return seen[self.path]
         if self._watch is None:
-            return data_version(self.store().conn)
-        with self._lock:
-            return data_version(self._watch.conn)
+            version = data_version(self.store().conn)
+        else:
+            with self._lock:
+                version = data_version(self._watch.conn)
+        if seen is not None:
+            seen[self.path] = version
+        return version
 
     def cached(self, key: str, compute: Callable[[Store], T]) -> T:
         """``compute(store)``, recomputed only after the database changed (one thread

@@ -118,12 +118,9 @@ def warm(db: Database) -> None:
 
 def pending_matches(db: Database, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
     """One page of the matches awaiting a verdict, each with its article and sentence."""
-    store = db.store()
-    total, ids = workspace.pending_matches(store.conn, limit, offset)
-    tables = KbTables(store.conn)  # the page's matches and their groups in two queries
-    rows = tables.matches_by_id(ids)
-    members = tables.group_members([r.group_key for r in rows.values()])
-    return total, [_match_view(rows[i], members) for i in ids if i in rows]
+    conn = db.store().conn
+    total, rows, members = conn.read_all(workspace.pending_matches_reads(conn, limit, offset))
+    return total, [_match_view(row, members) for row in rows]
 
 
 def match_view(store: Store, match_id: int) -> dict[str, Any]:

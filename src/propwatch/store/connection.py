@@ -118,6 +118,11 @@ class Connection(Protocol):
         """The same for a long list of strings."""
         ...
 
+    def in_select(self, column: str, select: str) -> str:
+        """A condition ``column IN (select)`` for a select of a few rows whose number the
+        planner cannot know (rows of a recursive query): each of them looked up by index."""
+        ...
+
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         """Article search: every term must appear in the title or the text."""
         ...

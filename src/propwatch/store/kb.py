@@ -368,11 +368,6 @@ class KbTables:
         rows = self._matches("WHERE m.id = ?", (match_id,))
         return rows[0] if rows else None
 
-    def matches_by_id(self, match_ids: Sequence[int]) -> dict[int, MatchRow]:
-        """The matches with these ids (one query, however many)."""
-        among, params = self.conn.in_ints("m.id", match_ids)
-        return {r.match_id: r for r in self._matches(f"WHERE {among}", tuple(params))}
-
     def matches(self, article_id: str | None = None) -> list[MatchRow]:
         if article_id is None:
             return self._matches("", ())
@@ -387,6 +382,20 @@ class KbTables:
         """The article's matches (``matches(article_id)``), to be sent with other reads."""
         return Read(f"{_MATCHES} WHERE m.article_id = ?{_MATCHES_ORDER}", (article_id,),
                     lambda rows: [MatchRow(*r) for r in rows])
+
+    def matches_among_read(self, select: str, params: Sequence[Any], order: str) -> Read:
+        """The matches whose ids ``select`` gives (a few: its ``?`` taking ``params``),
+        ordered by ``order`` (of ``m``), to be sent with other reads."""
+        among = self.conn.in_select("m.id", select)
+        return Read(f"{_MATCHES} WHERE {among} ORDER BY {order}", params,
+                    lambda rows: [MatchRow(*r) for r in rows])
+
+    def group_members_among_read(self, select: str, params: Sequence[Any]) -> Read:
+        """``group_members`` of the groups of the matches whose ids ``select`` gives."""
+        among = self.conn.in_select("m.id", select)
+        return Read("SELECT g.group_key, g.id FROM kb_claims g WHERE g.group_key IN"
+                    " (SELECT k.group_key FROM claim_matches m JOIN kb_claims k"
+                    f" ON k.id = m.kb_id WHERE {among}) ORDER BY g.id", params, _members)
 
     @staticmethod
     def group_members_read(article_id: str) -> Read:

@@ -133,6 +133,11 @@ class PostgresConnection:
     def in_texts(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"{column} = ANY(?::text[])", [[str(v) for v in values]]
 
+    def in_select(self, column: str, select: str) -> str:
+        # the rows as an array, read first: as a join, the planner guesses a recursive
+        # query's rows by the thousand and scans the whole table (40 ms against 0.6)
+        return f"{column} = ANY(ARRAY({select}))"
+
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         query = "to_tsquery('simple', ?)"
         param = " & ".join(tsquery_lexeme(t) for t in terms)

@@ -226,6 +226,15 @@ def group_pairs_read(article_id: str) -> Read:
                 (article_id, article_id), lambda rows: [PairRow(*row) for row in rows])
 
 
+def group_metas_read(conn: Connection, article_id: str) -> Read:
+    """Metadata of the article and of every article of its group (as ``article_meta``
+    gives them), to be sent with ``group_pairs_read``: the page needs no second round trip."""
+    among = conn.in_select("a.id", "SELECT ? UNION SELECT f.a FROM found f"
+                                   " UNION SELECT f.b FROM found f")
+    return Read(f"{_GROUP} {_META} WHERE {among} ORDER BY a.added_seq",
+                (article_id, article_id, article_id), _metas)
+
+
 def article_meta(conn: Connection, ids: Sequence[str] | None = None) -> list[ArticleMeta]:
     """Metadata of the given articles (all when ``ids`` is None), first seen first."""
     if ids is None:

@@ -76,6 +76,9 @@ class SqliteConnection:
     def in_texts(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
         return f"{column} IN (SELECT value FROM json_each(?))", [json.dumps(list(values))]
 
+    def in_select(self, column: str, select: str) -> str:
+        return f"{column} IN ({select})"
+
     def text_search(self, terms: Sequence[Term]) -> TextSearch:
         return TextSearch(
             source="articles_fts JOIN article_facets a ON a.rowid = articles_fts.rowid",

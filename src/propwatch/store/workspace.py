@@ -22,9 +22,11 @@ from propwatch.store.connection import (
     TextSearch,
     now,
 )
+from propwatch.store.kb import KbTables
 from propwatch.store.narratives import COUNTED_MATCH
 
 SNIPPET_CHARS = 240
+_START = f"substr(t.text, 1, {SNIPPET_CHARS})"  # a snippet without words: the text's start
 CAP = 10_000  # a search counts this many matches at most (see Found)
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as four in the text
 NEWEST = "a.published DESC NULLS LAST, a.added_seq DESC"  # undated last
@@ -278,10 +280,13 @@ def listed(conn: Connection, ids: Sequence[str], limit: int, offset: int
            ) -> tuple[int, list[Hit]]:
     """One page of the articles ``ids`` (an outlet's, say), newest first."""
     among, among_params = conn.in_texts("a.id", ids)
-    page = [int(r[0]) for r in conn.execute(
-        f"SELECT a.rowid FROM article_facets a WHERE {among}"
-        f" ORDER BY {NEWEST} LIMIT ? OFFSET ?", [*among_params, limit, offset])]
-    return len(ids), _hits(conn, page, None)
+    rows = conn.execute(  # the page and its articles in one query (one round trip)
+        f"SELECT t.rowid, t.id, t.title, t.outlet, t.published, t.language, {_START}"
+        " FROM (SELECT a.rowid, a.published, a.added_seq FROM article_facets a"
+        f" WHERE {among} ORDER BY {NEWEST} LIMIT ? OFFSET ?) a"
+        f" JOIN articles t ON t.rowid = a.rowid ORDER BY {NEWEST}",
+        [*among_params, limit, offset])
+    return len(ids), [_hit(r, False) for r in rows]
 
 
 def _hits(conn: Connection, page: list[int], text: TextSearch | None) -> list[Hit]:
@@ -293,12 +298,15 @@ def _hits(conn: Connection, page: list[int], text: TextSearch | None) -> list[Hi
     if text:
         rows = conn.execute(text.snippet.format(marks=marks), [*text.snippet_args, *page])
     else:
-        rows = conn.execute("SELECT a.rowid, a.id, a.title, a.outlet, a.published, a.language,"
-                            f" substr(a.text, 1, {SNIPPET_CHARS})"
-                            f" FROM articles a WHERE a.rowid IN ({marks})", page)
-    found = {int(r[0]): Hit(r[1], r[2], r[3], r[4], r[5], _pieces(r[6] or "", bool(text)))
-             for r in rows}
+        rows = conn.execute("SELECT t.rowid, t.id, t.title, t.outlet, t.published, t.language,"
+                            f" {_START} FROM articles t WHERE t.rowid IN ({marks})", page)
+    found = {int(r[0]): _hit(r, bool(text)) for r in rows}
     return [found[rowid] for rowid in page if rowid in found]
+
+
+def _hit(row: Sequence[Any], marked: bool) -> Hit:
+    """A hit from (rowid, id, title, outlet, published, language, snippet)."""
+    return Hit(row[1], row[2], row[3], row[4], row[5], _pieces(row[6] or "", marked))
 
 
 def _pieces(snippet: str, marked: bool) -> list[tuple[str, bool]]:
@@ -377,17 +385,21 @@ def data_version(conn: Connection) -> str:
 
 # -- review queue ------------------------------------------------------------------------
 
-def pending_matches(conn: Connection, limit: int, offset: int
-                    ) -> tuple[int, list[int]]:
-    """(matches awaiting a verdict, one page of their ids): `match` results first, then
-    `related`, most probable first."""
-    total = int(conn.execute(
-        "SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL").fetchone()[0])
-    ids = [int(r[0]) for r in conn.execute(
-        "SELECT id FROM claim_matches WHERE verdict IS NULL"
-        " ORDER BY decision IS DISTINCT FROM 'match', score DESC, id LIMIT ? OFFSET ?",
-        (limit, offset))]
-    return total, ids
+# `match` results first, then `related`, most probable first ({t}: the table's alias)
+QUEUE_ORDER = "{t}.decision IS DISTINCT FROM 'match', {t}.score DESC, {t}.id"
+_QUEUE_PAGE = ("SELECT q.id FROM claim_matches q WHERE q.verdict IS NULL"
+               f" ORDER BY {QUEUE_ORDER.format(t='q')} LIMIT ? OFFSET ?")
+
+
+def pending_matches_reads(conn: Connection, limit: int, offset: int) -> list[Read]:
+    """The review queue's page, in three reads sent together (one round trip): how many
+    matches await a verdict, the page's matches (`match` results first, then `related`,
+    most probable first) and the members of their known claims' groups."""
+    tables = KbTables(conn)
+    return [Read("SELECT COUNT(*) FROM claim_matches WHERE verdict IS NULL", (),
+                 lambda rows: int(rows[0][0])),
+            tables.matches_among_read(_QUEUE_PAGE, (limit, offset), QUEUE_ORDER.format(t="m")),
+            tables.group_members_among_read(_QUEUE_PAGE, (limit, offset))]
 
 
 # -- technique verdicts ------------------------------------------------------------------
