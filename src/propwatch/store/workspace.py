@@ -26,7 +26,9 @@ from propwatch.store.kb import KbTables
 from propwatch.store.narratives import COUNTED_MATCH
 
 SNIPPET_CHARS = 240
-_START = f"substr(t.text, 1, {SNIPPET_CHARS})"  # a snippet without words: the text's start
+# what a hit is read from (see _hit), of articles `t`; a snippet without words is the text's start
+_HIT_COLUMNS = ("t.rowid, t.id, t.title, t.outlet, t.published, t.language,"
+                f" substr(t.text, 1, {SNIPPET_CHARS})")
 CAP = 10_000  # a search counts this many matches at most (see Found)
 TITLE_WEIGHT = 4.0  # bm25: a word in the title counts as four in the text
 NEWEST = "a.published DESC NULLS LAST, a.added_seq DESC"  # undated last
@@ -281,9 +283,8 @@ def listed(conn: Connection, ids: Sequence[str], limit: int, offset: int
     """One page of the articles ``ids`` (an outlet's, say), newest first."""
     among, among_params = conn.in_texts("a.id", ids)
     rows = conn.execute(  # the page and its articles in one query (one round trip)
-        f"SELECT t.rowid, t.id, t.title, t.outlet, t.published, t.language, {_START}"
-        " FROM (SELECT a.rowid, a.published, a.added_seq FROM article_facets a"
-        f" WHERE {among} ORDER BY {NEWEST} LIMIT ? OFFSET ?) a"
+        f"SELECT {_HIT_COLUMNS} FROM (SELECT a.rowid, a.published, a.added_seq"
+        f" FROM article_facets a WHERE {among} ORDER BY {NEWEST} LIMIT ? OFFSET ?) a"
         f" JOIN articles t ON t.rowid = a.rowid ORDER BY {NEWEST}",
         [*among_params, limit, offset])
     return len(ids), [_hit(r, False) for r in rows]
@@ -298,8 +299,8 @@ def _hits(conn: Connection, page: list[int], text: TextSearch | None) -> list[Hi
     if text:
         rows = conn.execute(text.snippet.format(marks=marks), [*text.snippet_args, *page])
     else:
-        rows = conn.execute("SELECT t.rowid, t.id, t.title, t.outlet, t.published, t.language,"
-                            f" {_START} FROM articles t WHERE t.rowid IN ({marks})", page)
+        rows = conn.execute(f"SELECT {_HIT_COLUMNS} FROM articles t WHERE t.rowid IN ({marks})",
+                            page)
     found = {int(r[0]): _hit(r, bool(text)) for r in rows}
     return [found[rowid] for rowid in page if rowid in found]
 
