@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +106,11 @@ def test_an_article_page_reads_the_article_and_its_fields_in_one_round_trip(
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_page_of_the_review_queue_is_read_in_one_round_trip_in_queue_order(
         backend: str, corpus_db: Path, pg_corpus: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    db = Database(str(corpus_db) if backend == "sqlite" else pg_corpus)
-    conn = db.store().conn
-    total, whole = queries.pending_matches(db, 200, 0)
-    sent = round_trips(conn, monkeypatch)
-    assert queries.pending_matches(db, 2, 1) == (total, whole[1:3])
+    with closing(Database(str(corpus_db) if backend == "sqlite" else pg_corpus)) as db:
+        conn = db.store().conn
+        total, whole = queries.pending_matches(db, 200, 0)
+        sent = round_trips(conn, monkeypatch)
+        assert queries.pending_matches(db, 2, 1) == (total, whole[1:3])
     assert sent == ["3 reads at once"] and total == len(whole) > 3
     first = [m["decision"] == "match" for m in whole]
     assert first == sorted(first, reverse=True)  # `match` results before `related` ones

@@ -74,6 +74,14 @@ class Database:
             return Store(postgres.pooled(self.path, self._pool))
         return open_store_readonly(self.path) if self.read_only else open_store(self.path)
 
+    def close(self) -> None:
+        """Close the PostgreSQL pool and the SQLite watch connection (the server's end; a
+        thread's own SQLite store closes with its thread)."""
+        if self._watch is not None:
+            self._watch.close()
+        if self._pool is not None:
+            self._pool.close()
+
     def store(self) -> Store:
         """This thread's store."""
         store: Store | None = getattr(self._local, "store", None)
