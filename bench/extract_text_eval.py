@@ -68,18 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hints", type=Path, required=True, help="bench/extract_line_hints.py")
     parser.add_argument("--captures", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--half", choices=("dev", "test", "both"), default="both",
+        help="score only this half (choose on dev; read test once, at the end)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    halves = ("dev", "test") if args.half == "both" else (args.half,)
     gold = json.loads((args.data / "gold.json").read_text(encoding="utf-8"))
     pages = {}
     for name in gold:
         path = args.renderings / (name.removesuffix(".html.gz") + ".txt")
-        if path.exists():
+        if path.exists() and half_of(name) in halves:
             pages[name] = path.read_text(encoding="utf-8")
     if not pages:
         print(f"no renderings in {args.renderings}: run bench/extract_render.py", file=sys.stderr)
         return 2
-    ours = {"dev": Score(), "test": Score()}
-    everything = {"dev": Score(), "test": Score()}
+    ours = {half: Score() for half in halves}
+    everything = {half: Score() for half in halves}
     found: dict[str, list[Extracted]] = {}
     for name, text in sorted(pages.items()):
         half = half_of(name)
@@ -101,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             extra = f"  empty {s.empty}  split {s.split}  {ms:.1f} ms/page" if s.pages else ""
             print(f"{label:22s} {half:4s} P {p:.3f} R {r:.3f} F1 {f:.3f}{extra}")
     scored = load(args.data, args.renderings, args.hints)
-    for half in ("dev", "test"):
+    for half in halves:
         caps = captures([p for p in scored if half_of(p.name) == half], args.captures, args.seed)
         count = {"number": 0, "separated": 0, "whole": 0}
         start = time.process_time()

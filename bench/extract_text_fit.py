@@ -787,6 +787,11 @@ def main(argv: list[str] | None = None) -> int:
         "--join-targets", default=",".join(JOIN_TARGETS),
         help="the join targets to cross-validate (fit_join), comma-separated",
     )  # fmt: skip
+    parser.add_argument(
+        "--min-whole", type=int, default=0,
+        help="choose only join variants and thresholds that keep at least this many single dev "
+        "pages whole in CV (a constraint fixed before the fit)",
+    )  # fmt: skip
     parser.add_argument("--out", type=Path, default=None, help=f"write the model (e.g. {MODEL})")
     parser.add_argument("--cache", type=Path, help="folder of pickled out-of-fold readings")
     parser.add_argument(
@@ -865,8 +870,11 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             value = right[t] / ncaps + whole[t] / npages
-            if value > best[0]:
+            if value > best[0] and whole[t] >= args.min_whole:
                 best = (value, variant, t, pool, target)
+    if not best[1]:
+        print(f"no join keeps {args.min_whole} single pages whole (--min-whole)", file=sys.stderr)
+        return 2
     _, variant, join_thr, pool, target = best
     f1 = scores[body_thr].prf()[2]
     print(f"chosen: {body_thr} join thr {join_thr} from {variant} (cv F1 {f1:.3f})")

@@ -138,3 +138,42 @@ def test_a_line_that_repeats_the_headline_is_no_body() -> None:
     units = page(["Budget Passes", "Budget passes", SENTENCE * 4, SENTENCE * 3])
     part = read_parts(units, labels(["title", "body", "body", "body"]))[0]
     assert part.title == 0 and part.body == [2, 3]
+
+
+def test_a_sentence_the_body_states_again_is_not_taken_for_the_title() -> None:
+    sentence = "政府は月曜日、新しい経済対策を発表し、来年度の予算案に盛り込む方針を示した。"
+    units = page(["経済対策を発表", sentence, sentence, sentence])
+    found = labels(["title", "body", "body", "body"])
+    scores = np.array([0.3, 0.9, 0.9, 0.9])  # the title network prefers the sentence
+    probs = found.probs.copy()
+    probs[1:, LABELS.index("title")] = 0.3
+    part = read_parts(units, Labels(probs, found.body, found.gaps, found.joins, 0.5, scores))[0]
+    assert part.title == 0 and part.body == [1, 2, 3]
+
+
+def between_probs(body: list[float]) -> np.ndarray:
+    probs = np.full((len(body), len(LABELS)), 0.01)
+    probs[:, LABELS.index("body")] = body
+    return probs
+
+
+def test_a_line_between_paragraphs_joins_at_the_lower_threshold_unless_worded_as_chrome() -> None:
+    rule = BodyRule(0.5, between=0.02)
+    for line, kept in (
+        ("Donors donate millions to the campaign.", True),
+        ("Mehr zum Thema – Brücke gesperrt: Pendler verlieren täglich eine Stunde", False),
+        ("Advertisement", False),
+        ("Share this article", False),
+        ("Photo: Jane Roe / Reuters", False),
+    ):
+        units = page([SENTENCE * 3, line, SENTENCE * 3])
+        body = body_mask(units, between_probs([0.9, 0.03, 0.9]), rule, [False] * 3)
+        assert body.tolist() == [True, kept, True], line
+        units_sure = body_mask(units, between_probs([0.9, 0.6, 0.9]), rule, [False] * 3)
+        assert units_sure.tolist() == [True, True, True], line  # the body threshold decides
+
+
+def test_a_subheading_after_an_inline_ad_is_body() -> None:
+    units = page([SENTENCE * 3, "Advertisement", "The reaction", SENTENCE * 3])
+    body = body_mask(units, between_probs([0.9, 0.01, 0.01, 0.9]), BodyRule(0.5), [False] * 4)
+    assert body.tolist() == [True, False, True, True]

@@ -117,8 +117,12 @@ def body_mask(
         p = p + probs[:, COMMENT]
     body = p >= rule.threshold
     for i in range(1, len(units) - 1):  # a line between two body paragraphs is body
-        between = not body[i] and body[i - 1] and body[i + 1]
-        body[i] = body[i] or (between and (p[i] >= rule.between or _subheading(units, i)))
+        before = _past_inline_ads(units, i, -1)
+        after = _past_inline_ads(units, i, 1)
+        if body[i] or before is None or after is None or not (body[before] and body[after]):
+            continue
+        own = p[i] >= rule.between and not chrome_wording(units[i])
+        body[i] = own or _subheading(units, before, i, after)
     for i in range(1, len(units)):  # hysteresis: a sentence right after body continues it
         goes_on = body[i - 1] and p[i] >= rule.after
         body[i] = body[i] or (goes_on and ends_sentence(units[i].text))
@@ -129,13 +133,40 @@ def body_mask(
     return body
 
 
-def _subheading(units: list[Unit], i: int) -> bool:
-    """A short heading between two long paragraphs (no final stop, no chrome or caption
-    wording): the article's own subheading, whatever the labeller read in it."""
+def _past_inline_ads(units: list[Unit], i: int, step: int) -> int | None:
+    """The nearest unit before (step -1) or after (step 1) unit ``i`` that is no inline ad
+    ("Advertisement", "Story continues below"), None at the page's edge: an ad between a
+    paragraph and a subheading sits in the article, it does not end it."""
+    j = i + step
+    while 0 <= j < len(units) and P.INLINE_AD.match(units[j].text):
+        j += step
+    return j if 0 <= j < len(units) else None
+
+
+def chrome_wording(unit: Unit) -> bool:
+    """Whether a unit has the wording of page chrome, an inline ad, a teaser label, a
+    counter or a caption (the patterns of ``patterns``, each up to the length the labeller's
+    features read it at): such a line between two paragraphs is not body by the lower
+    "between" threshold, only by the body threshold itself."""
+    text, words = unit.text, unit.words
+    tiny = words <= 6 and not ends_sentence(text)
+    return bool(
+        P.INLINE_AD.match(text) or P.LONG_CHROME.search(text) or P.COUNTER.search(text)
+        or (words <= 15 and P.SHORT_CHROME.search(text))
+        or (words <= 40 and P.CAPTION.search(text))
+        or (tiny and (P.TINY_CHROME.search(text) or P.END_MARKER.match(text)))
+        or (words <= 4 and P.NAV_LINE.match(text))
+    )  # fmt: skip
+
+
+def _subheading(units: list[Unit], before: int, i: int, after: int) -> bool:
+    """A short heading between two long paragraphs (units ``before`` and ``after``; no
+    final stop, no chrome or caption wording): the article's own subheading, whatever the
+    labeller read in it."""
     text = units[i].text
     return (
         units[i].words <= SUBHEADING_WORDS
-        and min(units[i - 1].words, units[i + 1].words) >= SUBHEADING_WORDS + 3
+        and min(units[before].words, units[after].words) >= SUBHEADING_WORDS + 3
         and not ends_sentence(text, (*TERMINAL, ":"))
         and not any(p.search(text) for p in _NOT_HEADINGS)
     )
@@ -178,7 +209,7 @@ def read_parts(units: list[Unit], labels: Labels) -> list[Part]:
 def _part(units: list[Unit], labels: Labels, lo: int, hi: int) -> Part:
     body = [i for i in range(lo, hi) if labels.body[i]]
     first = body[0] if body else hi
-    title = _title(units, labels, lo, min(hi, first + 1))
+    title = _title(units, labels, lo, min(hi, first + 1), _restated(units, body))
     body = [i for i in body if not _repeats_title(units, title, i)]
     box = _author_box(units, body, hi)
     body = [i for i in body if i not in box]
@@ -272,12 +303,22 @@ def may_be_title(text: str) -> bool:
     return not any(p.search(text) for p in chrome)
 
 
-def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
+def _restated(units: list[Unit], body: list[int]) -> set[int]:
+    """The body units whose text another body unit of the part states again."""
+    seen: dict[str, list[int]] = {}
+    for i in body:
+        seen.setdefault(normalise(units[i].text), []).append(i)
+    return {i for same in seen.values() if len(same) > 1 for i in same}
+
+
+def _title(units: list[Unit], labels: Labels, lo: int, hi: int, restated: set[int]) -> int | None:
     """The title before the first body unit (or that unit itself): when some unit that may
     be a headline (``may_be_title``) has title probability ``MIN_TITLE``, the best-scored
     of the candidates (title probability ``TITLE_FLOOR``) by the title network (else the
     most title-like unit); when the model finds none, a heading line right above the body
-    (short, no final full stop, not a byline, date or chrome line) is the title."""
+    (short, no final full stop, not a byline, date or chrome line) is the title.  A body
+    line that the body states again (``restated``) is never the title: the article repeats
+    a sentence, not its headline."""
     if hi <= lo:
         return None
     p = labels.probs[lo:hi, TITLE]
@@ -286,7 +327,7 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
 
     def may_be(i: int) -> bool:
         if i not in may:
-            may[i] = may_be_title(units[lo + i].text)
+            may[i] = lo + i not in restated and may_be_title(units[lo + i].text)
         return may[i]
 
     by_p = np.argsort(-p, kind="stable").tolist()
@@ -296,7 +337,7 @@ def _title(units: list[Unit], labels: Labels, lo: int, hi: int) -> int | None:
                 return lo + i
     for j in range(hi - 1, max(lo, hi - 3) - 1, -1):
         unit, best = units[j], int(labels.best[j])
-        if best in (BYLINE, DATE) or _provenance(unit):
+        if best in (BYLINE, DATE) or _provenance(unit) or j in restated:
             continue
         heading = 1 <= unit.words <= 25 and not unit.text.endswith((".", ":", ";", ","))
         return j if heading and best in (TITLE, BODY, CAPTION) else None
