@@ -7,8 +7,9 @@ its body units (body probability over the model's threshold, minus short lines t
 repeats on its other pages), its title (the most title-like unit before the body), its
 author and date (byline and date units of its header), each with the evidence it came from.
 Wordings are features of the model; the steps here are structural: two body thresholds (a
-line between body units, or a sentence right after one, joins at a lower probability), a
-short heading between two long paragraphs is a subheading, provenance lines and a closing
+line between body units that has no chrome wording, or a sentence right after one, joins at
+a lower probability), a short heading between two long paragraphs (past inline ads) is a
+subheading, a sentence the body states again is no title, provenance lines and a closing
 author box are metadata, a heading right above the body is the title when the model names
 none.
 """
