@@ -169,3 +169,16 @@ def test_a_writing_sqlite_connection_keeps_more_pages_than_sqlites_default(
     with open_store(tmp_path / "a.db") as store:
         [(pages,)] = store.conn.execute("PRAGMA cache_size").fetchall()
     assert pages == -sqlite.CACHE_KIB and sqlite.CACHE_KIB > 2048
+
+
+def test_a_streamed_read_gives_every_row_in_order_in_chunks(db_url: str) -> None:
+    """``stream`` hands over a long read's rows as they come: all of them, in order,
+    across more than one chunk, and the connection answers queries afterwards."""
+    with open_store(db_url) as store:
+        for n in range(1200):  # more than two chunks of postgres.STREAM_CHUNK
+            doc = RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text")
+            store.save_articles(doc, [make_article(doc)])
+        rows = store.conn.stream("SELECT text FROM articles WHERE text LIKE ? ORDER BY added_seq",
+                                 ("Article%",))
+        assert [row[0] for row in rows] == [f"Article number {n}. Bye." for n in range(1200)]
+        assert store.article_count() == 1200

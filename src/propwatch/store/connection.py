@@ -89,6 +89,12 @@ class Connection(Protocol):
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor: ...
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a long read, handed over while the rest arrive (PostgreSQL sends
+        them in chunks as the caller works on the first ones, instead of the whole result
+        before the first row); the connection runs nothing else until they are all read."""
+        ...
+
     def read_all(self, reads: Sequence[Read]) -> list[Any]:
         """Each read's rows as its ``parse`` makes them, in order: reads that do not
         depend on each other, sent to PostgreSQL together (one round trip, a pipeline)

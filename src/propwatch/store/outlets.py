@@ -20,7 +20,7 @@ class OutletArticle:
 
 def articles(conn: Connection) -> list[OutletArticle]:
     """Every stored article, in the order first seen (words: whitespace-separated)."""
-    rows = conn.execute(
+    rows = conn.stream(
         "SELECT id, outlet, url, published, text, added_seq FROM articles ORDER BY added_seq")
     return [OutletArticle(str(i), o, u, p, len(str(t).split()), int(s))
             for i, o, u, p, t, s in rows]

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x70726F70_77726974  # every write transaction
 CORPUS_LOCK = 0x70726F70_636F7270  # corpus-level updates (reuse index, matches, narratives)
 CONNECT_SECONDS = 10
+STREAM_CHUNK = 500  # rows a chunk of `stream` (libpq 17+; one row at a time before)
 BM25_K1, BM25_B = 1.2, 0.75  # FTS5's bm25 constants
 CORPUS_SECONDS = 60.0  # how long a process keeps the corpus's size for bm25
 _CORPUS: dict[str, tuple[float, int, float]] = {}  # URL: (read at, articles, words each)
@@ -99,6 +100,10 @@ class PostgresConnection:
         cursor = self.raw.cursor()
         cursor.executemany(_placeholders(sql), list(rows))
         return cursor
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        query = _placeholders(sql) if params else sql
+        return self.raw.cursor().stream(query, params or None, size=STREAM_CHUNK)
 
     def read_all(self, reads: Sequence[Read]) -> list[Any]:
         with self.raw.pipeline():  # every query sent, then every result read: one wait

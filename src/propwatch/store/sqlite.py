@@ -39,6 +39,9 @@ class SqliteConnection:
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Cursor:
         return self.raw.executemany(sql, rows)
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        return iter(self.raw.execute(sql, params))
+
     def read_all(self, reads: Sequence[Read]) -> list[Any]:
         return [r.parse(self.raw.execute(r.sql, r.params).fetchall()) for r in reads]
 
