@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import socket
+import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,6 +114,31 @@ def test_articles_are_read_with_their_layers_a_page_at_a_time(
         assert [a.layers for a in every] == [a.layers for a in one_by_one if a is not None]
         wanted = [ids[3], "no-such-article", ids[0], ids[4]]
         assert [a.id for a in store.articles_by_id(wanted)] == [ids[3], ids[0], ids[4]]
+
+
+def test_a_servers_next_page_of_layers_is_read_on_a_thread_while_a_page_is_handed_over(
+        db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """So that PostgreSQL reads them meanwhile (SQLite's reads stay on the caller's thread:
+    they would compete with it for the interpreter); a caller that uses the store between
+    the articles still gets its answers, and every article comes whole, in order."""
+    monkeypatch.setattr(base, "PAGE", 2)
+    docs = [RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text") for n in range(7)]
+    with open_store(db_url) as store:
+        for doc in docs:
+            store.save_articles(doc, [make_article(doc)])
+        threads: list[str] = []
+        execute = store.conn.execute
+
+        def recorded(sql: str, params: Sequence[Any] = ()) -> Any:
+            if sql.startswith(base.SPANS):
+                threads.append(threading.current_thread().name)
+            return execute(sql, params)
+
+        monkeypatch.setattr(store.conn, "execute", recorded)
+        seen = [(a, store.article_count()) for a in store.articles()]
+        page_reads = list(threads)  # pages of 2, 2, 2 and 1
+        assert seen == [(store.article(make_article(doc).id), 7) for doc in docs]
+        assert [t.startswith("layers") for t in page_reads] == [store.conn.server] * 4
 
 
 def test_postgresql_knows_how_many_spans_carry_each_technique(db_url: str) -> None:

@@ -7,13 +7,15 @@ the other store modules is written once for both engines.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Span
 from propwatch.store.connection import Connection, Read, now
 
+T = TypeVar("T")
 ARTICLE_COLUMNS = (
     "id, source, part, text, offsets, title, author, published, outlet, url, "
     "declared_source, canonical_url, meta_from"
@@ -56,6 +58,13 @@ def _add_spans(by_id: dict[str, Article], rows: Iterable[Any]) -> None:
     for aid, layer, start, end, label, score, data in rows:
         span = Span(start, end, label, score, json.loads(data) if data else {})
         by_id[aid].layers.setdefault(layer, []).append(span)
+
+
+def _done(fn: Callable[..., T], *args: Any) -> Future[T]:
+    """``fn(*args)`` run now, as a finished future."""
+    future: Future[T] = Future()
+    future.set_result(fn(*args))
+    return future
 
 
 class Store:
@@ -207,10 +216,22 @@ class Store:
 
     def articles(self) -> Iterator[Article]:
         """Every stored article, in the order first seen, with all its layers (the layers
-        of ``PAGE`` articles at a time in one query, not one query per article)."""
+        of ``PAGE`` articles at a time in one query, not one query per article).  The next
+        page's layers are read on a thread of their own while this page's articles are
+        handed over when a database server reads them (``Connection.server``: it works
+        meanwhile; SQLite's reads would compete with this thread for the interpreter); the
+        article rows are only read while that thread waits."""
         rows = self.conn.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY added_seq")
-        while page := rows.fetchmany(PAGE):
-            yield from self._articles(page)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="layers") as reader:
+            read = reader.submit if self.conn.server else _done
+            page = rows.fetchmany(PAGE)
+            spans = read(self._spans_of, page)
+            while page:
+                found = spans.result()
+                following = rows.fetchmany(PAGE)
+                spans = read(self._spans_of, following)
+                yield from self._with_spans(page, found)
+                page = following
 
     def articles_by_id(self, ids: Sequence[str]) -> Iterator[Article]:
         """The articles ``ids`` that are stored, in this order, with all their layers."""
@@ -255,12 +276,19 @@ class Store:
 
     def _articles(self, rows: Sequence[tuple[Any, ...]]) -> list[Article]:
         """Articles from their rows, with the layers of them all read in one query."""
+        return self._with_spans(rows, self._spans_of(rows))
+
+    def _spans_of(self, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        """The annotation rows (``SPANS``) of the articles of ``rows``, in one query."""
+        if not rows:
+            return []
+        among, params = self.conn.in_texts("article_id", [row[0] for row in rows])
+        return self.conn.execute(f"{SPANS} WHERE {among}{SPANS_ORDER}", params).fetchall()
+
+    @staticmethod
+    def _with_spans(rows: Sequence[tuple[Any, ...]], spans: list[Any]) -> list[Article]:
         articles = [_article(row) for row in rows]
-        if not articles:
-            return articles
-        by_id = {a.id: a for a in articles}
-        among, params = self.conn.in_texts("article_id", list(by_id))
-        _add_spans(by_id, self.conn.execute(f"{SPANS} WHERE {among}{SPANS_ORDER}", params))
+        _add_spans({a.id: a for a in articles}, spans)
         return articles
 
     def close(self) -> None:

@@ -83,6 +83,9 @@ class Connection(Protocol):
     """What the store modules use; ``backend`` is ``"sqlite"`` or ``"postgresql"``."""
 
     backend: str
+    # whether reads run in a database server's processes (PostgreSQL) rather than in this
+    # one (SQLite): a read on a thread of its own then runs beside this process's work
+    server: bool
     target: str  # the --db value (a path or a URL), for error messages and workers
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...

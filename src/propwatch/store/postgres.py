@@ -82,6 +82,7 @@ def tsquery_lexeme(term: Term) -> str:
 
 class PostgresConnection:
     backend = "postgresql"
+    server = True
 
     def __init__(self, conn: psycopg.Connection[Any], url: str,
                  pool: psycopg_pool.ConnectionPool[Any] | None = None) -> None:

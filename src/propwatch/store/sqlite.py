@@ -28,6 +28,7 @@ CACHE_KIB = 256 * 1024
 
 class SqliteConnection:
     backend = "sqlite"
+    server = False
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.raw = conn
