@@ -11,7 +11,7 @@ import pytest
 import pgserver
 from propwatch.errors import StoreError
 from propwatch.model import Article, OffsetMap, RawDocument, Rejected, Segment, Span, article_id
-from propwatch.store import Skip, base, open_store
+from propwatch.store import Skip, Store, base, open_store
 from propwatch.store.migrate import migration_scripts
 from propwatch.store.workspace import Filters, search
 
@@ -27,6 +27,14 @@ def make_article(doc: RawDocument, part: int = 1) -> Article:
     article.add_layer("techniques", [Span(0, 3, "Doubt", 0.7, {"why": "x"}),
                                      Span(1, 4, "Loaded_Language", 0.9)])
     return article
+
+
+def stored_docs(store: Store, count: int) -> list[RawDocument]:
+    """``count`` short articles stored in ``store``, in this order."""
+    docs = [RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text") for n in range(count)]
+    for doc in docs:
+        store.save_articles(doc, [make_article(doc)])
+    return docs
 
 
 def test_articles_round_trip_with_layers(db_url: str) -> None:
@@ -97,10 +105,8 @@ def test_a_postgresql_server_that_is_not_there_gives_a_clear_error() -> None:
 def test_articles_are_read_with_their_layers_a_page_at_a_time(
         db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(base, "PAGE", 2)
-    docs = [RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text") for n in range(5)]
     with open_store(db_url) as store:
-        for doc in docs:
-            store.save_articles(doc, [make_article(doc)])
+        docs = stored_docs(store, 5)
         queries: list[str] = []
         execute = store.conn.execute
         monkeypatch.setattr(store.conn, "execute",
@@ -122,10 +128,8 @@ def test_a_servers_next_page_of_layers_is_read_on_a_thread_while_a_page_is_hande
     they would compete with it for the interpreter); a caller that uses the store between
     the articles still gets its answers, and every article comes whole, in order."""
     monkeypatch.setattr(base, "PAGE", 2)
-    docs = [RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text") for n in range(7)]
     with open_store(db_url) as store:
-        for doc in docs:
-            store.save_articles(doc, [make_article(doc)])
+        docs = stored_docs(store, 7)
         threads: list[str] = []
         execute = store.conn.execute
 
@@ -203,9 +207,7 @@ def test_a_streamed_read_gives_every_row_in_order_in_chunks(db_url: str) -> None
     """``stream`` hands over a long read's rows as they come: all of them, in order,
     across more than one chunk, and the connection answers queries afterwards."""
     with open_store(db_url) as store:
-        for n in range(1200):  # more than two chunks of postgres.STREAM_CHUNK
-            doc = RawDocument(f"{n}.txt", f"Article number {n}. Bye.", "text")
-            store.save_articles(doc, [make_article(doc)])
+        stored_docs(store, 1200)  # more than two chunks of postgres.STREAM_CHUNK
         rows = store.conn.stream("SELECT text FROM articles WHERE text LIKE ? ORDER BY added_seq",
                                  ("Article%",))
         assert [row[0] for row in rows] == [f"Article number {n}. Bye." for n in range(1200)]
