@@ -146,15 +146,15 @@ def _past_inline_ads(units: list[Unit], i: int, step: int) -> int | None:
 
 def chrome_wording(unit: Unit) -> bool:
     """Whether a unit has the wording of page chrome, an inline ad, a teaser label, a
-    counter or a caption (the patterns of ``patterns``, each up to the length the labeller's
-    features read it at): such a line between two paragraphs is not body by the lower
-    "between" threshold, only by the body threshold itself."""
+    counter or a caption (the patterns of ``patterns``, the short-line ones up to the
+    lengths the labeller's features read them at): such a line between two paragraphs is
+    not body by the lower "between" threshold, only by the body threshold itself."""
     text, words = unit.text, unit.words
-    tiny = words <= 6 and not ends_sentence(text)
+    tiny = words <= P.TINY_WORDS and not ends_sentence(text)
     return bool(
         P.INLINE_AD.match(text) or P.LONG_CHROME.search(text) or P.COUNTER.search(text)
-        or (words <= 15 and P.SHORT_CHROME.search(text))
-        or (words <= 40 and P.CAPTION.search(text))
+        or (words <= P.SHORT_WORDS and P.SHORT_CHROME.search(text))
+        or (words <= P.CAPTION_WORDS and P.CAPTION.search(text))
         or (tiny and (P.TINY_CHROME.search(text) or P.END_MARKER.match(text)))
         or (words <= 4 and P.NAV_LINE.match(text))
     )  # fmt: skip

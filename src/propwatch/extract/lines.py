@@ -94,8 +94,8 @@ def _own(unit: Unit) -> list[float]:
     words = unit.words
     alpha = _WORD.findall(text)
     long = [w for w in alpha if len(w) > 3]
-    short = words <= 15
-    tiny = words <= 6
+    short = words <= P.SHORT_WORDS
+    tiny = words <= P.TINY_WORDS
     return [
         math.log1p(len(unit.text)),
         math.log1p(words),
@@ -116,7 +116,7 @@ def _own(unit: Unit) -> list[float]:
         float(bool(P.LONG_CHROME.search(text)) or bool(P.NOTICE_PHRASES.search(text))),
         float(words <= 14 and bool(P.BYLINE.match(text))),
         float(words <= 14 and bool(_YEAR.search(text)) and find_date(text) is not None),
-        float(words <= 40 and bool(P.CAPTION.search(text))),
+        float(words <= P.CAPTION_WORDS and bool(P.CAPTION.search(text))),
         float(bool(_URL.search(text))),
         float(unit.lines[0].blank_before),
         float(len(unit.lines)),

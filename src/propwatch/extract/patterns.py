@@ -10,6 +10,12 @@ import re
 
 _I = re.IGNORECASE
 
+# The longest line (in words) each kind of pattern below is read on: the labeller's
+# features (``lines``) and the decoder's chrome test (``decode.chrome_wording``) share them.
+SHORT_WORDS = 15  # SHORT_CHROME
+TINY_WORDS = 6  # TINY_CHROME, END_MARKER as a label of its own
+CAPTION_WORDS = 40  # CAPTION
+
 # A standalone label after which the page turns to other content (related links, comments).
 END_MARKER = re.compile(
     r"^(?:related(?: articles| posts| stories| news| content| reading)?|read (?:more|next|also)"
