@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             ms = 1000 * s.seconds / max(s.pages, 1)
             extra = f"  empty {s.empty}  split {s.split}  {ms:.1f} ms/page" if s.pages else ""
             print(f"{label:22s} {half:4s} P {p:.3f} R {r:.3f} F1 {f:.3f}{extra}")
-    scored = load(args.data, args.renderings, args.hints)
+    scored = load(args.data, args.renderings, args.hints, halves=halves)
     for half in halves:
         caps = captures([p for p in scored if half_of(p.name) == half], args.captures, args.seed)
         count = {"number": 0, "separated": 0, "whole": 0}

@@ -353,13 +353,17 @@ def make_capture(
     return page, parts
 
 
-def load(data: Path, renderings: Path, hints_path: Path, dense: bool = False) -> list[Page]:
+def load(
+    data: Path, renderings: Path, hints_path: Path, dense: bool = False,
+    halves: tuple[str, ...] = ("dev", "test"),
+) -> list[Page]:
+    """The rendered pages of ``halves`` with their labels (the others are not read)."""
     gold = json.loads((data / "gold.json").read_text(encoding="utf-8"))
     hints = json.loads(hints_path.read_text(encoding="utf-8"))
     pages = []
     for name in sorted(gold):
         path = renderings / (name.removesuffix(".html.gz") + ".txt")
-        if path.exists():
+        if path.exists() and half_of(name) in halves:
             page = make_page(
                 name,
                 path.read_text(encoding="utf-8"),
@@ -799,11 +803,10 @@ def main(argv: list[str] | None = None) -> int:
         help="only compute these folds into --cache (e.g. 0,1; empty: the final fit only)",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    pages = load(args.data, args.renderings, args.hints, args.dense_weight > 0)
-    if not pages:
+    dev = load(args.data, args.renderings, args.hints, args.dense_weight > 0, ("dev",))
+    if not dev:
         print(f"no renderings in {args.renderings}", file=sys.stderr)
         return 2
-    dev = [p for p in pages if half_of(p.name) == "dev"]
     counts = np.bincount(np.concatenate([p.y[p.y >= 0] for p in dev]), minlength=len(LABELS))
     print(
         f"pages dev {len(dev)}; dev units per label",
